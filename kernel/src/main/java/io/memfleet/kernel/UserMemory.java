@@ -1,0 +1,122 @@
+package io.memfleet.kernel;
+
+import io.memfleet.kernel.memcg.ChargeResult;
+import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemcgReclaim;
+import io.memfleet.kernel.memcg.StatItem;
+import io.memfleet.kernel.mm.PhysMem;
+import io.memfleet.kernel.mm.Task;
+
+/**
+ * User page faults and page-cache reads, page by page as the kernel charges them: a free page
+ * from the node (global reclaim, then the global OOM killer), then the memcg charge. Runs of
+ * stock hits are taken in bulk, which is the same as that many one-page charges.
+ */
+final class UserMemory {
+    private final PhysMem mem;
+    private final MemController mc;
+
+    UserMemory(PhysMem mem, MemController mc) {
+        this.mem = mem;
+        this.mc = mc;
+    }
+
+    /** The result of a memory operation and how many pages it completed. */
+    record Outcome(ChargeResult result, long done) { }
+
+    /**
+     * Makes at least one page free on the node, reclaiming or OOM-killing if needed.
+     * Returns OK, KILLED (the current task was the victim) or NOMEM (nothing to kill).
+     */
+    // kernel: mm/page_alloc.c __alloc_pages_slowpath()
+    ChargeResult ensureFreePage(Task current, int gfpMask) {
+        while (mem.freePages() == 0) {
+            if (mc.reclaim().globalReclaim(MemcgReclaim.SWAP_CLUSTER_MAX) > 0) {
+                continue;
+            }
+            Task victim = mc.oomKiller().outOfMemory(current, gfpMask);
+            if (victim == null) {
+                return ChargeResult.NOMEM;
+            }
+            if (victim == current) {
+                return ChargeResult.KILLED;
+            }
+        }
+        return ChargeResult.OK;
+    }
+
+    /** Makes {@code pages} pages free; orders above PAGE_ALLOC_COSTLY_ORDER fail instead of OOM-killing. */
+    // kernel: mm/page_alloc.c __alloc_pages_slowpath() for a slab allocation
+    ChargeResult ensureFreePages(Task current, long pages, int order) {
+        while (mem.freePages() < pages) {
+            if (mc.reclaim().globalReclaim(Math.max(pages, MemcgReclaim.SWAP_CLUSTER_MAX)) > 0) {
+                continue;
+            }
+            if (order > 3) {
+                return ChargeResult.NOMEM;
+            }
+            Task victim = mc.oomKiller().outOfMemory(current, 0xd0);
+            if (victim == null) {
+                return ChargeResult.NOMEM;
+            }
+            if (victim == current) {
+                return ChargeResult.KILLED;
+            }
+        }
+        return ChargeResult.OK;
+    }
+
+    /**
+     * Faults in (or reads into the page cache) {@code pages} pages for {@code t}.
+     * {@code exactFirst} makes the first charge skip the batch, as the retry after an OOM wait does.
+     */
+    // kernel: mm/memory.c do_anonymous_page() / mm/filemap.c add_to_page_cache_locked()
+    Outcome faultIn(Task t, long pages, boolean file, boolean locked, boolean exactFirst) {
+        long done = 0;
+        boolean exact = exactFirst;
+        while (done < pages) {
+            if (t.exited()) {
+                return new Outcome(ChargeResult.KILLED, done);
+            }
+            ChargeResult page = ensureFreePage(t, 0x200da);
+            if (page != ChargeResult.OK) {
+                return new Outcome(page, done);
+            }
+            long want = Math.min(pages - done, mem.freePages());
+            MemCgroup cg = t.memcg();
+            MemCgroup target = cg;
+            long granted;
+            if (t.fatalSignalPending() || cg.isRoot()) {
+                target = mc.root();
+                granted = want;
+            } else {
+                granted = mc.stock().consumeUpTo(t.cpu(), cg, want);
+                if (granted == 0) {
+                    ChargeResult r = mc.charger().tryCharge(t, t.cpu(), cg, 1, true, true, exact);
+                    exact = false;
+                    switch (r) {
+                        case OK -> granted = 1;
+                        case BYPASS -> {
+                            target = mc.root();
+                            granted = 1;
+                        }
+                        default -> {
+                            return new Outcome(r, done);
+                        }
+                    }
+                }
+            }
+            if (!file) {
+                t.memcg().addStat(StatItem.PGFAULT, granted);
+            }
+            if (file) {
+                mc.pages().commitCache(t, target, granted);
+            } else {
+                mc.pages().commitAnon(t, target, granted, locked);
+            }
+            done += granted;
+        }
+        return new Outcome(ChargeResult.OK, done);
+    }
+}

@@ -1,0 +1,102 @@
+package io.memfleet.kernel.fs;
+
+/**
+ * The kernel's number parsers as cgroupfs uses them: simple_strtoull with base detection, memparse
+ * with k/m/g suffixes, and res_counter_memparse_write_strategy. Arithmetic wraps at 64 bits as the
+ * kernel's does; a null result means -EINVAL.
+ */
+public final class Memparse {
+    public static final long PAGE_SIZE = 4096;
+    public static final long RESOURCE_MAX = Long.MAX_VALUE;
+
+    private Memparse() {
+    }
+
+    /** Parse state: the value and where parsing stopped. */
+    record Parsed(long value, int end) { }
+
+    // kernel: lib/vsprintf.c simple_strtoull()
+    static Parsed strtoull(String s, int start, int base) {
+        int i = start;
+        if (base == 0) {
+            if (i < s.length() && s.charAt(i) == '0') {
+                if (i + 2 < s.length() && Character.toLowerCase(s.charAt(i + 1)) == 'x'
+                        && Character.digit(s.charAt(i + 2), 16) >= 0) {
+                    base = 16;
+                    i += 2;
+                } else {
+                    base = 8;
+                }
+            } else {
+                base = 10;
+            }
+        } else if (base == 16 && i + 1 < s.length() && s.charAt(i) == '0'
+                && Character.toLowerCase(s.charAt(i + 1)) == 'x') {
+            i += 2;
+        }
+        long v = 0;
+        while (i < s.length()) {
+            int d = Character.digit(s.charAt(i), base);
+            if (d < 0 || s.charAt(i) > 'z') {
+                break;
+            }
+            v = v * base + d;
+            i++;
+        }
+        return new Parsed(v, i);
+    }
+
+    // kernel: lib/cmdline.c memparse()
+    static Parsed memparse(String s) {
+        Parsed p = strtoull(s, 0, 0);
+        long v = p.value();
+        int end = p.end();
+        if (end < s.length()) {
+            switch (s.charAt(end)) {
+                case 'G', 'g' -> {
+                    v <<= 30;
+                    end++;
+                }
+                case 'M', 'm' -> {
+                    v <<= 20;
+                    end++;
+                }
+                case 'K', 'k' -> {
+                    v <<= 10;
+                    end++;
+                }
+                default -> { }
+            }
+        }
+        return new Parsed(v, end);
+    }
+
+    /** Parses a limit write: "-1" is unlimited, otherwise memparse rounded up to a page. Null: EINVAL. */
+    // kernel: kernel/res_counter.c res_counter_memparse_write_strategy()
+    public static Long limitValue(String buf) {
+        String s = buf.strip();
+        if (s.startsWith("-")) {
+            Parsed p = strtoull(s, 1, 10);
+            if (p.value() != 1 || p.end() != s.length()) {
+                return null;
+            }
+            return RESOURCE_MAX;
+        }
+        Parsed p = memparse(s);
+        if (p.end() != s.length()) {
+            return null;
+        }
+        return (p.value() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    }
+
+    /** Parses a write_u64 file's value. Null: EINVAL. */
+    // kernel: kernel/cgroup.c cgroup_write_X64()
+    public static Long u64Value(String buf) {
+        String s = buf.strip();
+        Parsed p = strtoull(s, 0, 0);
+        if (p.end() != s.length()) {
+            return null;
+        }
+        return p.value();
+    }
+}

@@ -1,0 +1,212 @@
+package io.memfleet.kernel.memcg;
+
+import io.memfleet.kernel.mm.AnonRun;
+import io.memfleet.kernel.mm.FileRun;
+import io.memfleet.kernel.mm.Task;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * struct mem_cgroup of 3.3 with the v2 series: the flags word of patch 01/13, the res, memsw and
+ * kmem counters (02/13), swappiness, move_charge_at_immigrate, local statistics, and the LRU-ordered
+ * page runs charged to it. The root cgroup's counters are never charged (3.3 behaviour).
+ */
+public final class MemCgroup {
+    // kernel: mm/memcontrol.c enum memcg_flags (patch 01/13, 02/13)
+    public static final int MEMCG_USE_HIERARCHY = 1;
+    public static final int MEMCG_MEMSW_IS_MINIMUM = 1 << 1;
+    public static final int MEMCG_OOM_KILL_DISABLE = 1 << 2;
+    public static final int MEMCG_INDEPENDENT_KMEM_LIMIT = 1 << 3;
+
+    public static final int VM_SWAPPINESS_DEFAULT = 60;
+
+    private final int id;
+    private final String name;
+    private final MemCgroup parent;
+    private final List<MemCgroup> children = new ArrayList<>(0);
+    private final List<Task> tasks = new ArrayList<>(0);
+
+    final ResCounter res;
+    final ResCounter memsw;
+    final ResCounter kmem;
+
+    private int flags;
+    private int swappiness;
+    private int moveChargeAtImmigrate;
+    private final long[] stat = new long[StatItem.ALL.length];
+
+    /** Charged anonymous page runs in LRU order (oldest first). */
+    final ArrayDeque<AnonRun> anonRuns = new ArrayDeque<>(0);
+    /** Charged page-cache runs in LRU order (oldest first). */
+    final ArrayDeque<FileRun> fileRuns = new ArrayDeque<>(0);
+
+    int underOom;
+    boolean oomLocked;
+    boolean removed;
+    /** Per-cgroup SLAB caches indexed by root cache id (patch 07/13); created lazily. */
+    public Object[] kmemCaches;
+
+    MemCgroup(int id, String name, MemCgroup parent) {
+        this.id = id;
+        this.name = name;
+        this.parent = parent;
+        boolean hier = parent != null && parent.useHierarchy();
+        this.res = new ResCounter(hier ? parent.res : null);
+        this.memsw = new ResCounter(hier ? parent.memsw : null);
+        // kernel: mm/memcontrol.c memcg_kmem_init() (patch 02/13): chained only below a non-root hierarchical parent
+        this.kmem = new ResCounter(hier && !parent.isRoot() ? parent.kmem : null);
+        if (parent != null) {
+            // kernel: mm/memcontrol.c mem_cgroup_create(): inherit use_hierarchy, oom_kill_disable, swappiness
+            flags = parent.flags & (MEMCG_USE_HIERARCHY | MEMCG_OOM_KILL_DISABLE);
+            swappiness = parent.swappiness();
+        } else {
+            swappiness = VM_SWAPPINESS_DEFAULT;
+        }
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public MemCgroup parent() {
+        return parent;
+    }
+
+    public boolean isRoot() {
+        return parent == null;
+    }
+
+    public List<MemCgroup> children() {
+        return children;
+    }
+
+    public List<Task> tasks() {
+        return tasks;
+    }
+
+    public ResCounter res() {
+        return res;
+    }
+
+    public ResCounter memsw() {
+        return memsw;
+    }
+
+    public ResCounter kmem() {
+        return kmem;
+    }
+
+    public boolean testFlag(int flag) {
+        return (flags & flag) != 0;
+    }
+
+    void setFlag(int flag, boolean on) {
+        flags = on ? flags | flag : flags & ~flag;
+    }
+
+    public boolean useHierarchy() {
+        return testFlag(MEMCG_USE_HIERARCHY);
+    }
+
+    public boolean oomKillDisable() {
+        return testFlag(MEMCG_OOM_KILL_DISABLE);
+    }
+
+    public boolean independentKmemLimit() {
+        return testFlag(MEMCG_INDEPENDENT_KMEM_LIMIT);
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_swappiness()
+    public int swappiness() {
+        return isRoot() ? VM_SWAPPINESS_DEFAULT : swappiness;
+    }
+
+    void setSwappiness(int v) {
+        swappiness = v;
+    }
+
+    public int moveChargeAtImmigrate() {
+        return moveChargeAtImmigrate;
+    }
+
+    void setMoveChargeAtImmigrate(int v) {
+        moveChargeAtImmigrate = v;
+    }
+
+    public long stat(StatItem item) {
+        return stat[item.ordinal()];
+    }
+
+    public void addStat(StatItem item, long delta) {
+        stat[item.ordinal()] += delta;
+    }
+
+    public boolean underOom() {
+        return underOom > 0;
+    }
+
+    public boolean isRemoved() {
+        return removed;
+    }
+
+    /** Path relative to the memory hierarchy's mount point, "/" for the root. */
+    public String path() {
+        if (isRoot()) {
+            return "/";
+        }
+        StringBuilder sb = new StringBuilder();
+        appendPath(sb);
+        return sb.toString();
+    }
+
+    private void appendPath(StringBuilder sb) {
+        if (parent != null) {
+            parent.appendPath(sb);
+            sb.append('/').append(name);
+        }
+    }
+
+    /** True when {@code other} is this group or, under use_hierarchy, one of its descendants. */
+    // kernel: mm/memcontrol.c mem_cgroup_same_or_subtree()
+    public boolean sameOrSubtree(MemCgroup other) {
+        if (other == this) {
+            return true;
+        }
+        if (!useHierarchy()) {
+            return false;
+        }
+        for (MemCgroup p = other.parent; p != null; p = p.parent) {
+            if (p == this) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** This group and, when use_hierarchy is set, its descendants, in pre-order. */
+    // kernel: mm/memcontrol.c for_each_mem_cgroup_tree()
+    public List<MemCgroup> tree() {
+        List<MemCgroup> out = new ArrayList<>();
+        collect(this, out);
+        return out;
+    }
+
+    private static void collect(MemCgroup g, List<MemCgroup> out) {
+        out.add(g);
+        if (g.useHierarchy()) {
+            for (MemCgroup c : g.children) {
+                collect(c, out);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "memcg(" + id + ":" + path() + ")";
+    }
+}

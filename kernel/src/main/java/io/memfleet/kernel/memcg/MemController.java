@@ -1,0 +1,375 @@
+package io.memfleet.kernel.memcg;
+
+import io.memfleet.kernel.Errno;
+import io.memfleet.kernel.mm.AnonRun;
+import io.memfleet.kernel.mm.FileRun;
+import io.memfleet.kernel.mm.Klog;
+import io.memfleet.kernel.mm.PhysMem;
+import io.memfleet.kernel.mm.Task;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The memory controller of one node: the cgroup tree with css ids, and the operations behind its
+ * control files and cgroupfs (mkdir, rmdir, attach, force_empty, limit resizing). Charging lives in
+ * {@link MemcgCharger}, reclaim in {@link MemcgReclaim}, OOM in {@link OomKiller}.
+ */
+public final class MemController {
+    /** css ids are 16-bit in 3.3; id 0 is never used. */
+    public static final int MAX_CSS_ID = 65535;
+
+    /** Hooks the SLAB/kmem layer installs (patches 03/13 and 07/13). */
+    public interface KmemHooks {
+        /** Called at rmdir before user pages move to the parent: kill the group's caches, unaccount its kmem. */
+        void onPreDestroy(MemCgroup memcg);
+    }
+
+    private final PhysMem mem;
+    private final MemCgroup root;
+    private final List<MemCgroup> all = new ArrayList<>();
+    private final BitSet usedIds = new BitSet();
+    private final MemcgStock stock;
+    private final MemcgOomWait oomWait = new MemcgOomWait();
+    private final MemcgPages pages;
+    private final MemcgReclaim reclaim;
+    private final OomKiller oom;
+    private final MemcgCharger charger;
+    private KmemHooks kmemHooks = MemController::memcgKmemMove;
+
+    public MemController(int cpus, PhysMem mem, Klog klog, Supplier<Iterable<Task>> tasks, Consumer<Task> reaper) {
+        this.mem = mem;
+        this.root = new MemCgroup(1, "", null);
+        usedIds.set(1);
+        all.add(root);
+        this.stock = new MemcgStock(cpus);
+        this.pages = new MemcgPages(mem, oomWait);
+        this.reclaim = new MemcgReclaim(mem, pages, stock, () -> all);
+        this.oom = new OomKiller(klog, mem, tasks, reaper);
+        this.charger = new MemcgCharger(stock, reclaim, oom, oomWait);
+    }
+
+    public MemCgroup root() {
+        return root;
+    }
+
+    public List<MemCgroup> all() {
+        return all;
+    }
+
+    public MemcgStock stock() {
+        return stock;
+    }
+
+    public MemcgPages pages() {
+        return pages;
+    }
+
+    public MemcgReclaim reclaim() {
+        return reclaim;
+    }
+
+    public MemcgCharger charger() {
+        return charger;
+    }
+
+    public OomKiller oomKiller() {
+        return oom;
+    }
+
+    public MemcgOomWait oomWait() {
+        return oomWait;
+    }
+
+    public void setKmemHooks(KmemHooks hooks) {
+        this.kmemHooks = hooks;
+    }
+
+    /** Looks up a child by name, or null. */
+    public static MemCgroup child(MemCgroup parent, String name) {
+        for (MemCgroup c : parent.children()) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    // kernel: kernel/cgroup.c cgroup_mkdir() -> mm/memcontrol.c mem_cgroup_create()
+    public Errno mkdir(MemCgroup parent, String name) {
+        if (child(parent, name) != null) {
+            return Errno.EEXIST;
+        }
+        int id = usedIds.nextClearBit(1);
+        if (id > MAX_CSS_ID) {
+            return Errno.ENOSPC;
+        }
+        usedIds.set(id);
+        MemCgroup g = new MemCgroup(id, name, parent);
+        parent.children().add(g);
+        all.add(g);
+        return Errno.OK;
+    }
+
+    // kernel: kernel/cgroup.c cgroup_rmdir() -> mm/memcontrol.c mem_cgroup_pre_destroy()
+    public Errno rmdir(MemCgroup g) {
+        if (g.isRoot()) {
+            return Errno.EBUSY;
+        }
+        if (!g.tasks().isEmpty() || !g.children().isEmpty()) {
+            return Errno.EBUSY;
+        }
+        Errno e = forceEmpty(g, false);
+        if (e.isError()) {
+            return e;
+        }
+        g.removed = true;
+        g.parent().children().remove(g);
+        all.remove(g);
+        usedIds.clear(g.id());
+        oomWait.recover(g);
+        return Errno.OK;
+    }
+
+    /**
+     * Empties a group: with {@code freeAll} (a write to memory.force_empty) reclaim first and then
+     * move what is left to the parent; at rmdir move everything to the parent and unaccount kmem.
+     */
+    // kernel: mm/memcontrol.c mem_cgroup_force_empty() (with patch 03/13)
+    public Errno forceEmpty(MemCgroup g, boolean freeAll) {
+        if (g.isRoot() || !g.tasks().isEmpty() || !g.children().isEmpty()) {
+            return Errno.EBUSY;
+        }
+        stock.drainAllStock(g);
+        if (freeAll) {
+            int retries = MemcgCharger.MEM_CGROUP_RECLAIM_RETRIES;
+            while (retries > 0 && userUsage(g, true) > 0) {
+                if (reclaim.tryToFreeMemCgroupPages(g, false, MemcgReclaim.SWAP_CLUSTER_MAX) == 0) {
+                    retries--;
+                }
+            }
+        } else {
+            kmemHooks.onPreDestroy(g);
+        }
+        MemCgroup parent = g.parent();
+        for (AnonRun r : new ArrayList<>(g.anonRuns)) {
+            if (!pages.moveAnon(r, parent)) {
+                return Errno.EBUSY;
+            }
+        }
+        for (FileRun r : new ArrayList<>(g.fileRuns)) {
+            if (r.pages > 0 && !pages.moveCache(r, parent)) {
+                return Errno.EBUSY;
+            }
+        }
+        g.fileRuns.clear();
+        return Errno.OK;
+    }
+
+    /** res usage without kmem when kmem is counted in it (the loop condition of patch 03/13). */
+    private static long userUsage(MemCgroup g, boolean freeAll) {
+        long usage = g.res.usage();
+        if (freeAll && !g.independentKmemLimit()) {
+            usage -= g.kmem.usage();
+        }
+        return usage;
+    }
+
+    // kernel: mm/memcontrol.c memcg_kmem_move() (patch 03/13)
+    private static void memcgKmemMove(MemCgroup g) {
+        long kmem = g.kmem.usage();
+        g.kmem.unchargeLocked(kmem);
+        if (!g.independentKmemLimit()) {
+            g.res.uncharge(kmem);
+        }
+    }
+
+    /** Moves a task to another group, moving its anonymous charges when bit 0 of move_charge_at_immigrate is set. */
+    // kernel: kernel/cgroup.c cgroup_attach_task() with mm/memcontrol.c mem_cgroup_can_attach()/move_charge()
+    public Errno attach(Task t, MemCgroup to) {
+        MemCgroup from = t.memcg();
+        if (from == to) {
+            return Errno.OK;
+        }
+        if ((to.moveChargeAtImmigrate() & 1) != 0 && !t.exited()) {
+            List<AnonRun> moved = new ArrayList<>();
+            for (AnonRun r : t.anon) {
+                if (r.memcg == from) {
+                    if (!pages.moveAnon(r, to)) {
+                        for (AnonRun back : moved) {
+                            pages.moveAnon(back, from);
+                        }
+                        return Errno.ENOMEM;
+                    }
+                    moved.add(r);
+                }
+            }
+        }
+        from.tasks().remove(t);
+        to.tasks().add(t);
+        t.setMemcg(to);
+        return Errno.OK;
+    }
+
+    /** Counts this group and, under use_hierarchy, its descendants. */
+    // kernel: mm/memcontrol.c mem_cgroup_count_children()
+    private static int countChildren(MemCgroup g) {
+        return g.tree().size();
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_resize_limit()
+    public Errno resizeLimit(MemCgroup g, long val) {
+        return resize(g, val, false);
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_resize_memsw_limit()
+    public Errno resizeMemswLimit(MemCgroup g, long val) {
+        return resize(g, val, true);
+    }
+
+    private Errno resize(MemCgroup g, long val, boolean memswType) {
+        int retryCount = MemcgCharger.MEM_CGROUP_RECLAIM_RETRIES * countChildren(g);
+        ResCounter counter = memswType ? g.memsw : g.res;
+        long oldUsage = counter.usage();
+        boolean enlarge = false;
+        Errno ret = Errno.EBUSY;
+        while (retryCount > 0) {
+            long memlimit = g.res.limit();
+            long memswlimit = g.memsw.limit();
+            if (memswType ? Long.compareUnsigned(memlimit, val) > 0 : Long.compareUnsigned(memswlimit, val) < 0) {
+                return Errno.EINVAL;
+            }
+            if (Long.compareUnsigned(counter.limit(), val) < 0) {
+                enlarge = true;
+            }
+            if (counter.setLimit(val)) {
+                long other = memswType ? memlimit : memswlimit;
+                g.setFlag(MemCgroup.MEMCG_MEMSW_IS_MINIMUM, other == val);
+                ret = Errno.OK;
+                break;
+            }
+            int flags = MemcgReclaim.RECLAIM_SHRINK | (memswType ? MemcgReclaim.RECLAIM_NOSWAP : 0);
+            reclaim.reclaim(g, flags);
+            long cur = counter.usage();
+            if (cur >= oldUsage) {
+                retryCount--;
+            } else {
+                oldUsage = cur;
+            }
+        }
+        if (ret == Errno.OK && enlarge) {
+            oomWait.recover(g);
+        }
+        return ret;
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_write() _KMEM branch (patch 02/13)
+    public Errno setKmemLimit(MemCgroup g, long val) {
+        if (!g.independentKmemLimit()) {
+            return Errno.EINVAL;
+        }
+        return g.kmem.setLimit(val) ? Errno.OK : Errno.EBUSY;
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_independent_kmem_limit_write() (patch 02/13)
+    public Errno setIndependentKmemLimit(MemCgroup g, long val) {
+        if (val != 0) {
+            g.setFlag(MemCgroup.MEMCG_INDEPENDENT_KMEM_LIMIT, true);
+        } else {
+            g.setFlag(MemCgroup.MEMCG_INDEPENDENT_KMEM_LIMIT, false);
+            g.kmem.setLimit(ResCounter.RESOURCE_MAX);
+        }
+        return Errno.OK;
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_hierarchy_write()
+    public Errno setUseHierarchy(MemCgroup g, long val) {
+        MemCgroup parent = g.parent();
+        if ((parent == null || !parent.useHierarchy()) && (val == 1 || val == 0)) {
+            if (!g.children().isEmpty()) {
+                return Errno.EBUSY;
+            }
+            g.setFlag(MemCgroup.MEMCG_USE_HIERARCHY, val == 1);
+            return Errno.OK;
+        }
+        return Errno.EINVAL;
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_swappiness_write()
+    public Errno setSwappiness(MemCgroup g, long val) {
+        if (Long.compareUnsigned(val, 100) > 0 || g.isRoot()) {
+            return Errno.EINVAL;
+        }
+        if (g.parent().useHierarchy() || (g.useHierarchy() && !g.children().isEmpty())) {
+            return Errno.EINVAL;
+        }
+        g.setSwappiness((int) val);
+        return Errno.OK;
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_oom_control_write()
+    public Errno setOomControl(MemCgroup g, long val) {
+        if (g.isRoot() || !(val == 0 || val == 1)) {
+            return Errno.EINVAL;
+        }
+        if (g.parent().useHierarchy() || (g.useHierarchy() && !g.children().isEmpty())) {
+            return Errno.EINVAL;
+        }
+        g.setFlag(MemCgroup.MEMCG_OOM_KILL_DISABLE, val == 1);
+        if (val == 0) {
+            oomWait.recover(g);
+        }
+        return Errno.OK;
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_move_charge_write()
+    public Errno setMoveChargeAtImmigrate(MemCgroup g, long val) {
+        if (Long.compareUnsigned(val, 4) >= 0) {
+            return Errno.EINVAL;
+        }
+        g.setMoveChargeAtImmigrate((int) val);
+        return Errno.OK;
+    }
+
+    /** usage_in_bytes (or memsw.usage_in_bytes): the counter, or for the root the summed statistics. */
+    // kernel: mm/memcontrol.c mem_cgroup_usage()
+    public long usage(MemCgroup g, boolean swap) {
+        if (!g.isRoot()) {
+            return (swap ? g.memsw : g.res).usage();
+        }
+        long val = recursiveStat(g, StatItem.CACHE) + recursiveStat(g, StatItem.RSS);
+        if (swap) {
+            val += recursiveStat(g, StatItem.SWAP);
+        }
+        return val * PhysMem.PAGE_SIZE;
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_recursive_stat()
+    public static long recursiveStat(MemCgroup g, StatItem item) {
+        long v = 0;
+        for (MemCgroup m : g.tree()) {
+            v += m.stat(item);
+        }
+        return v;
+    }
+
+    /** The smallest limit over this group and its hierarchical ancestors (memory.stat hierarchical_*). */
+    // kernel: mm/memcontrol.c memcg_get_hierarchical_limit()
+    public static long[] hierarchicalLimits(MemCgroup g) {
+        long min = g.res.limit();
+        long minSw = g.memsw.limit();
+        MemCgroup m = g;
+        while (m.parent() != null && m.parent().useHierarchy()) {
+            m = m.parent();
+            min = Long.compareUnsigned(m.res.limit(), min) < 0 ? m.res.limit() : min;
+            minSw = Long.compareUnsigned(m.memsw.limit(), minSw) < 0 ? m.memsw.limit() : minSw;
+        }
+        return new long[] {min, minSw};
+    }
+
+    public PhysMem mem() {
+        return mem;
+    }
+}

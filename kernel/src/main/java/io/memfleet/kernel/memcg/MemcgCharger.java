@@ -1,0 +1,178 @@
+package io.memfleet.kernel.memcg;
+
+import io.memfleet.kernel.mm.PhysMem;
+import io.memfleet.kernel.mm.Task;
+
+/**
+ * The memcg charge path of 3.3 as patched by v2 04/13 and 05/13: bypass for dying tasks, the
+ * per-CPU stock with CHARGE_BATCH pages, a retry with the exact size after a failed batch, limit
+ * reclaim, MEM_CGROUP_RECLAIM_RETRIES rounds, then the memcg OOM killer or, with
+ * oom_kill_disable, a sleep until the cgroup recovers.
+ */
+public final class MemcgCharger {
+    public static final int CHARGE_BATCH = 32;
+    static final int MEM_CGROUP_RECLAIM_RETRIES = 5;
+    private static final long PAGE = PhysMem.PAGE_SIZE;
+
+    private enum DoCharge { OK, RETRY, NOMEM, WOULDBLOCK, OOM_DIE, BLOCKED }
+
+    private final MemcgStock stock;
+    private final MemcgReclaim reclaim;
+    private final OomKiller oom;
+    private final MemcgOomWait oomWait;
+
+    MemcgCharger(MemcgStock stock, MemcgReclaim reclaim, OomKiller oom, MemcgOomWait oomWait) {
+        this.stock = stock;
+        this.reclaim = reclaim;
+        this.oom = oom;
+        this.oomWait = oomWait;
+    }
+
+    /** Pages that can be charged to the group's own counters before a limit is hit. */
+    // kernel: mm/memcontrol.c mem_cgroup_margin()
+    static long margin(MemCgroup memcg) {
+        long m = Math.min(memcg.res.margin(), memcg.memsw.margin());
+        return m >>> PhysMem.PAGE_SHIFT;
+    }
+
+    /**
+     * Charges {@code nrPages} to {@code memcg} for {@code current} (running on {@code cpu}).
+     *
+     * @param mayOom    whether the OOM killer may run (false for kmem without __GFP_WAIT|__GFP_FS)
+     * @param mayWait   whether reclaim may run (__GFP_WAIT)
+     * @param exactSize start without the batch, as after an OOM retry
+     */
+    // kernel: mm/memcontrol.c __mem_cgroup_try_charge()
+    public ChargeResult tryCharge(Task current, int cpu, MemCgroup memcg, long nrPages, boolean mayOom,
+                                  boolean mayWait, boolean exactSize) {
+        if (current != null && current.fatalSignalPending()) {
+            return ChargeResult.BYPASS;
+        }
+        if (memcg.isRoot()) {
+            return ChargeResult.OK;
+        }
+        long batch = exactSize ? nrPages : Math.max(CHARGE_BATCH, nrPages);
+        int nrOomRetries = MEM_CGROUP_RECLAIM_RETRIES;
+        while (true) {
+            if (stock.consumeStock(cpu, memcg, nrPages)) {
+                return ChargeResult.OK;
+            }
+            DoCharge ret;
+            do {
+                if (current != null && current.fatalSignalPending()) {
+                    return ChargeResult.BYPASS;
+                }
+                boolean oomCheck = false;
+                if (mayOom && nrOomRetries == 0) {
+                    oomCheck = true;
+                    nrOomRetries = MEM_CGROUP_RECLAIM_RETRIES;
+                }
+                ret = doCharge(current, memcg, batch, nrPages, oomCheck, mayWait);
+                switch (ret) {
+                    case NOMEM -> {
+                        if (!mayOom) {
+                            return ChargeResult.NOMEM;
+                        }
+                        nrOomRetries--;
+                    }
+                    case WOULDBLOCK -> {
+                        return ChargeResult.NOMEM;
+                    }
+                    case OOM_DIE -> {
+                        return ChargeResult.KILLED;
+                    }
+                    case BLOCKED -> {
+                        return ChargeResult.BLOCKED;
+                    }
+                    default -> { }
+                }
+            } while (ret == DoCharge.NOMEM);
+            if (ret == DoCharge.OK) {
+                break;
+            }
+            batch = nrPages; // CHARGE_RETRY: again with the exact size
+        }
+        if (batch > nrPages) {
+            stock.refillStock(cpu, memcg, batch - nrPages);
+        }
+        return ChargeResult.OK;
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_do_charge()
+    private DoCharge doCharge(Task current, MemCgroup memcg, long csizePages, long minPages, boolean oomCheck,
+                              boolean mayWait) {
+        long bytes = csizePages * PAGE;
+        int flags = 0;
+        MemCgroup overLimit;
+        ResCounter fail = memcg.res.charge(bytes);
+        if (fail == null) {
+            fail = memcg.memsw.charge(bytes);
+            if (fail == null) {
+                return DoCharge.OK;
+            }
+            memcg.res.uncharge(bytes);
+            overLimit = ownerOf(memcg, fail);
+            flags |= MemcgReclaim.RECLAIM_NOSWAP;
+        } else {
+            overLimit = ownerOf(memcg, fail);
+        }
+        if (csizePages > minPages) {
+            return DoCharge.RETRY;
+        }
+        if (!mayWait) {
+            return DoCharge.WOULDBLOCK;
+        }
+        long reclaimed = reclaim.reclaim(overLimit, flags);
+        if (margin(overLimit) >= minPages) {
+            return DoCharge.RETRY;
+        }
+        // v2 05/13 compares pages with PAGE_SIZE << PAGE_ALLOC_COSTLY_ORDER: true for any real size
+        if (reclaimed > 0) {
+            return DoCharge.RETRY;
+        }
+        if (!oomCheck) {
+            return DoCharge.NOMEM;
+        }
+        return handleOom(current, overLimit);
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_handle_oom()
+    private DoCharge handleOom(Task current, MemCgroup memcg) {
+        if (memcg.oomKillDisable()) {
+            if (current == null) {
+                return DoCharge.NOMEM;
+            }
+            oomWait.sleep(current, memcg);
+            return DoCharge.BLOCKED;
+        }
+        Task victim = oom.memcgOutOfMemory(current, memcg, OomKiller.GFP_HIGHUSER_MOVABLE);
+        if (victim == null) {
+            return DoCharge.NOMEM;
+        }
+        if (victim == current) {
+            return DoCharge.OOM_DIE;
+        }
+        oomWait.recover(memcg);
+        return DoCharge.RETRY;
+    }
+
+    /** The cgroup whose counter refused the charge (mem_cgroup_from_res_counter). */
+    private static MemCgroup ownerOf(MemCgroup start, ResCounter fail) {
+        for (MemCgroup m = start; m != null; m = m.parent()) {
+            if (m.res == fail || m.memsw == fail || m.kmem == fail) {
+                return m;
+            }
+        }
+        return start;
+    }
+
+    /** Uncharges whole pages from res and memsw (kmem and cancelled charges). */
+    // kernel: mm/memcontrol.c __mem_cgroup_cancel_charge()
+    public void cancelCharge(MemCgroup memcg, long nrPages) {
+        if (!memcg.isRoot()) {
+            memcg.res.uncharge(nrPages * PAGE);
+            memcg.memsw.uncharge(nrPages * PAGE);
+            oomWait.recover(memcg);
+        }
+    }
+}

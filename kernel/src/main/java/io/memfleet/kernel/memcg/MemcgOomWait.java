@@ -1,0 +1,75 @@
+package io.memfleet.kernel.memcg;
+
+import io.memfleet.kernel.mm.Task;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tasks sleeping in a memcg OOM (oom_kill_disable set): each waits on the cgroup whose limit was
+ * hit, which with its subtree is marked under_oom. {@link #recover} wakes the waiters related to a
+ * cgroup; woken tasks are handed out by {@link #takeWoken()} to retry their charge.
+ */
+public final class MemcgOomWait {
+    private record Waiter(Task task, MemCgroup memcg) { }
+
+    private final List<Waiter> waiters = new ArrayList<>();
+    private final List<Task> woken = new ArrayList<>();
+
+    // kernel: mm/memcontrol.c mem_cgroup_mark_under_oom()
+    void sleep(Task t, MemCgroup memcg) {
+        for (MemCgroup m : memcg.tree()) {
+            m.underOom++;
+        }
+        waiters.add(new Waiter(t, memcg));
+    }
+
+    // kernel: mm/memcontrol.c memcg_oom_recover()
+    public void recover(MemCgroup memcg) {
+        if (memcg == null || memcg.underOom == 0 || waiters.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < waiters.size(); i++) {
+            Waiter w = waiters.get(i);
+            // kernel: mm/memcontrol.c memcg_oom_wake_function()
+            if (w.memcg.sameOrSubtree(memcg) || memcg.sameOrSubtree(w.memcg)) {
+                waiters.remove(i--);
+                unmark(w.memcg);
+                woken.add(w.task);
+            }
+        }
+    }
+
+    /** Removes a task from the wait (it was killed or exited while asleep). */
+    public void cancel(Task t) {
+        for (int i = 0; i < waiters.size(); i++) {
+            if (waiters.get(i).task == t) {
+                unmark(waiters.remove(i).memcg);
+                return;
+            }
+        }
+        woken.remove(t);
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_unmark_under_oom()
+    private static void unmark(MemCgroup memcg) {
+        for (MemCgroup m : memcg.tree()) {
+            if (m.underOom > 0) {
+                m.underOom--;
+            }
+        }
+    }
+
+    /** Tasks woken since the last call, in wake order. */
+    public List<Task> takeWoken() {
+        if (woken.isEmpty()) {
+            return List.of();
+        }
+        List<Task> out = new ArrayList<>(woken);
+        woken.clear();
+        return out;
+    }
+
+    public boolean hasWoken() {
+        return !woken.isEmpty();
+    }
+}

@@ -1,0 +1,250 @@
+package io.memfleet.kernel.memcg;
+
+import io.memfleet.kernel.mm.AnonRun;
+import io.memfleet.kernel.mm.FileRun;
+import io.memfleet.kernel.mm.PhysMem;
+import io.memfleet.kernel.mm.Task;
+import java.util.List;
+
+/**
+ * Page-state transitions of charged user pages: commit after a successful charge, uncharge on
+ * unmap, truncate and reclaim, swap-out, and moving runs between cgroups. Keeps the memcg
+ * statistics, LRU counters, node counters and run lists consistent with each other.
+ */
+public final class MemcgPages {
+    private static final long PAGE = PhysMem.PAGE_SIZE;
+
+    private final PhysMem mem;
+    private final MemcgOomWait oomWait;
+    private long fileSeq;
+
+    MemcgPages(PhysMem mem, MemcgOomWait oomWait) {
+        this.mem = mem;
+        this.oomWait = oomWait;
+    }
+
+    // kernel: mm/memcontrol.c __mem_cgroup_commit_charge() for anonymous pages
+    public void commitAnon(Task t, MemCgroup memcg, long pages, boolean locked) {
+        mem.allocAnon(pages, locked);
+        AnonRun top = t.anon.isEmpty() ? null : t.anon.get(t.anon.size() - 1);
+        if (top == null || top.memcg != memcg || top.locked != locked || top.swapped != 0) {
+            top = new AnonRun(t, memcg, locked);
+            t.anon.add(top);
+            memcg.anonRuns.add(top);
+        }
+        top.resident += pages;
+        memcg.addStat(StatItem.RSS, pages);
+        memcg.addStat(locked ? StatItem.UNEVICTABLE : StatItem.ACTIVE_ANON, pages);
+        memcg.addStat(StatItem.PGPGIN, pages);
+    }
+
+    // kernel: mm/memcontrol.c __mem_cgroup_commit_charge() for page cache
+    public void commitCache(Task t, MemCgroup memcg, long pages) {
+        mem.allocCache(pages);
+        FileRun top = t.files.isEmpty() ? null : t.files.get(t.files.size() - 1);
+        if (top == null || top.memcg != memcg || top.pages == 0 || memcg.fileRuns.peekLast() != top) {
+            top = new FileRun(t, memcg, fileSeq++);
+            t.files.add(top);
+            memcg.fileRuns.add(top);
+        }
+        top.pages += pages;
+        memcg.addStat(StatItem.CACHE, pages);
+        memcg.addStat(StatItem.INACTIVE_FILE, pages);
+        memcg.addStat(StatItem.PGPGIN, pages);
+    }
+
+    private void uncharge(MemCgroup memcg, long pages, boolean memswToo) {
+        if (!memcg.isRoot()) {
+            memcg.res.uncharge(pages * PAGE);
+            if (memswToo) {
+                memcg.memsw.uncharge(pages * PAGE);
+            }
+        }
+        memcg.addStat(StatItem.PGPGOUT, pages);
+        oomWait.recover(memcg);
+    }
+
+    /** Unmaps up to {@code pages} of the task's anonymous memory, newest first; returns pages unmapped. */
+    // kernel: mm/memcontrol.c mem_cgroup_uncharge_page() via zap_pte_range()
+    public long unmapAnon(Task t, long pages) {
+        long done = 0;
+        List<AnonRun> runs = t.anon;
+        while (done < pages && !runs.isEmpty()) {
+            AnonRun r = runs.get(runs.size() - 1);
+            long k = Math.min(pages - done, r.resident);
+            if (k > 0) {
+                releaseResident(r, k);
+                done += k;
+            }
+            long s = Math.min(pages - done, r.swapped);
+            if (s > 0) {
+                releaseSwap(r, s);
+                done += s;
+            }
+            if (r.isEmpty()) {
+                runs.remove(runs.size() - 1);
+                r.memcg.anonRuns.remove(r);
+            }
+        }
+        return done;
+    }
+
+    private void releaseResident(AnonRun r, long k) {
+        r.resident -= k;
+        mem.freeAnon(k, r.locked);
+        MemCgroup m = r.memcg;
+        m.addStat(StatItem.RSS, -k);
+        m.addStat(r.locked ? StatItem.UNEVICTABLE : StatItem.ACTIVE_ANON, -k);
+        uncharge(m, k, true);
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_uncharge_swap()
+    private void releaseSwap(AnonRun r, long s) {
+        r.swapped -= s;
+        mem.freeSwap(s);
+        MemCgroup m = r.memcg;
+        m.addStat(StatItem.SWAP, -s);
+        if (!m.isRoot()) {
+            m.memsw.uncharge(s * PAGE);
+        }
+        oomWait.recover(m);
+    }
+
+    /** Frees all of a task's anonymous memory and swap (exit_mmap). */
+    public void exitMm(Task t) {
+        unmapAnon(t, Long.MAX_VALUE);
+    }
+
+    /** Swaps out up to {@code pages} resident pages of the run; returns pages swapped. */
+    // kernel: mm/memcontrol.c mem_cgroup_uncharge_swapcache() during shrink_page_list()
+    long swapOut(AnonRun r, long pages) {
+        long k = Math.min(Math.min(pages, r.resident), mem.swapFree());
+        if (k <= 0 || r.locked) {
+            return 0;
+        }
+        r.resident -= k;
+        r.swapped += k;
+        mem.swapOut(k);
+        MemCgroup m = r.memcg;
+        m.addStat(StatItem.RSS, -k);
+        m.addStat(StatItem.ACTIVE_ANON, -k);
+        m.addStat(StatItem.SWAP, k);
+        uncharge(m, k, false);
+        return k;
+    }
+
+    /** Drops up to {@code pages} clean page-cache pages of the run; returns pages dropped. */
+    // kernel: mm/memcontrol.c mem_cgroup_uncharge_cache_page() via __remove_mapping()
+    long dropCache(FileRun r, long pages) {
+        long k = Math.min(pages, r.pages);
+        if (k <= 0) {
+            return 0;
+        }
+        r.pages -= k;
+        mem.freeCache(k);
+        MemCgroup m = r.memcg;
+        m.addStat(StatItem.CACHE, -k);
+        m.addStat(StatItem.INACTIVE_FILE, -k);
+        uncharge(m, k, true);
+        if (r.pages == 0) {
+            m.fileRuns.remove(r);
+        }
+        return k;
+    }
+
+    /** Truncates up to {@code pages} of the page cache this task read, newest first. */
+    // kernel: mm/truncate.c truncate_inode_pages_range()
+    public long truncate(Task t, long pages) {
+        long done = 0;
+        List<FileRun> runs = t.files;
+        while (done < pages && !runs.isEmpty()) {
+            FileRun r = runs.get(runs.size() - 1);
+            done += dropCache(r, pages - done);
+            if (r.pages == 0) {
+                runs.remove(runs.size() - 1);
+            }
+        }
+        return done;
+    }
+
+    /** Drops every clean page-cache page on the node (drop_caches 1); returns pages dropped. */
+    public long dropAllCache(List<MemCgroup> all) {
+        long n = 0;
+        for (MemCgroup m : all) {
+            while (!m.fileRuns.isEmpty()) {
+                n += dropCache(m.fileRuns.peekFirst(), Long.MAX_VALUE);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Re-charges a run from its cgroup to {@code to} (move_account): charges {@code to}, uncharges
+     * the old group, moves the statistics. Returns false, changing nothing, when {@code to} cannot take it.
+     */
+    // kernel: mm/memcontrol.c mem_cgroup_move_account()
+    boolean moveAnon(AnonRun r, MemCgroup to) {
+        MemCgroup from = r.memcg;
+        if (from == to) {
+            return true;
+        }
+        long res = r.resident * PAGE;
+        long sw = (r.resident + r.swapped) * PAGE;
+        if (!chargeBoth(to, res, sw)) {
+            return false;
+        }
+        if (!from.isRoot()) {
+            from.res.uncharge(res);
+            from.memsw.uncharge(sw);
+        }
+        long k = r.resident;
+        from.addStat(StatItem.RSS, -k);
+        to.addStat(StatItem.RSS, k);
+        StatItem lru = r.locked ? StatItem.UNEVICTABLE : StatItem.ACTIVE_ANON;
+        from.addStat(lru, -k);
+        to.addStat(lru, k);
+        from.addStat(StatItem.SWAP, -r.swapped);
+        to.addStat(StatItem.SWAP, r.swapped);
+        from.anonRuns.remove(r);
+        to.anonRuns.add(r);
+        r.memcg = to;
+        oomWait.recover(from);
+        return true;
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_move_account() for a page-cache page
+    boolean moveCache(FileRun r, MemCgroup to) {
+        MemCgroup from = r.memcg;
+        long bytes = r.pages * PAGE;
+        if (!chargeBoth(to, bytes, bytes)) {
+            return false;
+        }
+        if (!from.isRoot()) {
+            from.res.uncharge(bytes);
+            from.memsw.uncharge(bytes);
+        }
+        from.addStat(StatItem.CACHE, -r.pages);
+        to.addStat(StatItem.CACHE, r.pages);
+        from.addStat(StatItem.INACTIVE_FILE, -r.pages);
+        to.addStat(StatItem.INACTIVE_FILE, r.pages);
+        from.fileRuns.remove(r);
+        to.fileRuns.add(r);
+        r.memcg = to;
+        oomWait.recover(from);
+        return true;
+    }
+
+    private static boolean chargeBoth(MemCgroup to, long res, long memsw) {
+        if (to.isRoot()) {
+            return true;
+        }
+        if (to.res.charge(res) != null) {
+            return false;
+        }
+        if (to.memsw.charge(memsw) != null) {
+            to.res.uncharge(res);
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,144 @@
+package io.memfleet.kernel.memcg;
+
+import io.memfleet.kernel.mm.AnonRun;
+import io.memfleet.kernel.mm.FileRun;
+import io.memfleet.kernel.mm.PhysMem;
+import java.util.List;
+import java.util.function.LongUnaryOperator;
+import java.util.function.Supplier;
+
+/**
+ * Page reclaim as the memory controller sees it: limit reclaim inside one hierarchy
+ * (try_to_free_mem_cgroup_pages in a mem_cgroup_reclaim loop) and global reclaim when the node
+ * runs out of free pages. Clean page cache goes first, oldest first; anonymous pages go to swap
+ * only when swap has room, swappiness is non-zero and the caller allows it; mlocked pages never go.
+ */
+public final class MemcgReclaim {
+    public static final int SWAP_CLUSTER_MAX = 32;
+    static final int MEM_CGROUP_MAX_RECLAIM_LOOPS = 100;
+    public static final int RECLAIM_NOSWAP = 1;
+    public static final int RECLAIM_SHRINK = 2;
+
+    private final PhysMem mem;
+    private final MemcgPages pages;
+    private final MemcgStock stock;
+    private final Supplier<List<MemCgroup>> allGroups;
+    /** Shrinks reclaimable slab (unused dentries) by up to N objects' pages; returns pages freed. */
+    private LongUnaryOperator slabShrinker = n -> 0;
+
+    MemcgReclaim(PhysMem mem, MemcgPages pages, MemcgStock stock, Supplier<List<MemCgroup>> allGroups) {
+        this.mem = mem;
+        this.pages = pages;
+        this.stock = stock;
+        this.allGroups = allGroups;
+    }
+
+    public void setSlabShrinker(LongUnaryOperator shrinker) {
+        this.slabShrinker = shrinker;
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_reclaim()
+    long reclaim(MemCgroup memcg, int flags) {
+        boolean noswap = (flags & RECLAIM_NOSWAP) != 0;
+        boolean shrink = (flags & RECLAIM_SHRINK) != 0;
+        if (!shrink && memcg.testFlag(MemCgroup.MEMCG_MEMSW_IS_MINIMUM)) {
+            noswap = true;
+        }
+        long total = 0;
+        for (int loop = 0; loop < MEM_CGROUP_MAX_RECLAIM_LOOPS; loop++) {
+            if (loop > 0) {
+                stock.drainAllStock(memcg);
+            }
+            total += tryToFreeMemCgroupPages(memcg, noswap, SWAP_CLUSTER_MAX);
+            if (total > 0 && shrink) {
+                break;
+            }
+            if (MemcgCharger.margin(memcg) > 0) {
+                break;
+            }
+            if (loop > 0 && total == 0) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** Reclaims up to {@code target} pages from the hierarchy under {@code memcg}; returns pages freed. */
+    // kernel: mm/vmscan.c try_to_free_mem_cgroup_pages()
+    long tryToFreeMemCgroupPages(MemCgroup memcg, boolean noswap, long target) {
+        List<MemCgroup> tree = memcg.tree();
+        boolean maySwap = !noswap && memcg.swappiness() > 0;
+        long freed = 0;
+        for (MemCgroup m : tree) {
+            freed += shrinkFile(m, target - freed);
+            if (freed >= target) {
+                return freed;
+            }
+        }
+        if (maySwap) {
+            for (MemCgroup m : tree) {
+                freed += shrinkAnon(m, target - freed);
+                if (freed >= target) {
+                    break;
+                }
+            }
+        }
+        return freed;
+    }
+
+    private long shrinkFile(MemCgroup m, long want) {
+        long freed = 0;
+        while (freed < want && !m.fileRuns.isEmpty()) {
+            FileRun r = m.fileRuns.peekFirst();
+            if (r.pages == 0) {
+                m.fileRuns.pollFirst();
+                continue;
+            }
+            freed += pages.dropCache(r, want - freed);
+        }
+        return freed;
+    }
+
+    private long shrinkAnon(MemCgroup m, long want) {
+        long freed = 0;
+        for (AnonRun r : m.anonRuns) {
+            if (freed >= want || mem.swapFree() == 0) {
+                break;
+            }
+            freed += pages.swapOut(r, want - freed);
+        }
+        return freed;
+    }
+
+    /** Global direct reclaim of up to {@code target} pages: page cache by age, then swap, then slab. */
+    // kernel: mm/vmscan.c do_try_to_free_pages() for a global (non-memcg) reclaim
+    public long globalReclaim(long target) {
+        List<MemCgroup> all = allGroups.get();
+        long freed = 0;
+        while (freed < target) {
+            MemCgroup oldest = null;
+            for (MemCgroup m : all) {
+                FileRun head = m.fileRuns.peekFirst();
+                if (head != null && (oldest == null || head.seq < oldest.fileRuns.peekFirst().seq)) {
+                    oldest = m;
+                }
+            }
+            if (oldest == null) {
+                break;
+            }
+            freed += shrinkFile(oldest, Math.min(target - freed, oldest.fileRuns.peekFirst().pages));
+        }
+        for (MemCgroup m : all) {
+            if (freed >= target) {
+                break;
+            }
+            if (m.swappiness() > 0) {
+                freed += shrinkAnon(m, target - freed);
+            }
+        }
+        if (freed < target) {
+            freed += slabShrinker.applyAsLong(target - freed);
+        }
+        return freed;
+    }
+}

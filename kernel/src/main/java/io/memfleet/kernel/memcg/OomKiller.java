@@ -1,0 +1,156 @@
+package io.memfleet.kernel.memcg;
+
+import io.memfleet.kernel.mm.Klog;
+import io.memfleet.kernel.mm.PhysMem;
+import io.memfleet.kernel.mm.Task;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The OOM killer of 3.3 (mm/oom_kill.c) for memcg and global OOM: badness scoring, victim
+ * selection in task-list order, the report written to the kernel log, and the kill. The victim is
+ * reaped at once (its memory is freed before the charge that triggered the kill is retried).
+ */
+public final class OomKiller {
+    static final int GFP_HIGHUSER_MOVABLE = 0x200da;
+    static final int GFP_KERNEL = 0xd0;
+
+    private final Klog klog;
+    private final PhysMem mem;
+    private final Supplier<Iterable<Task>> tasks;
+    private final Consumer<Task> reaper;
+    private long killCount;
+
+    OomKiller(Klog klog, PhysMem mem, Supplier<Iterable<Task>> tasks, Consumer<Task> reaper) {
+        this.klog = klog;
+        this.mem = mem;
+        this.tasks = tasks;
+        this.reaper = reaper;
+    }
+
+    public long killCount() {
+        return killCount;
+    }
+
+    // kernel: mm/oom_kill.c oom_badness()
+    static long oomBadness(Task p, long totalPages) {
+        if (p.exited()) {
+            return 0;
+        }
+        long total = Math.max(totalPages, 1);
+        long rss = p.rssPages();
+        long ptes = (p.totalVmPages() + 511) / 512;
+        long points = (rss + ptes + p.swapEntries()) * 1000 / total;
+        return points <= 0 ? 1 : Math.min(points, 1000);
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_get_limit()
+    long memcgLimitPages(MemCgroup memcg) {
+        long limit = memcg.res.limit();
+        if (memcg.swappiness() > 0) {
+            long withSwap = limit + mem.swapPages() * PhysMem.PAGE_SIZE;
+            limit = withSwap < 0 ? Long.MAX_VALUE : Math.min(withSwap, memcg.memsw.limit());
+        }
+        return Long.divideUnsigned(limit, PhysMem.PAGE_SIZE);
+    }
+
+    /** Memcg OOM: selects and kills a task in {@code memcg}'s subtree; returns the victim or null. */
+    // kernel: mm/oom_kill.c mem_cgroup_out_of_memory()
+    Task memcgOutOfMemory(Task current, MemCgroup memcg, int gfpMask) {
+        long limit = memcgLimitPages(memcg);
+        Task victim = selectBadProcess(memcg, limit);
+        if (victim == null) {
+            return null;
+        }
+        long points = oomBadness(victim, limit);
+        dumpHeader(current, victim, memcg, gfpMask);
+        oomKillProcess(victim, points, "Memory cgroup out of memory");
+        return victim;
+    }
+
+    /** Global OOM: the node has no free pages left after reclaim. Returns the victim or null. */
+    // kernel: mm/oom_kill.c out_of_memory()
+    public Task outOfMemory(Task current, int gfpMask) {
+        long total = mem.totalPages() + mem.swapPages();
+        Task victim = selectBadProcess(null, total);
+        if (victim == null) {
+            return null;
+        }
+        long points = oomBadness(victim, total);
+        dumpHeader(current, victim, null, gfpMask);
+        oomKillProcess(victim, points, "Out of memory");
+        return victim;
+    }
+
+    // kernel: mm/oom_kill.c select_bad_process()
+    private Task selectBadProcess(MemCgroup memcg, long totalPages) {
+        Task chosen = null;
+        long best = 0;
+        for (Task p : tasks.get()) {
+            if (p.exited() || (memcg != null && !memcg.sameOrSubtree(p.memcg()))) {
+                continue;
+            }
+            long points = oomBadness(p, totalPages);
+            if (points > best) {
+                chosen = p;
+                best = points;
+            }
+        }
+        return chosen;
+    }
+
+    // kernel: mm/oom_kill.c dump_header()
+    private void dumpHeader(Task current, Task victim, MemCgroup memcg, int gfpMask) {
+        String comm = current == null ? "kworker/0:1" : current.comm();
+        klog.printk(comm + " invoked oom-killer: gfp_mask=0x" + Integer.toHexString(gfpMask)
+                + ", order=0, oom_adj=0, oom_score_adj=0");
+        if (memcg != null) {
+            printOomInfo(memcg, victim);
+        } else {
+            klog.printk("Mem-Info:");
+            klog.printk(mem.totalPages() + " pages RAM");
+            klog.printk(mem.freePages() + " pages free");
+            klog.printk("Free swap  = " + (mem.swapFree() * PhysMem.PAGE_SIZE >> 10) + "kB");
+            klog.printk("Total swap = " + (mem.swapPages() * PhysMem.PAGE_SIZE >> 10) + "kB");
+        }
+        dumpTasks(memcg);
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_print_oom_info() (with the kmem line of patch 02/13)
+    private void printOomInfo(MemCgroup memcg, Task victim) {
+        klog.printk("Task in " + victim.memcg().path() + " killed as a result of limit of " + memcg.path());
+        klog.printk("memory: usage " + kb(memcg.res.usage()) + "kB, limit " + kb(memcg.res.limit())
+                + "kB, failcnt " + memcg.res.failcnt());
+        klog.printk("memory+swap: usage " + kb(memcg.memsw.usage()) + "kB, limit " + kb(memcg.memsw.limit())
+                + "kB, failcnt " + memcg.memsw.failcnt());
+        klog.printk("kmem: usage " + kb(memcg.kmem.usage()) + " kB, limit " + kb(memcg.kmem.limit())
+                + " kB, failcnt " + memcg.kmem.failcnt());
+    }
+
+    private static String kb(long bytes) {
+        return Long.toUnsignedString(bytes >>> 10);
+    }
+
+    // kernel: mm/oom_kill.c dump_tasks()
+    private void dumpTasks(MemCgroup memcg) {
+        klog.printk("[ pid ]   uid  tgid total_vm      rss cpu oom_adj oom_score_adj name");
+        for (Task p : tasks.get()) {
+            if (p.exited() || (memcg != null && !memcg.sameOrSubtree(p.memcg()))) {
+                continue;
+            }
+            klog.printk(String.format("[%5d] %5d %5d %8d %8d %3d     %3d         %5d %s",
+                    p.pid(), 0, p.pid(), p.totalVmPages(), p.rssPages(), p.cpu(), 0, 0, p.comm()));
+        }
+    }
+
+    // kernel: mm/oom_kill.c oom_kill_process()
+    private void oomKillProcess(Task victim, long points, String message) {
+        klog.printk(message + ": Kill process " + victim.pid() + " (" + victim.comm() + ") score " + points
+                + " or sacrifice child");
+        klog.printk("Killed process " + victim.pid() + " (" + victim.comm() + ") total-vm:"
+                + (victim.totalVmPages() * 4) + "kB, anon-rss:" + (victim.rssPages() * 4) + "kB, file-rss:0kB");
+        killCount++;
+        victim.sendSigkill();
+        reaper.accept(victim);
+    }
+}

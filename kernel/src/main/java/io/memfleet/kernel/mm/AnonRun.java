@@ -1,0 +1,26 @@
+package io.memfleet.kernel.mm;
+
+import io.memfleet.kernel.memcg.MemCgroup;
+
+/**
+ * A run of anonymous pages that one task faulted in one after another while charged to one memory
+ * cgroup: the simulator's stand-in for those pages' page_cgroup records. Some of the run may be
+ * swapped out; locked (mlocked) runs are unevictable and never swapped.
+ */
+public final class AnonRun {
+    public final Task owner;
+    public MemCgroup memcg;
+    public final boolean locked;
+    public long resident;
+    public long swapped;
+
+    public AnonRun(Task owner, MemCgroup memcg, boolean locked) {
+        this.owner = owner;
+        this.memcg = memcg;
+        this.locked = locked;
+    }
+
+    public boolean isEmpty() {
+        return resident == 0 && swapped == 0;
+    }
+}

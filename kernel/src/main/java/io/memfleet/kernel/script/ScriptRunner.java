@@ -1,0 +1,70 @@
+package io.memfleet.kernel.script;
+
+import io.memfleet.kernel.Kernel;
+import io.memfleet.kernel.KernelConfig;
+import java.util.Iterator;
+
+/**
+ * Runs a `.msim` script against a fresh kernel, line by line: a `node` line (or the defaults)
+ * boots the kernel, each command's output goes to the sink, and the first unparsable line stops
+ * the run with {@code line N: reason}.
+ */
+public final class ScriptRunner {
+    /** Receives output in chunks, in order. */
+    public interface Sink {
+        void emit(CharSequence chunk);
+    }
+
+    /** How a run ended: {@code error} is null, or the {@code line N: reason} text for exit status 2. */
+    public record Result(Kernel kernel, long commands, String error) {
+        public int exitStatus() {
+            return error == null ? 0 : 2;
+        }
+    }
+
+    private static final int FLUSH_AT = 1 << 16;
+
+    private ScriptRunner() {
+    }
+
+    public static Result run(Iterator<String> lines, KernelConfig config, Sink sink) {
+        Kernel kernel = null;
+        StringBuilder out = new StringBuilder(1024);
+        long commands = 0;
+        int lineNo = 0;
+        try {
+            while (lines.hasNext()) {
+                String line = lines.next();
+                lineNo++;
+                Command c = ScriptParser.parse(line, lineNo, kernel == null);
+                if (c == null) {
+                    continue;
+                }
+                if (kernel == null) {
+                    kernel = Kernel.boot(c instanceof Command.Node n ? n : Command.Node.DEFAULT, config);
+                }
+                kernel.execute(c, out);
+                commands++;
+                if (out.length() >= FLUSH_AT) {
+                    sink.emit(out);
+                    out.setLength(0);
+                }
+            }
+        } catch (ScriptSyntaxException e) {
+            sink.emit(out);
+            return new Result(kernel, commands, e.report());
+        }
+        sink.emit(out);
+        return new Result(kernel, commands, null);
+    }
+
+    /** Runs a whole script held in a string; returns its output, or throws on a syntax error. */
+    public static String runToString(String script, KernelConfig config) {
+        StringBuilder sb = new StringBuilder();
+        Result r = run(script.lines().iterator(), config, sb::append);
+        if (r.error() != null) {
+            throw new IllegalArgumentException(r.error());
+        }
+        return sb.toString();
+    }
+}

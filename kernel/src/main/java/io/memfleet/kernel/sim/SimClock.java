@@ -1,0 +1,37 @@
+package io.memfleet.kernel.sim;
+
+/** Simulated time in nanoseconds since boot. Only the event loop moves it, never backwards. */
+public final class SimClock {
+    public static final long NSEC_PER_SEC = 1_000_000_000L;
+
+    private final int hz;
+    private long nowNs;
+
+    public SimClock(int hz) {
+        this.hz = hz;
+    }
+
+    public long nowNs() {
+        return nowNs;
+    }
+
+    public int hz() {
+        return hz;
+    }
+
+    /** jiffies since boot, derived from simulated time. */
+    public long jiffies() {
+        return (nowNs / NSEC_PER_SEC) * hz + (nowNs % NSEC_PER_SEC) * hz / NSEC_PER_SEC;
+    }
+
+    public long jiffiesToNs(long jiffies) {
+        return jiffies * NSEC_PER_SEC / hz;
+    }
+
+    void advanceTo(long timeNs) {
+        if (timeNs < nowNs) {
+            throw new IllegalStateException("time cannot go backwards: " + timeNs + " < " + nowNs);
+        }
+        nowNs = timeNs;
+    }
+}

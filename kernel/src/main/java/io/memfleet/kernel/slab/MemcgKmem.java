@@ -1,0 +1,241 @@
+package io.memfleet.kernel.slab;
+
+import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.memcg.ChargeResult;
+import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.memcg.ResCounter;
+import io.memfleet.kernel.mm.PhysMem;
+import io.memfleet.kernel.mm.Task;
+import io.memfleet.kernel.sim.Workqueue;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The memcg side of the v2 series: per-cgroup cache selection and asynchronous creation (07/13),
+ * the kmem charge of slab pages (02/13, 11/13), dead caches at rmdir (03/13, 07/13) and children
+ * tracking (10/13).
+ */
+final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHooks {
+    /** MAX_KMEM_CACHE_TYPES of patch 07/13. */
+    static final int MAX_KMEM_CACHE_TYPES = 400;
+    /** sizeof(struct create_work) on x86_64: two pointers and a list_head. */
+    static final int CREATE_WORK_SIZE = 32;
+
+    private record CreateRequest(MemCgroup memcg, KmemCache cache, long requestObj) { }
+
+    private final KernelConfig config;
+    private final MemController mc;
+    private final Workqueue workqueue;
+    private final SlabAllocator alloc;
+    private final List<CreateRequest> createQueue = new ArrayList<>();
+    private KmemCache createWorkCache;
+
+    MemcgKmem(KernelConfig config, MemController mc, Workqueue workqueue, SlabAllocator alloc) {
+        this.config = config;
+        this.mc = mc;
+        this.workqueue = workqueue;
+        this.alloc = alloc;
+    }
+
+    void setCreateWorkCache(KmemCache c) {
+        this.createWorkCache = c;
+    }
+
+    /** Chooses the cache an allocation from {@code cachep} uses; may queue a per-cgroup cache's creation. */
+    // kernel: mm/memcontrol.c mem_cgroup_get_kmem_cache() (patch 07/13)
+    KmemCache getKmemCache(KmemCache cachep, Task current) {
+        if (!config.kmemAccounting() || current == null || (cachep.flags & KmemCache.SLAB_MEMCG_ACCT) == 0
+                || cachep.root != null) {
+            return cachep;
+        }
+        MemCgroup memcg = current.memcg();
+        if (memcg == null || memcg.isRoot()) {
+            return cachep;
+        }
+        Object[] slots = memcg.kmemCaches;
+        KmemCache c = slots == null ? null : (KmemCache) slots[cachep.id];
+        if (c == null) {
+            memcgCreateCacheEnqueue(memcg, cachep, current);
+            return cachep;
+        }
+        return c;
+    }
+
+    // kernel: mm/memcontrol.c memcg_create_cache_enqueue() (patch 07/13)
+    private void memcgCreateCacheEnqueue(MemCgroup memcg, KmemCache cachep, Task current) {
+        for (CreateRequest r : createQueue) {
+            if (r.memcg == memcg && r.cache == cachep) {
+                return;
+            }
+        }
+        long obj = alloc.cacheAlloc(createWorkCache, current.cpu(), null); // kmalloc_no_account(GFP_NOWAIT)
+        if (obj < 0) {
+            return;
+        }
+        boolean first = createQueue.isEmpty();
+        createQueue.add(new CreateRequest(memcg, cachep, obj));
+        if (first) {
+            workqueue.scheduleWork(this::memcgCreateCacheWorkFunc);
+        }
+    }
+
+    // kernel: mm/memcontrol.c memcg_create_cache_work_func() (patch 07/13)
+    private void memcgCreateCacheWorkFunc() {
+        List<CreateRequest> batch = new ArrayList<>(createQueue);
+        createQueue.clear();
+        for (CreateRequest r : batch) {
+            alloc.cacheFree(r.requestObj, 0);
+            if (r.memcg.isRemoved()) {
+                continue;
+            }
+            memcgCreateKmemCache(r.memcg, r.cache);
+        }
+    }
+
+    // kernel: mm/memcontrol.c memcg_create_kmem_cache() (patch 07/13)
+    private void memcgCreateKmemCache(MemCgroup memcg, KmemCache cachep) {
+        if (memcg.kmemCaches == null) {
+            memcg.kmemCaches = new Object[MAX_KMEM_CACHE_TYPES];
+        }
+        if (memcg.kmemCaches[cachep.id] != null) {
+            return;
+        }
+        String name = cachep.name + "(" + memcg.id() + ":" + memcg.name() + ")";
+        SlabGeometry.Shape shape = new SlabGeometry.Shape(name, cachep.bufferSize, cachep.num, cachep.gfporder,
+                cachep.flags);
+        KmemCache c = alloc.create(shape, cachep.id, memcg, cachep);
+        cachep.children.add(c);
+        memcg.kmemCaches[cachep.id] = c;
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_flush_cache_create_queue() (patch 07/13)
+    private void flushCacheCreateQueue() {
+        for (CreateRequest r : createQueue) {
+            alloc.cacheFree(r.requestObj, 0);
+        }
+        createQueue.clear();
+    }
+
+    /** rmdir: per-cgroup caches become dead, then all the group's kmem is unaccounted. */
+    // kernel: mm/slab.c memcg_slab_move() + mm/memcontrol.c memcg_kmem_move() (patches 03/13, 07/13)
+    @Override
+    public void onPreDestroy(MemCgroup memcg) {
+        flushCacheCreateQueue();
+        if (memcg.kmemCaches != null) {
+            for (int i = 0; i < memcg.kmemCaches.length; i++) {
+                KmemCache c = (KmemCache) memcg.kmemCaches[i];
+                if (c == null) {
+                    continue;
+                }
+                memcg.kmemCaches[i] = null;
+                c.memcg = null;
+                c.dead = true;
+                c.name = c.name + "dead";
+                if (--c.refcnt == 0) {
+                    cacheReleased(c);
+                }
+            }
+        }
+        long kmem = memcg.kmem().usage();
+        if (config.kmemRmdirUnchargesParentKmem()) {
+            memcg.kmem().uncharge(kmem);
+        } else {
+            memcg.kmem().unchargeLocked(kmem);
+        }
+        if (!memcg.independentKmemLimit()) {
+            memcg.res().uncharge(kmem);
+        }
+    }
+
+    /** Charges a slab's pages to its cache's cgroup. */
+    // kernel: mm/memcontrol.c memcg_charge_kmem() (patches 02/13, 11/13)
+    @Override
+    public ChargeResult chargeSlab(KmemCache c, Task current, long bytes) {
+        MemCgroup memcg = c.memcg;
+        if (memcg == null) {
+            return ChargeResult.OK;
+        }
+        boolean viaRes = !memcg.independentKmemLimit();
+        ChargeResult r = ChargeResult.OK;
+        if (viaRes) {
+            int cpu = current == null ? 0 : current.cpu();
+            r = mc.charger().tryCharge(current, cpu, memcg, bytes / PhysMem.PAGE_SIZE, true,
+                    true, false);
+            if (r == ChargeResult.NOMEM || r == ChargeResult.BLOCKED || r == ChargeResult.KILLED) {
+                return r;
+            }
+            if (r == ChargeResult.BYPASS) {
+                memcg.res().chargeNofail(bytes);
+            }
+        }
+        ResCounter fail = memcg.kmem().charge(bytes);
+        if (fail != null) {
+            if (viaRes && config.kmemFailureRollsBackRes()) {
+                memcg.res().uncharge(bytes);
+                if (r == ChargeResult.OK) {
+                    memcg.memsw().uncharge(bytes);
+                }
+            }
+            return ChargeResult.NOMEM;
+        }
+        return ChargeResult.OK;
+    }
+
+    // kernel: mm/memcontrol.c memcg_uncharge_kmem() (patch 02/13)
+    @Override
+    public void unchargeSlab(KmemCache c, long bytes) {
+        MemCgroup memcg = c.memcg;
+        if (memcg == null) {
+            return;
+        }
+        memcg.kmem().uncharge(bytes);
+        if (!memcg.independentKmemLimit()) {
+            memcg.res().uncharge(bytes);
+            if (config.kmemUnchargesMemsw()) {
+                memcg.memsw().uncharge(bytes);
+            }
+            mc.oomWait().recover(memcg);
+        }
+    }
+
+    /** The last reference of a dead cache is gone: destroy it from the workqueue. */
+    // kernel: mm/slab.c kmem_cache_drop_ref() -> kmem_cache_destroy work (patch 07/13)
+    @Override
+    public void cacheReleased(KmemCache c) {
+        workqueue.scheduleWork(() -> kmemCacheDestroy(c));
+    }
+
+    /** Destroys a cache; destroying a root cache destroys its per-cgroup children first (10/13). */
+    // kernel: mm/slab.c kmem_cache_destroy()
+    boolean kmemCacheDestroy(KmemCache c) {
+        if (c.destroyed) {
+            return true;
+        }
+        if (c.root == null) {
+            flushCacheCreateQueue();
+            for (KmemCache child : new ArrayList<>(c.children)) {
+                if (child.memcg != null && child.memcg.kmemCaches != null) {
+                    child.memcg.kmemCaches[child.id] = null;
+                }
+                kmemCacheDestroy(child);
+            }
+        }
+        if (!alloc.destroy(c)) {
+            return false;
+        }
+        if (c.root != null) {
+            c.root.children.remove(c);
+        }
+        return true;
+    }
+
+    /** Tunables written for a root cache propagate to its per-cgroup children (10/13). */
+    // kernel: mm/slab.c do_tune_cpucache() as patched by 10/13
+    void setTunables(KmemCache c, int limit, int batchcount, int shared) {
+        alloc.setTunablesLocked(c, limit, batchcount, shared);
+        for (KmemCache child : c.children) {
+            alloc.setTunablesLocked(child, limit, batchcount, shared);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.memfleet.kernel.slab;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SLAB geometry on x86_64 with 4 KiB pages: the general kmalloc caches size-32 ... size-4194304
+ * and dentry, with objects per slab and pages per slab as a real 3.x SLAB /proc/slabinfo shows
+ * them (kernel-semantics.md section 4.1), and the tunables enable_cpucache() picks.
+ */
+public final class SlabGeometry {
+    /** One cache's shape. */
+    public record Shape(String name, int size, int num, int gfporder, int flags) { }
+
+    public static final int DENTRY_SIZE = 192;
+    public static final int KMALLOC_MAX_SIZE = 4194304;
+
+    private SlabGeometry() {
+    }
+
+    /** The general caches in creation order (kmem_cache_init), smallest first. */
+    public static List<Shape> generalCaches() {
+        List<Shape> out = new ArrayList<>();
+        int[][] small = {{32, 112}, {64, 59}, {128, 30}, {192, 20}, {256, 15}, {512, 8}, {1024, 4},
+            {2048, 2}, {4096, 1}};
+        for (int[] s : small) {
+            out.add(new Shape("size-" + s[0], s[0], s[1], 0, KmemCache.SLAB_MEMCG_ACCT));
+        }
+        int order = 1;
+        for (int size = 8192; size <= KMALLOC_MAX_SIZE; size <<= 1, order++) {
+            out.add(new Shape("size-" + size, size, 1, order, KmemCache.SLAB_MEMCG_ACCT));
+        }
+        return out;
+    }
+
+    /** The dentry cache: accounted by patch 08/13, reclaimable. */
+    public static Shape dentry() {
+        return new Shape("dentry", DENTRY_SIZE, 20, 0, KmemCache.SLAB_RECLAIM_ACCOUNT | KmemCache.SLAB_MEMCG_ACCT);
+    }
+
+    /** The smallest general cache index that fits {@code size}, or -1 when too large. */
+    // kernel: mm/slab.c __find_general_cachep()
+    public static int generalIndex(long size) {
+        if (size <= 0 || size > KMALLOC_MAX_SIZE) {
+            return -1;
+        }
+        if (size <= 32) {
+            return 0;
+        }
+        if (size <= 64) {
+            return 1;
+        }
+        if (size <= 128) {
+            return 2;
+        }
+        if (size <= 192) {
+            return 3;
+        }
+        int idx = 4;
+        for (long s = 256; s < size; s <<= 1) {
+            idx++;
+        }
+        return idx;
+    }
+
+    /** limit of the per-CPU array for a buffer size. */
+    // kernel: mm/slab.c enable_cpucache()
+    static int limitFor(int bufferSize) {
+        if (bufferSize > 131072) {
+            return 1;
+        }
+        if (bufferSize > 4096) {
+            return 8;
+        }
+        if (bufferSize > 1024) {
+            return 24;
+        }
+        if (bufferSize > 256) {
+            return 54;
+        }
+        return 120;
+    }
+}

@@ -1,0 +1,278 @@
+package io.memfleet.kernel.slab;
+
+import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.memcg.ChargeResult;
+import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.mm.PhysMem;
+import io.memfleet.kernel.mm.Task;
+import io.memfleet.kernel.sim.EventQueue;
+import io.memfleet.kernel.sim.SimClock;
+import io.memfleet.kernel.sim.Workqueue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The node's slab layer as the rest of the kernel uses it: the dentry and kmalloc caches, the
+ * objects each task holds, unused dentries left by exited tasks, the periodic cache_reap, and the
+ * /proc/slabinfo and memory.kmem.slabinfo views.
+ */
+public final class SlabLayer {
+    /** Result of allocating many objects: how many succeeded and why it stopped. */
+    public record Outcome(ChargeResult result, long done) { }
+
+    static final int REAP_PRIORITY = 10;
+
+    private final int cpus;
+    private final SlabAllocator alloc;
+    private final MemcgKmem memcgKmem;
+    private final List<KmemCache> general = new ArrayList<>();
+    private final KmemCache dentryCache;
+    private final TaskObjects irqObjects = new TaskObjects();
+    /** Dentries no task holds any more, oldest first: what drop_caches and shrink_slab free. */
+    private final LongList unusedDentries = new LongList();
+    private final EventQueue events;
+
+    public SlabLayer(int cpus, KernelConfig config, PhysMem mem, MemController mc, Workqueue workqueue,
+                     EventQueue events, SlabAllocator.PageSource pages) {
+        this.cpus = cpus;
+        this.events = events;
+        this.alloc = new SlabAllocator(cpus, mem, pages);
+        this.memcgKmem = new MemcgKmem(config, mc, workqueue, alloc);
+        alloc.setPageCharge(memcgKmem);
+        int id = 0;
+        for (SlabGeometry.Shape s : SlabGeometry.generalCaches()) {
+            general.add(alloc.create(s, id++, null, null));
+        }
+        dentryCache = alloc.create(SlabGeometry.dentry(), id, null, null);
+        memcgKmem.setCreateWorkCache(general.get(SlabGeometry.generalIndex(MemcgKmem.CREATE_WORK_SIZE)));
+        if (config.kmemAccounting()) {
+            mc.setKmemHooks(memcgKmem);
+        }
+        mc.reclaim().setSlabShrinker(this::shrinkSlab);
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            scheduleReap(cpu, SimClock.NSEC_PER_SEC + events.clock().jiffiesToNs(3L * cpu));
+        }
+    }
+
+    private void scheduleReap(int cpu, long atNs) {
+        events.schedule(atNs, REAP_PRIORITY, () -> {
+            alloc.cacheReap(cpu, events.clock().jiffies(), events.clock().hz());
+            scheduleReap(cpu, events.clock().nowNs() + 2 * SimClock.NSEC_PER_SEC);
+        });
+    }
+
+    private static TaskObjects objects(Task t) {
+        if (t.kernelObjects == null) {
+            t.kernelObjects = new TaskObjects();
+        }
+        return (TaskObjects) t.kernelObjects;
+    }
+
+    /** d_alloc for {@code n} new short names in {@code t}'s context. */
+    // kernel: fs/dcache.c __d_alloc() (accounted by patch 08/13)
+    public Outcome dentryAlloc(Task t, long n) {
+        TaskObjects objs = objects(t);
+        for (long i = 0; i < n; i++) {
+            KmemCache c = memcgKmem.getKmemCache(dentryCache, t);
+            long h = alloc.cacheAlloc(c, t.cpu(), t);
+            if (h < 0) {
+                return new Outcome(result(h), i);
+            }
+            objs.dentries.push(h);
+        }
+        return new Outcome(ChargeResult.OK, n);
+    }
+
+    /** Frees up to {@code n} of the dentries the task allocated, newest first. */
+    // kernel: fs/dcache.c d_free()
+    public long dentryFree(Task t, long n) {
+        LongList l = objects(t).dentries;
+        long done = 0;
+        while (done < n && !l.isEmpty()) {
+            alloc.cacheFree(l.pop(), t.cpu());
+            done++;
+        }
+        return done;
+    }
+
+    /** kmalloc(size, GFP_KERNEL) {@code n} times; {@code t} null means interrupt context on CPU 0. */
+    // kernel: mm/slab.c __do_kmalloc() (accounted by patch 09/13)
+    public Outcome kmalloc(Task t, long size, long n) {
+        int idx = SlabGeometry.generalIndex(size);
+        if (idx < 0) {
+            return new Outcome(ChargeResult.NOMEM, 0);
+        }
+        LongList l = (t == null ? irqObjects : objects(t)).kmallocList(size);
+        int cpu = t == null ? 0 : t.cpu();
+        for (long i = 0; i < n; i++) {
+            KmemCache c = memcgKmem.getKmemCache(general.get(idx), t);
+            long h = alloc.cacheAlloc(c, cpu, t);
+            if (h < 0) {
+                return new Outcome(result(h), i);
+            }
+            l.push(h);
+        }
+        return new Outcome(ChargeResult.OK, n);
+    }
+
+    /** kfree of up to {@code n} objects of that requested size, newest first. */
+    // kernel: mm/slab.c kfree()
+    public long kfree(Task t, long size, long n) {
+        TaskObjects objs = t == null ? irqObjects : objects(t);
+        LongList l = objs.kmalloc.get(size);
+        int cpu = t == null ? 0 : t.cpu();
+        long done = 0;
+        while (l != null && done < n && !l.isEmpty()) {
+            alloc.cacheFree(l.pop(), cpu);
+            done++;
+        }
+        return done;
+    }
+
+    private static ChargeResult result(long code) {
+        if (code == SlabAllocator.ALLOC_BLOCKED) {
+            return ChargeResult.BLOCKED;
+        }
+        return code == SlabAllocator.ALLOC_KILLED ? ChargeResult.KILLED : ChargeResult.NOMEM;
+    }
+
+    /** Exit: kmalloc objects are freed; dentries stay in the dcache, unused. */
+    public void exitTask(Task t) {
+        if (t.kernelObjects == null) {
+            return;
+        }
+        TaskObjects objs = (TaskObjects) t.kernelObjects;
+        for (Map.Entry<Long, LongList> e : objs.kmalloc.entrySet()) {
+            LongList l = e.getValue();
+            while (!l.isEmpty()) {
+                alloc.cacheFree(l.pop(), t.cpu());
+            }
+        }
+        unusedDentries.addAll(objs.dentries);
+        objs.dentries.clear();
+        objs.kmalloc.clear();
+    }
+
+    /** drop_caches 2: frees every unused dentry; returns how many. */
+    // kernel: fs/drop_caches.c drop_slab() -> fs/dcache.c prune_dcache_sb()
+    public long dropSlab() {
+        long n = unusedDentries.size();
+        while (!unusedDentries.isEmpty()) {
+            alloc.cacheFree(unusedDentries.pollFirst(), 0);
+        }
+        return n;
+    }
+
+    /** shrink_slab under global pressure: frees unused dentries, oldest first; returns pages freed. */
+    // kernel: mm/vmscan.c shrink_slab()
+    private long shrinkSlab(long targetPages) {
+        long before = slabPages();
+        long budget = targetPages * dentryCache.num;
+        while (budget-- > 0 && !unusedDentries.isEmpty()) {
+            alloc.cacheFree(unusedDentries.pollFirst(), 0);
+        }
+        for (KmemCache c : new ArrayList<>(alloc.chain())) {
+            if (c.reclaimable()) {
+                alloc.shrink(c);
+            }
+        }
+        return Math.max(0, before - slabPages());
+    }
+
+    private long slabPages() {
+        long n = 0;
+        for (KmemCache c : alloc.chain()) {
+            n += c.totalSlabs << c.gfporder;
+        }
+        return n;
+    }
+
+    public List<KmemCache> caches() {
+        return alloc.chain();
+    }
+
+    public KmemCache dentryCache() {
+        return dentryCache;
+    }
+
+    public KmemCache generalCache(long size) {
+        int idx = SlabGeometry.generalIndex(size);
+        return idx < 0 ? null : general.get(idx);
+    }
+
+    public long unusedDentries() {
+        return unusedDentries.size();
+    }
+
+    public long objectsAllocated() {
+        return alloc.objectsAllocated();
+    }
+
+    public long objectsFreed() {
+        return alloc.objectsFreed();
+    }
+
+    /** Sets a root cache's tunables, as a write to /proc/slabinfo does; children follow (10/13). */
+    public void setTunables(KmemCache c, int limit, int batchcount, int shared) {
+        memcgKmem.setTunables(c, limit, batchcount, shared);
+    }
+
+    /** Destroys a root cache and its per-cgroup children (kmem_cache_destroy); false if objects remain. */
+    public boolean destroyCache(KmemCache c) {
+        return memcgKmem.kmemCacheDestroy(c);
+    }
+
+    /** Objects live anywhere: held by tasks, irq context or unused dentries. */
+    public long heldObjects(Iterable<Task> tasks) {
+        long n = unusedDentries.size() + held(irqObjects);
+        for (Task t : tasks) {
+            if (t.kernelObjects != null) {
+                n += held((TaskObjects) t.kernelObjects);
+            }
+        }
+        return n;
+    }
+
+    private static long held(TaskObjects o) {
+        long n = o.dentries.size();
+        for (LongList l : o.kmalloc.values()) {
+            n += l.size();
+        }
+        return n;
+    }
+
+    // kernel: mm/slab.c s_show() / print_slabinfo_header()
+    public String procSlabinfo() {
+        StringBuilder sb = new StringBuilder(4096);
+        sb.append("slabinfo - version: 2.1\n");
+        sb.append("# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
+                + " : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+        for (KmemCache c : alloc.chain()) {
+            sb.append(String.format("%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d\n",
+                    c.name, c.activeObjs(), c.numObjs(), c.bufferSize, c.num, 1 << c.gfporder,
+                    c.limit, c.batchcount, c.shared, c.activeSlabs(), c.totalSlabs, c.sharedAvail()));
+        }
+        return sb.toString();
+    }
+
+    /** memory.kmem.slabinfo: the caches whose memcg is this group (for the root: global and dead caches). */
+    // kernel: mm/slab.c mem_cgroup_slabinfo() (patch 12/13)
+    public String kmemSlabinfo(MemCgroup memcg) {
+        MemCgroup want = memcg.isRoot() ? null : memcg;
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("# name          <active_objs> <num_objs> <objsize>\n");
+        for (KmemCache c : alloc.chain()) {
+            if (c.memcg != want) {
+                continue;
+            }
+            sb.append(String.format("%-17s %6d %6d %6d\n", c.name, c.activeObjs(), c.numObjs(), c.bufferSize));
+        }
+        return sb.toString();
+    }
+
+    public int cpus() {
+        return cpus;
+    }
+}
