@@ -13,12 +13,12 @@ package io.memfleet.kernel;
  * @param kmemFailureRollsBackRes ({@code kmem-failure-rolls-back-res}) when the kmem counter
  *                           refuses a slab charge after res was charged, undo the res charge; the
  *                           v2 code leaves it charged
- * @param kmemUnchargesMemsw ({@code kmem-uncharges-memsw}) freeing a slab page uncharges memsw
+ * @param kmemMemswConsistent ({@code kmem-memsw-consistent}) freeing a slab page uncharges memsw
  *                           as well as res; the v2 code charges memsw through
  *                           __mem_cgroup_try_charge but uncharges only res
  */
 public record KernelConfig(boolean kmemAccounting, boolean kmemRmdirUnchargesParentKmem,
-                           boolean kmemFailureRollsBackRes, boolean kmemUnchargesMemsw) {
+                           boolean kmemFailureRollsBackRes, boolean kmemMemswConsistent) {
     public static final KernelConfig DEFAULT = new KernelConfig(true, false, false, false);
 
     /** The behaviour the series' documentation and review describe where it differs from its code. */
@@ -28,7 +28,7 @@ public record KernelConfig(boolean kmemAccounting, boolean kmemRmdirUnchargesPar
 
     /** The option names {@link #parse} accepts. */
     public static final String OPTIONS =
-            "nokmem, kmem-rmdir-uncharges-parent, kmem-failure-rolls-back-res, kmem-uncharges-memsw, kmem-intended";
+            "nokmem, kmem-rmdir-uncharges-parent, kmem-failure-rolls-back-res, kmem-memsw-consistent, kmem-intended";
 
     /** Parses a comma-separated option list such as {@code nokmem} or {@code kmem-intended}. */
     public static KernelConfig parse(String spec) {
@@ -40,12 +40,12 @@ public record KernelConfig(boolean kmemAccounting, boolean kmemRmdirUnchargesPar
             String opt = raw.strip();
             c = switch (opt) {
                 case "nokmem" -> new KernelConfig(false, c.kmemRmdirUnchargesParentKmem, c.kmemFailureRollsBackRes,
-                        c.kmemUnchargesMemsw);
+                        c.kmemMemswConsistent);
                 case "kmem-rmdir-uncharges-parent" -> new KernelConfig(c.kmemAccounting, true,
-                        c.kmemFailureRollsBackRes, c.kmemUnchargesMemsw);
+                        c.kmemFailureRollsBackRes, c.kmemMemswConsistent);
                 case "kmem-failure-rolls-back-res" -> new KernelConfig(c.kmemAccounting,
-                        c.kmemRmdirUnchargesParentKmem, true, c.kmemUnchargesMemsw);
-                case "kmem-uncharges-memsw" -> new KernelConfig(c.kmemAccounting, c.kmemRmdirUnchargesParentKmem,
+                        c.kmemRmdirUnchargesParentKmem, true, c.kmemMemswConsistent);
+                case "kmem-memsw-consistent" -> new KernelConfig(c.kmemAccounting, c.kmemRmdirUnchargesParentKmem,
                         c.kmemFailureRollsBackRes, true);
                 case "kmem-intended" -> new KernelConfig(c.kmemAccounting, true, true, true);
                 case "" -> c;
@@ -67,8 +67,8 @@ public record KernelConfig(boolean kmemAccounting, boolean kmemRmdirUnchargesPar
         if (kmemFailureRollsBackRes) {
             sb.append("kmem-failure-rolls-back-res,");
         }
-        if (kmemUnchargesMemsw) {
-            sb.append("kmem-uncharges-memsw,");
+        if (kmemMemswConsistent) {
+            sb.append("kmem-memsw-consistent,");
         }
         return sb.isEmpty() ? "" : sb.substring(0, sb.length() - 1);
     }

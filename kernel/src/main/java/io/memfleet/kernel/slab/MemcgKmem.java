@@ -38,6 +38,10 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         this.alloc = alloc;
     }
 
+    int pendingCreations() {
+        return createQueue.size();
+    }
+
     void setCreateWorkCache(KmemCache c) {
         this.createWorkCache = c;
     }
@@ -145,6 +149,9 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         }
         if (!memcg.independentKmemLimit()) {
             memcg.res().uncharge(kmem);
+            if (config.kmemMemswConsistent()) {
+                memcg.memsw().uncharge(kmem);
+            }
         }
     }
 
@@ -167,13 +174,16 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
             }
             if (r == ChargeResult.BYPASS) {
                 memcg.res().chargeNofail(bytes);
+                if (config.kmemMemswConsistent()) {
+                    memcg.memsw().chargeNofail(bytes);
+                }
             }
         }
         ResCounter fail = memcg.kmem().charge(bytes);
         if (fail != null) {
             if (viaRes && config.kmemFailureRollsBackRes()) {
                 memcg.res().uncharge(bytes);
-                if (r == ChargeResult.OK) {
+                if (r == ChargeResult.OK || config.kmemMemswConsistent()) {
                     memcg.memsw().uncharge(bytes);
                 }
             }
@@ -192,7 +202,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         memcg.kmem().uncharge(bytes);
         if (!memcg.independentKmemLimit()) {
             memcg.res().uncharge(bytes);
-            if (config.kmemUnchargesMemsw()) {
+            if (config.kmemMemswConsistent()) {
                 memcg.memsw().uncharge(bytes);
             }
             mc.oomWait().recover(memcg);

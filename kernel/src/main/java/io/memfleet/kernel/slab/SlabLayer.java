@@ -224,6 +224,11 @@ public final class SlabLayer {
         return memcgKmem.kmemCacheDestroy(c);
     }
 
+    /** Cache creation requests waiting on the workqueue; each holds one small kmalloc object. */
+    public int pendingCreations() {
+        return memcgKmem.pendingCreations();
+    }
+
     /** Objects live anywhere: held by tasks, irq context or unused dentries. */
     public long heldObjects(Iterable<Task> tasks) {
         long n = unusedDentries.size() + held(irqObjects);
