@@ -53,8 +53,8 @@ class KernelPropertiesTest {
         for (int step = 0; step < STEPS; step++) {
             String cmd = randomCommand(rnd, exact);
             history.add(cmd);
-            sim.run(cmd.split("\n"));
-            String broken = check(sim.kernel(), exact);
+            String out = sim.run(cmd.split("\n"));
+            String broken = out.contains("EFAULT") ? "the model threw: " + sim.run("dmesg") : check(sim.kernel(), exact);
             if (broken != null) {
                 fail("seed=" + seed + " (repro: mvn -pl kernel test -Dtest=KernelPropertiesTest -Dmemfleet.seed=" + seed
                         + ") after step " + step + " '" + cmd + "': " + broken + "\nlast commands: "

@@ -2,8 +2,8 @@ package io.memfleet.kernel.memcg;
 
 import io.memfleet.kernel.mm.AnonRun;
 import io.memfleet.kernel.mm.FileRun;
+import io.memfleet.kernel.mm.LruList;
 import io.memfleet.kernel.mm.Task;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,9 +37,9 @@ public final class MemCgroup {
     private final long[] stat = new long[StatItem.ALL.length];
 
     /** Charged anonymous page runs in LRU order (oldest first). */
-    final ArrayDeque<AnonRun> anonRuns = new ArrayDeque<>(0);
+    final LruList<AnonRun> anonRuns = new LruList<>();
     /** Charged page-cache runs in LRU order (oldest first). */
-    final ArrayDeque<FileRun> fileRuns = new ArrayDeque<>(0);
+    final LruList<FileRun> fileRuns = new LruList<>();
 
     int underOom;
     boolean oomLocked;

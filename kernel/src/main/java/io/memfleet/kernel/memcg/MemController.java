@@ -154,12 +154,12 @@ public final class MemController {
             kmemHooks.onPreDestroy(g);
         }
         MemCgroup parent = g.parent();
-        for (AnonRun r : new ArrayList<>(g.anonRuns)) {
+        for (AnonRun r : g.anonRuns.toList()) {
             if (!pages.moveAnon(r, parent)) {
                 return Errno.EBUSY;
             }
         }
-        for (FileRun r : new ArrayList<>(g.fileRuns)) {
+        for (FileRun r : g.fileRuns.toList()) {
             if (r.pages > 0 && !pages.moveCache(r, parent)) {
                 return Errno.EBUSY;
             }

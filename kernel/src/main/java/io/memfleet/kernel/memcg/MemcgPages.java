@@ -42,11 +42,12 @@ public final class MemcgPages {
     public void commitCache(Task t, MemCgroup memcg, long pages) {
         mem.allocCache(pages);
         FileRun top = t.files.isEmpty() ? null : t.files.get(t.files.size() - 1);
-        if (top == null || top.memcg != memcg || top.pages == 0 || memcg.fileRuns.peekLast() != top) {
+        if (top == null || top.memcg != memcg || top.pages == 0) {
             top = new FileRun(t, memcg, fileSeq++);
             t.files.add(top);
-            memcg.fileRuns.add(top);
         }
+        memcg.fileRuns.add(top); // (back) to the young end of the LRU
+        top.seq = fileSeq++;
         top.pages += pages;
         memcg.addStat(StatItem.CACHE, pages);
         memcg.addStat(StatItem.INACTIVE_FILE, pages);
@@ -148,6 +149,10 @@ public final class MemcgPages {
         uncharge(m, k, true);
         if (r.pages == 0) {
             m.fileRuns.remove(r);
+            List<FileRun> own = r.owner.files;
+            if (!own.isEmpty() && own.get(own.size() - 1) == r) {
+                own.remove(own.size() - 1);
+            }
         }
         return k;
     }
@@ -159,9 +164,10 @@ public final class MemcgPages {
         List<FileRun> runs = t.files;
         while (done < pages && !runs.isEmpty()) {
             FileRun r = runs.get(runs.size() - 1);
-            done += dropCache(r, pages - done);
             if (r.pages == 0) {
                 runs.remove(runs.size() - 1);
+            } else {
+                done += dropCache(r, pages - done); // an emptied run leaves its owner's list
             }
         }
         return done;

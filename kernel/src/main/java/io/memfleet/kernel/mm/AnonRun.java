@@ -7,7 +7,7 @@ import io.memfleet.kernel.memcg.MemCgroup;
  * cgroup: the simulator's stand-in for those pages' page_cgroup records. Some of the run may be
  * swapped out; locked (mlocked) runs are unevictable and never swapped.
  */
-public final class AnonRun {
+public final class AnonRun extends LruList.Node {
     public final Task owner;
     public MemCgroup memcg;
     public final boolean locked;

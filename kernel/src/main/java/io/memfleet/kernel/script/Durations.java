@@ -5,7 +5,7 @@ final class Durations {
     private Durations() {
     }
 
-    static long parse(String s, ScriptParser.Args a) {
+    static long parse(String s, ScriptParser.Tokens a) {
         int i = 0;
         while (i < s.length() && Character.isDigit(s.charAt(i)) && s.charAt(i) <= '9') {
             i++;

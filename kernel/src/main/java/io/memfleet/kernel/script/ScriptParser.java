@@ -1,171 +1,174 @@
 package io.memfleet.kernel.script;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Parses `.msim` lines (SIM-SCRIPT.md version 1) into {@link Command}s. Blank and comment-only
  * lines parse to null. Every malformed line raises {@link ScriptSyntaxException} with its number.
+ * Tokens are located in place, so numeric arguments are read without creating strings.
  */
 public final class ScriptParser {
-    private ScriptParser() {
-    }
+    static final int MAX_TOKENS = 16;
 
-    /** Splits the line into tokens after removing the comment; never returns null. */
-    static List<String> tokens(String line) {
-        List<String> out = new ArrayList<>(6);
-        int n = line.length();
-        int i = 0;
-        while (i < n) {
-            char c = line.charAt(i);
-            if (c == '#') {
-                break;
-            }
-            if (c == ' ' || c == '\t' || c == '\r') {
-                i++;
-                continue;
-            }
-            int start = i;
-            while (i < n) {
-                c = line.charAt(i);
-                if (c == ' ' || c == '\t' || c == '\r' || c == '#') {
-                    break;
-                }
-                i++;
-            }
-            out.add(line.substring(start, i));
-        }
-        return out;
+    private ScriptParser() {
     }
 
     /** Parses one line; {@code first} is true while no command has been seen yet. */
     public static Command parse(String line, int lineNo, boolean first) {
-        List<String> t = tokens(line);
-        if (t.isEmpty()) {
+        Tokens t = new Tokens(line, lineNo);
+        if (t.count == 0) {
             return null;
         }
-        String op = t.get(0);
-        Args a = new Args(t, lineNo);
-        Command c = switch (op) {
-            case "node" -> {
+        switch (t.opcode()) {
+            case "anon":
+                return new Command.Mem(Command.MemKind.ANON, t.pidAt(1, 3), t.signedSize(2, true));
+            case "file":
+                return new Command.Mem(Command.MemKind.FILE, t.pidAt(1, 3), t.signedSize(2, true));
+            case "mlock":
+                return new Command.Mem(Command.MemKind.MLOCK, t.pidAt(1, 3), t.signedSize(2, false));
+            case "dentry":
+                return new Command.Dentry(t.pidAt(1, 3), t.signedCount(2));
+            case "kmalloc":
+                return parseKmalloc(t);
+            case "tick":
+                t.count(2);
+                return new Command.Tick(Durations.parse(t.text(1), t));
+            case "echo":
+                t.count(4);
+                if (!t.text(2).equals(">")) {
+                    throw t.error("expected 'echo VALUE > PATH'");
+                }
+                return new Command.Echo(t.text(1), t.path(3, 4));
+            case "cat":
+                return new Command.Cat(t.path(1, 2));
+            case "print":
+                return new Command.Print(printText(line));
+            case "mkdir":
+                return new Command.Mkdir(t.path(1, 2));
+            case "rmdir":
+                return new Command.Rmdir(t.path(1, 2));
+            case "spawn":
+                return parseSpawn(t);
+            case "exit":
+                return new Command.Exit(t.pidAt(1, 2));
+            case "kill":
+                return new Command.Kill(t.pidAt(1, 2));
+            case "dmesg":
+                t.count(1);
+                return new Command.Dmesg();
+            case "node":
                 if (!first) {
-                    throw a.error("node must be the first command");
+                    throw t.error("node must be the first command");
                 }
-                yield parseNode(a);
-            }
-            case "print" -> new Command.Print(printText(line));
-            case "mkdir" -> new Command.Mkdir(a.path(1, 2));
-            case "rmdir" -> new Command.Rmdir(a.path(1, 2));
-            case "echo" -> {
-                a.count(4);
-                if (!t.get(2).equals(">")) {
-                    throw a.error("expected 'echo VALUE > PATH'");
-                }
-                yield new Command.Echo(t.get(1), a.path(3, 4));
-            }
-            case "cat" -> new Command.Cat(a.path(1, 2));
-            case "spawn" -> parseSpawn(a);
-            case "exit" -> new Command.Exit(a.pidAt(1, 2));
-            case "kill" -> new Command.Kill(a.pidAt(1, 2));
-            case "anon" -> new Command.Mem(Command.MemKind.ANON, a.pidAt(1, 3), a.signedSize(2, true));
-            case "mlock" -> new Command.Mem(Command.MemKind.MLOCK, a.pidAt(1, 3), a.signedSize(2, false));
-            case "file" -> new Command.Mem(Command.MemKind.FILE, a.pidAt(1, 3), a.signedSize(2, true));
-            case "dentry" -> new Command.Dentry(a.pidAt(1, 3), a.signedCount(2));
-            case "kmalloc" -> parseKmalloc(a);
-            case "tick" -> {
-                a.count(2);
-                yield new Command.Tick(Durations.parse(t.get(1), a));
-            }
-            case "dmesg" -> {
-                a.count(1);
-                yield new Command.Dmesg();
-            }
-            default -> throw a.error("unknown command '" + op + "'");
-        };
-        return c;
+                return parseNode(t);
+            default:
+                throw t.error("unknown command '" + t.text(0) + "'");
+        }
     }
 
     private static String printText(String line) {
         int hash = line.indexOf('#');
-        String s = hash >= 0 ? line.substring(0, hash) : line;
-        s = s.strip();
+        String s = (hash >= 0 ? line.substring(0, hash) : line).strip();
         String rest = s.substring("print".length());
-        int i = 0;
-        if (i < rest.length() && (rest.charAt(i) == ' ' || rest.charAt(i) == '\t')) {
-            i++;
-        }
-        return rest.substring(i);
+        return !rest.isEmpty() && (rest.charAt(0) == ' ' || rest.charAt(0) == '\t') ? rest.substring(1) : rest;
     }
 
-    private static Command.Node parseNode(Args a) {
+    private static Command.Node parseNode(Tokens t) {
         Command.Node d = Command.Node.DEFAULT;
         int cpus = d.cpus();
         long mem = d.memBytes();
         long swap = d.swapBytes();
         long seed = d.seed();
         int hz = d.hz();
-        for (int i = 1; i < a.t.size(); i++) {
-            String kv = a.t.get(i);
+        for (int i = 1; i < t.count; i++) {
+            String kv = t.text(i);
             int eq = kv.indexOf('=');
             if (eq <= 0) {
-                throw a.error("expected key=value, got '" + kv + "'");
+                throw t.error("expected key=value, got '" + kv + "'");
             }
-            String k = kv.substring(0, eq);
             String v = kv.substring(eq + 1);
-            switch (k) {
-                case "cpus" -> cpus = (int) a.number(v, 1, 4096, "cpus");
-                case "mem" -> mem = a.size(v);
-                case "swap" -> swap = a.size(v);
-                case "seed" -> seed = a.number(v, Long.MIN_VALUE, Long.MAX_VALUE, "seed");
-                case "hz" -> hz = (int) a.number(v, 1, 100000, "hz");
-                default -> throw a.error("unknown node parameter '" + k + "'");
+            switch (kv.substring(0, eq)) {
+                case "cpus" -> cpus = (int) t.number(v, 1, 1024, "cpus");
+                case "mem" -> mem = Sizes.parse(v, t);
+                case "swap" -> swap = Sizes.parse(v, t);
+                case "seed" -> seed = t.number(v, Long.MIN_VALUE, Long.MAX_VALUE, "seed");
+                case "hz" -> hz = (int) t.number(v, 1, 100000, "hz");
+                default -> throw t.error("unknown node parameter '" + kv.substring(0, eq) + "'");
             }
         }
         if (mem < 64 * 4096) {
-            throw a.error("mem must be at least 256K");
+            throw t.error("mem must be at least 256K");
         }
         if (mem > (1L << 50) || swap > (1L << 50)) {
-            throw a.error("mem and swap are limited to 1P");
+            throw t.error("mem and swap are limited to 1P each");
         }
         return new Command.Node(cpus, mem, swap, seed, hz);
     }
 
-    private static Command.Spawn parseSpawn(Args a) {
-        if (a.t.size() != 3 && a.t.size() != 4) {
-            throw a.error("expected 'spawn PID PATH [cpu=N]'");
+    private static Command.Spawn parseSpawn(Tokens t) {
+        if (t.count != 3 && t.count != 4) {
+            throw t.error("expected 'spawn PID PATH [cpu=N]'");
         }
-        int pid = a.pid(a.t.get(1));
-        String path = a.path(2, a.t.size());
+        int pid = t.pid(1);
+        String path = t.path(2, t.count);
         int cpu = 0;
-        if (a.t.size() == 4) {
-            String c = a.t.get(3);
+        if (t.count == 4) {
+            String c = t.text(3);
             if (!c.startsWith("cpu=")) {
-                throw a.error("expected cpu=N, got '" + c + "'");
+                throw t.error("expected cpu=N, got '" + c + "'");
             }
-            cpu = (int) a.number(c.substring(4), 0, 4095, "cpu");
+            cpu = (int) t.number(c.substring(4), 0, 1023, "cpu");
         }
         return new Command.Spawn(pid, path, cpu);
     }
 
-    private static Command.Kmalloc parseKmalloc(Args a) {
-        a.count(4);
-        String who = a.t.get(1);
-        int pid = who.equals("irq") ? Command.Kmalloc.IRQ : a.pid(who);
-        long size = a.size(a.t.get(2));
+    private static Command.Kmalloc parseKmalloc(Tokens t) {
+        t.count(4);
+        int pid = t.text(1).equals("irq") ? Command.Kmalloc.IRQ : t.pid(1);
+        long size = Sizes.parse(t.line, t.start[2], t.end[2], t);
         if (size <= 0) {
-            throw a.error("kmalloc size must be positive");
+            throw t.error("kmalloc size must be positive");
         }
-        return new Command.Kmalloc(pid, size, a.signedCount(3));
+        return new Command.Kmalloc(pid, size, t.signedCount(3));
     }
 
-    /** Token access with errors that carry the line number. */
-    static final class Args {
-        final List<String> t;
+    /** The tokens of one line, as (start, end) offsets, with accessors that report errors by line. */
+    static final class Tokens {
+        final String line;
         final int lineNo;
+        final int[] start = new int[MAX_TOKENS];
+        final int[] end = new int[MAX_TOKENS];
+        int count;
 
-        Args(List<String> t, int lineNo) {
-            this.t = t;
+        Tokens(String line, int lineNo) {
+            this.line = line;
             this.lineNo = lineNo;
+            int n = line.length();
+            int i = 0;
+            while (i < n) {
+                char c = line.charAt(i);
+                if (c == '#') {
+                    break;
+                }
+                if (c == ' ' || c == '\t' || c == '\r') {
+                    i++;
+                    continue;
+                }
+                if (count == MAX_TOKENS) {
+                    throw error("too many tokens");
+                }
+                start[count] = i;
+                while (i < n && (c = line.charAt(i)) != ' ' && c != '\t' && c != '\r' && c != '#') {
+                    i++;
+                }
+                end[count++] = i;
+            }
+        }
+
+        String opcode() {
+            return text(0);
+        }
+
+        String text(int i) {
+            return line.substring(start[i], end[i]);
         }
 
         ScriptSyntaxException error(String reason) {
@@ -173,28 +176,50 @@ public final class ScriptParser {
         }
 
         void count(int n) {
-            if (t.size() != n) {
-                throw error("'" + t.get(0) + "' takes " + (n - 1) + " argument" + (n == 2 ? "" : "s")
-                        + ", got " + (t.size() - 1));
+            if (count != n) {
+                throw error("'" + text(0) + "' takes " + (n - 1) + " argument" + (n == 2 ? "" : "s") + ", got "
+                        + (count - 1));
             }
         }
 
         String path(int i, int expectedCount) {
             count(expectedCount);
-            String p = t.get(i);
-            if (!p.startsWith("/")) {
-                throw error("path must start with '/': '" + p + "'");
+            if (line.charAt(start[i]) != '/') {
+                throw error("path must start with '/': '" + text(i) + "'");
             }
-            return p;
+            return text(i);
         }
 
         int pidAt(int i, int expectedCount) {
             count(expectedCount);
-            return pid(t.get(i));
+            return pid(i);
         }
 
-        int pid(String s) {
-            return (int) number(s, 1, Integer.MAX_VALUE, "pid");
+        int pid(int i) {
+            long v = digits(start[i], end[i], "pid");
+            if (v < 1 || v > Integer.MAX_VALUE) {
+                throw error("pid out of range: " + text(i));
+            }
+            return (int) v;
+        }
+
+        /** A non-negative decimal integer in line[from, to). */
+        long digits(int from, int to, String what) {
+            if (from >= to) {
+                throw error("missing " + what);
+            }
+            long v = 0;
+            for (int k = from; k < to; k++) {
+                char c = line.charAt(k);
+                if (c < '0' || c > '9') {
+                    throw error("bad " + what + " '" + line.substring(from, to) + "'");
+                }
+                if (v > (Long.MAX_VALUE - (c - '0')) / 10) {
+                    throw error(what + " out of range '" + line.substring(from, to) + "'");
+                }
+                v = v * 10 + (c - '0');
+            }
+            return v;
         }
 
         long number(String s, long min, long max, String what) {
@@ -210,27 +235,22 @@ public final class ScriptParser {
             return v;
         }
 
-        long size(String s) {
-            return Sizes.parse(s, this);
-        }
-
         long signedSize(int i, boolean minusAllowed) {
-            String s = t.get(i);
-            char sign = s.isEmpty() ? ' ' : s.charAt(0);
+            char sign = line.charAt(start[i]);
             if (sign != '+' && !(sign == '-' && minusAllowed)) {
-                throw error(minusAllowed ? "expected +SIZE or -SIZE, got '" + s + "'" : "expected +SIZE, got '" + s + "'");
+                throw error(minusAllowed ? "expected +SIZE or -SIZE, got '" + text(i) + "'"
+                        : "expected +SIZE, got '" + text(i) + "'");
             }
-            long v = size(s.substring(1));
+            long v = Sizes.parse(line, start[i] + 1, end[i], this);
             return sign == '+' ? v : -v;
         }
 
         long signedCount(int i) {
-            String s = t.get(i);
-            char sign = s.isEmpty() ? ' ' : s.charAt(0);
+            char sign = line.charAt(start[i]);
             if (sign != '+' && sign != '-') {
-                throw error("expected +N or -N, got '" + s + "'");
+                throw error("expected +N or -N, got '" + text(i) + "'");
             }
-            long v = number(s.substring(1), 0, Long.MAX_VALUE, "count");
+            long v = digits(start[i] + 1, end[i], "count");
             return sign == '+' ? v : -v;
         }
     }

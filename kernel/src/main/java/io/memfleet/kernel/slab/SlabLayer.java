@@ -131,6 +131,18 @@ public final class SlabLayer {
         return done;
     }
 
+    /** kmem_cache_alloc in {@code t}'s context: picks the per-cgroup cache, returns a handle or ALLOC_* code. */
+    // kernel: mm/slab.c kmem_cache_alloc() with mem_cgroup_get_kmem_cache() of patch 07/13
+    public long kmemCacheAlloc(KmemCache cachep, Task t) {
+        return alloc.cacheAlloc(memcgKmem.getKmemCache(cachep, t), t.cpu(), t);
+    }
+
+    /** kmem_cache_free of an object on {@code cpu}: it goes back to the cache it came from. */
+    // kernel: mm/slab.c kmem_cache_free()
+    public void kmemCacheFree(long obj, int cpu) {
+        alloc.cacheFree(obj, cpu);
+    }
+
     private static ChargeResult result(long code) {
         if (code == SlabAllocator.ALLOC_BLOCKED) {
             return ChargeResult.BLOCKED;
