@@ -16,6 +16,7 @@ import io.memfleet.kernel.sim.RandomStreams;
 import io.memfleet.kernel.sim.SimClock;
 import io.memfleet.kernel.sim.Workqueue;
 import io.memfleet.kernel.slab.SlabLayer;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,6 +43,8 @@ public final class Kernel {
     private final SlabLayer slab;
     private final ProcFs procFs;
     private long commands;
+    private final List<KernelEvent> kernelEvents = new ArrayList<>();
+    private static final int MAX_PENDING_EVENTS = 10_000;
 
     private Kernel(Command.Node shape, KernelConfig config) {
         this.shape = shape;
@@ -56,6 +59,8 @@ public final class Kernel {
         this.cgroupFs = new CgroupFs(mc, tasks::get);
         this.cgroupFs.setKmemSlabinfo(slab::kmemSlabinfo);
         this.procFs = new ProcFs(mem, mc, slab);
+        mc.oomKiller().setKillListener((victim, memcg, points) -> event(new KernelEvent.OomKill(clock.nowNs(),
+                victim.pid(), victim.comm(), memcg == null ? null : memcg.path(), points)));
     }
 
     public static Kernel boot(Command.Node shape, KernelConfig config) {
@@ -363,7 +368,11 @@ public final class Kernel {
         ChargeResult r = run(t, op);
         switch (r) {
             case OK, BYPASS -> { }
-            case NOMEM -> errno(out, Errno.ENOMEM);
+            case NOMEM -> {
+                errno(out, Errno.ENOMEM);
+                event(new KernelEvent.AllocFailure(clock.nowNs(), t.pid(), t.memcg().path(),
+                        op.kind().name().toLowerCase(java.util.Locale.ROOT), op.amount()));
+            }
             case KILLED -> out.append("killed\n");
             case BLOCKED -> out.append("blocked\n");
         }
@@ -443,6 +452,22 @@ public final class Kernel {
         Errno e = write(path, value);
         runWoken();
         return e;
+    }
+
+    private void event(KernelEvent e) {
+        if (kernelEvents.size() < MAX_PENDING_EVENTS) {
+            kernelEvents.add(e);
+        }
+    }
+
+    /** OOM kills and allocation failures since the last call, oldest first. */
+    public List<KernelEvent> drainEvents() {
+        if (kernelEvents.isEmpty()) {
+            return List.of();
+        }
+        List<KernelEvent> out = new ArrayList<>(kernelEvents);
+        kernelEvents.clear();
+        return out;
     }
 
     /** Klog lines not yet read by dmesg, without consuming them. */

@@ -20,6 +20,16 @@ public final class OomKiller {
     private final Supplier<Iterable<Task>> tasks;
     private final Consumer<Task> reaper;
     private long killCount;
+    /** Told of each kill: victim, the memcg whose limit was hit (null: global OOM), badness. */
+    public interface KillListener {
+        void killed(Task victim, MemCgroup memcg, long points);
+    }
+
+    private KillListener listener = (v, m, p) -> { };
+
+    public void setKillListener(KillListener l) {
+        this.listener = l;
+    }
 
     OomKiller(Klog klog, PhysMem mem, Supplier<Iterable<Task>> tasks, Consumer<Task> reaper) {
         this.klog = klog;
@@ -64,6 +74,7 @@ public final class OomKiller {
         }
         long points = oomBadness(victim, limit);
         dumpHeader(current, victim, memcg, gfpMask);
+        listener.killed(victim, memcg, points);
         oomKillProcess(victim, points, "Memory cgroup out of memory");
         return victim;
     }
@@ -78,6 +89,7 @@ public final class OomKiller {
         }
         long points = oomBadness(victim, total);
         dumpHeader(current, victim, null, gfpMask);
+        listener.killed(victim, null, points);
         oomKillProcess(victim, points, "Out of memory");
         return victim;
     }

@@ -13,6 +13,9 @@ public final class ScriptParser {
 
     /** Parses one line; {@code first} is true while no command has been seen yet. */
     public static Command parse(String line, int lineNo, boolean first) {
+        if (isPrint(line)) {
+            return new Command.Print(printText(line));
+        }
         Tokens t = new Tokens(line, lineNo);
         if (t.count == 0) {
             return null;
@@ -39,8 +42,6 @@ public final class ScriptParser {
                 return new Command.Echo(t.text(1), t.path(3, 4));
             case "cat":
                 return new Command.Cat(t.path(1, 2));
-            case "print":
-                return new Command.Print(printText(line));
             case "mkdir":
                 return new Command.Mkdir(t.path(1, 2));
             case "rmdir":
@@ -62,6 +63,16 @@ public final class ScriptParser {
             default:
                 throw t.error("unknown command '" + t.text(0) + "'");
         }
+    }
+
+    /** print takes the rest of the line verbatim, however many words it has. */
+    private static boolean isPrint(String line) {
+        int i = 0;
+        while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+            i++;
+        }
+        return line.startsWith("print", i) && (i + 5 == line.length() || line.charAt(i + 5) == ' '
+                || line.charAt(i + 5) == '\t' || line.charAt(i + 5) == '#' || line.charAt(i + 5) == '\r');
     }
 
     private static String printText(String line) {

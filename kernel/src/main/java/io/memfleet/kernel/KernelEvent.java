@@ -1,0 +1,12 @@
+package io.memfleet.kernel;
+
+/** Something telemetry reports as an event rather than a counter: an OOM kill or a failed allocation. */
+public sealed interface KernelEvent {
+    long timeNs();
+
+    /** The OOM killer killed a task; {@code memcgPath} is null for a global OOM. */
+    record OomKill(long timeNs, int pid, String comm, String memcgPath, long score) implements KernelEvent { }
+
+    /** An allocation the kernel refused with ENOMEM ({@code kind}: anon, mlock, file, dentry, kmalloc). */
+    record AllocFailure(long timeNs, int pid, String cgroupPath, String kind, long amount) implements KernelEvent { }
+}

@@ -1,0 +1,322 @@
+package io.memfleet.agent.kafka;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.memfleet.agent.AgentConfig;
+import io.memfleet.agent.model.BadEventException;
+import io.memfleet.agent.model.ConfigReconciler;
+import io.memfleet.agent.model.Protos;
+import io.memfleet.agent.model.SimNode;
+import io.memfleet.common.Topics;
+import io.memfleet.proto.v1.ConfigAck;
+import io.memfleet.proto.v1.ConfigRollout;
+import io.memfleet.proto.v1.DeadLetter;
+import io.memfleet.proto.v1.FileAck;
+import io.memfleet.proto.v1.NodeSnapshot;
+import io.memfleet.proto.v1.NodeTelemetry;
+import io.memfleet.proto.v1.WorkloadBatch;
+import io.memfleet.proto.v1.WorkloadEvent;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * The node-agent loop: hosts the nodes of the workload partitions this process is assigned,
+ * applies each node's events in order, publishes telemetry, reconciles desired cgroup
+ * configuration with per-file acks, dead-letters what it cannot process, and commits offsets only
+ * after the snapshots of the nodes they cover are durable. All Kafka calls happen on the loop thread.
+ */
+public final class NodeAgent implements Runnable, AutoCloseable {
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final AgentConfig cfg;
+    private final Topics topics;
+    private final KafkaConsumer<String, byte[]> workload;
+    private final KafkaConsumer<String, byte[]> config;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Map<String, SimNode> nodes = new HashMap<>();
+    private final Map<Integer, Set<String>> nodesByPartition = new HashMap<>();
+    private final Map<String, Integer> partitionOf = new HashMap<>();
+    private final Set<String> dirty = new HashSet<>();
+    private final Map<TopicPartition, Long> processed = new HashMap<>();
+    private final Map<String, ConfigRollout> desired = new LinkedHashMap<>();
+    private final Map<String, Map<String, Long>> appliedRollouts = new HashMap<>();
+    private volatile boolean running = true;
+    private volatile boolean crash;
+    private long lastCommitMs;
+
+    public final AtomicLong eventsApplied = new AtomicLong();
+    public final AtomicLong recordsConsumed = new AtomicLong();
+    public final AtomicLong deadLettered = new AtomicLong();
+    public final AtomicLong duplicatesSkipped = new AtomicLong();
+    public final AtomicLong telemetryPublished = new AtomicLong();
+    public final AtomicLong hostedNodes = new AtomicLong();
+    public final AtomicLong rebalances = new AtomicLong();
+
+    public NodeAgent(AgentConfig cfg) {
+        this.cfg = cfg;
+        this.topics = cfg.topics();
+        this.workload = KafkaClients.consumer(cfg.bootstrap(), cfg.groupId(), cfg.clientId());
+        this.config = KafkaClients.consumer(cfg.bootstrap(), null, cfg.clientId() + "-config");
+        this.producer = KafkaClients.producer(cfg.bootstrap(), cfg.clientId());
+    }
+
+    @Override
+    public void run() {
+        try {
+            List<TopicPartition> configParts = config.partitionsFor(topics.configDesired()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            config.assign(configParts);
+            config.seekToBeginning(configParts);
+            workload.subscribe(List.of(topics.workload()), new Rebalance());
+            lastCommitMs = System.currentTimeMillis();
+            while (running) {
+                ConsumerRecords<String, byte[]> recs = workload.poll(POLL);
+                for (ConsumerRecord<String, byte[]> r : recs) {
+                    handleWorkload(r);
+                }
+                pollConfig(Duration.ZERO);
+                if (System.currentTimeMillis() - lastCommitMs >= cfg.commitIntervalMs()) {
+                    commit(processed.keySet());
+                }
+            }
+        } catch (WakeupException e) {
+            // close() woke the poll
+        } finally {
+            shutdown();
+        }
+    }
+
+    private void shutdown() {
+        try {
+            if (!crash) {
+                commit(processed.keySet());
+            }
+        } finally {
+            workload.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            config.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Stops after committing snapshots and offsets (a graceful shutdown). */
+    @Override
+    public void close() {
+        running = false;
+        workload.wakeup();
+    }
+
+    /** Stops without committing anything more, as a crash would. */
+    public void crash() {
+        crash = true;
+        close();
+    }
+
+    private void handleWorkload(ConsumerRecord<String, byte[]> r) {
+        recordsConsumed.incrementAndGet();
+        processed.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+        if (r.key() == null || r.value() == null) {
+            deadLetter(r, r.value(), "record without a node id key or a value");
+            return;
+        }
+        WorkloadBatch batch;
+        try {
+            batch = WorkloadBatch.parseFrom(r.value());
+        } catch (InvalidProtocolBufferException e) {
+            deadLetter(r, r.value(), "not a WorkloadBatch: " + e.getMessage());
+            return;
+        }
+        SimNode node = null;
+        for (WorkloadEvent e : batch.getEventsList()) {
+            if (!e.getNodeId().equals(r.key())) {
+                deadLetter(r, e.toByteArray(), "event seq " + e.getSeq() + " names node '" + e.getNodeId()
+                        + "' in a record keyed '" + r.key() + "'");
+                continue;
+            }
+            if (node == null) {
+                node = hostedNode(r.key(), r.partition());
+            }
+            try {
+                if (node.apply(e, this::publishTelemetry)) {
+                    eventsApplied.incrementAndGet();
+                } else {
+                    duplicatesSkipped.incrementAndGet();
+                }
+            } catch (BadEventException ex) {
+                deadLetter(r, e.toByteArray(), "node " + r.key() + " event seq " + e.getSeq() + ": " + ex.getMessage());
+            }
+        }
+        if (node != null) {
+            dirty.add(node.nodeId());
+            reconcile(node);
+        }
+    }
+
+    private SimNode hostedNode(String nodeId, int partition) {
+        SimNode n = nodes.get(nodeId);
+        if (n == null) {
+            n = new SimNode(nodeId, cfg.kernel(), cfg.telemetryIntervalNs());
+            host(n, partition);
+        }
+        return n;
+    }
+
+    private void host(SimNode n, int partition) {
+        nodes.put(n.nodeId(), n);
+        nodesByPartition.computeIfAbsent(partition, p -> new HashSet<>()).add(n.nodeId());
+        partitionOf.put(n.nodeId(), partition);
+        hostedNodes.set(nodes.size());
+    }
+
+    private void publishTelemetry(NodeTelemetry t) {
+        producer.send(new ProducerRecord<>(topics.telemetry(), t.getNodeId(), Protos.deterministicBytes(t)));
+        telemetryPublished.incrementAndGet();
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> r, byte[] value, String reason) {
+        deadLettered.incrementAndGet();
+        System.err.println("memfleet agent: dead-lettered " + r.topic() + "-" + r.partition() + "@" + r.offset() + ": "
+                + reason);
+        DeadLetter.Builder d = DeadLetter.newBuilder().setSourceTopic(r.topic()).setPartition(r.partition())
+                .setOffset(r.offset()).setReason(reason);
+        if (r.key() != null) {
+            d.setKey(ByteString.copyFromUtf8(r.key()));
+        }
+        if (value != null) {
+            d.setValue(ByteString.copyFrom(value));
+        }
+        producer.send(new ProducerRecord<>(topics.deadLetter(), r.key(), d.build().toByteArray()));
+    }
+
+    // ---- configuration -------------------------------------------------------------------
+
+    private void pollConfig(Duration timeout) {
+        ConsumerRecords<String, byte[]> recs = config.poll(timeout);
+        if (recs.isEmpty()) {
+            return;
+        }
+        for (ConsumerRecord<String, byte[]> r : recs) {
+            if (r.value() == null) {
+                desired.remove(r.key());
+                continue;
+            }
+            try {
+                ConfigRollout ro = ConfigRollout.parseFrom(r.value());
+                desired.remove(ro.getRolloutId());
+                desired.put(ro.getRolloutId(), ro);
+            } catch (InvalidProtocolBufferException e) {
+                deadLetter(r, r.value(), "not a ConfigRollout: " + e.getMessage());
+            }
+        }
+        for (SimNode n : nodes.values()) {
+            reconcile(n);
+        }
+    }
+
+    /** Applies every desired rollout that selects the node and is newer than what it has. */
+    private void reconcile(SimNode n) {
+        if (desired.isEmpty()) {
+            return;
+        }
+        Map<String, Long> applied = appliedRollouts.computeIfAbsent(n.nodeId(), k -> new HashMap<>());
+        for (ConfigRollout ro : desired.values()) {
+            if (!ConfigReconciler.selects(ro.getSelector(), n.nodeId())
+                    || applied.getOrDefault(ro.getRolloutId(), -1L) >= ro.getGeneration()) {
+                continue;
+            }
+            List<FileAck> acks = n.applyConfig(ConfigReconciler.plan(ro.getCgroupsList(), n.kernel()));
+            applied.put(ro.getRolloutId(), ro.getGeneration());
+            dirty.add(n.nodeId());
+            ConfigAck ack = ConfigAck.newBuilder().setRolloutId(ro.getRolloutId()).setGeneration(ro.getGeneration())
+                    .setNodeId(n.nodeId()).addAllFiles(acks).setComplete(true).build();
+            producer.send(new ProducerRecord<>(topics.configAcks(), n.nodeId(), ack.toByteArray()));
+        }
+    }
+
+    // ---- snapshots, commits, rebalance ------------------------------------------------------
+
+    /** Publishes snapshots of dirty nodes in {@code parts}, waits for them, then commits those offsets. */
+    private void commit(Collection<TopicPartition> parts) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : parts) {
+            Long next = processed.get(tp);
+            if (next != null) {
+                offsets.put(tp, new OffsetAndMetadata(next));
+            }
+            for (String id : nodesByPartition.getOrDefault(tp.partition(), Set.of())) {
+                if (dirty.remove(id)) {
+                    producer.send(new ProducerRecord<>(topics.snapshots(), id, snapshot(nodes.get(id)).toByteArray()));
+                }
+            }
+        }
+        producer.flush();
+        if (!offsets.isEmpty()) {
+            workload.commitSync(offsets);
+        }
+        lastCommitMs = System.currentTimeMillis();
+    }
+
+    private NodeSnapshot snapshot(SimNode n) {
+        return n.snapshot().toBuilder().putAllAppliedRollouts(appliedRollouts.getOrDefault(n.nodeId(), Map.of())).build();
+    }
+
+    private void drop(Collection<TopicPartition> parts) {
+        for (TopicPartition tp : parts) {
+            for (String id : nodesByPartition.getOrDefault(tp.partition(), Set.of())) {
+                nodes.remove(id);
+                dirty.remove(id);
+                partitionOf.remove(id);
+                appliedRollouts.remove(id);
+            }
+            nodesByPartition.remove(tp.partition());
+            processed.remove(tp);
+        }
+        hostedNodes.set(nodes.size());
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+            rebalances.incrementAndGet();
+            if (!crash) {
+                commit(parts);
+            }
+            drop(parts);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> parts) {
+            drop(parts);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+            rebalances.incrementAndGet();
+            List<Integer> ps = parts.stream().map(TopicPartition::partition).toList();
+            // a node's snapshot lives in the same partition number as its workload (same key, same count)
+            for (SnapshotLoader.Found f : SnapshotLoader.load(cfg.bootstrap(), topics.snapshots(), ps,
+                    cfg.clientId(), Duration.ofSeconds(60)).values()) {
+                NodeSnapshot s = f.snapshot();
+                host(SimNode.restore(s, cfg.telemetryIntervalNs()), f.partition());
+                appliedRollouts.put(s.getNodeId(), new HashMap<>(s.getAppliedRolloutsMap()));
+            }
+            pollConfig(Duration.ofMillis(200));
+        }
+    }
+}
