@@ -25,6 +25,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
     private record CreateRequest(MemCgroup memcg, KmemCache cache, long requestObj) { }
 
     private final KernelConfig config;
+    private final boolean accounting;
     private final MemController mc;
     private final Workqueue workqueue;
     private final SlabAllocator alloc;
@@ -33,6 +34,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
 
     MemcgKmem(KernelConfig config, MemController mc, Workqueue workqueue, SlabAllocator alloc) {
         this.config = config;
+        this.accounting = config.kmemAccounting();
         this.mc = mc;
         this.workqueue = workqueue;
         this.alloc = alloc;
@@ -49,21 +51,18 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
     /** Chooses the cache an allocation from {@code cachep} uses; may queue a per-cgroup cache's creation. */
     // kernel: mm/memcontrol.c mem_cgroup_get_kmem_cache() (patch 07/13)
     KmemCache getKmemCache(KmemCache cachep, Task current) {
-        if (!config.kmemAccounting() || current == null || (cachep.flags & KmemCache.SLAB_MEMCG_ACCT) == 0
-                || cachep.root != null) {
+        if (current == null || !accounting || (cachep.flags & KmemCache.SLAB_MEMCG_ACCT) == 0 || cachep.root != null) {
             return cachep;
         }
         MemCgroup memcg = current.memcg();
-        if (memcg == null || memcg.isRoot()) {
-            return cachep;
+        Object[] slots = memcg.kmemCaches; // never set on the root cgroup
+        if (slots != null && slots[cachep.id] != null) {
+            return (KmemCache) slots[cachep.id];
         }
-        Object[] slots = memcg.kmemCaches;
-        KmemCache c = slots == null ? null : (KmemCache) slots[cachep.id];
-        if (c == null) {
+        if (!memcg.isRoot()) {
             memcgCreateCacheEnqueue(memcg, cachep, current);
-            return cachep;
         }
-        return c;
+        return cachep;
     }
 
     // kernel: mm/memcontrol.c memcg_create_cache_enqueue() (patch 07/13)

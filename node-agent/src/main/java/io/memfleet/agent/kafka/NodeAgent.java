@@ -3,10 +3,11 @@ package io.memfleet.agent.kafka;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.memfleet.agent.AgentConfig;
-import io.memfleet.agent.model.BadEventException;
 import io.memfleet.agent.model.ConfigReconciler;
+import io.memfleet.agent.model.DecodedEvent;
 import io.memfleet.agent.model.Protos;
 import io.memfleet.agent.model.SimNode;
+import io.memfleet.agent.model.WireDecoder;
 import io.memfleet.common.Topics;
 import io.memfleet.proto.v1.ConfigAck;
 import io.memfleet.proto.v1.ConfigRollout;
@@ -14,9 +15,8 @@ import io.memfleet.proto.v1.DeadLetter;
 import io.memfleet.proto.v1.FileAck;
 import io.memfleet.proto.v1.NodeSnapshot;
 import io.memfleet.proto.v1.NodeTelemetry;
-import io.memfleet.proto.v1.WorkloadBatch;
-import io.memfleet.proto.v1.WorkloadEvent;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -106,7 +106,11 @@ public final class NodeAgent implements Runnable, AutoCloseable {
     private void shutdown() {
         try {
             if (!crash) {
-                commit(processed.keySet());
+                try {
+                    commit(processed.keySet());
+                } catch (WakeupException e) {
+                    commit(processed.keySet()); // the wakeup from close() landed in the first commit
+                }
             }
         } finally {
             workload.close(CloseOptions.timeout(Duration.ofSeconds(5)));
@@ -135,37 +139,40 @@ public final class NodeAgent implements Runnable, AutoCloseable {
             deadLetter(r, r.value(), "record without a node id key or a value");
             return;
         }
-        WorkloadBatch batch;
+        List<DecodedEvent> events = new ArrayList<>();
+        String batchNode;
         try {
-            batch = WorkloadBatch.parseFrom(r.value());
+            batchNode = WireDecoder.decodeBatch(r.value(), (node, seq, cmd, err) -> events.add(new DecodedEvent(node, seq, cmd, err)));
         } catch (InvalidProtocolBufferException e) {
             deadLetter(r, r.value(), "not a WorkloadBatch: " + e.getMessage());
             return;
         }
-        SimNode node = null;
-        for (WorkloadEvent e : batch.getEventsList()) {
-            if (!e.getNodeId().equals(r.key())) {
-                deadLetter(r, e.toByteArray(), "event seq " + e.getSeq() + " names node '" + e.getNodeId()
+        if (!batchNode.isEmpty() && !batchNode.equals(r.key())) {
+            deadLetter(r, r.value(), "batch for node '" + batchNode + "' in a record keyed '" + r.key() + "'");
+            return;
+        }
+        boolean foreign = false;
+        for (DecodedEvent e : events) {
+            if (!e.nodeId().isEmpty() && !e.nodeId().equals(r.key())) {
+                foreign = true;
+                deadLetter(r, r.value(), "event seq " + e.seq() + " names node '" + e.nodeId()
                         + "' in a record keyed '" + r.key() + "'");
-                continue;
-            }
-            if (node == null) {
-                node = hostedNode(r.key(), r.partition());
-            }
-            try {
-                if (node.apply(e, this::publishTelemetry)) {
-                    eventsApplied.incrementAndGet();
-                } else {
-                    duplicatesSkipped.incrementAndGet();
-                }
-            } catch (BadEventException ex) {
-                deadLetter(r, e.toByteArray(), "node " + r.key() + " event seq " + e.getSeq() + ": " + ex.getMessage());
             }
         }
-        if (node != null) {
-            dirty.add(node.nodeId());
-            reconcile(node);
+        List<DecodedEvent> mine = foreign
+                ? events.stream().filter(e -> e.nodeId().isEmpty() || e.nodeId().equals(r.key())).toList() : events;
+        if (mine.isEmpty()) {
+            return;
         }
+        SimNode node = hostedNode(r.key(), r.partition());
+        SimNode.BatchResult res = node.applyBatch(mine, foreign ? null : r.value(), this::publishTelemetry);
+        eventsApplied.addAndGet(res.applied());
+        duplicatesSkipped.addAndGet(res.duplicates());
+        for (String why : res.rejected()) {
+            deadLetter(r, r.value(), "node " + r.key() + " " + why);
+        }
+        dirty.add(node.nodeId());
+        reconcile(node);
     }
 
     private SimNode hostedNode(String nodeId, int partition) {

@@ -29,63 +29,88 @@ public final class EventMapper {
         return switch (e.getCommandCase()) {
             case NODE_SHAPE -> {
                 var s = e.getNodeShape();
-                Command.Node d = Command.Node.DEFAULT;
-                int cpus = s.getCpus() == 0 ? d.cpus() : s.getCpus();
-                long mem = s.getMemBytes() == 0 ? d.memBytes() : s.getMemBytes();
-                int hz = s.getHz() == 0 ? d.hz() : s.getHz();
-                if (cpus < 1 || cpus > 1024 || mem < 64 * 4096 || mem > MAX_BYTES || s.getSwapBytes() < 0
-                        || s.getSwapBytes() > MAX_BYTES || hz < 1 || hz > 100000) {
-                    throw new BadEventException("node shape out of range: " + s.toString().replace('\n', ' '));
-                }
-                yield new Command.Node(cpus, mem, s.getSwapBytes(), s.getSeed() == 0 ? d.seed() : s.getSeed(), hz);
+                yield node(s.getCpus(), s.getMemBytes(), s.getSwapBytes(), s.getSeed(), s.getHz());
             }
             case PRINT -> new Command.Print(e.getPrint().getText());
             case MKDIR -> new Command.Mkdir(path(e.getMkdir().getPath()));
             case RMDIR -> new Command.Rmdir(path(e.getRmdir().getPath()));
-            case ECHO -> {
-                String v = e.getEcho().getValue();
-                if (v.isEmpty() || v.chars().anyMatch(Character::isWhitespace)) {
-                    throw new BadEventException("echo value must be one token: '" + v + "'");
-                }
-                yield new Command.Echo(v, path(e.getEcho().getPath()));
-            }
+            case ECHO -> echo(e.getEcho().getValue(), e.getEcho().getPath());
             case CAT -> new Command.Cat(path(e.getCat().getPath()));
-            case SPAWN -> new Command.Spawn(pid(e.getSpawn().getPid()), path(e.getSpawn().getPath()),
-                    cpu(e.getSpawn().getCpu()));
+            case SPAWN -> spawn(e.getSpawn().getPid(), e.getSpawn().getPath(), e.getSpawn().getCpu());
             case EXIT -> new Command.Exit(pid(e.getExit().getPid()));
             case KILL -> new Command.Kill(pid(e.getKill().getPid()));
-            case MEM -> {
-                var m = e.getMem();
-                Command.MemKind kind = switch (m.getKind()) {
-                    case ANON -> Command.MemKind.ANON;
-                    case MLOCK -> Command.MemKind.MLOCK;
-                    case FILE -> Command.MemKind.FILE;
-                    default -> throw new BadEventException("mem kind missing or unknown: " + m.getKindValue());
-                };
-                if (kind == Command.MemKind.MLOCK && m.getBytes() < 0) {
-                    throw new BadEventException("mlock takes a positive size");
-                }
-                yield new Command.Mem(kind, pid(m.getPid()), m.getBytes());
-            }
-            case DENTRY -> new Command.Dentry(pid(e.getDentry().getPid()), e.getDentry().getCount());
-            case KMALLOC -> {
-                var k = e.getKmalloc();
-                if (k.getSize() <= 0) {
-                    throw new BadEventException("kmalloc size must be positive");
-                }
-                yield new Command.Kmalloc(k.getPid() == 0 ? Command.Kmalloc.IRQ : pid(k.getPid()), k.getSize(),
-                        k.getCount());
-            }
-            case TICK -> {
-                long ns = e.getTick().getDurationNs();
-                if (ns < 0 || ns > Long.MAX_VALUE / 4) {
-                    throw new BadEventException("tick duration out of range: " + Long.toUnsignedString(ns));
-                }
-                yield new Command.Tick(ns);
-            }
+            case MEM -> mem(e.getMem().getKindValue(), e.getMem().getPid(), e.getMem().getBytes());
+            case DENTRY -> dentry(e.getDentry().getPid(), e.getDentry().getCount());
+            case KMALLOC -> kmalloc(e.getKmalloc().getPid(), e.getKmalloc().getSize(), e.getKmalloc().getCount());
+            case TICK -> tick(e.getTick().getDurationNs());
             case DMESG -> new Command.Dmesg();
             case SAMPLE, COMMAND_NOT_SET -> throw new BadEventException("not a kernel command: " + e.getCommandCase());
         };
+    }
+
+    /** A node shape; zeros mean the script defaults. */
+    static Command.Node node(int cpus, long memBytes, long swapBytes, long seed, int hz) throws BadEventException {
+        Command.Node d = Command.Node.DEFAULT;
+        int c = cpus == 0 ? d.cpus() : cpus;
+        long mem = memBytes == 0 ? d.memBytes() : memBytes;
+        int h = hz == 0 ? d.hz() : hz;
+        if (c < 1 || c > 1024 || mem < 64 * 4096 || mem > MAX_BYTES || swapBytes < 0 || swapBytes > MAX_BYTES
+                || h < 1 || h > 100000) {
+            throw new BadEventException("node shape out of range: cpus=" + Integer.toUnsignedString(cpus) + " mem="
+                    + Long.toUnsignedString(memBytes) + " swap=" + Long.toUnsignedString(swapBytes) + " hz="
+                    + Integer.toUnsignedString(hz));
+        }
+        return new Command.Node(c, mem, swapBytes, seed == 0 ? d.seed() : seed, h);
+    }
+
+    static Command echo(String value, String path) throws BadEventException {
+        if (value.isEmpty() || hasWhitespace(value)) {
+            throw new BadEventException("echo value must be one token: '" + value + "'");
+        }
+        return new Command.Echo(value, path(path));
+    }
+
+    static Command spawn(int pid, String path, int cpu) throws BadEventException {
+        if (cpu < 0 || cpu > 1023) {
+            throw new BadEventException("bad cpu " + Integer.toUnsignedString(cpu));
+        }
+        return new Command.Spawn(pid(pid), path(path), cpu);
+    }
+
+    /** anon / mlock / file; {@code kind} is the Mem.Kind enum number. */
+    static Command mem(int kind, int pid, long bytes) throws BadEventException {
+        Command.MemKind k = switch (kind) {
+            case 1 -> Command.MemKind.ANON;
+            case 2 -> Command.MemKind.MLOCK;
+            case 3 -> Command.MemKind.FILE;
+            default -> throw new BadEventException("mem kind missing or unknown: " + kind);
+        };
+        if (k == Command.MemKind.MLOCK && bytes < 0) {
+            throw new BadEventException("mlock takes a positive size");
+        }
+        if (bytes > MAX_BYTES || bytes < -MAX_BYTES) {
+            throw new BadEventException("mem size out of range: " + bytes);
+        }
+        return new Command.Mem(k, pid(pid), bytes);
+    }
+
+    static Command dentry(int pid, long count) throws BadEventException {
+        return new Command.Dentry(pid(pid), count);
+    }
+
+    /** kmalloc; pid 0 is interrupt context. */
+    static Command kmalloc(int pid, long size, long count) throws BadEventException {
+        if (size <= 0) {
+            throw new BadEventException("kmalloc size must be positive");
+        }
+        return new Command.Kmalloc(pid == 0 ? Command.Kmalloc.IRQ : pid(pid), size, count);
+    }
+
+    static Command tick(long ns) throws BadEventException {
+        if (ns < 0 || ns > Long.MAX_VALUE / 4) {
+            throw new BadEventException("tick duration out of range: " + Long.toUnsignedString(ns));
+        }
+        return new Command.Tick(ns);
     }
 
     /** The protobuf form of a kernel command (the inverse of {@link #toCommand}). */
@@ -135,24 +160,26 @@ public final class EventMapper {
         return c == null ? null : toProto(nodeId, seq, c);
     }
 
-    private static String path(String p) throws BadEventException {
-        if (!p.startsWith("/") || p.chars().anyMatch(Character::isWhitespace)) {
+    static String path(String p) throws BadEventException {
+        if (!p.startsWith("/") || hasWhitespace(p)) {
             throw new BadEventException("bad path '" + p + "'");
         }
         return p;
     }
 
-    private static int pid(int pid) throws BadEventException {
+    private static boolean hasWhitespace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static int pid(int pid) throws BadEventException {
         if (pid <= 0) {
             throw new BadEventException("bad pid " + Integer.toUnsignedString(pid));
         }
         return pid;
-    }
-
-    private static int cpu(int cpu) throws BadEventException {
-        if (cpu < 0 || cpu > 1023) {
-            throw new BadEventException("bad cpu " + Integer.toUnsignedString(cpu));
-        }
-        return cpu;
     }
 }

@@ -1,6 +1,7 @@
 package io.memfleet.agent.model;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.memfleet.kernel.Kernel;
 import io.memfleet.kernel.KernelConfig;
 import io.memfleet.kernel.script.Command;
@@ -9,12 +10,8 @@ import io.memfleet.proto.v1.FileAck;
 import io.memfleet.proto.v1.Mkdir;
 import io.memfleet.proto.v1.NodeSnapshot;
 import io.memfleet.proto.v1.NodeTelemetry;
+import io.memfleet.proto.v1.WorkloadBatch;
 import io.memfleet.proto.v1.WorkloadEvent;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -30,7 +27,8 @@ public final class SimNode {
     private final long telemetryIntervalNs;
     private Kernel kernel;
     private long lastSeq;
-    private final ByteArrayOutputStream log = new ByteArrayOutputStream(256);
+    /** Applied events as WorkloadBatch chunks: a record's bytes as received when all of it applied. */
+    private final ByteLog log = new ByteLog();
     private long events;
     private long telemetrySeq;
     private long nextTelemetryNs;
@@ -80,17 +78,82 @@ public final class SimNode {
             return false;
         }
         execute(e, telemetry);
-        log(e);
+        log(WorkloadBatch.newBuilder().addEvents(e).build().toByteArray(), 1);
         lastSeq = Math.max(lastSeq, e.getSeq());
         return true;
     }
 
+    /** What happened to a batch: events applied, duplicates skipped, and the bad ones with reasons. */
+    public record BatchResult(int applied, int duplicates, List<String> rejected) { }
+
+    /**
+     * Applies a record's decoded events (all for this node) in order. When every event applies, the
+     * record's bytes are logged as they are; otherwise the applied events are logged as a new batch.
+     */
+    public BatchResult applyBatch(List<DecodedEvent> batch, byte[] raw, Consumer<NodeTelemetry> telemetry) {
+        int applied = 0;
+        int dups = 0;
+        List<String> rejected = null;
+        WorkloadBatch.Builder kept = null;
+        for (int i = 0; i < batch.size(); i++) {
+            DecodedEvent e = batch.get(i);
+            boolean ok = false;
+            if (e.seq() != 0 && e.seq() <= lastSeq) {
+                duplicates++;
+                dups++;
+            } else {
+                try {
+                    if (e.error() != null) {
+                        throw new BadEventException(e.error());
+                    }
+                    execute(e.command(), telemetry);
+                    lastSeq = Math.max(lastSeq, e.seq());
+                    applied++;
+                    ok = true;
+                } catch (BadEventException ex) {
+                    if (rejected == null) {
+                        rejected = new ArrayList<>();
+                    }
+                    rejected.add("event seq " + e.seq() + ": " + ex.getMessage());
+                }
+            }
+            if (!ok && kept == null) {
+                kept = WorkloadBatch.newBuilder();
+                for (DecodedEvent prev : batch.subList(0, i)) {
+                    kept.addEvents(toProto(prev));
+                }
+            } else if (ok && kept != null) {
+                kept.addEvents(toProto(e));
+            }
+        }
+        if (kept == null && raw != null) {
+            log(raw, applied);
+        } else if (kept == null) {
+            WorkloadBatch.Builder all = WorkloadBatch.newBuilder();
+            batch.forEach(e -> all.addEvents(toProto(e)));
+            log(all.build().toByteArray(), applied);
+        } else if (kept.getEventsCount() > 0) {
+            log(kept.build().toByteArray(), applied);
+        }
+        return new BatchResult(applied, dups, rejected == null ? List.of() : rejected);
+    }
+
+    private WorkloadEvent toProto(DecodedEvent e) {
+        return e.isSample() ? WorkloadEvent.newBuilder().setSeq(e.seq())
+                .setSample(io.memfleet.proto.v1.Sample.getDefaultInstance()).build()
+                : EventMapper.toProto("", e.seq(), e.command());
+    }
+
     private void execute(WorkloadEvent e, Consumer<NodeTelemetry> telemetry) throws BadEventException {
-        if (e.getCommandCase() == WorkloadEvent.CommandCase.SAMPLE) {
+        execute(e.getCommandCase() == WorkloadEvent.CommandCase.SAMPLE ? null : EventMapper.toCommand(e), telemetry);
+    }
+
+    /** Runs one command, or takes a sample when {@code c} is null. */
+    private void execute(Command c, Consumer<NodeTelemetry> telemetry) throws BadEventException {
+        if (c == null) {
             telemetry.accept(sample());
             return;
         }
-        Command c = EventMapper.toCommand(e);
         if (c instanceof Command.Node shape) {
             if (kernel != null) {
                 throw new BadEventException("node shape after the node booted");
@@ -106,13 +169,9 @@ public final class SimNode {
         }
     }
 
-    private void log(WorkloadEvent e) {
-        try {
-            e.writeDelimitedTo(log);
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
-        events++;
+    private void log(byte[] batchBytes, int count) {
+        log.append(batchBytes);
+        events += count;
     }
 
     /** A telemetry sample of the node now; it carries the kernel events since the last sample. */
@@ -139,7 +198,7 @@ public final class SimNode {
                 String out = scratch.toString();
                 scratch.setLength(0);
                 errno = out.startsWith("error: ") ? out.substring(7).strip() : "OK";
-                log(ev);
+                log(WorkloadBatch.newBuilder().addEvents(ev).build().toByteArray(), 1);
             } catch (BadEventException ex) {
                 errno = "EINVAL";
             }
@@ -157,19 +216,21 @@ public final class SimNode {
     /** Rebuilds a node by replaying its snapshot's log; telemetry produced during the replay is dropped. */
     public static SimNode restore(NodeSnapshot s, long telemetryIntervalNs) {
         SimNode n = new SimNode(s.getNodeId(), KernelConfig.parse(s.getKernelOptions()), telemetryIntervalNs);
-        try (InputStream in = new ByteArrayInputStream(s.getEventLog().toByteArray())) {
-            WorkloadEvent e;
-            while ((e = WorkloadEvent.parseDelimitedFrom(in)) != null) {
-                try {
-                    n.execute(e, t -> { });
-                } catch (BadEventException ex) {
-                    throw new IllegalStateException("snapshot of " + s.getNodeId() + " holds a bad event: " + ex.getMessage());
+        ByteLog.forEach(s.getEventLog().toByteArray(), chunk -> {
+            List<DecodedEvent> events = new ArrayList<>();
+            try {
+                WireDecoder.decodeBatch(chunk, (node, seq, cmd, err) -> events.add(new DecodedEvent(node, seq, cmd, err)));
+                for (DecodedEvent e : events) {
+                    if (e.error() != null) {
+                        throw new BadEventException(e.error());
+                    }
+                    n.execute(e.command(), t -> { });
                 }
-                n.log(e);
+            } catch (InvalidProtocolBufferException | BadEventException ex) {
+                throw new IllegalStateException("snapshot of " + s.getNodeId() + " cannot be replayed: " + ex.getMessage());
             }
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
+            n.log(chunk, events.size());
+        });
         n.lastSeq = s.getLastSeq();
         if (n.telemetrySeq != s.getTelemetrySeq() || n.nextTelemetryNs != s.getNextTelemetryNs()) {
             throw new IllegalStateException("replay of " + s.getNodeId() + " diverged from its snapshot");

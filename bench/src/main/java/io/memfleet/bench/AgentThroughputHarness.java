@@ -1,0 +1,159 @@
+package io.memfleet.bench;
+
+import io.memfleet.agent.AgentConfig;
+import io.memfleet.agent.kafka.FleetTopics;
+import io.memfleet.agent.kafka.KafkaClients;
+import io.memfleet.agent.kafka.NodeAgent;
+import io.memfleet.agent.model.DecodedEvent;
+import io.memfleet.agent.model.EventMapper;
+import io.memfleet.agent.model.SimNode;
+import io.memfleet.agent.model.WireDecoder;
+import io.memfleet.broker.EmbeddedKafka;
+import io.memfleet.common.Topics;
+import io.memfleet.kernel.KernelConfig;
+import io.memfleet.proto.v1.WorkloadBatch;
+import io.memfleet.proto.v1.WorkloadEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Node-agent scale on this machine: N nodes in one agent process fed through a real (embedded)
+ * broker, against the same events applied without Kafka. Prints produce rate, Kafka ingestion rate,
+ * direct rate, their ratio and the heap the hosted nodes hold.
+ * Usage: AgentThroughputHarness [nodes] [eventsPerNode] [eventsPerRecord] [agentLoops].
+ */
+public final class AgentThroughputHarness {
+    private AgentThroughputHarness() {
+    }
+
+    static List<WorkloadEvent> nodeEvents(String node, int count, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<String> lines = new ArrayList<>(count);
+        lines.add("node cpus=2 mem=512M seed=" + seed);
+        lines.add("mkdir /app");
+        lines.add("echo 64M > /app/memory.limit_in_bytes");
+        for (int p = 1; p <= 4; p++) {
+            lines.add("spawn " + p + " /app cpu=" + (p % 2));
+        }
+        while (lines.size() < count) {
+            int p = 1 + r.nextInt(4);
+            int x = r.nextInt(100);
+            if (x < 45) {
+                lines.add("anon " + p + (r.nextInt(3) == 0 ? " -" : " +") + (4 * (1 + r.nextInt(8))) + "K");
+            } else if (x < 65) {
+                lines.add("file " + p + (r.nextInt(3) == 0 ? " -" : " +") + (4 * (1 + r.nextInt(4))) + "K");
+            } else if (x < 80) {
+                lines.add("dentry " + p + (r.nextInt(3) == 0 ? " -" : " +") + (1 + r.nextInt(3)));
+            } else if (x < 98) {
+                lines.add("kmalloc " + p + " " + (32 << r.nextInt(5)) + (r.nextBoolean() ? " -" : " +") + (1 + r.nextInt(3)));
+            } else {
+                lines.add("tick 100ms");
+            }
+        }
+        List<WorkloadEvent> out = new ArrayList<>(count);
+        for (int i = 0; i < lines.size(); i++) {
+            out.add(EventMapper.fromScriptLine(node, i + 1, lines.get(i), i == 0));
+        }
+        return out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int perNode = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        int perRecord = args.length > 2 ? Integer.parseInt(args[2]) : 250;
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        long total = (long) nodes * perNode;
+        List<List<WorkloadEvent>> all = new ArrayList<>();
+        for (int n = 0; n < nodes; n++) {
+            all.add(nodeEvents("node-" + n, perNode, n + 1));
+        }
+        System.out.printf("workload: %d nodes x %d events = %d events, %d events per record%n", nodes, perNode, total, perRecord);
+
+        // one record per node per slice, serialized once: the same bytes go to Kafka and to the direct run
+        List<List<byte[]>> records = new ArrayList<>();
+        List<List<List<WorkloadEvent>>> slices = new ArrayList<>();
+        for (List<WorkloadEvent> evs : all) {
+            List<byte[]> rs = new ArrayList<>();
+            List<List<WorkloadEvent>> ss = new ArrayList<>();
+            for (int from = 0; from < perNode; from += perRecord) {
+                List<WorkloadEvent> slice = evs.subList(from, Math.min(perNode, from + perRecord));
+                ss.add(slice);
+                WorkloadBatch.Builder b = WorkloadBatch.newBuilder().setNodeId(evs.get(0).getNodeId());
+                slice.forEach(e -> b.addEvents(e.toBuilder().clearNodeId())); // the batch names the node once
+                rs.add(b.build().toByteArray());
+            }
+            records.add(rs);
+            slices.add(ss);
+        }
+        long t0 = System.nanoTime();
+        for (int n = 0; n < nodes; n++) {
+            SimNode sn = new SimNode(all.get(n).get(0).getNodeId(), KernelConfig.DEFAULT, 1_000_000_000L);
+            for (int i = 0; i < slices.get(n).size(); i++) {
+                // decode as the agent does, then apply
+                List<DecodedEvent> evs = new ArrayList<>();
+                WireDecoder.decodeBatch(records.get(n).get(i), (id, seq, c, err) -> evs.add(new DecodedEvent(id, seq, c, err)));
+                sn.applyBatch(evs, records.get(n).get(i), t -> { });
+            }
+        }
+        double directRate = total / ((System.nanoTime() - t0) / 1e9);
+        System.out.printf("without Kafka: %.2f M events/s (one thread, decode + apply + log)%n", directRate / 1e6);
+        slices.clear();
+
+        Path dir = Files.createTempDirectory("memfleet-bench-kafka");
+        try (EmbeddedKafka broker = EmbeddedKafka.start(dir)) {
+            Topics topics = new Topics("bench", 12);
+            FleetTopics.ensure(broker.bootstrapServers(), topics, Duration.ofSeconds(60));
+            t0 = System.nanoTime();
+            long sent = 0;
+            try (KafkaProducer<String, byte[]> p = KafkaClients.producer(broker.bootstrapServers(), "bench-producer")) {
+                for (int i = 0; i < records.get(0).size(); i++) {
+                    for (int n = 0; n < nodes; n++) {
+                        p.send(new ProducerRecord<>(topics.workload(), "node-" + n, records.get(n).get(i)));
+                        records.get(n).set(i, null);
+                        sent++;
+                    }
+                }
+                p.flush();
+            }
+            double produceRate = total / ((System.nanoTime() - t0) / 1e9);
+            System.out.printf("produced %d records: %.2f M events/s%n", sent, produceRate / 1e6);
+            all.clear();
+
+            long heapBefore = FootprintHarness.usedAfterGc();
+            List<NodeAgent> agents = new ArrayList<>();
+            List<Thread> loops = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                AgentConfig cfg = new AgentConfig(broker.bootstrapServers(), "bench", 12, "bench-agents", 1_000_000_000L,
+                        30_000, KernelConfig.DEFAULT, "bench-agent-" + i);
+                agents.add(new NodeAgent(cfg));
+                loops.add(new Thread(agents.get(i), "bench-agent-" + i));
+            }
+            t0 = System.nanoTime();
+            loops.forEach(Thread::start);
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (agents.stream().mapToLong(a -> a.eventsApplied.get()).sum() < total && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(1_000_000L);
+            }
+            long applied = agents.stream().mapToLong(a -> a.eventsApplied.get()).sum();
+            long hosted = agents.stream().mapToLong(a -> a.hostedNodes.get()).sum();
+            double kafkaRate = applied / ((System.nanoTime() - t0) / 1e9);
+            System.out.printf("through Kafka: %.2f M events/s consumed and applied by %d agent loop(s) in one process "
+                    + "(%d events, %d nodes hosted)%n", kafkaRate / 1e6, threads, applied, hosted);
+            System.out.printf("Kafka / direct: %.2f%n", kafkaRate / directRate);
+            long heapAfter = FootprintHarness.usedAfterGc();
+            System.out.printf("heap held by %d hosted nodes: %.1f MiB (%.1f KiB per node, event logs included)%n",
+                    hosted, (heapAfter - heapBefore) / 1048576.0, (heapAfter - heapBefore) / 1024.0 / Math.max(1, hosted));
+            agents.forEach(NodeAgent::close);
+            for (Thread t : loops) {
+                t.join();
+            }
+        }
+    }
+}
