@@ -98,7 +98,7 @@ public final class AgentThroughputHarness {
             for (int i = 0; i < slices.get(n).size(); i++) {
                 // decode as the agent does, then apply
                 List<DecodedEvent> evs = new ArrayList<>();
-                WireDecoder.decodeBatch(records.get(n).get(i), (id, seq, c, err) -> evs.add(new DecodedEvent(id, seq, c, err)));
+                WireDecoder.decodeBatch(records.get(n).get(i), (id, seq, c, err, dump) -> evs.add(new DecodedEvent(id, seq, c, err, dump)));
                 sn.applyBatch(evs, records.get(n).get(i), t -> { });
             }
         }

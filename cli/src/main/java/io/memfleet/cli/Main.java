@@ -2,6 +2,7 @@ package io.memfleet.cli;
 
 import io.memfleet.agent.AgentMain;
 import io.memfleet.broker.BrokerMain;
+import io.memfleet.controller.ControllerMain;
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -25,6 +26,9 @@ public final class Main {
               sim FILE|-     run a .msim script against one simulated node (SIM-SCRIPT.md)
               agent          run a node-agent (embedded Kafka broker unless --bootstrap is given)
               broker         run the embedded single-node Kafka broker on its own
+              controller     run the controller: HTTP API, dashboard, /metrics, config rollouts
+              run FILE       run an experiment end to end and write its results (--out DIR)
+              demo           run the bundled demo experiment and keep the API up until Ctrl-C
               help           this text
 
             Run 'memfleet <command> --help' for a command's options.
@@ -43,6 +47,9 @@ public final class Main {
         return switch (args[0]) {
             case "sim" -> SimCommand.run(rest, in, out, err);
             case "agent" -> AgentMain.run(rest, out, err);
+            case "controller" -> ControllerMain.controller(rest, out, err);
+            case "run" -> ControllerMain.run(rest, out, err);
+            case "demo" -> ControllerMain.demo(rest, out, err);
             case "broker" -> {
                 if (Arrays.asList(rest).contains("--help")) {
                     out.print(BROKER_HELP);

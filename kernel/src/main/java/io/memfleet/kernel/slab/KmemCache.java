@@ -29,6 +29,8 @@ public final class KmemCache {
     final KmemCache root;
     final List<KmemCache> children = new ArrayList<>(0);
     boolean dead;
+    /** For a dead cache, the path of the cgroup it belonged to (the kernel forgets it; reports want it). */
+    String deadMemcgPath;
     boolean destroyed;
     int refcnt;
 
@@ -85,6 +87,10 @@ public final class KmemCache {
 
     public boolean isDead() {
         return dead;
+    }
+
+    public String deadMemcgPath() {
+        return deadMemcgPath;
     }
 
     public boolean isMemcgCache() {

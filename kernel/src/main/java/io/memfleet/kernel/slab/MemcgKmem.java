@@ -132,6 +132,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
                     continue;
                 }
                 memcg.kmemCaches[i] = null;
+                c.deadMemcgPath = memcg.path();
                 c.memcg = null;
                 c.dead = true;
                 c.name = c.name + "dead";

@@ -142,7 +142,7 @@ public final class NodeAgent implements Runnable, AutoCloseable {
         List<DecodedEvent> events = new ArrayList<>();
         String batchNode;
         try {
-            batchNode = WireDecoder.decodeBatch(r.value(), (node, seq, cmd, err) -> events.add(new DecodedEvent(node, seq, cmd, err)));
+            batchNode = WireDecoder.decodeBatch(r.value(), (node, seq, cmd, err, dump) -> events.add(new DecodedEvent(node, seq, cmd, err, dump)));
         } catch (InvalidProtocolBufferException e) {
             deadLetter(r, r.value(), "not a WorkloadBatch: " + e.getMessage());
             return;

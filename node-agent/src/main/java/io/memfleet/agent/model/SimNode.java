@@ -106,7 +106,7 @@ public final class SimNode {
                     if (e.error() != null) {
                         throw new BadEventException(e.error());
                     }
-                    execute(e.command(), telemetry);
+                    execute(e.command(), e.dumpFiles(), telemetry);
                     lastSeq = Math.max(lastSeq, e.seq());
                     applied++;
                     ok = true;
@@ -140,18 +140,20 @@ public final class SimNode {
 
     private WorkloadEvent toProto(DecodedEvent e) {
         return e.isSample() ? WorkloadEvent.newBuilder().setSeq(e.seq())
-                .setSample(io.memfleet.proto.v1.Sample.getDefaultInstance()).build()
+                .setSample(io.memfleet.proto.v1.Sample.newBuilder().setDumpFiles(e.dumpFiles())).build()
                 : EventMapper.toProto("", e.seq(), e.command());
     }
 
     private void execute(WorkloadEvent e, Consumer<NodeTelemetry> telemetry) throws BadEventException {
-        execute(e.getCommandCase() == WorkloadEvent.CommandCase.SAMPLE ? null : EventMapper.toCommand(e), telemetry);
+        boolean sample = e.getCommandCase() == WorkloadEvent.CommandCase.SAMPLE;
+        execute(sample ? null : EventMapper.toCommand(e), sample && e.getSample().getDumpFiles(), telemetry);
     }
 
-    /** Runs one command, or takes a sample when {@code c} is null. */
-    private void execute(Command c, Consumer<NodeTelemetry> telemetry) throws BadEventException {
+    /** Runs one command, or takes a sample (with file dumps if asked) when {@code c} is null. */
+    private void execute(Command c, boolean dumpFiles, Consumer<NodeTelemetry> telemetry) throws BadEventException {
         if (c == null) {
-            telemetry.accept(sample());
+            NodeTelemetry t = sample();
+            telemetry.accept(dumpFiles ? t.toBuilder().addAllFiles(FileDumper.dump(kernel())).build() : t);
             return;
         }
         if (c instanceof Command.Node shape) {
@@ -219,12 +221,12 @@ public final class SimNode {
         ByteLog.forEach(s.getEventLog().toByteArray(), chunk -> {
             List<DecodedEvent> events = new ArrayList<>();
             try {
-                WireDecoder.decodeBatch(chunk, (node, seq, cmd, err) -> events.add(new DecodedEvent(node, seq, cmd, err)));
+                WireDecoder.decodeBatch(chunk, (node, seq, cmd, err, dump) -> events.add(new DecodedEvent(node, seq, cmd, err, dump)));
                 for (DecodedEvent e : events) {
                     if (e.error() != null) {
                         throw new BadEventException(e.error());
                     }
-                    n.execute(e.command(), t -> { });
+                    n.execute(e.command(), e.dumpFiles(), t -> { });
                 }
             } catch (InvalidProtocolBufferException | BadEventException ex) {
                 throw new IllegalStateException("snapshot of " + s.getNodeId() + " cannot be replayed: " + ex.getMessage());

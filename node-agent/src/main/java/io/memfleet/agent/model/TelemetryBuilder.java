@@ -30,7 +30,8 @@ public final class TelemetryBuilder {
                 continue;
             }
             b.addCaches(SlabCacheSample.newBuilder().setName(c.name())
-                    .setMemcgPath(c.memcg() == null ? "" : c.memcg().path()).setDead(c.isDead())
+                    .setMemcgPath(c.memcg() != null ? c.memcg().path() : c.isDead() ? c.deadMemcgPath() : "")
+                    .setDead(c.isDead())
                     .setActiveObjs(c.activeObjs()).setNumObjs(c.numObjs()).setObjsize(c.bufferSize())
                     .setObjperslab(c.objectsPerSlab()).setPagesperslab(c.pagesPerSlab())
                     .setActiveSlabs(c.activeSlabs()).setNumSlabs(c.slabs()));

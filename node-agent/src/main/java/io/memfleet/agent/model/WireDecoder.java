@@ -15,7 +15,7 @@ public final class WireDecoder {
     /** Receives each decoded event in order. */
     public interface Sink {
         /** {@code command} is null for a sample request; {@code error} is non-null for a bad event. */
-        void event(String nodeId, long seq, Command command, String error);
+        void event(String nodeId, long seq, Command command, String error, boolean dumpFiles);
     }
 
     private WireDecoder() {
@@ -52,6 +52,7 @@ public final class WireDecoder {
         String node = "";
         long seq = 0;
         Command cmd = null;
+        boolean dump = false;
         String error = "not a kernel command: COMMAND_NOT_SET";
         while (true) {
             int tag = in.readTag();
@@ -67,6 +68,9 @@ public final class WireDecoder {
                     if (field >= 10 && field <= 24 && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                         int limit = in.pushLimit(in.readRawVarint32());
                         try {
+                            if (field == 24) {
+                                dump = fields(in, 0, 0).num[1] != 0;
+                            }
                             cmd = command(field, in);
                             error = null;
                         } catch (BadEventException e) {
@@ -81,7 +85,7 @@ public final class WireDecoder {
                 }
             }
         }
-        sink.event(node, seq, cmd, error);
+        sink.event(node, seq, cmd, error, dump);
     }
 
     private static void skipRest(CodedInputStream in) throws IOException {
@@ -162,10 +166,7 @@ public final class WireDecoder {
                 fields(in, 0, 0);
                 yield new Command.Dmesg();
             }
-            case 24 -> {
-                fields(in, 0, 0);
-                yield null;
-            }
+            case 24 -> null; // a sample request (its fields were read by the caller)
             default -> throw new BadEventException("unknown command field " + field);
         };
     }

@@ -30,7 +30,7 @@ class SimNodeTest {
 
     private static List<DecodedEvent> decode(byte[] batch) throws Exception {
         List<DecodedEvent> out = new ArrayList<>();
-        WireDecoder.decodeBatch(batch, (n, s, c, e) -> out.add(new DecodedEvent(n, s, c, e)));
+        WireDecoder.decodeBatch(batch, (n, s, c, e, d) -> out.add(new DecodedEvent(n, s, c, e, d)));
         return out;
     }
 

@@ -1,0 +1,181 @@
+package io.memfleet.controller.model;
+
+import io.memfleet.agent.model.ConfigReconciler;
+import io.memfleet.proto.v1.CgroupSample;
+import io.memfleet.proto.v1.ConfigAck;
+import io.memfleet.proto.v1.ConfigRollout;
+import io.memfleet.proto.v1.FileAck;
+import io.memfleet.proto.v1.KernelEvent;
+import io.memfleet.proto.v1.NodeTelemetry;
+import io.memfleet.proto.v1.SlabCacheSample;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The controller's view of the fleet, built only from records (telemetry, acks, rollouts): the
+ * latest sample of every node, OOM kills and allocation failures per node and cgroup, and the
+ * status of every rollout. Not thread-safe: one owner (the controller's event loop) applies records.
+ * A telemetry record at or below a node's last seen seq is a redelivery and changes nothing.
+ */
+public final class FleetState {
+    private final Map<String, NodeTelemetry> latest = new TreeMap<>();
+    private final Map<String, Long> oomKillsByNode = new HashMap<>();
+    private final Map<String, Map<String, long[]>> eventsByNodeCgroup = new HashMap<>();
+    private final Map<String, RolloutStatus> rollouts = new LinkedHashMap<>();
+    private final Map<String, List<io.memfleet.proto.v1.FileDump>> dumps = new TreeMap<>();
+    private long telemetryRecords;
+    private long duplicates;
+
+    /** Applies one telemetry record; returns false for a redelivered (old) one. */
+    public boolean onTelemetry(NodeTelemetry t) {
+        telemetryRecords++;
+        NodeTelemetry prev = latest.get(t.getNodeId());
+        if (prev != null && t.getSeq() <= prev.getSeq()) {
+            duplicates++;
+            return false;
+        }
+        if (t.getFilesCount() > 0) {
+            dumps.put(t.getNodeId(), t.getFilesList());
+            t = t.toBuilder().clearFiles().build();
+        }
+        latest.put(t.getNodeId(), t);
+        Map<String, long[]> byCgroup = eventsByNodeCgroup.computeIfAbsent(t.getNodeId(), k -> new HashMap<>());
+        for (KernelEvent e : t.getEventsList()) {
+            if (e.hasOomKill()) {
+                oomKillsByNode.merge(t.getNodeId(), 1L, Long::sum);
+                String path = e.getOomKill().getMemcgPath().isEmpty() ? "/" : e.getOomKill().getMemcgPath();
+                byCgroup.computeIfAbsent(path, k -> new long[2])[0]++;
+            } else if (e.hasAllocFailure()) {
+                byCgroup.computeIfAbsent(e.getAllocFailure().getCgroupPath(), k -> new long[2])[1]++;
+            }
+        }
+        for (RolloutStatus r : rollouts.values()) {
+            if (ConfigReconciler.selects(r.rollout().getSelector(), t.getNodeId())) {
+                r.expect(t.getNodeId());
+            }
+        }
+        return true;
+    }
+
+    public void onRollout(ConfigRollout ro) {
+        RolloutStatus s = new RolloutStatus(ro);
+        rollouts.put(ro.getRolloutId(), s);
+        for (String node : latest.keySet()) {
+            if (ConfigReconciler.selects(ro.getSelector(), node)) {
+                s.expect(node);
+            }
+        }
+    }
+
+    public void onAck(ConfigAck ack) {
+        RolloutStatus s = rollouts.get(ack.getRolloutId());
+        if (s == null || s.rollout().getGeneration() != ack.getGeneration()) {
+            return;
+        }
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (FileAck f : ack.getFilesList()) {
+            if (!f.getErrno().equals("OK")) {
+                failed.put(f.getPath(), f.getErrno());
+            }
+        }
+        s.ack(ack.getNodeId(), failed);
+    }
+
+    public Map<String, NodeTelemetry> nodes() {
+        return latest;
+    }
+
+    /** File dumps (final-state samples) by node. */
+    public Map<String, List<io.memfleet.proto.v1.FileDump>> dumps() {
+        return dumps;
+    }
+
+    public Map<String, RolloutStatus> rollouts() {
+        return rollouts;
+    }
+
+    public long telemetryRecords() {
+        return telemetryRecords;
+    }
+
+    public long duplicateRecords() {
+        return duplicates;
+    }
+
+    public long oomKills(String node) {
+        return oomKillsByNode.getOrDefault(node, 0L);
+    }
+
+    /** OOM kills and allocation failures charged to a cgroup path on one node. */
+    public long[] cgroupEvents(String node, String path) {
+        long[] v = eventsByNodeCgroup.getOrDefault(node, Map.of()).get(path);
+        return v == null ? new long[2] : v;
+    }
+
+    /** Per-cgroup-path aggregates over the fleet, sorted by path. */
+    public List<CgroupAggregate> cgroupAggregates() {
+        Map<String, List<CgroupSample>> byPath = new TreeMap<>();
+        Map<String, long[]> caches = new HashMap<>();
+        Map<String, long[]> events = new HashMap<>();
+        for (NodeTelemetry t : latest.values()) {
+            for (CgroupSample g : t.getCgroupsList()) {
+                byPath.computeIfAbsent(g.getPath(), k -> new ArrayList<>()).add(g);
+            }
+            for (SlabCacheSample c : t.getCachesList()) {
+                if (c.getDead()) {
+                    caches.computeIfAbsent(parentOf(c.getMemcgPath()), k -> new long[2])[1]++;
+                } else if (!c.getMemcgPath().isEmpty()) {
+                    caches.computeIfAbsent(c.getMemcgPath(), k -> new long[2])[0]++;
+                }
+            }
+            eventsByNodeCgroup.getOrDefault(t.getNodeId(), Map.of()).forEach((p, v) -> {
+                long[] acc = events.computeIfAbsent(p, k -> new long[2]);
+                acc[0] += v[0];
+                acc[1] += v[1];
+            });
+        }
+        List<CgroupAggregate> out = new ArrayList<>();
+        for (Map.Entry<String, List<CgroupSample>> e : byPath.entrySet()) {
+            List<CgroupSample> gs = e.getValue();
+            long[] usage = gs.stream().mapToLong(CgroupSample::getUsageInBytes).toArray();
+            long[] kmem = gs.stream().mapToLong(CgroupSample::getKmemUsageInBytes).toArray();
+            long[] failcnt = gs.stream().mapToLong(CgroupSample::getFailcnt).toArray();
+            long[] ev = events.getOrDefault(e.getKey(), new long[2]);
+            long[] cc = caches.getOrDefault(e.getKey(), new long[2]);
+            out.add(new CgroupAggregate(e.getKey(), gs.size(), Stats.of(usage), Stats.of(kmem), Stats.of(failcnt), ev[0], ev[1],
+                    cc[0], cc[1]));
+        }
+        return out;
+    }
+
+    /** Dead caches count toward the parent of the removed cgroup they belonged to. */
+    static String parentOf(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash <= 0 ? "/" : path.substring(0, slash);
+    }
+
+    /** Fleet totals per root cache name, sorted by name. */
+    public List<CacheAggregate> cacheAggregates() {
+        Map<String, long[]> acc = new TreeMap<>();
+        for (NodeTelemetry t : latest.values()) {
+            for (SlabCacheSample c : t.getCachesList()) {
+                int paren = c.getName().indexOf('(');
+                String root = paren < 0 ? c.getName() : c.getName().substring(0, paren);
+                long[] a = acc.computeIfAbsent(root, k -> new long[6]);
+                a[0]++;
+                a[1] += c.getDead() ? 1 : 0;
+                a[2] += c.getActiveObjs();
+                a[3] += c.getNumObjs();
+                a[4] += c.getNumSlabs();
+                a[5] += c.getNumSlabs() * c.getPagesperslab() * 4096L;
+            }
+        }
+        List<CacheAggregate> out = new ArrayList<>();
+        acc.forEach((k, a) -> out.add(new CacheAggregate(k, a[0], a[1], a[2], a[3], a[4], a[5])));
+        return out;
+    }
+}
