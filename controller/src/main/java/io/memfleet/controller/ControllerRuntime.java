@@ -29,7 +29,8 @@ public final class ControllerRuntime implements AutoCloseable {
             throws InterruptedException, ExecutionException, TimeoutException {
         this.producer = KafkaClients.producer(bootstrap, topics.prefix() + "-controller");
         this.vertx = Vertx.vertx();
-        this.verticle = new ControllerVerticle(httpPort, ro -> producer.send(
+        String host = System.getenv().getOrDefault("MEMFLEET_HTTP_HOST", "127.0.0.1");
+        this.verticle = new ControllerVerticle(host, httpPort, ro -> producer.send(
                 new ProducerRecord<>(topics.configDesired(), ro.getRolloutId(), ro.toByteArray())),
                 maxMetricNodes, maxMetricCgroups);
         vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

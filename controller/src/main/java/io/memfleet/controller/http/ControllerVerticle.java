@@ -24,6 +24,7 @@ import java.util.function.Consumer;
  * loop), applies batches from the Kafka feed, and serves the HTTP JSON API, /metrics and the dashboard.
  */
 public final class ControllerVerticle extends VerticleBase {
+    private final String host;
     private final int port;
     private final Consumer<ConfigRollout> publisher;
     private final int maxMetricNodes;
@@ -32,7 +33,9 @@ public final class ControllerVerticle extends VerticleBase {
     private HttpServer server;
     private long generation;
 
-    public ControllerVerticle(int port, Consumer<ConfigRollout> publisher, int maxMetricNodes, int maxMetricCgroups) {
+    public ControllerVerticle(String host, int port, Consumer<ConfigRollout> publisher, int maxMetricNodes,
+                              int maxMetricCgroups) {
+        this.host = host;
         this.port = port;
         this.publisher = publisher;
         this.maxMetricNodes = maxMetricNodes;
@@ -53,7 +56,7 @@ public final class ControllerVerticle extends VerticleBase {
         r.get("/api/config").handler(this::handleConfigList);
         r.get("/api/config/:id").handler(this::handleConfigStatus);
         r.post("/api/config").handler(this::handleApplyConfig);
-        return vertx.createHttpServer().requestHandler(r).listen(port, "127.0.0.1").onSuccess(s -> server = s);
+        return vertx.createHttpServer().requestHandler(r).listen(port, host).onSuccess(s -> server = s);
     }
 
     public int actualPort() {
