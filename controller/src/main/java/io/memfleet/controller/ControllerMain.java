@@ -130,7 +130,7 @@ public final class ControllerMain {
         ControllerRuntime c = new ControllerRuntime(bootstrap, topics, Integer.parseInt(opt(args, "--http-port", "8080")),
                 1000, 64);
         out.println("memfleet controller: http://127.0.0.1:" + c.httpPort() + "/ (topics " + topics.prefix() + ".*)");
-        awaitInterrupt(new ExperimentRun.Running(c, broker));
+        awaitInterrupt(new ExperimentRun.Running(c, broker, java.util.List.of(), java.util.List.of()));
         return 0;
     }
 

@@ -83,17 +83,22 @@ public final class ExperimentRun {
         write(e, o.out(), controller, bootstrap, topics, events, wall);
         o.log().printf("[run] done in %.1f s of wall time for %.1f s simulated on %d nodes; wrote %s%n", wall,
                 e.durationNs() / 1e9, e.nodes(), o.out());
-        agents.forEach(NodeAgent::close);
-        for (Thread t : loops) {
-            t.join(30_000);
-        }
-        return new Running(controller, broker);
+        return new Running(controller, broker, agents, loops);
     }
 
-    /** A finished run's controller, still serving its API, and its embedded broker (if any). */
-    public record Running(ControllerRuntime controller, EmbeddedKafka broker) implements AutoCloseable {
+    /** A finished run: its controller (still serving its API), agents and embedded broker (if any). */
+    public record Running(ControllerRuntime controller, EmbeddedKafka broker, List<NodeAgent> agents,
+                          List<Thread> loops) implements AutoCloseable {
         @Override
         public void close() {
+            agents.forEach(NodeAgent::close);
+            for (Thread t : loops) {
+                try {
+                    t.join(30_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             controller.close();
             if (broker != null) {
                 broker.close();

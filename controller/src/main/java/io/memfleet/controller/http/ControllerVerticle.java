@@ -125,7 +125,9 @@ public final class ControllerVerticle extends VerticleBase {
     private void handleApplyConfig(RoutingContext ctx) {
         ConfigRollout ro;
         try {
-            ro = Json.parseRollout(ctx.body().asJsonObject(), ++generation);
+            // generations only grow, also across controller restarts: agents apply a rollout id's newer ones
+            generation = Math.max(generation + 1, System.currentTimeMillis());
+            ro = Json.parseRollout(ctx.body().asJsonObject(), generation);
         } catch (IllegalArgumentException | ClassCastException | DecodeException | NullPointerException e) {
             ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
                     .end(new JsonObject().put("error", String.valueOf(e.getMessage())).encode());
