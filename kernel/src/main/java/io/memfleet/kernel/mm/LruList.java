@@ -39,6 +39,31 @@ public final class LruList<T extends LruList.Node> implements Iterable<T> {
         return (T) tail;
     }
 
+    /** Adds at the old (head) end, like list_add(). */
+    public void addFirst(T n) {
+        if (n.list != null) {
+            n.list.remove(n);
+        }
+        n.list = this;
+        n.prev = null;
+        n.next = head;
+        if (head != null) {
+            head.prev = n;
+        } else {
+            tail = n;
+        }
+        head = n;
+        size++;
+    }
+
+    /** Removes a node from whichever list holds it (list_del). */
+    public static void unlink(Node n) {
+        if (n.list != null) {
+            n.list.remove(n);
+        }
+    }
+
+    /** Adds at the young (tail) end, like list_add_tail(). */
     public void add(T n) {
         if (n.list != null) {
             n.list.remove(n);

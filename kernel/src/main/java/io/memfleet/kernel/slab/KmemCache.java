@@ -107,7 +107,7 @@ public final class KmemCache {
 
     /** Objects in use by callers or parked in array caches (what slabinfo calls active). */
     public long activeObjs() {
-        return (long) node.slabsFull.size() * num + node.slabsPartial.inuseSum();
+        return (long) node.slabsFull.size() * num + KmemCacheNode.inuse(node.slabsPartial);
     }
 
     public long numObjs() {

@@ -1,10 +1,12 @@
 package io.memfleet.kernel.slab;
 
+import io.memfleet.kernel.mm.LruList;
+
 /**
  * struct slab: one slab of 2^gfporder pages holding {@code num} objects, with the kmem_bufctl
  * free list threaded through object indices. Lives on exactly one of its node's three lists.
  */
-final class Slab {
+final class Slab extends LruList.Node {
     static final short BUFCTL_END = -1;
 
     final int id;
@@ -12,9 +14,6 @@ final class Slab {
     final short[] bufctl;
     int inuse;
     short free;
-    Slab prev;
-    Slab next;
-    SlabList list;
 
     // kernel: mm/slab.c cache_init_objs()
     Slab(int id, KmemCache cache) {

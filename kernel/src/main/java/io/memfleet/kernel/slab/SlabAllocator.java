@@ -1,6 +1,7 @@
 package io.memfleet.kernel.slab;
 
 import io.memfleet.kernel.memcg.ChargeResult;
+import io.memfleet.kernel.mm.LruList;
 import io.memfleet.kernel.mm.PhysMem;
 import io.memfleet.kernel.mm.Task;
 import io.memfleet.kernel.memcg.MemCgroup;
@@ -155,10 +156,10 @@ public final class SlabAllocator {
                 shared.touched = true;
             } else {
                 while (batchcount > 0) {
-                    Slab s = l3.slabsPartial.first();
+                    Slab s = l3.slabsPartial.peekFirst();
                     if (s == null) {
                         l3.freeTouched = true;
-                        s = l3.slabsFree.first();
+                        s = l3.slabsFree.peekFirst();
                         if (s == null) {
                             break;
                         }
@@ -166,11 +167,11 @@ public final class SlabAllocator {
                     while (s.inuse < c.num && batchcount-- > 0) {
                         ac.entry[ac.avail++] = handle(s, s.getObj());
                     }
-                    SlabList.del(s);
+                    LruList.unlink(s);
                     if (s.free == Slab.BUFCTL_END) {
-                        l3.slabsFull.addHead(s);
+                        l3.slabsFull.addFirst(s);
                     } else {
-                        l3.slabsPartial.addHead(s);
+                        l3.slabsPartial.addFirst(s);
                     }
                 }
                 l3.freeObjects -= ac.avail;
@@ -212,7 +213,7 @@ public final class SlabAllocator {
         }
         Slab s = new Slab(id, c);
         slabs[id] = s;
-        c.node.slabsFree.addTail(s);
+        c.node.slabsFree.add(s);
         c.node.freeObjects += c.num;
         c.totalSlabs++;
         return 1;
@@ -255,7 +256,7 @@ public final class SlabAllocator {
 
     // kernel: mm/slab.c slab_destroy()
     private void slabDestroy(KmemCache c, Slab s) {
-        SlabList.del(s);
+        LruList.unlink(s);
         slabs[s.id] = null;
         freeSlabIds.push(s.id);
         c.totalSlabs--;
@@ -301,7 +302,7 @@ public final class SlabAllocator {
         KmemCacheNode l3 = c.node;
         for (int i = from; i < from + n; i++) {
             Slab s = slabOf(objs[i]);
-            SlabList.del(s);
+            LruList.unlink(s);
             s.putObj((int) (objs[i] & 0xfff));
             l3.freeObjects++;
             if (s.inuse == 0) {
@@ -309,10 +310,10 @@ public final class SlabAllocator {
                     l3.freeObjects -= c.num;
                     slabDestroy(c, s);
                 } else {
-                    l3.slabsFree.addHead(s);
+                    l3.slabsFree.addFirst(s);
                 }
             } else {
-                l3.slabsPartial.addTail(s);
+                l3.slabsPartial.add(s);
             }
         }
     }
@@ -338,7 +339,7 @@ public final class SlabAllocator {
     private long drainFreelist(KmemCache c, long tofree) {
         long freed = 0;
         while (freed < tofree && !c.node.slabsFree.isEmpty()) {
-            Slab s = c.node.slabsFree.last();
+            Slab s = c.node.slabsFree.peekLast();
             c.node.freeObjects -= c.num;
             slabDestroy(c, s);
             freed++;
