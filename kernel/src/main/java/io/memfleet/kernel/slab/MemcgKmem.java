@@ -225,14 +225,16 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         if (c.root == null) {
             flushCacheCreateQueue();
             for (KmemCache child : new ArrayList<>(c.children)) {
-                if (child.memcg != null && child.memcg.kmemCaches != null) {
-                    child.memcg.kmemCaches[child.id] = null;
+                if (!kmemCacheDestroy(child)) {
+                    return false; // "can't free all objects": nothing more is destroyed
                 }
-                kmemCacheDestroy(child);
             }
         }
         if (!alloc.destroy(c)) {
             return false;
+        }
+        if (c.memcg != null && c.memcg.kmemCaches != null && c.memcg.kmemCaches[c.id] == c) {
+            c.memcg.kmemCaches[c.id] = null;
         }
         if (c.root != null) {
             c.root.children.remove(c);
