@@ -41,7 +41,7 @@ public final class Kernel {
     private final CgroupFs cgroupFs;
     private final UserMemory user;
     private final SlabLayer slab;
-    private final ProcFs procFs;
+    private final Vfs vfs;
     private long commands;
     private final List<KernelEvent> kernelEvents = new ArrayList<>();
     private static final int MAX_PENDING_EVENTS = 10_000;
@@ -58,7 +58,7 @@ public final class Kernel {
         this.slab = new SlabLayer(shape.cpus(), config, mem, mc, workqueue, events, user::ensureFreePages);
         this.cgroupFs = new CgroupFs(mc, tasks::get);
         this.cgroupFs.setKmemSlabinfo(slab::kmemSlabinfo);
-        this.procFs = new ProcFs(mem, mc, slab);
+        this.vfs = new Vfs(mc, cgroupFs, new ProcFs(mem, mc, slab));
         mc.oomKiller().setKillListener((victim, memcg, points) -> event(new KernelEvent.OomKill(clock.nowNs(),
                 victim.pid(), victim.comm(), memcg == null ? null : memcg.path(), points)));
     }
@@ -107,6 +107,11 @@ public final class Kernel {
         return commands;
     }
 
+    /** Resolves a cgroup directory path, or null. */
+    public MemCgroup resolve(String path) {
+        return vfs.resolve(path);
+    }
+
     /** Applies one command, appending its output lines (each ending in a newline) to {@code out}. */
     public void execute(Command c, StringBuilder out) {
         commands++;
@@ -124,9 +129,9 @@ public final class Kernel {
         if (c instanceof Command.Mem m) {
             memOp(m, out);
         } else if (c instanceof Command.Echo e) {
-            errno(out, write(e.path(), e.value()));
+            errno(out, vfs.write(e.path(), e.value()));
         } else if (c instanceof Command.Cat cat) {
-            FileResult r = read(cat.path());
+            FileResult r = vfs.read(cat.path());
             if (r.errno().isError()) {
                 errno(out, r.errno());
             } else {
@@ -141,9 +146,9 @@ public final class Kernel {
         } else if (c instanceof Command.Print p) {
             out.append(p.text()).append('\n');
         } else if (c instanceof Command.Mkdir m) {
-            errno(out, mkdir(m.path()));
+            errno(out, vfs.mkdir(m.path()));
         } else if (c instanceof Command.Rmdir r) {
-            errno(out, rmdir(r.path()));
+            errno(out, vfs.rmdir(r.path()));
         } else if (c instanceof Command.Spawn s) {
             errno(out, spawn(s));
         } else if (c instanceof Command.Exit e) {
@@ -163,114 +168,10 @@ public final class Kernel {
         }
     }
 
-    // ---- cgroupfs paths -------------------------------------------------------------------
-
-    /** Resolves a cgroup directory path, or null. */
-    public MemCgroup resolve(String path) {
-        MemCgroup g = mc.root();
-        int i = 0;
-        int n = path.length();
-        while (i < n) {
-            while (i < n && path.charAt(i) == '/') {
-                i++;
-            }
-            int start = i;
-            while (i < n && path.charAt(i) != '/') {
-                i++;
-            }
-            if (start == i) {
-                break;
-            }
-            g = MemController.child(g, path.substring(start, i));
-            if (g == null) {
-                return null;
-            }
-        }
-        return g;
-    }
-
-    private static String parentPath(String path) {
-        String p = stripTrailing(path);
-        int slash = p.lastIndexOf('/');
-        return slash <= 0 ? "/" : p.substring(0, slash);
-    }
-
-    private static String baseName(String path) {
-        String p = stripTrailing(path);
-        return p.substring(p.lastIndexOf('/') + 1);
-    }
-
-    private static String stripTrailing(String path) {
-        int end = path.length();
-        while (end > 1 && path.charAt(end - 1) == '/') {
-            end--;
-        }
-        return path.substring(0, end);
-    }
-
-    private Errno mkdir(String path) {
-        String name = baseName(path);
-        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
-            return Errno.EEXIST;
-        }
-        MemCgroup parent = resolve(parentPath(path));
-        if (parent == null) {
-            return Errno.ENOENT;
-        }
-        if (CgroupFs.isControlFile(name)) {
-            return Errno.EEXIST;
-        }
-        return mc.mkdir(parent, name);
-    }
-
-    private Errno rmdir(String path) {
-        if (baseName(path).isEmpty()) {
-            return Errno.EBUSY;
-        }
-        MemCgroup g = resolve(path);
-        if (g == null) {
-            MemCgroup parent = resolve(parentPath(path));
-            return parent != null && CgroupFs.isControlFile(baseName(path)) ? Errno.ENOTDIR : Errno.ENOENT;
-        }
-        return mc.rmdir(g);
-    }
-
-    private FileResult read(String path) {
-        FileResult proc = procFs.read(path);
-        if (proc != null) {
-            return proc;
-        }
-        MemCgroup dir = resolve(parentPath(path));
-        String name = baseName(path);
-        if (dir == null) {
-            return FileResult.of(Errno.ENOENT);
-        }
-        if (name.isEmpty() || MemController.child(dir, name) != null) {
-            return FileResult.of(Errno.EISDIR);
-        }
-        return cgroupFs.read(dir, name);
-    }
-
-    private Errno write(String path, String value) {
-        Errno proc = procFs.write(path, value);
-        if (proc != null) {
-            return proc;
-        }
-        MemCgroup dir = resolve(parentPath(path));
-        String name = baseName(path);
-        if (dir == null) {
-            return Errno.ENOENT;
-        }
-        if (name.isEmpty() || MemController.child(dir, name) != null) {
-            return Errno.EISDIR;
-        }
-        return cgroupFs.write(dir, name, value);
-    }
-
     // ---- tasks --------------------------------------------------------------------------
 
     private Errno spawn(Command.Spawn s) {
-        MemCgroup g = resolve(s.path());
+        MemCgroup g = vfs.resolve(s.path());
         if (g == null) {
             return Errno.ENOENT;
         }
@@ -444,12 +345,12 @@ public final class Kernel {
 
     /** Reads a file by path as `cat` would; for adapters and tests. */
     public FileResult readFile(String path) {
-        return read(path);
+        return vfs.read(path);
     }
 
     /** Writes a file by path as `echo` would; for adapters and tests. */
     public Errno writeFile(String path, String value) {
-        Errno e = write(path, value);
+        Errno e = vfs.write(path, value);
         runWoken();
         return e;
     }

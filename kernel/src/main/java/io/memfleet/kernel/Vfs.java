@@ -1,0 +1,124 @@
+package io.memfleet.kernel;
+
+import io.memfleet.kernel.fs.CgroupFs;
+import io.memfleet.kernel.fs.FileResult;
+import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemCgroup;
+
+/**
+ * Path lookup for the script's file system: the memory cgroup hierarchy mounted at "/" (cgroup
+ * directories and their control files) and the few /proc files the simulator provides.
+ */
+final class Vfs {
+    private final MemController mc;
+    private final CgroupFs cgroupFs;
+    private final ProcFs procFs;
+
+    Vfs(MemController mc, CgroupFs cgroupFs, ProcFs procFs) {
+        this.mc = mc;
+        this.cgroupFs = cgroupFs;
+        this.procFs = procFs;
+    }
+
+    /** Resolves a cgroup directory path, or null. */
+    MemCgroup resolve(String path) {
+        MemCgroup g = mc.root();
+        int i = 0;
+        int n = path.length();
+        while (i < n) {
+            while (i < n && path.charAt(i) == '/') {
+                i++;
+            }
+            int start = i;
+            while (i < n && path.charAt(i) != '/') {
+                i++;
+            }
+            if (start == i) {
+                break;
+            }
+            g = MemController.child(g, path.substring(start, i));
+            if (g == null) {
+                return null;
+            }
+        }
+        return g;
+    }
+
+    private static String parentPath(String path) {
+        String p = stripTrailing(path);
+        int slash = p.lastIndexOf('/');
+        return slash <= 0 ? "/" : p.substring(0, slash);
+    }
+
+    private static String baseName(String path) {
+        String p = stripTrailing(path);
+        return p.substring(p.lastIndexOf('/') + 1);
+    }
+
+    private static String stripTrailing(String path) {
+        int end = path.length();
+        while (end > 1 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        return path.substring(0, end);
+    }
+
+    Errno mkdir(String path) {
+        String name = baseName(path);
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            return Errno.EEXIST;
+        }
+        MemCgroup parent = resolve(parentPath(path));
+        if (parent == null) {
+            return Errno.ENOENT;
+        }
+        if (CgroupFs.isControlFile(name)) {
+            return Errno.EEXIST;
+        }
+        return mc.mkdir(parent, name);
+    }
+
+    Errno rmdir(String path) {
+        if (baseName(path).isEmpty()) {
+            return Errno.EBUSY;
+        }
+        MemCgroup g = resolve(path);
+        if (g == null) {
+            MemCgroup parent = resolve(parentPath(path));
+            return parent != null && CgroupFs.isControlFile(baseName(path)) ? Errno.ENOTDIR : Errno.ENOENT;
+        }
+        return mc.rmdir(g);
+    }
+
+    FileResult read(String path) {
+        FileResult proc = procFs.read(path);
+        if (proc != null) {
+            return proc;
+        }
+        MemCgroup dir = resolve(parentPath(path));
+        String name = baseName(path);
+        if (dir == null) {
+            return FileResult.of(Errno.ENOENT);
+        }
+        if (name.isEmpty() || MemController.child(dir, name) != null) {
+            return FileResult.of(Errno.EISDIR);
+        }
+        return cgroupFs.read(dir, name);
+    }
+
+    Errno write(String path, String value) {
+        Errno proc = procFs.write(path, value);
+        if (proc != null) {
+            return proc;
+        }
+        MemCgroup dir = resolve(parentPath(path));
+        String name = baseName(path);
+        if (dir == null) {
+            return Errno.ENOENT;
+        }
+        if (name.isEmpty() || MemController.child(dir, name) != null) {
+            return Errno.EISDIR;
+        }
+        return cgroupFs.write(dir, name, value);
+    }
+}
