@@ -103,8 +103,11 @@ public final class ControllerMain {
         }
         Experiment e = ExperimentParser.parse(text, "demo.yaml");
         Path outDir = Path.of(opt(args, "--out", Files.createTempDirectory("memfleet-demo").toString()));
-        ExperimentRun.Options o = new ExperimentRun.Options(outDir, bootstrap(args), 1,
-                Integer.parseInt(opt(args, "--http-port", "8080")), out);
+        int port = Integer.parseInt(opt(args, "--http-port", "8080"));
+        if (opt(args, "--http-port", null) == null && !free(port)) {
+            port = 0; // 8080 is taken: any free port (the address is printed)
+        }
+        ExperimentRun.Options o = new ExperimentRun.Options(outDir, bootstrap(args), 1, port, out);
         ExperimentRun.Running r = ExperimentRun.run(e, o);
         out.println();
         out.println("memfleet demo: open http://127.0.0.1:" + r.controller().httpPort() + "/  (API: /api/fleet, metrics: /metrics)");
@@ -132,6 +135,15 @@ public final class ControllerMain {
         out.println("memfleet controller: http://127.0.0.1:" + c.httpPort() + "/ (topics " + topics.prefix() + ".*)");
         awaitInterrupt(new ExperimentRun.Running(c, broker, java.util.List.of(), java.util.List.of()));
         return 0;
+    }
+
+    private static boolean free(int port) {
+        try {
+            new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress()).close();
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static void awaitInterrupt(AutoCloseable resources) throws InterruptedException {
