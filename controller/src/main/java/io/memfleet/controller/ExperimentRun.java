@@ -73,9 +73,17 @@ public final class ExperimentRun {
         long events = publish(e, bootstrap, topics, controller, o.log(), wall0);
         o.log().println("[run] all " + events + " events published; waiting for every node's final state");
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-        while (controller.query(f -> f.dumps().size()) < e.nodes()) {
+        long lastReport = System.nanoTime();
+        int done;
+        while ((done = controller.query(f -> f.dumps().size())) < e.nodes()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("timed out waiting for the final state of every node");
+            }
+            if (System.nanoTime() - lastReport > 2_000_000_000L) {
+                lastReport = System.nanoTime();
+                long applied = agents.stream().mapToLong(a -> a.eventsApplied.get()).sum();
+                o.log().printf("[run] %5.1f s: %d/%d events applied, final state of %d/%d nodes%n",
+                        (System.nanoTime() - wall0) / 1e9, applied, events, done, e.nodes());
             }
             LockSupport.parkNanos(50_000_000L);
         }

@@ -18,7 +18,8 @@ public final class AgentMain {
         return "usage: memfleet agent [options]\n\n"
                 + "Hosts simulated nodes: consumes workload events, publishes telemetry and config acks.\n"
                 + "Without --bootstrap (or MEMFLEET_BOOTSTRAP) it starts an embedded single-node Kafka broker.\n\n"
-                + AgentConfig.help();
+                + AgentConfig.help()
+                + String.format("  %-22s %s%n", "--loops N", "agent loops (consumers of the group) in this process (default 1)");
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
@@ -28,9 +29,21 @@ public final class AgentMain {
                 return 0;
             }
         }
+        int loops = 1;
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--loops") && i + 1 < args.length) {
+                loops = Integer.parseInt(args[++i]);
+            } else {
+                rest.add(args[i]);
+            }
+        }
         AgentConfig cfg;
         try {
-            cfg = AgentConfig.parse(args, System::getenv);
+            if (loops < 1 || loops > 64) {
+                throw new IllegalArgumentException("--loops must be 1 to 64");
+            }
+            cfg = AgentConfig.parse(rest.toArray(String[]::new), System::getenv);
         } catch (IllegalArgumentException e) {
             err.println("memfleet agent: " + e.getMessage());
             return 1;
@@ -44,14 +57,22 @@ public final class AgentMain {
         }
         err.println("memfleet agent: config " + cfg);
         FleetTopics.ensure(cfg.bootstrap(), cfg.topics(), Duration.ofSeconds(60));
-        NodeAgent agent = new NodeAgent(cfg);
-        Thread loop = new Thread(agent, "memfleet-agent");
-        loop.start();
+        java.util.List<NodeAgent> agents = new java.util.ArrayList<>();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = 0; i < loops; i++) {
+            NodeAgent agent = new NodeAgent(loops == 1 ? cfg : cfg.withClientId(cfg.clientId() + "-" + i));
+            agents.add(agent);
+            Thread t = new Thread(agent, "memfleet-agent-" + i);
+            threads.add(t);
+            t.start();
+        }
         EmbeddedKafka b = broker;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
+            agents.forEach(NodeAgent::close);
             try {
-                loop.join(15_000);
+                for (Thread t : threads) {
+                    t.join(15_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -59,8 +80,11 @@ public final class AgentMain {
                 b.close();
             }
         }));
-        out.println("memfleet agent: running (group " + cfg.groupId() + ", topics " + cfg.topics().workload() + " ...)");
-        loop.join();
+        out.println("memfleet agent: running " + loops + " loop(s) (group " + cfg.groupId() + ", topics "
+                + cfg.topics().workload() + " ...)");
+        for (Thread t : threads) {
+            t.join();
+        }
         return 0;
     }
 }

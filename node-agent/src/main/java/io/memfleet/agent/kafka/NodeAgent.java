@@ -68,6 +68,7 @@ public final class NodeAgent implements Runnable, AutoCloseable {
     public final AtomicLong telemetryPublished = new AtomicLong();
     public final AtomicLong hostedNodes = new AtomicLong();
     public final AtomicLong rebalances = new AtomicLong();
+    public final AtomicLong restoreFailures = new AtomicLong();
 
     public NodeAgent(AgentConfig cfg) {
         this.cfg = cfg;
@@ -320,8 +321,15 @@ public final class NodeAgent implements Runnable, AutoCloseable {
             for (SnapshotLoader.Found f : SnapshotLoader.load(cfg.bootstrap(), topics.snapshots(), ps,
                     cfg.clientId(), Duration.ofSeconds(60)).values()) {
                 NodeSnapshot s = f.snapshot();
-                host(SimNode.restore(s, cfg.telemetryIntervalNs()), f.partition());
-                appliedRollouts.put(s.getNodeId(), new HashMap<>(s.getAppliedRolloutsMap()));
+                try {
+                    host(SimNode.restore(s, cfg.telemetryIntervalNs()), f.partition());
+                    appliedRollouts.put(s.getNodeId(), new HashMap<>(s.getAppliedRolloutsMap()));
+                } catch (RuntimeException e) {
+                    // keep the agent (and the partition's other nodes) running; this node restarts empty
+                    restoreFailures.incrementAndGet();
+                    System.err.println("memfleet agent: snapshot of node " + s.getNodeId() + " in partition "
+                            + f.partition() + " cannot be restored (" + e.getMessage() + "); the node starts empty");
+                }
             }
             pollConfig(Duration.ofMillis(200));
         }

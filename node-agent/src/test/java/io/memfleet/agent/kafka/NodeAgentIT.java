@@ -253,6 +253,21 @@ class NodeAgentIT {
         }
     }
 
+    @Test
+    void aSnapshotThatCannotBeRestoredIsReportedAndTheAgentCarriesOn() throws Exception {
+        try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "badsnap", 2)) {
+            io.memfleet.proto.v1.NodeSnapshot bad = io.memfleet.proto.v1.NodeSnapshot.newBuilder().setNodeId("z1")
+                    .setLastSeq(5).setEventLog(com.google.protobuf.ByteString.copyFrom(new byte[] {3, 1, 2, 3})).build();
+            f.sendRaw(f.topics().snapshots(), "z1", bad.toByteArray());
+            f.flush();
+            NodeAgent a = f.startAgent("badsnap-a");
+            send(f, "z1", "node mem=128M", "mkdir /g", "spawn 1 /g", "anon 1 +64K");
+            send(f, "z2", "node mem=128M", "mkdir /h");
+            awaitFinalState(f);
+            assertEquals(1, a.restoreFailures.get());
+        }
+    }
+
     private static NodeTelemetry parse(ConsumerRecord<String, byte[]> r) {
         try {
             return NodeTelemetry.parseFrom(r.value());
