@@ -49,7 +49,7 @@ public class ChargeBench {
     /** __mem_cgroup_try_charge of one page served by consume_stock; the page goes back to the stock. */
     @Benchmark
     public ChargeResult stockHitCharge() {
-        ChargeResult r = charger.tryCharge(task, 0, memcg, 1, true, true, false);
+        ChargeResult r = charger.tryCharge(task, 0, memcg, 1, true, true, false, 0xd0);
         stock.refillStock(0, memcg, 1);
         return r;
     }

@@ -4,6 +4,7 @@ import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemcgReclaim;
+import io.memfleet.kernel.memcg.OomKiller;
 import io.memfleet.kernel.memcg.StatItem;
 import io.memfleet.kernel.mm.PhysMem;
 import io.memfleet.kernel.mm.Task;
@@ -56,7 +57,7 @@ final class UserMemory {
             if (order > 3) {
                 return ChargeResult.NOMEM;
             }
-            Task victim = mc.oomKiller().outOfMemory(current, 0xd0);
+            Task victim = mc.oomKiller().outOfMemory(current, OomKiller.GFP_KERNEL);
             if (victim == null) {
                 return ChargeResult.NOMEM;
             }
@@ -79,7 +80,7 @@ final class UserMemory {
             if (t.exited()) {
                 return new Outcome(ChargeResult.KILLED, done);
             }
-            ChargeResult page = ensureFreePage(t, 0x200da);
+            ChargeResult page = ensureFreePage(t, OomKiller.GFP_HIGHUSER_MOVABLE);
             if (page != ChargeResult.OK) {
                 return new Outcome(page, done);
             }
@@ -93,7 +94,7 @@ final class UserMemory {
             } else {
                 granted = mc.stock().consumeUpTo(t.cpu(), cg, want);
                 if (granted == 0) {
-                    ChargeResult r = mc.charger().tryCharge(t, t.cpu(), cg, 1, true, true, exact);
+                    ChargeResult r = mc.charger().tryCharge(t, t.cpu(), cg, 1, true, true, exact, OomKiller.GFP_KERNEL);
                     exact = false;
                     switch (r) {
                         case OK -> granted = 1;

@@ -28,6 +28,12 @@ public final class CgroupFs {
             "memory.kmem.independent_kmem_limit", "memory.kmem.limit_in_bytes",
             "memory.kmem.usage_in_bytes", "memory.kmem.slabinfo");
 
+    private static final java.util.Set<String> U64_FILES = java.util.Set.of("tasks", "cgroup.procs",
+            "memory.use_hierarchy", "memory.swappiness", "memory.move_charge_at_immigrate", "memory.oom_control",
+            "memory.kmem.independent_kmem_limit");
+    private static final java.util.Set<String> STRING_FILES = java.util.Set.of("memory.limit_in_bytes",
+            "memory.soft_limit_in_bytes", "memory.memsw.limit_in_bytes", "memory.kmem.limit_in_bytes");
+
     private final MemController mc;
     private final IntFunction<Task> taskLookup;
     private Function<MemCgroup, String> kmemSlabinfo = m -> "";
@@ -80,6 +86,12 @@ public final class CgroupFs {
 
     // kernel: kernel/cgroup.c cgroup_file_write() -> mm/memcontrol.c mem_cgroup_write() and friends
     public Errno write(MemCgroup g, String file, String value) {
+        // kernel: kernel/cgroup.c cgroup_write_X64() and cgroup_write_string(): the write (value plus
+        // echo's newline) must fit the 64-byte local buffer
+        int nbytes = value.length() + 1;
+        if (U64_FILES.contains(file) && nbytes >= 64 || STRING_FILES.contains(file) && nbytes >= 63) {
+            return Errno.E2BIG;
+        }
         return switch (file) {
             case "tasks", "cgroup.procs" -> writeTasks(g, value);
             case "memory.limit_in_bytes" -> writeLimit(g, value, 0);
@@ -105,7 +117,7 @@ public final class CgroupFs {
             case "memory.kmem.independent_kmem_limit" -> writeU64(value, v -> mc.setIndependentKmemLimit(g, v));
             case "memory.usage_in_bytes", "memory.memsw.usage_in_bytes", "memory.kmem.usage_in_bytes",
                  "memory.stat", "memory.numa_stat", "memory.kmem.slabinfo" -> Errno.EINVAL;
-            default -> Errno.ENOENT;
+            default -> Errno.EACCES; // `echo > newfile`: cgroupfs directories do not create files
         };
     }
 

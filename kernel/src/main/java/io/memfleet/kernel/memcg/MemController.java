@@ -154,8 +154,9 @@ public final class MemController {
             kmemHooks.onPreDestroy(g);
         }
         MemCgroup parent = g.parent();
+        MemcgPages.Move how = freeAll ? MemcgPages.Move.TO_PARENT_RESIDENT_ONLY : MemcgPages.Move.TO_PARENT;
         for (AnonRun r : g.anonRuns.toList()) {
-            if (!pages.moveAnon(r, parent)) {
+            if (!pages.moveAnon(r, parent, how)) {
                 return Errno.EBUSY;
             }
         }
@@ -194,12 +195,15 @@ public final class MemController {
             return Errno.OK;
         }
         if ((to.moveChargeAtImmigrate() & 1) != 0 && !t.exited()) {
+            if (!precharge(t, from, to)) {
+                return Errno.ENOMEM;
+            }
             List<AnonRun> moved = new ArrayList<>();
             for (AnonRun r : t.anon) {
                 if (r.memcg == from) {
-                    if (!pages.moveAnon(r, to)) {
+                    if (!pages.moveAnon(r, to, MemcgPages.Move.MIGRATE)) {
                         for (AnonRun back : moved) {
-                            pages.moveAnon(back, from);
+                            pages.moveAnon(back, from, MemcgPages.Move.MIGRATE);
                         }
                         return Errno.ENOMEM;
                     }
@@ -211,6 +215,30 @@ public final class MemController {
         to.tasks().add(t);
         t.setMemcg(to);
         return Errno.OK;
+    }
+
+    /**
+     * The destination must take every page and swap entry of the task charged to the source at once
+     * (the kernel then gives the swap entries' res charge back). Unlike the kernel, no reclaim is
+     * tried in the destination.
+     */
+    // kernel: mm/memcontrol.c mem_cgroup_precharge_mc() / mem_cgroup_do_precharge()
+    private static boolean precharge(Task t, MemCgroup from, MemCgroup to) {
+        if (to.isRoot() || from.res.hasAncestor(to.res)) {
+            return true;
+        }
+        long pages = 0;
+        for (AnonRun r : t.anon) {
+            if (r.memcg == from) {
+                pages += r.resident + r.swapped;
+            }
+        }
+        long bytes = pages * PhysMem.PAGE_SIZE;
+        if (to.res.charge(bytes) != null) {
+            return false;
+        }
+        to.res.uncharge(bytes);
+        return true;
     }
 
     /** Counts this group and, under use_hierarchy, its descendants. */

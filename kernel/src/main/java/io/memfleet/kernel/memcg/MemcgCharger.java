@@ -41,10 +41,11 @@ public final class MemcgCharger {
      * @param mayOom    whether the OOM killer may run (false for kmem without __GFP_WAIT|__GFP_FS)
      * @param mayWait   whether reclaim may run (__GFP_WAIT)
      * @param exactSize start without the batch, as after an OOM retry
+     * @param gfpMask   the allocation's gfp flags, as the OOM report prints them
      */
     // kernel: mm/memcontrol.c __mem_cgroup_try_charge()
     public ChargeResult tryCharge(Task current, int cpu, MemCgroup memcg, long nrPages, boolean mayOom,
-                                  boolean mayWait, boolean exactSize) {
+                                  boolean mayWait, boolean exactSize, int gfpMask) {
         if (current != null && current.fatalSignalPending()) {
             return ChargeResult.BYPASS;
         }
@@ -67,7 +68,7 @@ public final class MemcgCharger {
                     oomCheck = true;
                     nrOomRetries = MEM_CGROUP_RECLAIM_RETRIES;
                 }
-                ret = doCharge(current, memcg, batch, nrPages, oomCheck, mayWait);
+                ret = doCharge(current, memcg, batch, nrPages, oomCheck, mayWait, gfpMask);
                 switch (ret) {
                     case NOMEM -> {
                         if (!mayOom) {
@@ -100,7 +101,7 @@ public final class MemcgCharger {
 
     // kernel: mm/memcontrol.c mem_cgroup_do_charge()
     private DoCharge doCharge(Task current, MemCgroup memcg, long csizePages, long minPages, boolean oomCheck,
-                              boolean mayWait) {
+                              boolean mayWait, int gfpMask) {
         long bytes = csizePages * PAGE;
         int flags = 0;
         MemCgroup overLimit;
@@ -133,11 +134,11 @@ public final class MemcgCharger {
         if (!oomCheck) {
             return DoCharge.NOMEM;
         }
-        return handleOom(current, overLimit);
+        return handleOom(current, overLimit, gfpMask);
     }
 
     // kernel: mm/memcontrol.c mem_cgroup_handle_oom()
-    private DoCharge handleOom(Task current, MemCgroup memcg) {
+    private DoCharge handleOom(Task current, MemCgroup memcg, int gfpMask) {
         if (memcg.oomKillDisable()) {
             if (current == null) {
                 return DoCharge.NOMEM;
@@ -145,7 +146,7 @@ public final class MemcgCharger {
             oomWait.sleep(current, memcg);
             return DoCharge.BLOCKED;
         }
-        Task victim = oom.memcgOutOfMemory(current, memcg, OomKiller.GFP_HIGHUSER_MOVABLE);
+        Task victim = oom.memcgOutOfMemory(current, memcg, gfpMask);
         if (victim == null) {
             return DoCharge.NOMEM;
         }

@@ -184,24 +184,43 @@ public final class MemcgPages {
         return n;
     }
 
+    /** How a run's charges move: with or without its swap entries, for a migration or to the parent. */
+    enum Move { MIGRATE, TO_PARENT, TO_PARENT_RESIDENT_ONLY }
+
     /**
-     * Re-charges a run from its cgroup to {@code to} (move_account): charges {@code to}, uncharges
-     * the old group, moves the statistics. Returns false, changing nothing, when {@code to} cannot take it.
+     * Re-charges a run from its cgroup to {@code to} (move_account) and moves its statistics.
+     * Returns false, changing nothing, when {@code to} cannot take the charge.
+     * <ul>
+     * <li>MIGRATE (move_charge_at_immigrate): the caller has checked that {@code to} takes the
+     * task's pages and swap entries (precharge); resident pages and swap entries move.</li>
+     * <li>TO_PARENT (rmdir): when the parent's counters already hold the child's charges
+     * (use_hierarchy), moving costs the parent nothing: only the levels below it are uncharged.</li>
+     * <li>TO_PARENT_RESIDENT_ONLY (force_empty): as TO_PARENT, but swap entries stay charged to
+     * the group; a partly swapped run is split.</li>
+     * </ul>
      */
-    // kernel: mm/memcontrol.c mem_cgroup_move_account()
-    boolean moveAnon(AnonRun r, MemCgroup to) {
+    // kernel: mm/memcontrol.c mem_cgroup_move_account() / mem_cgroup_move_parent()
+    boolean moveAnon(AnonRun r, MemCgroup to, Move how) {
         MemCgroup from = r.memcg;
         if (from == to) {
             return true;
         }
+        if (how == Move.TO_PARENT_RESIDENT_ONLY && r.swapped > 0) {
+            if (r.resident == 0) {
+                return true;
+            }
+            AnonRun moved = new AnonRun(r.owner, from, r.locked);
+            moved.resident = r.resident;
+            r.resident = 0;
+            int at = r.owner.anon.indexOf(r);
+            r.owner.anon.add(at < 0 ? r.owner.anon.size() : at + 1, moved);
+            from.anonRuns.add(moved);
+            r = moved;
+        }
         long res = r.resident * PAGE;
         long sw = (r.resident + r.swapped) * PAGE;
-        if (!chargeBoth(to, res, sw)) {
+        if (!transfer(from, to, res, sw)) {
             return false;
-        }
-        if (!from.isRoot()) {
-            from.res.uncharge(res);
-            from.memsw.uncharge(sw);
         }
         long k = r.resident;
         from.addStat(StatItem.RSS, -k);
@@ -211,6 +230,8 @@ public final class MemcgPages {
         to.addStat(lru, k);
         from.addStat(StatItem.SWAP, -r.swapped);
         to.addStat(StatItem.SWAP, r.swapped);
+        from.addStat(StatItem.PGPGOUT, k);
+        to.addStat(StatItem.PGPGIN, k);
         from.anonRuns.remove(r);
         to.anonRuns.add(r);
         r.memcg = to;
@@ -222,17 +243,15 @@ public final class MemcgPages {
     boolean moveCache(FileRun r, MemCgroup to) {
         MemCgroup from = r.memcg;
         long bytes = r.pages * PAGE;
-        if (!chargeBoth(to, bytes, bytes)) {
+        if (!transfer(from, to, bytes, bytes)) {
             return false;
-        }
-        if (!from.isRoot()) {
-            from.res.uncharge(bytes);
-            from.memsw.uncharge(bytes);
         }
         from.addStat(StatItem.CACHE, -r.pages);
         to.addStat(StatItem.CACHE, r.pages);
         from.addStat(StatItem.INACTIVE_FILE, -r.pages);
         to.addStat(StatItem.INACTIVE_FILE, r.pages);
+        from.addStat(StatItem.PGPGOUT, r.pages);
+        to.addStat(StatItem.PGPGIN, r.pages);
         from.fileRuns.remove(r);
         to.fileRuns.add(r);
         r.memcg = to;
@@ -240,16 +259,26 @@ public final class MemcgPages {
         return true;
     }
 
-    private static boolean chargeBoth(MemCgroup to, long res, long memsw) {
-        if (to.isRoot()) {
-            return true;
+    /**
+     * Moves {@code res}/{@code memsw} bytes of charge from one group to another. When {@code to}'s
+     * counters are ancestors of {@code from}'s they already hold the charge, so only the levels
+     * below {@code to} are uncharged.
+     */
+    private static boolean transfer(MemCgroup from, MemCgroup to, long res, long memsw) {
+        if (!to.isRoot() && !from.res.hasAncestor(to.res)) {
+            if (to.res.charge(res) != null) {
+                return false;
+            }
+            if (to.memsw.charge(memsw) != null) {
+                to.res.uncharge(res);
+                return false;
+            }
         }
-        if (to.res.charge(res) != null) {
-            return false;
-        }
-        if (to.memsw.charge(memsw) != null) {
-            to.res.uncharge(res);
-            return false;
+        if (!from.isRoot()) {
+            ResCounter stopRes = to.isRoot() ? null : to.res;
+            ResCounter stopSw = to.isRoot() ? null : to.memsw;
+            from.res.unchargeUntil(res, from.res.hasAncestor(to.res) ? stopRes : null);
+            from.memsw.unchargeUntil(memsw, from.memsw.hasAncestor(to.memsw) ? stopSw : null);
         }
         return true;
     }

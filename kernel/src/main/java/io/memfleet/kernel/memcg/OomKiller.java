@@ -12,8 +12,12 @@ import java.util.function.Supplier;
  * reaped at once (its memory is freed before the charge that triggered the kill is retried).
  */
 public final class OomKiller {
-    static final int GFP_HIGHUSER_MOVABLE = 0x200da;
-    static final int GFP_KERNEL = 0xd0;
+    /** The page allocation of a user fault or page-cache read (the global OOM report prints it). */
+    public static final int GFP_HIGHUSER_MOVABLE = 0x200da;
+    /** The memcg charge of user pages (mem_cgroup_newpage_charge/cache_charge) and of kmalloc slabs. */
+    public static final int GFP_KERNEL = 0xd0;
+    /** __GFP_RECLAIMABLE, added to slab allocations of SLAB_RECLAIM_ACCOUNT caches (dentry). */
+    public static final int GFP_RECLAIMABLE = 0x80000;
 
     private final Klog klog;
     private final PhysMem mem;

@@ -102,6 +102,23 @@ public final class ResCounter {
         }
     }
 
+    /** Uncharges this counter and its ancestors below {@code stop} (all of them when stop is null). */
+    public void unchargeUntil(long bytes, ResCounter stop) {
+        for (ResCounter c = this; c != null && c != stop; c = c.parent) {
+            c.unchargeLocked(bytes);
+        }
+    }
+
+    /** True when {@code other} is a strict ancestor of this counter. */
+    public boolean hasAncestor(ResCounter other) {
+        for (ResCounter c = parent; c != null; c = c.parent) {
+            if (c == other) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // kernel: include/linux/res_counter.h res_counter_set_limit()
     public boolean setLimit(long newLimit) {
         if (Long.compareUnsigned(usage, newLimit) <= 0) {

@@ -4,6 +4,7 @@ import io.memfleet.kernel.KernelConfig;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.memcg.OomKiller;
 import io.memfleet.kernel.memcg.ResCounter;
 import io.memfleet.kernel.mm.PhysMem;
 import io.memfleet.kernel.mm.Task;
@@ -167,8 +168,8 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         ChargeResult r = ChargeResult.OK;
         if (viaRes) {
             int cpu = current == null ? 0 : current.cpu();
-            r = mc.charger().tryCharge(current, cpu, memcg, bytes / PhysMem.PAGE_SIZE, true,
-                    true, false);
+            int gfp = OomKiller.GFP_KERNEL | (c.reclaimable() ? OomKiller.GFP_RECLAIMABLE : 0);
+            r = mc.charger().tryCharge(current, cpu, memcg, bytes / PhysMem.PAGE_SIZE, true, true, false, gfp);
             if (r == ChargeResult.NOMEM || r == ChargeResult.BLOCKED || r == ChargeResult.KILLED) {
                 return r;
             }
