@@ -131,7 +131,7 @@ public final class AgentThroughputHarness {
             List<Thread> loops = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
                 AgentConfig cfg = new AgentConfig(broker.bootstrapServers(), "bench", 12, "bench-agents", 1_000_000_000L,
-                        30_000, KernelConfig.DEFAULT, "bench-agent-" + i);
+                        5000, KernelConfig.DEFAULT, "bench-agent-" + i);
                 agents.add(new NodeAgent(cfg));
                 loops.add(new Thread(agents.get(i), "bench-agent-" + i));
             }

@@ -56,7 +56,7 @@ public final class Topics {
         return prefix + ".telemetry.v1";
     }
 
-    /** Node snapshots for resume and rebalance, compacted: key node id, value NodeSnapshot. */
+    /** Node snapshot segments for resume and rebalance: key "node id/segment", value NodeSnapshot. */
     public String snapshots() {
         return prefix + ".snapshots.v1";
     }
@@ -73,7 +73,8 @@ public final class Topics {
                 new Spec(configDesired(), 1, compacted, "rollout id", "ConfigRollout"),
                 new Spec(configAcks(), partitions, Map.of(), "node id", "ConfigAck"),
                 new Spec(telemetry(), partitions, Map.of(), "node id", "NodeTelemetry"),
-                new Spec(snapshots(), partitions, compacted, "node id", "NodeSnapshot"),
+                new Spec(snapshots(), partitions, Map.of("retention.ms", "-1", "max.message.bytes", "67108864"),
+                        "node id/segment", "NodeSnapshot"),
                 new Spec(deadLetter(), 1, Map.of(), "original key", "DeadLetter"));
     }
 }

@@ -27,7 +27,7 @@ public record AgentConfig(String bootstrap, String topicPrefix, int partitions, 
             new Param("--group", "MEMFLEET_GROUP", "", "consumer group of the agents (default: <prefix>-agents)"),
             new Param("--telemetry-interval", "MEMFLEET_TELEMETRY_INTERVAL", "1s",
                     "simulated time between telemetry samples of a node (ns, us, ms, s, m)"),
-            new Param("--commit-interval-ms", "MEMFLEET_COMMIT_INTERVAL_MS", "2000",
+            new Param("--commit-interval-ms", "MEMFLEET_COMMIT_INTERVAL_MS", "5000",
                     "wall time between snapshot+offset commits"),
             new Param("--kernel", "MEMFLEET_KERNEL", "", "kernel options: " + KernelConfig.OPTIONS),
             new Param("--client-id", "MEMFLEET_CLIENT_ID", "memfleet-agent", "Kafka client id"));

@@ -269,7 +269,9 @@ public final class NodeAgent implements Runnable, AutoCloseable {
             }
             for (String id : nodesByPartition.getOrDefault(tp.partition(), Set.of())) {
                 if (dirty.remove(id)) {
-                    producer.send(new ProducerRecord<>(topics.snapshots(), id, snapshot(nodes.get(id)).toByteArray()));
+                    NodeSnapshot seg = snapshot(nodes.get(id));
+                    producer.send(new ProducerRecord<>(topics.snapshots(), tp.partition(), SimNode.segmentKey(seg),
+                            seg.toByteArray()));
                 }
             }
         }
@@ -320,9 +322,9 @@ public final class NodeAgent implements Runnable, AutoCloseable {
             // a node's snapshot lives in the same partition number as its workload (same key, same count)
             for (SnapshotLoader.Found f : SnapshotLoader.load(cfg.bootstrap(), topics.snapshots(), ps,
                     cfg.clientId(), Duration.ofSeconds(60)).values()) {
-                NodeSnapshot s = f.snapshot();
+                NodeSnapshot s = f.segments().get(f.segments().size() - 1);
                 try {
-                    host(SimNode.restore(s, cfg.telemetryIntervalNs()), f.partition());
+                    host(SimNode.restore(f.segments(), cfg.telemetryIntervalNs()), f.partition());
                     appliedRollouts.put(s.getNodeId(), new HashMap<>(s.getAppliedRolloutsMap()));
                 } catch (RuntimeException e) {
                     // keep the agent (and the partition's other nodes) running; this node restarts empty

@@ -11,16 +11,18 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-/** Reads the latest snapshot of every node in some partitions of the (compacted) snapshot topic. */
+/** Reads the snapshot segments of every node in some partitions of the snapshot topic. */
 final class SnapshotLoader {
-    /** A node's latest snapshot and the partition it was found in. */
-    record Found(NodeSnapshot snapshot, int partition) { }
+    /** A node's segments in order and the partition they were found in. */
+    record Found(List<NodeSnapshot> segments, int partition) { }
 
     private SnapshotLoader() {
     }
 
     static Map<String, Found> load(String bootstrap, String topic, Collection<Integer> partitions,
                                           String clientId, Duration timeout) {
+        Map<String, java.util.TreeMap<Long, NodeSnapshot>> byNode = new HashMap<>();
+        Map<String, Integer> partitionOf = new HashMap<>();
         Map<String, Found> latest = new HashMap<>();
         if (partitions.isEmpty()) {
             return latest;
@@ -37,11 +39,12 @@ final class SnapshotLoader {
                 }
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
                     if (r.value() == null) {
-                        latest.remove(r.key());
                         continue;
                     }
                     try {
-                        latest.put(r.key(), new Found(NodeSnapshot.parseFrom(r.value()), r.partition()));
+                        NodeSnapshot s = NodeSnapshot.parseFrom(r.value());
+                        byNode.computeIfAbsent(s.getNodeId(), k -> new java.util.TreeMap<>()).put(s.getSegment(), s);
+                        partitionOf.put(s.getNodeId(), r.partition());
                     } catch (InvalidProtocolBufferException e) {
                         System.err.println("memfleet agent: skipping an unreadable snapshot at " + r.topic() + "-"
                                 + r.partition() + "@" + r.offset() + ": " + e.getMessage());
@@ -49,6 +52,7 @@ final class SnapshotLoader {
                 }
             }
         }
+        byNode.forEach((node, segs) -> latest.put(node, new Found(List.copyOf(segs.values()), partitionOf.get(node))));
         return latest;
     }
 }

@@ -27,8 +27,12 @@ public final class SimNode {
     private final long telemetryIntervalNs;
     private Kernel kernel;
     private long lastSeq;
-    /** Applied events as WorkloadBatch chunks: a record's bytes as received when all of it applied. */
-    private final ByteLog log = new ByteLog();
+    /**
+     * Events applied since the last snapshot segment, as WorkloadBatch chunks (a record's bytes as
+     * received when all of it applied). Older events live only in published segments.
+     */
+    private ByteLog log = new ByteLog();
+    private long segment;
     private long events;
     private long telemetrySeq;
     private long nextTelemetryNs;
@@ -209,38 +213,65 @@ public final class SimNode {
         return acks;
     }
 
+    /** The next snapshot segment: the events applied since the previous one, and the state after them. */
     public NodeSnapshot snapshot() {
-        return NodeSnapshot.newBuilder().setNodeId(nodeId).setLastSeq(lastSeq).setKernelOptions(config.spec())
-                .setEventLog(ByteString.copyFrom(log.toByteArray())).setEvents(events)
+        NodeSnapshot seg = NodeSnapshot.newBuilder().setNodeId(nodeId).setSegment(segment++).setLastSeq(lastSeq)
+                .setKernelOptions(config.spec()).setEventLog(ByteString.copyFrom(log.toByteArray())).setEvents(events)
                 .setTelemetrySeq(telemetrySeq).setNextTelemetryNs(nextTelemetryNs).build();
+        log = new ByteLog();
+        return seg;
     }
 
-    /** Rebuilds a node by replaying its snapshot's log; telemetry produced during the replay is dropped. */
+    /** The key of a snapshot segment: node id, '/', zero-padded segment number. */
+    public static String segmentKey(NodeSnapshot s) {
+        return String.format("%s/%012d", s.getNodeId(), s.getSegment());
+    }
+
     public static SimNode restore(NodeSnapshot s, long telemetryIntervalNs) {
-        SimNode n = new SimNode(s.getNodeId(), KernelConfig.parse(s.getKernelOptions()), telemetryIntervalNs);
-        ByteLog.forEach(s.getEventLog().toByteArray(), chunk -> {
-            List<DecodedEvent> events = new ArrayList<>();
-            try {
-                WireDecoder.decodeBatch(chunk, (node, seq, cmd, err, dump) -> events.add(new DecodedEvent(node, seq, cmd, err, dump)));
-                for (DecodedEvent e : events) {
-                    if (e.error() != null) {
-                        throw new BadEventException(e.error());
-                    }
-                    n.execute(e.command(), e.dumpFiles(), t -> { });
-                }
-            } catch (InvalidProtocolBufferException | BadEventException ex) {
-                throw new IllegalStateException("snapshot of " + s.getNodeId() + " cannot be replayed: " + ex.getMessage());
+        return restore(List.of(s), telemetryIntervalNs);
+    }
+
+    /**
+     * Rebuilds a node by replaying its snapshot segments 0..N in order; telemetry produced during
+     * the replay is dropped, and the result is checked against the last segment's state.
+     */
+    public static SimNode restore(List<NodeSnapshot> segments, long telemetryIntervalNs) {
+        NodeSnapshot last = segments.get(segments.size() - 1);
+        SimNode n = new SimNode(last.getNodeId(), KernelConfig.parse(last.getKernelOptions()), telemetryIntervalNs);
+        for (int i = 0; i < segments.size(); i++) {
+            NodeSnapshot s = segments.get(i);
+            if (s.getSegment() != i) {
+                throw new IllegalStateException("snapshot of " + s.getNodeId() + " misses segment " + i);
             }
-            n.log(chunk, events.size());
-        });
-        n.lastSeq = s.getLastSeq();
-        if (n.telemetrySeq != s.getTelemetrySeq() || n.nextTelemetryNs != s.getNextTelemetryNs()) {
-            throw new IllegalStateException("replay of " + s.getNodeId() + " diverged from its snapshot");
+            ByteLog.forEach(s.getEventLog().toByteArray(), chunk -> n.replay(chunk, s.getNodeId()));
+        }
+        n.log = new ByteLog();
+        n.segment = segments.size();
+        n.lastSeq = last.getLastSeq();
+        if (n.telemetrySeq != last.getTelemetrySeq() || n.nextTelemetryNs != last.getNextTelemetryNs()
+                || n.events != last.getEvents()) {
+            throw new IllegalStateException("replay of " + last.getNodeId() + " diverged from its snapshot");
         }
         return n;
     }
 
-    /** Bytes of the applied-event log (the snapshot's size). */
+    private void replay(byte[] chunk, String id) {
+        List<DecodedEvent> batch = new ArrayList<>();
+        try {
+            WireDecoder.decodeBatch(chunk, (node, seq, cmd, err, dump) -> batch.add(new DecodedEvent(node, seq, cmd, err, dump)));
+            for (DecodedEvent e : batch) {
+                if (e.error() != null) {
+                    throw new BadEventException(e.error());
+                }
+                execute(e.command(), e.dumpFiles(), t -> { });
+            }
+        } catch (InvalidProtocolBufferException | BadEventException ex) {
+            throw new IllegalStateException("snapshot of " + id + " cannot be replayed: " + ex.getMessage());
+        }
+        log(chunk, batch.size());
+    }
+
+    /** Bytes applied since the last snapshot segment. */
     public int logBytes() {
         return log.size();
     }

@@ -55,6 +55,27 @@ class SimNodeTest {
     }
 
     @Test
+    void segmentsReplayedInOrderRebuildTheNodeAndAGapIsRefused() throws Exception {
+        List<WorkloadEvent> evs = events("n");
+        SimNode a = new SimNode("n", KernelConfig.DEFAULT, 1_000_000_000L);
+        List<io.memfleet.proto.v1.NodeSnapshot> segs = new ArrayList<>();
+        for (int i = 0; i < evs.size(); i++) {
+            a.apply(evs.get(i), t -> { });
+            if (i % 4 == 3) {
+                segs.add(a.snapshot());
+                assertEquals(0, a.logBytes(), "a segment carries only what is new");
+            }
+        }
+        segs.add(a.snapshot());
+        SimNode b = SimNode.restore(segs, 1_000_000_000L);
+        assertArrayEquals(Protos.deterministicBytes(a.sample()), Protos.deterministicBytes(b.sample()));
+        assertEquals(segs.size(), b.snapshot().getSegment());
+        List<io.memfleet.proto.v1.NodeSnapshot> gap = new ArrayList<>(segs);
+        gap.remove(1);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> SimNode.restore(gap, 1_000_000_000L));
+    }
+
+    @Test
     void eventsAtOrBelowTheLastAppliedSeqAreSkipped() throws Exception {
         SimNode n = new SimNode("n", KernelConfig.DEFAULT, 1_000_000_000L);
         List<WorkloadEvent> evs = events("n");
