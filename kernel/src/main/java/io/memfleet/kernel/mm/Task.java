@@ -1,6 +1,7 @@
 package io.memfleet.kernel.mm;
 
 import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.slab.TaskObjects;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,8 +23,8 @@ public final class Task {
     public final List<AnonRun> anon = new ArrayList<>(2);
     /** Page-cache runs this task read, newest last: truncate takes the newest first. */
     public final List<FileRun> files = new ArrayList<>(1);
-    /** Slab objects this task allocated, per kind (see the slab package); null until first use. */
-    public Object kernelObjects;
+    /** Slab objects this task allocated (dentries, kmalloc objects by size); null until first use. */
+    public TaskObjects kernelObjects;
 
     /** Operations waiting while the task sleeps in a memcg OOM wait; the head is the one that blocked. */
     public final java.util.ArrayDeque<PendingOp> pendingOps = new java.util.ArrayDeque<>(0);

@@ -67,7 +67,7 @@ public final class SlabLayer {
         if (t.kernelObjects == null) {
             t.kernelObjects = new TaskObjects();
         }
-        return (TaskObjects) t.kernelObjects;
+        return t.kernelObjects;
     }
 
     /** d_alloc for {@code n} new short names in {@code t}'s context. */
@@ -155,7 +155,7 @@ public final class SlabLayer {
         if (t.kernelObjects == null) {
             return;
         }
-        TaskObjects objs = (TaskObjects) t.kernelObjects;
+        TaskObjects objs = t.kernelObjects;
         for (Map.Entry<Long, LongList> e : objs.kmalloc.entrySet()) {
             LongList l = e.getValue();
             while (!l.isEmpty()) {
@@ -246,7 +246,7 @@ public final class SlabLayer {
         long n = unusedDentries.size() + held(irqObjects);
         for (Task t : tasks) {
             if (t.kernelObjects != null) {
-                n += held((TaskObjects) t.kernelObjects);
+                n += held(t.kernelObjects);
             }
         }
         return n;
