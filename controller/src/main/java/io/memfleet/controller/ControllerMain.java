@@ -19,13 +19,15 @@ public final class ControllerMain {
     }
 
     public static final String RUN_HELP = """
-            usage: memfleet run EXPERIMENT.yaml --out DIR [--bootstrap HOST:PORT] [--agents N] [--http-port P]
+            usage: memfleet run EXPERIMENT.yaml --out DIR [--kernel OPTIONS] [--bootstrap HOST:PORT] [--agents N]
+                                [--http-port P]
 
             Runs an experiment end to end: starts what is missing (embedded Kafka broker, controller,
             node-agents), publishes the generated workload of every node, shows progress, and writes DIR:
             summary.json and, per node, its final control files and /proc/slabinfo and /proc/meminfo.
             Without --bootstrap (or MEMFLEET_BOOTSTRAP) an embedded broker is started. Exit status 2 for an
-            invalid experiment file (the line and field are named).
+            invalid experiment file (the line and field are named). --kernel replaces the file's kernel
+            options, for A/B runs of one file (e.g. "" against "kmem-intended" or "nokmem").
             """;
 
     public static final String DEMO_HELP = """
@@ -85,6 +87,17 @@ public final class ControllerMain {
         } catch (ExperimentException ex) {
             err.println("memfleet run: " + ex.getMessage());
             return 2;
+        }
+        String kernel = opt(args, "--kernel", null);
+        if (kernel != null) {
+            try {
+                io.memfleet.kernel.KernelConfig.parse(kernel);
+            } catch (IllegalArgumentException ex) {
+                err.println("memfleet run: --kernel: " + ex.getMessage());
+                return 2;
+            }
+            e = new Experiment(e.name(), e.seed(), e.nodes(), e.cpus(), e.memBytes(), e.swapBytes(), kernel, e.durationNs(),
+                    e.stepNs(), e.telemetryIntervalNs(), e.cgroups(), e.workloads());
         }
         ExperimentRun.Options o = new ExperimentRun.Options(Path.of(outDir), bootstrap(args),
                 Integer.parseInt(opt(args, "--agents", "1")), Integer.parseInt(opt(args, "--http-port", "0")), out);
