@@ -34,8 +34,15 @@ public final class Main {
             Run 'memfleet <command> --help' for a command's options.
             """;
 
-    public static void main(String[] args) throws Exception {
-        System.exit(run(args, System.in, System.out, System.err));
+    public static void main(String[] args) {
+        int status = 1;
+        try {
+            status = run(args, System.in, System.out, System.err);
+        } catch (Exception | Error e) {
+            System.err.println("memfleet: " + e);
+        } finally {
+            System.exit(status); // never left waiting on a broker or agent thread after a failure
+        }
     }
 
     static int run(String[] args, java.io.InputStream in, PrintStream out, PrintStream err) throws Exception {

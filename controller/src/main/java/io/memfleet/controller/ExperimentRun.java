@@ -48,36 +48,56 @@ public final class ExperimentRun {
     public static Running run(Experiment e, Options o) throws Exception {
         long wall0 = System.nanoTime();
         EmbeddedKafka broker = null;
-        String bootstrap = o.bootstrap();
-        if (bootstrap.isEmpty()) {
-            broker = EmbeddedKafka.start(Files.createTempDirectory("memfleet-run-kafka"));
-            bootstrap = broker.bootstrapServers();
-            o.log().println("[run] embedded Kafka broker at " + bootstrap);
-        }
-        Topics topics = new Topics("memfleet-" + e.name() + "-" + Long.toString(System.currentTimeMillis(), 36),
-                Topics.DEFAULT_PARTITIONS);
-        FleetTopics.ensure(bootstrap, topics, Duration.ofSeconds(60));
-        ControllerRuntime controller = new ControllerRuntime(bootstrap, topics, o.httpPort(), 1000, 64);
-        o.log().println("[run] controller API and metrics at http://127.0.0.1:" + controller.httpPort() + "/");
+        ControllerRuntime controller = null;
         List<NodeAgent> agents = new ArrayList<>();
         List<Thread> loops = new ArrayList<>();
-        for (int i = 0; i < o.agents(); i++) {
-            AgentConfig cfg = new AgentConfig(bootstrap, topics.prefix(), topics.partitions(), topics.prefix() + "-agents",
-                    e.telemetryIntervalNs(), 2000, KernelConfig.parse(e.kernel()), topics.prefix() + "-agent-" + i);
-            NodeAgent a = new NodeAgent(cfg);
-            agents.add(a);
-            Thread t = new Thread(a, "memfleet-agent-" + i);
-            loops.add(t);
-            t.start();
+        try {
+            String bootstrap = o.bootstrap();
+            if (bootstrap.isEmpty()) {
+                broker = EmbeddedKafka.start(Files.createTempDirectory("memfleet-run-kafka"));
+                bootstrap = broker.bootstrapServers();
+                o.log().println("[run] embedded Kafka broker at " + bootstrap);
+            }
+            Topics topics = new Topics("memfleet-" + e.name() + "-" + Long.toString(System.currentTimeMillis(), 36),
+                    Topics.DEFAULT_PARTITIONS);
+            FleetTopics.ensure(bootstrap, topics, Duration.ofSeconds(60));
+            controller = new ControllerRuntime(bootstrap, topics, o.httpPort(), 1000, 64);
+            o.log().println("[run] controller API and metrics at http://127.0.0.1:" + controller.httpPort() + "/");
+            for (int i = 0; i < o.agents(); i++) {
+                AgentConfig cfg = new AgentConfig(bootstrap, topics.prefix(), topics.partitions(),
+                        topics.prefix() + "-agents", e.telemetryIntervalNs(), 5000, KernelConfig.parse(e.kernel()),
+                        topics.prefix() + "-agent-" + i);
+                NodeAgent a = new NodeAgent(cfg);
+                agents.add(a);
+                Thread t = new Thread(a, "memfleet-agent-" + i);
+                loops.add(t);
+                t.start();
+            }
+            long events = publish(e, bootstrap, topics, controller, o.log(), wall0);
+            o.log().println("[run] all " + events + " events published; waiting for every node's final state");
+            awaitFinalStates(e, o, controller, agents, events, wall0);
+            double wall = (System.nanoTime() - wall0) / 1e9;
+            write(e, o.out(), controller, bootstrap, topics, events, wall);
+            o.log().printf("[run] done in %.1f s of wall time for %.1f s simulated on %d nodes; wrote %s%n", wall,
+                    e.durationNs() / 1e9, e.nodes(), o.out());
+            return new Running(controller, broker, agents, loops);
+        } catch (Exception | Error ex) {
+            new Running(controller, broker, agents, loops).close(); // nothing keeps running after a failure
+            throw ex;
         }
-        long events = publish(e, bootstrap, topics, controller, o.log(), wall0);
-        o.log().println("[run] all " + events + " events published; waiting for every node's final state");
+    }
+
+    private static void awaitFinalStates(Experiment e, Options o, ControllerRuntime controller, List<NodeAgent> agents,
+                                         long events, long wall0) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         long lastReport = System.nanoTime();
         int done;
         while ((done = controller.query(f -> f.dumps().size())) < e.nodes()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("timed out waiting for the final state of every node");
+            }
+            if (agents.stream().noneMatch(NodeAgent::isRunning)) {
+                throw new IllegalStateException("every node-agent stopped before the run finished (see its log)");
             }
             if (System.nanoTime() - lastReport > 2_000_000_000L) {
                 lastReport = System.nanoTime();
@@ -87,11 +107,6 @@ public final class ExperimentRun {
             }
             LockSupport.parkNanos(50_000_000L);
         }
-        double wall = (System.nanoTime() - wall0) / 1e9;
-        write(e, o.out(), controller, bootstrap, topics, events, wall);
-        o.log().printf("[run] done in %.1f s of wall time for %.1f s simulated on %d nodes; wrote %s%n", wall,
-                e.durationNs() / 1e9, e.nodes(), o.out());
-        return new Running(controller, broker, agents, loops);
     }
 
     /** A finished run: its controller (still serving its API), agents and embedded broker (if any). */
@@ -107,7 +122,9 @@ public final class ExperimentRun {
                     Thread.currentThread().interrupt();
                 }
             }
-            controller.close();
+            if (controller != null) {
+                controller.close();
+            }
             if (broker != null) {
                 broker.close();
             }
@@ -162,6 +179,10 @@ public final class ExperimentRun {
     private static void write(Experiment e, Path out, ControllerRuntime controller, String bootstrap, Topics topics,
                               long events, double wall) throws Exception {
         Files.createDirectories(out);
+        Path nodesDir = out.resolve("nodes");
+        if (Files.exists(out.resolve("summary.json")) && Files.isDirectory(nodesDir)) {
+            deleteTree(nodesDir); // a previous run's output: its files must not mix with this run's
+        }
         Map<String, List<FileDump>> dumps = controller.query(f -> Map.copyOf(f.dumps()));
         for (Map.Entry<String, List<FileDump>> d : dumps.entrySet()) {
             Path dir = out.resolve("nodes").resolve(d.getKey());
@@ -180,6 +201,14 @@ public final class ExperimentRun {
                         topics.all().stream().map(Topics.Spec::name).toList())))
                 .put("cgroups", Json.aggregates(f)));
         Files.writeString(out.resolve("summary.json"), summary.encodePrettily() + "\n", StandardCharsets.UTF_8);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Reads an experiment file, for the command line. */

@@ -66,6 +66,7 @@ public final class ControllerVerticle extends VerticleBase {
     /** Applies a feed batch on this verticle's context. */
     public void accept(FleetFeed.Batch b) {
         context.runOnContext(v -> {
+            b.rollouts().forEach(fleet::onRollout);
             b.telemetry().forEach(fleet::onTelemetry);
             b.acks().forEach(fleet::onAck);
         });
@@ -101,7 +102,8 @@ public final class ControllerVerticle extends VerticleBase {
     private void handleNode(RoutingContext ctx) {
         var t = fleet.nodes().get(ctx.pathParam("id"));
         if (t == null) {
-            ctx.response().setStatusCode(404).end(new JsonObject().put("error", "no such node").encode());
+            ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("error", "no such node").encode());
             return;
         }
         json(ctx, Json.node(t));
@@ -116,7 +118,8 @@ public final class ControllerVerticle extends VerticleBase {
     private void handleConfigStatus(RoutingContext ctx) {
         RolloutStatus s = fleet.rollouts().get(ctx.pathParam("id"));
         if (s == null) {
-            ctx.response().setStatusCode(404).end(new JsonObject().put("error", "no such rollout").encode());
+            ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("error", "no such rollout").encode());
             return;
         }
         json(ctx, Json.rollout(s));
@@ -149,7 +152,7 @@ public final class ControllerVerticle extends VerticleBase {
             ctx.response().putHeader("content-type", "text/html; charset=utf-8")
                     .end(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException | NullPointerException e) {
-            ctx.response().setStatusCode(500).end("dashboard missing");
+            ctx.response().setStatusCode(500).putHeader("content-type", "text/plain").end("dashboard missing");
         }
     }
 }

@@ -26,6 +26,7 @@ public final class FleetState {
     private final Map<String, Long> oomKillsByNode = new HashMap<>();
     private final Map<String, Map<String, long[]>> eventsByNodeCgroup = new HashMap<>();
     private final Map<String, RolloutStatus> rollouts = new LinkedHashMap<>();
+    private final Map<String, List<ConfigAck>> earlyAcks = new HashMap<>();
     private final Map<String, List<io.memfleet.proto.v1.FileDump>> dumps = new TreeMap<>();
     private long telemetryRecords;
     private long duplicates;
@@ -61,7 +62,12 @@ public final class FleetState {
         return true;
     }
 
+    /** A rollout published or read back from the desired-state topic; a known or older generation is ignored. */
     public void onRollout(ConfigRollout ro) {
+        RolloutStatus prev = rollouts.get(ro.getRolloutId());
+        if (prev != null && prev.rollout().getGeneration() >= ro.getGeneration()) {
+            return;
+        }
         RolloutStatus s = new RolloutStatus(ro);
         rollouts.put(ro.getRolloutId(), s);
         for (String node : latest.keySet()) {
@@ -69,11 +75,20 @@ public final class FleetState {
                 s.expect(node);
             }
         }
+        List<ConfigAck> waiting = earlyAcks.remove(ro.getRolloutId());
+        if (waiting != null) {
+            waiting.forEach(this::onAck);
+        }
     }
 
     public void onAck(ConfigAck ack) {
         RolloutStatus s = rollouts.get(ack.getRolloutId());
-        if (s == null || s.rollout().getGeneration() != ack.getGeneration()) {
+        if (s == null || s.rollout().getGeneration() < ack.getGeneration()) {
+            // read before its rollout (the topics are consumed side by side): keep it until the rollout arrives
+            earlyAcks.computeIfAbsent(ack.getRolloutId(), k -> new ArrayList<>()).add(ack);
+            return;
+        }
+        if (s.rollout().getGeneration() != ack.getGeneration()) {
             return;
         }
         Map<String, String> failed = new LinkedHashMap<>();

@@ -11,8 +11,10 @@ import java.util.Map;
  * Renders the fleet as Prometheus text exposition (version 0.0.4). Names follow cAdvisor
  * (container_memory_*) and node_exporter (node_memory_*, node_slabinfo_*) under a memfleet_ prefix;
  * labels are {@code node}, {@code cgroup} and {@code slab}. Per-node series are bounded: at most
- * {@code maxNodes} nodes and {@code maxCgroupsPerNode} cgroups per node are exported one by one
- * (in sorted order); everything is always in the fleet aggregates (memfleet_fleet_*).
+ * {@code maxNodes} nodes and {@code maxCgroupsPerNode} cgroups per node (by path) are exported one
+ * by one, slab series per node and root cache; everything is always in the fleet aggregates
+ * (memfleet_fleet_*). Per-cgroup names without a _bytes suffix (rss, cache, swap, failcnt,
+ * kernel_usage) keep cAdvisor's spelling so existing dashboards work.
  */
 public final class PrometheusText {
     private PrometheusText() {
@@ -42,11 +44,9 @@ public final class PrometheusText {
         for (int m = 0; m < CGROUP.length; m++) {
             header(sb, CGROUP[m]);
             for (NodeTelemetry t : exported) {
-                int n = 0;
-                for (CgroupSample g : t.getCgroupsList()) {
-                    if (n++ >= maxCgroupsPerNode) {
-                        break;
-                    }
+                List<CgroupSample> sorted = t.getCgroupsList().stream()
+                        .sorted(java.util.Comparator.comparing(CgroupSample::getPath)).limit(maxCgroupsPerNode).toList();
+                for (CgroupSample g : sorted) {
                     sb.append(CGROUP[m].name()).append("{node=\"").append(esc(t.getNodeId())).append("\",cgroup=\"")
                             .append(esc(g.getPath())).append("\"} ").append(value(m, g, fleet, t.getNodeId())).append('\n');
                 }
@@ -63,7 +63,8 @@ public final class PrometheusText {
         long v = switch (m) {
             case 0 -> g.getUsageInBytes();
             case 1 -> g.getMaxUsageInBytes();
-            case 2 -> Math.max(0, g.getUsageInBytes() - stat.getOrDefault("inactive_file", 0L));
+            case 2 -> Math.max(0, g.getUsageInBytes()
+                    - stat.getOrDefault("total_inactive_file", stat.getOrDefault("inactive_file", 0L)));
             case 3 -> stat.getOrDefault("rss", 0L);
             case 4 -> stat.getOrDefault("cache", 0L);
             case 5 -> stat.getOrDefault("swap", 0L);
@@ -99,19 +100,32 @@ public final class PrometheusText {
         }
     }
 
+    /** Per node and root cache (per-cgroup and dead caches folded in), so the slab label stays bounded. */
     private static void slabinfo(StringBuilder sb, List<NodeTelemetry> nodes) {
         Metric[] ms = {
-            new Metric("memfleet_slabinfo_active_objects", "gauge", "/proc/slabinfo active_objs"),
-            new Metric("memfleet_slabinfo_objects", "gauge", "/proc/slabinfo num_objs"),
-            new Metric("memfleet_slabinfo_slabs", "gauge", "/proc/slabinfo num_slabs"),
+            new Metric("memfleet_slabinfo_active_objects", "gauge", "/proc/slabinfo active_objs, per root cache"),
+            new Metric("memfleet_slabinfo_objects", "gauge", "/proc/slabinfo num_objs, per root cache"),
+            new Metric("memfleet_slabinfo_slabs", "gauge", "/proc/slabinfo num_slabs, per root cache"),
         };
+        List<java.util.Map<String, long[]>> perNode = new java.util.ArrayList<>();
+        for (NodeTelemetry t : nodes) {
+            java.util.Map<String, long[]> byRoot = new java.util.TreeMap<>();
+            for (SlabCacheSample c : t.getCachesList()) {
+                int paren = c.getName().indexOf('(');
+                long[] a = byRoot.computeIfAbsent(paren < 0 ? c.getName() : c.getName().substring(0, paren), k -> new long[3]);
+                a[0] += c.getActiveObjs();
+                a[1] += c.getNumObjs();
+                a[2] += c.getNumSlabs();
+            }
+            perNode.add(byRoot);
+        }
         for (int i = 0; i < ms.length; i++) {
             header(sb, ms[i]);
-            for (NodeTelemetry t : nodes) {
-                for (SlabCacheSample c : t.getCachesList()) {
-                    long v = i == 0 ? c.getActiveObjs() : i == 1 ? c.getNumObjs() : c.getNumSlabs();
-                    sb.append(ms[i].name()).append("{node=\"").append(esc(t.getNodeId())).append("\",slab=\"")
-                            .append(esc(c.getName())).append("\"} ").append(v).append('\n');
+            for (int n = 0; n < nodes.size(); n++) {
+                String node = esc(nodes.get(n).getNodeId());
+                for (java.util.Map.Entry<String, long[]> e : perNode.get(n).entrySet()) {
+                    sb.append(ms[i].name()).append("{node=\"").append(node).append("\",slab=\"")
+                            .append(esc(e.getKey())).append("\"} ").append(e.getValue()[i]).append('\n');
                 }
             }
         }

@@ -24,8 +24,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -33,7 +36,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
@@ -57,8 +62,11 @@ public final class NodeAgent implements Runnable, AutoCloseable {
     private final Map<TopicPartition, Long> processed = new HashMap<>();
     private final Map<String, ConfigRollout> desired = new LinkedHashMap<>();
     private final Map<String, Map<String, Long>> appliedRollouts = new HashMap<>();
+    /** Nodes whose snapshot could not be restored: their events are dead-lettered, not applied. */
+    private final Set<String> broken = new HashSet<>();
     private volatile boolean running = true;
     private volatile boolean crash;
+    private volatile boolean stopped;
     private long lastCommitMs;
 
     public final AtomicLong eventsApplied = new AtomicLong();
@@ -91,14 +99,20 @@ public final class NodeAgent implements Runnable, AutoCloseable {
                 ConsumerRecords<String, byte[]> recs = workload.poll(POLL);
                 for (ConsumerRecord<String, byte[]> r : recs) {
                     handleWorkload(r);
+                    processed.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
                 }
                 pollConfig(Duration.ZERO);
                 if (System.currentTimeMillis() - lastCommitMs >= cfg.commitIntervalMs()) {
-                    commit(processed.keySet());
+                    periodicCommit();
                 }
             }
         } catch (WakeupException e) {
             // close() woke the poll
+        } catch (RuntimeException | Error e) {
+            // stop as a crash would: nothing more is committed, the next owner resumes from the last commit
+            crash = true;
+            System.err.println("memfleet agent: stopping without committing after an unexpected failure: " + e);
+            throw e;
         } finally {
             shutdown();
         }
@@ -108,16 +122,25 @@ public final class NodeAgent implements Runnable, AutoCloseable {
         try {
             if (!crash) {
                 try {
-                    commit(processed.keySet());
+                    commit(new ArrayList<>(processed.keySet()));
                 } catch (WakeupException e) {
-                    commit(processed.keySet()); // the wakeup from close() landed in the first commit
+                    commit(new ArrayList<>(processed.keySet())); // the wakeup from close() landed in the first commit
                 }
             }
         } finally {
-            workload.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-            config.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-            producer.close(Duration.ofSeconds(5));
+            try {
+                workload.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+                config.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+                producer.close(Duration.ofSeconds(5));
+            } finally {
+                stopped = true;
+            }
         }
+    }
+
+    /** False once the loop has ended (closed, crashed or failed). */
+    public boolean isRunning() {
+        return !stopped;
     }
 
     /** Stops after committing snapshots and offsets (a graceful shutdown). */
@@ -135,7 +158,6 @@ public final class NodeAgent implements Runnable, AutoCloseable {
 
     private void handleWorkload(ConsumerRecord<String, byte[]> r) {
         recordsConsumed.incrementAndGet();
-        processed.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
         if (r.key() == null || r.value() == null) {
             deadLetter(r, r.value(), "record without a node id key or a value");
             return;
@@ -162,7 +184,17 @@ public final class NodeAgent implements Runnable, AutoCloseable {
         }
         List<DecodedEvent> mine = foreign
                 ? events.stream().filter(e -> e.nodeId().isEmpty() || e.nodeId().equals(r.key())).toList() : events;
+        if (mine.stream().anyMatch(e -> e.seq() == 0)) {
+            deadLetter(r, r.value(), "node " + r.key() + ": events need a per-node seq (seq 0 cannot be deduplicated)");
+            mine = mine.stream().filter(e -> e.seq() != 0).toList();
+            foreign = true;
+        }
         if (mine.isEmpty()) {
+            return;
+        }
+        if (broken.contains(r.key())) {
+            deadLetter(r, r.value(), "node " + r.key() + ": its state could not be restored from its snapshot;"
+                    + " events are not applied to an empty node");
             return;
         }
         SimNode node = hostedNode(r.key(), r.partition());
@@ -259,23 +291,57 @@ public final class NodeAgent implements Runnable, AutoCloseable {
 
     // ---- snapshots, commits, rebalance ------------------------------------------------------
 
-    /** Publishes snapshots of dirty nodes in {@code parts}, waits for them, then commits those offsets. */
+    /** Commits on the timer; a rebalance in progress or a lost membership is not fatal. */
+    private void periodicCommit() {
+        try {
+            commit(workload.assignment());
+        } catch (RebalanceInProgressException e) {
+            lastCommitMs = System.currentTimeMillis(); // the rebalance's revoke commits; try again next time
+        } catch (CommitFailedException e) {
+            System.err.println("memfleet agent: lost the group's partitions before committing: " + e.getMessage());
+            drop(new ArrayList<>(processed.keySet()));
+        }
+    }
+
+    /**
+     * Publishes a snapshot segment of every dirty node in {@code parts}, waits until each is
+     * acknowledged, and only then commits those partitions' offsets. A segment that fails stops the
+     * agent without committing (its events are replayed by the next owner).
+     */
     private void commit(Collection<TopicPartition> parts) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        List<SimNode> published = new ArrayList<>();
         for (TopicPartition tp : parts) {
             Long next = processed.get(tp);
             if (next != null) {
                 offsets.put(tp, new OffsetAndMetadata(next));
             }
             for (String id : nodesByPartition.getOrDefault(tp.partition(), Set.of())) {
-                if (dirty.remove(id)) {
-                    NodeSnapshot seg = snapshot(nodes.get(id));
-                    producer.send(new ProducerRecord<>(topics.snapshots(), tp.partition(), SimNode.segmentKey(seg),
-                            seg.toByteArray()));
+                if (dirty.contains(id)) {
+                    SimNode n = nodes.get(id);
+                    NodeSnapshot seg = snapshot(n);
+                    sends.add(producer.send(new ProducerRecord<>(topics.snapshots(), tp.partition(),
+                            SimNode.segmentKey(seg), seg.toByteArray())));
+                    published.add(n);
                 }
             }
         }
         producer.flush();
+        for (Future<RecordMetadata> f : sends) {
+            try {
+                f.get();
+            } catch (InterruptedException | ExecutionException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("a snapshot segment was not stored: " + e.getMessage(), e);
+            }
+        }
+        for (SimNode n : published) {
+            n.segmentStored();
+            dirty.remove(n.nodeId());
+        }
         if (!offsets.isEmpty()) {
             workload.commitSync(offsets);
         }
@@ -291,6 +357,7 @@ public final class NodeAgent implements Runnable, AutoCloseable {
             for (String id : nodesByPartition.getOrDefault(tp.partition(), Set.of())) {
                 nodes.remove(id);
                 dirty.remove(id);
+                broken.remove(id);
                 partitionOf.remove(id);
                 appliedRollouts.remove(id);
             }
@@ -304,10 +371,13 @@ public final class NodeAgent implements Runnable, AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> parts) {
             rebalances.incrementAndGet();
-            if (!crash) {
-                commit(parts);
+            try {
+                if (!crash) {
+                    commit(parts);
+                }
+            } finally {
+                drop(parts);
             }
-            drop(parts);
         }
 
         @Override
@@ -327,10 +397,12 @@ public final class NodeAgent implements Runnable, AutoCloseable {
                     host(SimNode.restore(f.segments(), cfg.telemetryIntervalNs()), f.partition());
                     appliedRollouts.put(s.getNodeId(), new HashMap<>(s.getAppliedRolloutsMap()));
                 } catch (RuntimeException e) {
-                    // keep the agent (and the partition's other nodes) running; this node restarts empty
+                    // keep the agent and the partition's other nodes running; this node's events are
+                    // dead-lettered rather than applied to an empty kernel (which would fork its history)
                     restoreFailures.incrementAndGet();
+                    broken.add(s.getNodeId());
                     System.err.println("memfleet agent: snapshot of node " + s.getNodeId() + " in partition "
-                            + f.partition() + " cannot be restored (" + e.getMessage() + "); the node starts empty");
+                            + f.partition() + " cannot be restored (" + e.getMessage() + "); its events are dead-lettered");
                 }
             }
             pollConfig(Duration.ofMillis(200));

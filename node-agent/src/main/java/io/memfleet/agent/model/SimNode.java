@@ -213,13 +213,20 @@ public final class SimNode {
         return acks;
     }
 
-    /** The next snapshot segment: the events applied since the previous one, and the state after them. */
+    /**
+     * The next snapshot segment: the events applied since the previous one, and the state after
+     * them. It becomes the previous one only when {@link #segmentStored()} says it was stored.
+     */
     public NodeSnapshot snapshot() {
-        NodeSnapshot seg = NodeSnapshot.newBuilder().setNodeId(nodeId).setSegment(segment++).setLastSeq(lastSeq)
+        return NodeSnapshot.newBuilder().setNodeId(nodeId).setSegment(segment).setLastSeq(lastSeq)
                 .setKernelOptions(config.spec()).setEventLog(ByteString.copyFrom(log.toByteArray())).setEvents(events)
                 .setTelemetrySeq(telemetrySeq).setNextTelemetryNs(nextTelemetryNs).build();
+    }
+
+    /** The last {@link #snapshot()} is stored: start the next segment. */
+    public void segmentStored() {
+        segment++;
         log = new ByteLog();
-        return seg;
     }
 
     /** The key of a snapshot segment: node id, '/', zero-padded segment number. */

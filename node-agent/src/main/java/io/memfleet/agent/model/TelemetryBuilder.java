@@ -70,6 +70,8 @@ public final class TelemetryBuilder {
             long v = g.stat(it);
             s.putStat(it.statName(), it.inPages() ? v * PhysMem.PAGE_SIZE : v);
         }
+        // hierarchical usage needs the hierarchical inactive file pages for a working set
+        s.putStat("total_inactive_file", MemController.recursiveStat(g, StatItem.INACTIVE_FILE) * PhysMem.PAGE_SIZE);
         return s.build();
     }
 }

@@ -254,17 +254,19 @@ class NodeAgentIT {
     }
 
     @Test
-    void aSnapshotThatCannotBeRestoredIsReportedAndTheAgentCarriesOn() throws Exception {
+    void aNodeWhoseSnapshotCannotBeRestoredHasItsEventsDeadLetteredWhileOthersCarryOn() throws Exception {
         try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "badsnap", 2)) {
             io.memfleet.proto.v1.NodeSnapshot bad = io.memfleet.proto.v1.NodeSnapshot.newBuilder().setNodeId("z1")
                     .setLastSeq(5).setEventLog(com.google.protobuf.ByteString.copyFrom(new byte[] {3, 1, 2, 3})).build();
             f.sendRaw(f.topics().snapshots(), "z1", bad.toByteArray());
             f.flush();
             NodeAgent a = f.startAgent("badsnap-a");
-            send(f, "z1", "node mem=128M", "mkdir /g", "spawn 1 /g", "anon 1 +64K");
-            send(f, "z2", "node mem=128M", "mkdir /h");
+            f.send("z1", f.events("z1", "node mem=128M", "mkdir /g"));
+            send(f, "z2", "node mem=128M", "mkdir /h", "spawn 1 /h", "anon 1 +64K");
             awaitFinalState(f);
             assertEquals(1, a.restoreFailures.get());
+            List<ConsumerRecord<String, byte[]>> dl = f.readUntil(f.topics().deadLetter(), r -> r.size() >= 1);
+            assertTrue(DeadLetter.parseFrom(dl.get(0).value()).getReason().contains("could not be restored"));
         }
     }
 

@@ -63,10 +63,12 @@ class SimNodeTest {
             a.apply(evs.get(i), t -> { });
             if (i % 4 == 3) {
                 segs.add(a.snapshot());
+                a.segmentStored();
                 assertEquals(0, a.logBytes(), "a segment carries only what is new");
             }
         }
         segs.add(a.snapshot());
+        a.segmentStored();
         SimNode b = SimNode.restore(segs, 1_000_000_000L);
         assertArrayEquals(Protos.deterministicBytes(a.sample()), Protos.deterministicBytes(b.sample()));
         assertEquals(segs.size(), b.snapshot().getSegment());
