@@ -371,12 +371,4 @@ public final class Kernel {
         return out;
     }
 
-    /** Klog lines not yet read by dmesg, without consuming them. */
-    public boolean hasUnreadLog() {
-        return klog.hasUnread();
-    }
-
-    List<String> drainLog() {
-        return klog.drain();
-    }
 }

@@ -15,6 +15,7 @@ import io.memfleet.proto.v1.DeadLetter;
 import io.memfleet.proto.v1.FileAck;
 import io.memfleet.proto.v1.NodeSnapshot;
 import io.memfleet.proto.v1.NodeTelemetry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,6 +41,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The node-agent loop: hosts the nodes of the workload partitions this process is assigned,
@@ -68,6 +70,7 @@ public final class NodeAgent implements Runnable, AutoCloseable {
     private volatile boolean crash;
     private volatile boolean stopped;
     private long lastCommitMs;
+    private int workloadPartitions;
 
     public final AtomicLong eventsApplied = new AtomicLong();
     public final AtomicLong recordsConsumed = new AtomicLong();
@@ -93,6 +96,7 @@ public final class NodeAgent implements Runnable, AutoCloseable {
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             config.assign(configParts);
             config.seekToBeginning(configParts);
+            workloadPartitions = workload.partitionsFor(topics.workload()).size();
             workload.subscribe(List.of(topics.workload()), new Rebalance());
             lastCommitMs = System.currentTimeMillis();
             while (running) {
@@ -160,6 +164,13 @@ public final class NodeAgent implements Runnable, AutoCloseable {
         recordsConsumed.incrementAndGet();
         if (r.key() == null || r.value() == null) {
             deadLetter(r, r.value(), "record without a node id key or a value");
+            return;
+        }
+        int home = Utils.toPositive(Utils.murmur2(r.key().getBytes(StandardCharsets.UTF_8))) % workloadPartitions;
+        if (r.partition() != home) {
+            // a node lives in one partition (its snapshots too); a producer with another partitioner breaks that
+            deadLetter(r, r.value(), "record for node " + r.key() + " on partition " + r.partition()
+                    + "; the node's partition is " + home + " (key hash, as Kafka's default partitioner)");
             return;
         }
         List<DecodedEvent> events = new ArrayList<>();

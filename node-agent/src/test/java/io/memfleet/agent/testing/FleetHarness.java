@@ -105,6 +105,12 @@ public final class FleetHarness implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, key, value));
     }
 
+    /** Sends a workload batch for {@code node} to an explicit partition (to test misrouted records). */
+    public void sendToPartition(int partition, String node, List<WorkloadEvent> events) {
+        producer.send(new ProducerRecord<>(topics.workload(), partition, node,
+                WorkloadBatch.newBuilder().addAllEvents(events).build().toByteArray()));
+    }
+
     public void flush() {
         producer.flush();
     }
