@@ -3,8 +3,8 @@ package io.memfleet.controller.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memfleet.agent.testing.EmbeddedBrokerTest;
 import io.memfleet.agent.testing.FleetHarness;
-import io.memfleet.broker.EmbeddedKafka;
 import io.memfleet.controller.ControllerRuntime;
 import io.memfleet.controller.ExperimentRun;
 import io.memfleet.controller.experiment.Experiment;
@@ -33,32 +33,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The controller against a real (embedded KRaft) broker with real node-agents. */
 @Timeout(300)
-class ControllerIT {
-    @TempDir
-    static Path dataDir;
-    static EmbeddedKafka broker;
+class ControllerIT extends EmbeddedBrokerTest {
     private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = EmbeddedKafka.start(dataDir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     private String get(ControllerRuntime c, String path) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.httpPort() + path))
                 .build(), HttpResponse.BodyHandlers.ofString());

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.memfleet.agent.model.BadEventException;
 import io.memfleet.agent.model.Protos;
 import io.memfleet.agent.model.SimNode;
+import io.memfleet.agent.testing.EmbeddedBrokerTest;
 import io.memfleet.agent.testing.FleetHarness;
-import io.memfleet.broker.EmbeddedKafka;
 import io.memfleet.kernel.KernelConfig;
 import io.memfleet.proto.v1.CgroupConfig;
 import io.memfleet.proto.v1.ConfigAck;
@@ -17,7 +17,6 @@ import io.memfleet.proto.v1.FileAck;
 import io.memfleet.proto.v1.NodeSelector;
 import io.memfleet.proto.v1.NodeTelemetry;
 import io.memfleet.proto.v1.WorkloadEvent;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -26,31 +25,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The node-agent against a real (embedded KRaft) Kafka broker. */
 @Timeout(300)
-class NodeAgentIT {
-    @TempDir
-    static Path dataDir;
-    static EmbeddedKafka broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = EmbeddedKafka.start(dataDir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
+class NodeAgentIT extends EmbeddedBrokerTest {
     /** Every event sent per node, in order, to compute the expected final state without Kafka. */
     private final Map<String, List<WorkloadEvent>> sent = new LinkedHashMap<>();
 
