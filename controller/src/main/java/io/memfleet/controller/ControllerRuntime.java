@@ -43,10 +43,6 @@ public final class ControllerRuntime implements AutoCloseable {
         return verticle.actualPort();
     }
 
-    public long recordsConsumed() {
-        return feed.records.get();
-    }
-
     /** Reads the fleet state on the controller's event loop. */
     public <T> T query(Function<FleetState, T> f) throws InterruptedException, ExecutionException, TimeoutException {
         return verticle.onLoop(f).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

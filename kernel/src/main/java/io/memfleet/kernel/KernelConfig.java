@@ -13,9 +13,9 @@ package io.memfleet.kernel;
  * @param kmemFailureRollsBackRes ({@code kmem-failure-rolls-back-res}) when the kmem counter
  *                           refuses a slab charge after res was charged, undo the res charge; the
  *                           v2 code leaves it charged
- * @param kmemMemswConsistent ({@code kmem-memsw-consistent}) freeing a slab page uncharges memsw
- *                           as well as res; the v2 code charges memsw through
- *                           __mem_cgroup_try_charge but uncharges only res
+ * @param kmemMemswConsistent ({@code kmem-memsw-consistent}) kmem moves memsw with res: a
+ *                           forced (bypassed) slab charge also forces memsw, and freeing a slab
+ *                           page also uncharges memsw; the v2 code forces and uncharges res only
  */
 public record KernelConfig(boolean kmemAccounting, boolean kmemRmdirUnchargesParentKmem,
                            boolean kmemFailureRollsBackRes, boolean kmemMemswConsistent) {

@@ -95,15 +95,8 @@ final class Vfs {
         if (proc != null) {
             return proc;
         }
-        MemCgroup dir = resolve(parentPath(path));
-        String name = baseName(path);
-        if (dir == null) {
-            return FileResult.of(Errno.ENOENT);
-        }
-        if (name.isEmpty() || MemController.child(dir, name) != null) {
-            return FileResult.of(Errno.EISDIR);
-        }
-        return cgroupFs.read(dir, name);
+        ControlFile f = lookup(path);
+        return f.errno != null ? FileResult.of(f.errno) : cgroupFs.read(f.dir, f.name);
     }
 
     Errno write(String path, String value) {
@@ -111,14 +104,22 @@ final class Vfs {
         if (proc != null) {
             return proc;
         }
+        ControlFile f = lookup(path);
+        return f.errno != null ? f.errno : cgroupFs.write(f.dir, f.name, value);
+    }
+
+    /** A control-file path split into its cgroup directory and file name, or why it is not one. */
+    private record ControlFile(MemCgroup dir, String name, Errno errno) { }
+
+    private ControlFile lookup(String path) {
         MemCgroup dir = resolve(parentPath(path));
         String name = baseName(path);
         if (dir == null) {
-            return Errno.ENOENT;
+            return new ControlFile(null, name, Errno.ENOENT);
         }
         if (name.isEmpty() || MemController.child(dir, name) != null) {
-            return Errno.EISDIR;
+            return new ControlFile(dir, name, Errno.EISDIR);
         }
-        return cgroupFs.write(dir, name, value);
+        return new ControlFile(dir, name, null);
     }
 }

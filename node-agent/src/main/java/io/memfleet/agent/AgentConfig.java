@@ -1,5 +1,6 @@
 package io.memfleet.agent;
 
+import io.memfleet.common.Durations;
 import io.memfleet.common.Topics;
 import io.memfleet.kernel.KernelConfig;
 import java.util.ArrayList;
@@ -99,18 +100,10 @@ public record AgentConfig(String bootstrap, String topicPrefix, int partitions, 
 
     /** Parses 500ms, 2s, 1m ... into nanoseconds. */
     public static long durationNs(String s) {
-        String[][] units = {{"ns", "1"}, {"us", "1000"}, {"ms", "1000000"}, {"s", "1000000000"}, {"m", "60000000000"}};
-        for (String[] u : units) {
-            if (s.endsWith(u[0]) && s.length() > u[0].length()) {
-                String num = s.substring(0, s.length() - u[0].length());
-                if (num.chars().allMatch(Character::isDigit)) {
-                    long n = Long.parseLong(num) * Long.parseLong(u[1]);
-                    if (n > 0) {
-                        return n;
-                    }
-                }
-            }
+        Long ns = Durations.parseNs(s);
+        if (ns == null || ns <= 0) {
+            throw new IllegalArgumentException("bad duration '" + s + "' (e.g. 500ms, 1s)");
         }
-        throw new IllegalArgumentException("bad duration '" + s + "' (e.g. 500ms, 1s)");
+        return ns;
     }
 }

@@ -26,17 +26,7 @@ final class Units {
     }
 
     static Long parseDuration(String s) {
-        String[][] units = {{"ns", "1"}, {"us", "1000"}, {"ms", "1000000"}, {"s", "1000000000"}, {"m", "60000000000"}};
-        for (String[] u : units) {
-            if (s.endsWith(u[0]) && s.length() > u[0].length()) {
-                try {
-                    return Math.multiplyExact(Long.parseLong(s.substring(0, s.length() - u[0].length())), Long.parseLong(u[1]));
-                } catch (NumberFormatException | ArithmeticException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
+        return io.memfleet.common.Durations.parseNs(s);
     }
 
     /** A plain number or a size. */

@@ -9,7 +9,6 @@ import io.memfleet.proto.v1.NodeTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,7 +29,6 @@ public final class FleetFeed implements Runnable, AutoCloseable {
     private final Topics topics;
     private final Consumer<Batch> sink;
     private volatile boolean running = true;
-    public final AtomicLong records = new AtomicLong();
 
     public FleetFeed(String bootstrap, Topics topics, Consumer<Batch> sink) {
         this.consumer = KafkaClients.consumer(bootstrap, null, topics.prefix() + "-controller");
@@ -53,7 +51,6 @@ public final class FleetFeed implements Runnable, AutoCloseable {
                 List<ConfigAck> acks = new ArrayList<>();
                 int bad = 0;
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    records.incrementAndGet();
                     try {
                         if (r.topic().equals(topics.telemetry())) {
                             tel.add(NodeTelemetry.parseFrom(r.value()));

@@ -42,7 +42,6 @@ public final class MemCgroup {
     final LruList<FileRun> fileRuns = new LruList<>();
 
     int underOom;
-    boolean oomLocked;
     boolean removed;
     /** Per-cgroup SLAB caches indexed by root cache id (patch 07/13); created lazily. */
     public Object[] kmemCaches;

@@ -265,7 +265,9 @@ public final class MemcgPages {
      * below {@code to} are uncharged.
      */
     private static boolean transfer(MemCgroup from, MemCgroup to, long res, long memsw) {
-        if (!to.isRoot() && !from.res.hasAncestor(to.res)) {
+        ResCounter resStop = from.res.hasAncestor(to.res) ? to.res : null;
+        ResCounter swStop = from.memsw.hasAncestor(to.memsw) ? to.memsw : null;
+        if (resStop == null && !to.isRoot()) {
             if (to.res.charge(res) != null) {
                 return false;
             }
@@ -275,10 +277,8 @@ public final class MemcgPages {
             }
         }
         if (!from.isRoot()) {
-            ResCounter stopRes = to.isRoot() ? null : to.res;
-            ResCounter stopSw = to.isRoot() ? null : to.memsw;
-            from.res.unchargeUntil(res, from.res.hasAncestor(to.res) ? stopRes : null);
-            from.memsw.unchargeUntil(memsw, from.memsw.hasAncestor(to.memsw) ? stopSw : null);
+            from.res.unchargeUntil(res, resStop);
+            from.memsw.unchargeUntil(memsw, swStop);
         }
         return true;
     }

@@ -23,7 +23,6 @@ public final class OomKiller {
     private final PhysMem mem;
     private final Supplier<Iterable<Task>> tasks;
     private final Consumer<Task> reaper;
-    private long killCount;
     /** Told of each kill: victim, the memcg whose limit was hit (null: global OOM), badness. */
     public interface KillListener {
         void killed(Task victim, MemCgroup memcg, long points);
@@ -40,10 +39,6 @@ public final class OomKiller {
         this.mem = mem;
         this.tasks = tasks;
         this.reaper = reaper;
-    }
-
-    public long killCount() {
-        return killCount;
     }
 
     // kernel: mm/oom_kill.c oom_badness()
@@ -165,7 +160,6 @@ public final class OomKiller {
                 + " or sacrifice child");
         klog.printk("Killed process " + victim.pid() + " (" + victim.comm() + ") total-vm:"
                 + (victim.totalVmPages() * 4) + "kB, anon-rss:" + (victim.rssPages() * 4) + "kB, file-rss:0kB");
-        killCount++;
         victim.sendSigkill();
         reaper.accept(victim);
     }

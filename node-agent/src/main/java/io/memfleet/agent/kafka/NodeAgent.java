@@ -59,7 +59,6 @@ public final class NodeAgent implements Runnable, AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Map<String, SimNode> nodes = new HashMap<>();
     private final Map<Integer, Set<String>> nodesByPartition = new HashMap<>();
-    private final Map<String, Integer> partitionOf = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
     private final Map<TopicPartition, Long> processed = new HashMap<>();
     private final Map<String, ConfigRollout> desired = new LinkedHashMap<>();
@@ -231,7 +230,6 @@ public final class NodeAgent implements Runnable, AutoCloseable {
     private void host(SimNode n, int partition) {
         nodes.put(n.nodeId(), n);
         nodesByPartition.computeIfAbsent(partition, p -> new HashSet<>()).add(n.nodeId());
-        partitionOf.put(n.nodeId(), partition);
         hostedNodes.set(nodes.size());
     }
 
@@ -369,7 +367,6 @@ public final class NodeAgent implements Runnable, AutoCloseable {
                 nodes.remove(id);
                 dirty.remove(id);
                 broken.remove(id);
-                partitionOf.remove(id);
                 appliedRollouts.remove(id);
             }
             nodesByPartition.remove(tp.partition());
