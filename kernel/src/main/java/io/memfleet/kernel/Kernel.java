@@ -272,7 +272,7 @@ public final class Kernel {
             case NOMEM -> {
                 errno(out, Errno.ENOMEM);
                 event(new KernelEvent.AllocFailure(clock.nowNs(), t.pid(), t.memcg().path(),
-                        op.kind().name().toLowerCase(java.util.Locale.ROOT), op.amount()));
+                        op.kind().name().toLowerCase(java.util.Locale.ROOT), requestedBytes(op)));
             }
             case KILLED -> out.append("killed\n");
             case BLOCKED -> out.append("blocked\n");
@@ -353,6 +353,15 @@ public final class Kernel {
         Errno e = vfs.write(path, value);
         runWoken();
         return e;
+    }
+
+    /** The bytes an operation asked for: pages, dentries or kmalloc objects times their size. */
+    private static long requestedBytes(PendingOp op) {
+        return switch (op.kind()) {
+            case ANON, MLOCK, FILE -> op.amount() * PhysMem.PAGE_SIZE;
+            case DENTRY -> op.amount() * io.memfleet.kernel.slab.SlabGeometry.DENTRY_SIZE;
+            case KMALLOC -> op.amount() * op.size();
+        };
     }
 
     private void event(KernelEvent e) {

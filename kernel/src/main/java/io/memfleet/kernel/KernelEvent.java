@@ -8,5 +8,5 @@ public sealed interface KernelEvent {
     record OomKill(long timeNs, int pid, String comm, String memcgPath, long score) implements KernelEvent { }
 
     /** An allocation the kernel refused with ENOMEM ({@code kind}: anon, mlock, file, dentry, kmalloc). */
-    record AllocFailure(long timeNs, int pid, String cgroupPath, String kind, long amount) implements KernelEvent { }
+    record AllocFailure(long timeNs, int pid, String cgroupPath, String kind, long bytes) implements KernelEvent { }
 }

@@ -44,7 +44,7 @@ public final class TelemetryBuilder {
                         .setMemcgPath(o.memcgPath() == null ? "" : o.memcgPath()).setScore((int) o.score()));
             } else if (e instanceof io.memfleet.kernel.KernelEvent.AllocFailure f) {
                 eb.setAllocFailure(AllocFailure.newBuilder().setPid(f.pid()).setCgroupPath(f.cgroupPath())
-                        .setKind(f.kind()).setBytes(f.amount()));
+                        .setKind(f.kind()).setBytes(f.bytes()));
             }
             b.addEvents(eb);
         }
