@@ -10,7 +10,7 @@ import io.memfleet.agent.model.SimNode;
 import io.memfleet.agent.model.WireDecoder;
 import io.memfleet.broker.EmbeddedKafka;
 import io.memfleet.common.Topics;
-import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.proto.v1.WorkloadBatch;
 import io.memfleet.proto.v1.WorkloadEvent;
 import java.nio.file.Files;

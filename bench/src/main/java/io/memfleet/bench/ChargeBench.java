@@ -1,13 +1,13 @@
 package io.memfleet.bench;
 
 import io.memfleet.kernel.Kernel;
-import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemcgCharger;
 import io.memfleet.kernel.memcg.MemcgStock;
-import io.memfleet.kernel.mm.Task;
-import io.memfleet.kernel.script.Command;
+import io.memfleet.kernel.memcg.Task;
+import io.memfleet.kernel.api.Command;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,15 +35,15 @@ public class ChargeBench {
     private Kernel kernel;
     private final Command faultIn = new Command.Mem(Command.MemKind.ANON, 1, 4096);
     private final Command unmap = new Command.Mem(Command.MemKind.ANON, 1, -4096);
-    private final StringBuilder out = new StringBuilder();
 
     @Setup
     public void setUp() {
         kernel = Fixtures.boot("node cpus=1 mem=1G", KernelConfig.DEFAULT, "mkdir /g", "spawn 1 /g", "anon 1 +4K");
-        charger = kernel.memController().charger();
-        stock = kernel.memController().stock();
-        memcg = kernel.resolve("/g");
-        task = kernel.tasks().get(1);
+        Kernel.Internals in = kernel.internals();
+        charger = in.memController().charger();
+        stock = in.memController().stock();
+        memcg = in.memController().root().children().get(0);
+        task = in.tasks().get(1);
     }
 
     /** __mem_cgroup_try_charge of one page served by consume_stock; the page goes back to the stock. */
@@ -54,12 +54,10 @@ public class ChargeBench {
         return r;
     }
 
-    /** `anon 1 +4K` then `anon 1 -4K` through Kernel.execute: fault, charge, commit, unmap, uncharge. */
+    /** `anon 1 +4K` then `anon 1 -4K` through Kernel.apply: fault, charge, commit, unmap, uncharge. */
     @Benchmark
-    public int anonFaultAndUnmap() {
-        out.setLength(0);
-        kernel.execute(faultIn, out);
-        kernel.execute(unmap, out);
-        return out.length();
+    public Object anonFaultAndUnmap() {
+        kernel.apply(faultIn);
+        return kernel.apply(unmap);
     }
 }

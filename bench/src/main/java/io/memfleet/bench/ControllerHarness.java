@@ -9,7 +9,7 @@ import io.memfleet.broker.EmbeddedKafka;
 import io.memfleet.common.Topics;
 import io.memfleet.controller.ControllerRuntime;
 import io.memfleet.controller.model.RolloutStatus;
-import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.proto.v1.CgroupConfig;
 import io.memfleet.proto.v1.ConfigRollout;
 import io.memfleet.proto.v1.NodeSelector;

@@ -1,8 +1,8 @@
 package io.memfleet.bench;
 
 import io.memfleet.kernel.Kernel;
-import io.memfleet.kernel.KernelConfig;
-import io.memfleet.kernel.script.Command;
+import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.api.Command;
 import io.memfleet.kernel.script.ScriptParser;
 
 /** Small helpers shared by the benchmarks: boot a node and drive it with script lines. */
@@ -12,12 +12,11 @@ final class Fixtures {
 
     static Kernel boot(String nodeLine, KernelConfig config, String... lines) {
         Kernel k = Kernel.boot((Command.Node) ScriptParser.parse(nodeLine, 1, true), config);
-        StringBuilder out = new StringBuilder();
         int n = 2;
         for (String l : lines) {
             Command c = ScriptParser.parse(l, n++, false);
             if (c != null) {
-                k.execute(c, out);
+                k.apply(c);
             }
         }
         return k;

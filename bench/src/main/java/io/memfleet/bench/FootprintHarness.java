@@ -1,7 +1,7 @@
 package io.memfleet.bench;
 
 import io.memfleet.kernel.Kernel;
-import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.api.KernelConfig;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.memfleet.bench;
 
-import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.kernel.script.ScriptRunner;
 import java.util.ArrayList;
 import java.util.List;

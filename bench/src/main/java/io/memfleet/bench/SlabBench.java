@@ -1,8 +1,8 @@
 package io.memfleet.bench;
 
 import io.memfleet.kernel.Kernel;
-import io.memfleet.kernel.KernelConfig;
-import io.memfleet.kernel.mm.Task;
+import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.slab.KmemCache;
 import io.memfleet.kernel.slab.SlabLayer;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +42,10 @@ public class SlabBench {
         KernelConfig cfg = kernel.equals("kmem") ? KernelConfig.DEFAULT : KernelConfig.NO_KMEM_ACCOUNTING;
         Kernel k = Fixtures.boot("node cpus=1 mem=1G", cfg, "mkdir /g", "spawn 1 /g", "dentry 1 +1",
                 "kmalloc 1 64 +1", "tick 1ms", "dentry 1 +100", "kmalloc 1 64 +100");
-        slab = k.slab();
+        slab = k.internals().slab();
         dentry = slab.dentryCache();
         size64 = slab.generalCache(64);
-        task = k.tasks().get(1);
+        task = k.internals().tasks().get(1);
     }
 
     @Benchmark

@@ -1,6 +1,6 @@
 package io.memfleet.cli;
 
-import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.kernel.script.ScriptRunner;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -91,7 +91,7 @@ public final class ControllerMain {
         String kernel = opt(args, "--kernel", null);
         if (kernel != null) {
             try {
-                io.memfleet.kernel.KernelConfig.parse(kernel);
+                io.memfleet.kernel.api.KernelConfig.parse(kernel);
             } catch (IllegalArgumentException ex) {
                 err.println("memfleet run: --kernel: " + ex.getMessage());
                 return 2;

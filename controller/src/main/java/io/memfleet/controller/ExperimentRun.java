@@ -10,7 +10,7 @@ import io.memfleet.common.Topics;
 import io.memfleet.controller.experiment.Experiment;
 import io.memfleet.controller.experiment.NodeWorkload;
 import io.memfleet.controller.http.Json;
-import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.proto.v1.FileDump;
 import io.memfleet.proto.v1.Sample;
 import io.memfleet.proto.v1.WorkloadBatch;

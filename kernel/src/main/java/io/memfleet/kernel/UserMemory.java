@@ -1,13 +1,13 @@
 package io.memfleet.kernel;
 
+import io.memfleet.kernel.image.StatItem;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemcgReclaim;
 import io.memfleet.kernel.memcg.OomKiller;
-import io.memfleet.kernel.memcg.StatItem;
+import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.mm.PhysMem;
-import io.memfleet.kernel.mm.Task;
 
 /**
  * User page faults and page-cache reads, page by page as the kernel charges them: a free page

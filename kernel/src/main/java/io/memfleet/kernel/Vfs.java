@@ -1,9 +1,11 @@
 package io.memfleet.kernel;
 
+import io.memfleet.kernel.api.Errno;
 import io.memfleet.kernel.fs.CgroupFs;
+import io.memfleet.kernel.fs.ControlFiles;
 import io.memfleet.kernel.fs.FileResult;
-import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.memcg.MemController;
 
 /**
  * Path lookup for the script's file system: the memory cgroup hierarchy mounted at "/" (cgroup
@@ -13,11 +15,13 @@ final class Vfs {
     private final MemController mc;
     private final CgroupFs cgroupFs;
     private final ProcFs procFs;
+    private final ImageBuilder images;
 
-    Vfs(MemController mc, CgroupFs cgroupFs, ProcFs procFs) {
+    Vfs(MemController mc, CgroupFs cgroupFs, ProcFs procFs, ImageBuilder images) {
         this.mc = mc;
         this.cgroupFs = cgroupFs;
         this.procFs = procFs;
+        this.images = images;
     }
 
     /** Resolves a cgroup directory path, or null. */
@@ -72,7 +76,7 @@ final class Vfs {
         if (parent == null) {
             return Errno.ENOENT;
         }
-        if (CgroupFs.isControlFile(name)) {
+        if (ControlFiles.isControlFile(name)) {
             return Errno.EEXIST;
         }
         return mc.mkdir(parent, name);
@@ -85,7 +89,7 @@ final class Vfs {
         MemCgroup g = resolve(path);
         if (g == null) {
             MemCgroup parent = resolve(parentPath(path));
-            return parent != null && CgroupFs.isControlFile(baseName(path)) ? Errno.ENOTDIR : Errno.ENOENT;
+            return parent != null && ControlFiles.isControlFile(baseName(path)) ? Errno.ENOTDIR : Errno.ENOENT;
         }
         return mc.rmdir(g);
     }
@@ -96,7 +100,8 @@ final class Vfs {
             return proc;
         }
         ControlFile f = lookup(path);
-        return f.errno != null ? FileResult.of(f.errno) : cgroupFs.read(f.dir, f.name);
+        return f.errno != null ? FileResult.of(f.errno)
+                : ControlFiles.read(images.cgroup(f.dir), images::caches, f.name);
     }
 
     Errno write(String path, String value) {

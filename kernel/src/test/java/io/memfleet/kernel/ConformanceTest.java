@@ -1,5 +1,6 @@
 package io.memfleet.kernel;
 
+import io.memfleet.kernel.api.KernelConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,12 +1,13 @@
 package io.memfleet.kernel;
 
+import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.image.StatItem;
+import io.memfleet.kernel.memcg.Task;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.ResCounter;
-import io.memfleet.kernel.memcg.StatItem;
 import io.memfleet.kernel.mm.PhysMem;
-import io.memfleet.kernel.mm.Task;
 import io.memfleet.kernel.slab.KmemCache;
 import io.memfleet.kernel.testing.Sim;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ class KernelPropertiesTest {
         }
     }
 
-    private static String randomCommand(SplittableRandom r, boolean exact) {
+    static String randomCommand(SplittableRandom r, boolean exact) {
         int pid = 1 + r.nextInt(8);
         String g = GROUPS[r.nextInt(GROUPS.length)];
         String dir = g.equals("/") ? "" : g;
@@ -92,7 +93,8 @@ class KernelPropertiesTest {
     }
 
     /** Returns a description of the first broken invariant, or null. */
-    static String check(Kernel k, boolean exact) {
+    static String check(Kernel kernel, boolean exact) {
+        Kernel.Internals k = kernel.internals();
         PhysMem mem = k.physMem();
         long rss = 0;
         long cache = 0;
@@ -141,7 +143,7 @@ class KernelPropertiesTest {
         return exact ? checkExactAccounting(k) : null;
     }
 
-    private static String checkExactAccounting(Kernel k) {
+    private static String checkExactAccounting(Kernel.Internals k) {
         java.util.Map<ResCounter, Long> expect = new java.util.IdentityHashMap<>();
         for (KmemCache c : k.slab().caches()) {
             if (c.memcg() == null) {

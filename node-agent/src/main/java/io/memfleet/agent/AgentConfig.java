@@ -2,7 +2,7 @@ package io.memfleet.agent;
 
 import io.memfleet.common.Durations;
 import io.memfleet.common.Topics;
-import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.api.KernelConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -64,7 +64,7 @@ public final class ExperimentParser {
         long swap = size(shape, "swap", "node.", 0);
         String kernel = string(f, "kernel", "", false);
         try {
-            io.memfleet.kernel.KernelConfig.parse(kernel);
+            io.memfleet.kernel.api.KernelConfig.parse(kernel);
         } catch (IllegalArgumentException e) {
             throw error(f.get("kernel"), "kernel", e.getMessage());
         }

@@ -2,8 +2,8 @@ package io.memfleet.controller.experiment;
 
 import io.memfleet.agent.model.ConfigReconciler;
 import io.memfleet.kernel.Kernel;
-import io.memfleet.kernel.KernelConfig;
-import io.memfleet.kernel.script.Command;
+import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.api.Command;
 import io.memfleet.kernel.sim.RandomStreams;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,7 @@ public final class NodeWorkload {
         List<String> out = new ArrayList<>();
         out.add("node cpus=" + e.cpus() + " mem=" + (e.memBytes() >> 10) + "K swap=" + (e.swapBytes() >> 10)
                 + "K seed=" + RandomStreams.seedFor(e.seed(), "node/" + nodeIndex));
-        Kernel fresh = Kernel.boot(Command.Node.DEFAULT, KernelConfig.DEFAULT);
+        io.memfleet.kernel.image.NodeImage fresh = Kernel.boot().image();
         for (ConfigReconciler.Write w : ConfigReconciler.plan(e.cgroups(), fresh)) {
             out.add(w.file() == null ? "mkdir " + w.path() : "echo " + w.value() + " > " + w.target());
         }

@@ -1,33 +1,18 @@
 package io.memfleet.kernel.fs;
 
-import io.memfleet.kernel.Errno;
-import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.api.Errno;
 import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.ResCounter;
-import io.memfleet.kernel.memcg.StatItem;
-import io.memfleet.kernel.mm.Task;
-import java.util.Arrays;
-import java.util.List;
-import java.util.function.Function;
+import io.memfleet.kernel.memcg.Task;
 import java.util.function.IntFunction;
 
 /**
- * The files of a memory cgroup directory with the formats and errno rules of 3.3 plus the v2
- * kmem files: reads format as the kernel prints, writes parse as the kernel parses.
+ * The write side of a memory cgroup directory with the errno rules of 3.3 plus the v2 kmem files:
+ * values parse as the kernel parses them and go to the memory controller. Reads are rendered from
+ * images by {@link ControlFiles}.
  */
 public final class CgroupFs {
-    /** Every file in a memory cgroup directory, in the order the kernel registers them. */
-    public static final List<String> FILES = List.of(
-            "cgroup.procs", "tasks",
-            "memory.usage_in_bytes", "memory.max_usage_in_bytes", "memory.limit_in_bytes",
-            "memory.soft_limit_in_bytes", "memory.failcnt", "memory.stat", "memory.force_empty",
-            "memory.use_hierarchy", "memory.swappiness", "memory.move_charge_at_immigrate",
-            "memory.oom_control", "memory.numa_stat",
-            "memory.memsw.usage_in_bytes", "memory.memsw.max_usage_in_bytes",
-            "memory.memsw.limit_in_bytes", "memory.memsw.failcnt",
-            "memory.kmem.independent_kmem_limit", "memory.kmem.limit_in_bytes",
-            "memory.kmem.usage_in_bytes", "memory.kmem.slabinfo");
-
     private static final java.util.Set<String> U64_FILES = java.util.Set.of("tasks", "cgroup.procs",
             "memory.use_hierarchy", "memory.swappiness", "memory.move_charge_at_immigrate", "memory.oom_control",
             "memory.kmem.independent_kmem_limit");
@@ -36,52 +21,10 @@ public final class CgroupFs {
 
     private final MemController mc;
     private final IntFunction<Task> taskLookup;
-    private Function<MemCgroup, String> kmemSlabinfo = m -> "";
 
     public CgroupFs(MemController mc, IntFunction<Task> taskLookup) {
         this.mc = mc;
         this.taskLookup = taskLookup;
-    }
-
-    public void setKmemSlabinfo(Function<MemCgroup, String> f) {
-        this.kmemSlabinfo = f;
-    }
-
-    public static boolean isControlFile(String name) {
-        return FILES.contains(name);
-    }
-
-    private static String u64(long v) {
-        return Long.toUnsignedString(v) + "\n";
-    }
-
-    // kernel: kernel/cgroup.c cgroup_file_read() -> mm/memcontrol.c mem_cgroup_read() and friends
-    public FileResult read(MemCgroup g, String file) {
-        return switch (file) {
-            case "tasks", "cgroup.procs" -> FileResult.text(tasksText(g));
-            case "memory.usage_in_bytes" -> FileResult.text(u64(mc.usage(g, false)));
-            case "memory.max_usage_in_bytes" -> FileResult.text(u64(g.res().maxUsage()));
-            case "memory.limit_in_bytes" -> FileResult.text(u64(g.res().limit()));
-            case "memory.soft_limit_in_bytes" -> FileResult.text(u64(g.res().softLimit()));
-            case "memory.failcnt" -> FileResult.text(u64(g.res().failcnt()));
-            case "memory.memsw.usage_in_bytes" -> FileResult.text(u64(mc.usage(g, true)));
-            case "memory.memsw.max_usage_in_bytes" -> FileResult.text(u64(g.memsw().maxUsage()));
-            case "memory.memsw.limit_in_bytes" -> FileResult.text(u64(g.memsw().limit()));
-            case "memory.memsw.failcnt" -> FileResult.text(u64(g.memsw().failcnt()));
-            case "memory.kmem.independent_kmem_limit" -> FileResult.text(g.independentKmemLimit() ? "1\n" : "0\n");
-            case "memory.kmem.limit_in_bytes" -> FileResult.text(u64(g.kmem().limit()));
-            case "memory.kmem.usage_in_bytes" -> FileResult.text(u64(g.kmem().usage()));
-            case "memory.kmem.slabinfo" -> FileResult.text(kmemSlabinfo.apply(g));
-            case "memory.use_hierarchy" -> FileResult.text(g.useHierarchy() ? "1\n" : "0\n");
-            case "memory.swappiness" -> FileResult.text(g.swappiness() + "\n");
-            case "memory.move_charge_at_immigrate" -> FileResult.text(g.moveChargeAtImmigrate() + "\n");
-            case "memory.oom_control" -> FileResult.text("oom_kill_disable " + (g.oomKillDisable() ? 1 : 0)
-                    + "\nunder_oom " + (g.underOom() ? 1 : 0) + "\n");
-            case "memory.stat" -> FileResult.text(statText(g));
-            case "memory.numa_stat" -> FileResult.text(numaStatText(g));
-            case "memory.force_empty" -> FileResult.of(Errno.EINVAL);
-            default -> FileResult.of(Errno.ENOENT);
-        };
     }
 
     // kernel: kernel/cgroup.c cgroup_file_write() -> mm/memcontrol.c mem_cgroup_write() and friends
@@ -167,45 +110,5 @@ public final class CgroupFs {
             return Errno.ESRCH;
         }
         return mc.attach(t, g);
-    }
-
-    private static String tasksText(MemCgroup g) {
-        int[] pids = g.tasks().stream().mapToInt(Task::pid).toArray();
-        Arrays.sort(pids);
-        StringBuilder sb = new StringBuilder();
-        for (int p : pids) {
-            sb.append(p).append('\n');
-        }
-        return sb.toString();
-    }
-
-    // kernel: mm/memcontrol.c mem_control_stat_show()
-    private static String statText(MemCgroup g) {
-        StringBuilder sb = new StringBuilder(1024);
-        for (StatItem it : StatItem.ALL) {
-            long v = g.stat(it);
-            sb.append(it.statName()).append(' ').append(it.inPages() ? v * Memparse.PAGE_SIZE : v).append('\n');
-        }
-        long[] lim = MemController.hierarchicalLimits(g);
-        sb.append("hierarchical_memory_limit ").append(Long.toUnsignedString(lim[0])).append('\n');
-        sb.append("hierarchical_memsw_limit ").append(Long.toUnsignedString(lim[1])).append('\n');
-        for (StatItem it : StatItem.ALL) {
-            long v = MemController.recursiveStat(g, it);
-            sb.append("total_").append(it.statName()).append(' ')
-                    .append(it.inPages() ? v * Memparse.PAGE_SIZE : v).append('\n');
-        }
-        return sb.toString();
-    }
-
-    // kernel: mm/memcontrol.c mem_control_numa_stat_show()
-    private static String numaStatText(MemCgroup g) {
-        long file = g.stat(StatItem.INACTIVE_FILE) + g.stat(StatItem.ACTIVE_FILE);
-        long anon = g.stat(StatItem.INACTIVE_ANON) + g.stat(StatItem.ACTIVE_ANON);
-        long unevictable = g.stat(StatItem.UNEVICTABLE);
-        long total = file + anon + unevictable;
-        return "total=" + total + " N0=" + total + "\n"
-                + "file=" + file + " N0=" + file + "\n"
-                + "anon=" + anon + " N0=" + anon + "\n"
-                + "unevictable=" + unevictable + " N0=" + unevictable + "\n";
     }
 }

@@ -1,6 +1,7 @@
 package io.memfleet.kernel.fs;
 
-import io.memfleet.kernel.Errno;
+import io.memfleet.kernel.api.Errno;
+
 
 /** The outcome of reading or writing a control file: text on a successful read, else an errno. */
 public record FileResult(Errno errno, String text) {

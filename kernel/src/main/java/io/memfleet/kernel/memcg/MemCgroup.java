@@ -1,9 +1,7 @@
 package io.memfleet.kernel.memcg;
 
-import io.memfleet.kernel.mm.AnonRun;
-import io.memfleet.kernel.mm.FileRun;
+import io.memfleet.kernel.image.StatItem;
 import io.memfleet.kernel.mm.LruList;
-import io.memfleet.kernel.mm.Task;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,10 +29,10 @@ public final class MemCgroup {
     final ResCounter memsw;
     final ResCounter kmem;
 
-    private int flags;
-    private int swappiness;
-    private int moveChargeAtImmigrate;
-    private final long[] stat = new long[StatItem.ALL.length];
+    int flags;
+    int swappiness;
+    int moveChargeAtImmigrate;
+    final long[] stat = new long[StatItem.ALL.length];
 
     /** Charged anonymous page runs in LRU order (oldest first). */
     final LruList<AnonRun> anonRuns = new LruList<>();
@@ -43,8 +41,6 @@ public final class MemCgroup {
 
     int underOom;
     boolean removed;
-    /** Per-cgroup SLAB caches indexed by root cache id (patch 07/13); created lazily. */
-    public Object[] kmemCaches;
 
     MemCgroup(int id, String name, MemCgroup parent) {
         this.id = id;
@@ -143,6 +139,35 @@ public final class MemCgroup {
 
     public void addStat(StatItem item, long delta) {
         stat[item.ordinal()] += delta;
+    }
+
+    /** Adds this group's counters into {@code sums} (indexed by StatItem ordinal). */
+    void addStatsTo(long[] sums) {
+        for (int i = 0; i < stat.length; i++) {
+            sums[i] += stat[i];
+        }
+    }
+
+    /** A copy of the local counters, indexed by StatItem ordinal. */
+    public long[] statCopy() {
+        return stat.clone();
+    }
+
+    /** The counters summed over this group and, under use_hierarchy, its descendants (memory.stat total_*). */
+    // kernel: mm/memcontrol.c mem_cgroup_get_total_stat()
+    public long[] totalStat() {
+        long[] sums = new long[stat.length];
+        addTree(this, sums);
+        return sums;
+    }
+
+    private static void addTree(MemCgroup g, long[] sums) {
+        g.addStatsTo(sums);
+        if (g.useHierarchy()) {
+            for (MemCgroup c : g.children) {
+                addTree(c, sums);
+            }
+        }
     }
 
     public boolean underOom() {

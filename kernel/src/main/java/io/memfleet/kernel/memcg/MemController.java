@@ -1,11 +1,9 @@
 package io.memfleet.kernel.memcg;
 
-import io.memfleet.kernel.Errno;
-import io.memfleet.kernel.mm.AnonRun;
-import io.memfleet.kernel.mm.FileRun;
+import io.memfleet.kernel.api.Errno;
+import io.memfleet.kernel.image.StatItem;
 import io.memfleet.kernel.mm.Klog;
 import io.memfleet.kernel.mm.PhysMem;
-import io.memfleet.kernel.mm.Task;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -29,8 +27,8 @@ public final class MemController {
 
     private final PhysMem mem;
     private final MemCgroup root;
-    private final List<MemCgroup> all = new ArrayList<>();
-    private final BitSet usedIds = new BitSet();
+    final List<MemCgroup> all = new ArrayList<>();
+    final BitSet usedIds = new BitSet();
     private final MemcgStock stock;
     private final MemcgOomWait oomWait = new MemcgOomWait();
     private final MemcgPages pages;

@@ -1,7 +1,6 @@
 package io.memfleet.kernel.memcg;
 
 import io.memfleet.kernel.mm.PhysMem;
-import io.memfleet.kernel.mm.Task;
 
 /**
  * The memcg charge path of 3.3 as patched by v2 04/13 and 05/13: bypass for dying tasks, the

@@ -1,6 +1,5 @@
 package io.memfleet.kernel.memcg;
 
-import io.memfleet.kernel.mm.Task;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,10 +9,10 @@ import java.util.List;
  * cgroup; woken tasks are handed out by {@link #takeWoken()} to retry their charge.
  */
 public final class MemcgOomWait {
-    private record Waiter(Task task, MemCgroup memcg) { }
+    record Waiter(Task task, MemCgroup memcg) { }
 
-    private final List<Waiter> waiters = new ArrayList<>();
-    private final List<Task> woken = new ArrayList<>();
+    final List<Waiter> waiters = new ArrayList<>();
+    final List<Task> woken = new ArrayList<>();
 
     // kernel: mm/memcontrol.c mem_cgroup_mark_under_oom()
     void sleep(Task t, MemCgroup memcg) {

@@ -1,9 +1,7 @@
 package io.memfleet.kernel.memcg;
 
-import io.memfleet.kernel.mm.AnonRun;
-import io.memfleet.kernel.mm.FileRun;
+import io.memfleet.kernel.image.StatItem;
 import io.memfleet.kernel.mm.PhysMem;
-import io.memfleet.kernel.mm.Task;
 import java.util.List;
 
 /**
@@ -16,7 +14,7 @@ public final class MemcgPages {
 
     private final PhysMem mem;
     private final MemcgOomWait oomWait;
-    private long fileSeq;
+    long fileSeq;
 
     MemcgPages(PhysMem mem, MemcgOomWait oomWait) {
         this.mem = mem;
@@ -111,9 +109,13 @@ public final class MemcgPages {
         oomWait.recover(m);
     }
 
-    /** Frees all of a task's anonymous memory and swap (exit_mmap). */
+    /** Frees all of a task's anonymous memory and swap (exit_mmap); its page cache stays, ownerless. */
     public void exitMm(Task t) {
         unmapAnon(t, Long.MAX_VALUE);
+        for (FileRun r : t.files) {
+            r.owner = null;
+        }
+        t.files.clear();
     }
 
     /** Swaps out up to {@code pages} resident pages of the run; returns pages swapped. */
@@ -149,7 +151,7 @@ public final class MemcgPages {
         uncharge(m, k, true);
         if (r.pages == 0) {
             m.fileRuns.remove(r);
-            List<FileRun> own = r.owner.files;
+            List<FileRun> own = r.owner == null ? List.of() : r.owner.files;
             if (!own.isEmpty() && own.get(own.size() - 1) == r) {
                 own.remove(own.size() - 1);
             }

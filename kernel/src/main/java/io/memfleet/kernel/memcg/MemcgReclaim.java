@@ -1,7 +1,5 @@
 package io.memfleet.kernel.memcg;
 
-import io.memfleet.kernel.mm.AnonRun;
-import io.memfleet.kernel.mm.FileRun;
 import io.memfleet.kernel.mm.PhysMem;
 import java.util.List;
 import java.util.function.LongUnaryOperator;

@@ -7,8 +7,8 @@ import io.memfleet.kernel.mm.PhysMem;
  * non-root cgroup, so that most charges never touch the res_counters.
  */
 public final class MemcgStock {
-    private final MemCgroup[] cached;
-    private final long[] nrPages;
+    final MemCgroup[] cached;
+    final long[] nrPages;
 
     public MemcgStock(int cpus) {
         cached = new MemCgroup[cpus];

@@ -2,7 +2,6 @@ package io.memfleet.kernel.memcg;
 
 import io.memfleet.kernel.mm.Klog;
 import io.memfleet.kernel.mm.PhysMem;
-import io.memfleet.kernel.mm.Task;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 

@@ -8,11 +8,11 @@ package io.memfleet.kernel.memcg;
 public final class ResCounter {
     public static final long RESOURCE_MAX = Long.MAX_VALUE;
 
-    private long usage;
-    private long maxUsage;
-    private long limit = RESOURCE_MAX;
-    private long softLimit = RESOURCE_MAX;
-    private long failcnt;
+    long usage;
+    long maxUsage;
+    long limit = RESOURCE_MAX;
+    long softLimit = RESOURCE_MAX;
+    long failcnt;
     private final ResCounter parent;
 
     public ResCounter(ResCounter parent) {

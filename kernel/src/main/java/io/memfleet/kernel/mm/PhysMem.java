@@ -61,6 +61,26 @@ public final class PhysMem {
         return slabUnreclaimablePages;
     }
 
+    /** The changing counters, for a checkpoint: free, swap used, anon, locked, cache, slab (reclaimable, not). */
+    public long[] counters() {
+        return new long[] {freePages, swapUsed, anonPages, lockedPages, cachePages, slabReclaimablePages,
+            slabUnreclaimablePages};
+    }
+
+    /** Restores what {@link #counters()} returned. */
+    public void restoreCounters(long[] c) {
+        if (c.length != 7) {
+            throw new IllegalArgumentException("expected 7 counters, got " + c.length);
+        }
+        freePages = c[0];
+        swapUsed = c[1];
+        anonPages = c[2];
+        lockedPages = c[3];
+        cachePages = c[4];
+        slabReclaimablePages = c[5];
+        slabUnreclaimablePages = c[6];
+    }
+
     private void take(long pages) {
         if (pages > freePages) {
             throw new IllegalStateException("allocating " + pages + " pages with " + freePages + " free");

@@ -1,9 +1,15 @@
 package io.memfleet.kernel.script;
 
+import io.memfleet.kernel.api.Command;
+import io.memfleet.kernel.api.InvalidCommandException;
+import io.memfleet.kernel.api.Units;
+
+
 /**
  * Parses `.msim` lines (SIM-SCRIPT.md version 1) into {@link Command}s. Blank and comment-only
- * lines parse to null. Every malformed line raises {@link ScriptSyntaxException} with its number.
- * Tokens are located in place, so numeric arguments are read without creating strings.
+ * lines parse to null. Every malformed line raises {@link ScriptSyntaxException} with its number:
+ * the syntax is checked here, the arguments by the command records themselves. Tokens are located
+ * in place, so numeric arguments are read without creating strings.
  */
 public final class ScriptParser {
     static final int MAX_TOKENS = 16;
@@ -13,6 +19,14 @@ public final class ScriptParser {
 
     /** Parses one line; {@code first} is true while no command has been seen yet. */
     public static Command parse(String line, int lineNo, boolean first) {
+        try {
+            return parseLine(line, lineNo, first);
+        } catch (InvalidCommandException e) {
+            throw new ScriptSyntaxException(lineNo, e.getMessage());
+        }
+    }
+
+    private static Command parseLine(String line, int lineNo, boolean first) {
         if (isPrint(line)) {
             return new Command.Print(printText(line));
         }
@@ -33,7 +47,7 @@ public final class ScriptParser {
                 return parseKmalloc(t);
             case "tick":
                 t.count(2);
-                return new Command.Tick(Durations.parse(t.text(1), t));
+                return new Command.Tick(Units.parseDuration(t.text(1)));
             case "echo":
                 t.count(4);
                 if (!t.text(2).equals(">")) {
@@ -98,18 +112,12 @@ public final class ScriptParser {
             String v = kv.substring(eq + 1);
             switch (kv.substring(0, eq)) {
                 case "cpus" -> cpus = (int) t.number(v, 1, 1024, "cpus");
-                case "mem" -> mem = Sizes.parse(v, t);
-                case "swap" -> swap = Sizes.parse(v, t);
+                case "mem" -> mem = Units.parseSize(v);
+                case "swap" -> swap = Units.parseSize(v);
                 case "seed" -> seed = t.number(v, Long.MIN_VALUE, Long.MAX_VALUE, "seed");
                 case "hz" -> hz = (int) t.number(v, 1, 100000, "hz");
                 default -> throw t.error("unknown node parameter '" + kv.substring(0, eq) + "'");
             }
-        }
-        if (mem < 64 * 4096) {
-            throw t.error("mem must be at least 256K");
-        }
-        if (mem > (1L << 50) || swap > (1L << 50)) {
-            throw t.error("mem and swap are limited to 1P each");
         }
         return new Command.Node(cpus, mem, swap, seed, hz);
     }
@@ -134,10 +142,7 @@ public final class ScriptParser {
     private static Command.Kmalloc parseKmalloc(Tokens t) {
         t.count(4);
         int pid = t.text(1).equals("irq") ? Command.Kmalloc.IRQ : t.pid(1);
-        long size = Sizes.parse(t.line, t.start[2], t.end[2], t);
-        if (size <= 0) {
-            throw t.error("kmalloc size must be positive");
-        }
+        long size = Units.parseSize(t.line, t.start[2], t.end[2]);
         return new Command.Kmalloc(pid, size, t.signedCount(3));
     }
 
@@ -252,7 +257,7 @@ public final class ScriptParser {
                 throw error(minusAllowed ? "expected +SIZE or -SIZE, got '" + text(i) + "'"
                         : "expected +SIZE, got '" + text(i) + "'");
             }
-            long v = Sizes.parse(line, start[i] + 1, end[i], this);
+            long v = Units.parseSize(line, start[i] + 1, end[i]);
             return sign == '+' ? v : -v;
         }
 

@@ -1,13 +1,14 @@
 package io.memfleet.kernel.script;
 
 import io.memfleet.kernel.Kernel;
-import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.api.Command;
 import java.util.Iterator;
 
 /**
  * Runs a `.msim` script against a fresh kernel, line by line: a `node` line (or the defaults)
- * boots the kernel, each command's output goes to the sink, and the first unparsable line stops
- * the run with {@code line N: reason}.
+ * boots the kernel, each command's result is printed as SIM-SCRIPT.md says, and the first
+ * unparsable line stops the run with {@code line N: reason}. The only place results become text.
  */
 public final class ScriptRunner {
     /** Receives output in chunks, in order. */
@@ -40,11 +41,14 @@ public final class ScriptRunner {
                 if (c == null) {
                     continue;
                 }
+                commands++;
                 if (kernel == null) {
                     kernel = Kernel.boot(c instanceof Command.Node n ? n : Command.Node.DEFAULT, config);
+                    if (c instanceof Command.Node) {
+                        continue;
+                    }
                 }
-                kernel.execute(c, out);
-                commands++;
+                print(kernel.apply(c), out);
                 if (out.length() >= FLUSH_AT) {
                     sink.emit(out);
                     out.setLength(0);
@@ -56,6 +60,16 @@ public final class ScriptRunner {
         }
         sink.emit(out);
         return new Result(kernel, commands, null);
+    }
+
+    /** What the script prints for a command's result (SIM-SCRIPT.md, output rules). */
+    public static void print(io.memfleet.kernel.api.Result r, StringBuilder out) {
+        switch (r.outcome()) {
+            case OK -> out.append(r.text());
+            case ERROR, NOMEM -> out.append("error: ").append(r.errno().name()).append('\n');
+            case KILLED -> out.append("killed\n");
+            case BLOCKED -> out.append("blocked\n");
+        }
     }
 
     /** Runs a whole script held in a string; returns its output, or throws on a syntax error. */

@@ -28,6 +28,11 @@ public final class SimClock {
         return jiffies * NSEC_PER_SEC / hz;
     }
 
+    /** Sets the time when a checkpoint is restored. */
+    void setNow(long timeNs) {
+        nowNs = timeNs;
+    }
+
     void advanceTo(long timeNs) {
         if (timeNs < nowNs) {
             throw new IllegalStateException("time cannot go backwards: " + timeNs + " < " + nowNs);

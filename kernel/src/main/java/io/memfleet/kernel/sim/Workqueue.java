@@ -22,4 +22,21 @@ public final class Workqueue {
     public boolean isEmpty() {
         return pending.isEmpty();
     }
+
+    /** Writes the queued work items in order. */
+    public void save(StateWriter w, ActionCodec codec) {
+        w.u(pending.size());
+        for (Runnable r : pending) {
+            w.s(codec.encode(r));
+        }
+    }
+
+    /** Replaces the queue with what {@link #save} wrote. */
+    public void restore(StateReader r, ActionCodec codec) {
+        pending.clear();
+        int n = r.i();
+        for (int k = 0; k < n; k++) {
+            pending.add(codec.decode(r.s()));
+        }
+    }
 }

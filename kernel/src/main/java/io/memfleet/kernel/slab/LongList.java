@@ -29,6 +29,10 @@ final class LongList {
         return size;
     }
 
+    long get(int i) {
+        return a[i];
+    }
+
     boolean isEmpty() {
         return size == 0;
     }

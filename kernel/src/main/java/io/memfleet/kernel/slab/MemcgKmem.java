@@ -1,13 +1,13 @@
 package io.memfleet.kernel.slab;
 
-import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.OomKiller;
 import io.memfleet.kernel.memcg.ResCounter;
 import io.memfleet.kernel.mm.PhysMem;
-import io.memfleet.kernel.mm.Task;
+import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.sim.Workqueue;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,14 +23,33 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
     /** sizeof(struct create_work) on x86_64: two pointers and a list_head. */
     static final int CREATE_WORK_SIZE = 32;
 
-    private record CreateRequest(MemCgroup memcg, KmemCache cache, long requestObj) { }
+    record CreateRequest(MemCgroup memcg, KmemCache cache, long requestObj) { }
+
+    /** The work item that creates queued per-cgroup caches (one per kernel). */
+    final Runnable createWork = this::memcgCreateCacheWorkFunc;
+
+    /** The work item that destroys a dead cache whose last slab is gone. */
+    final class DestroyCacheWork implements Runnable {
+        final KmemCache cache;
+
+        DestroyCacheWork(KmemCache cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public void run() {
+            kmemCacheDestroy(cache);
+        }
+    }
 
     private final KernelConfig config;
     private final boolean accounting;
     private final MemController mc;
     private final Workqueue workqueue;
     private final SlabAllocator alloc;
-    private final List<CreateRequest> createQueue = new ArrayList<>();
+    final List<CreateRequest> createQueue = new ArrayList<>();
+    /** Per-cgroup caches (patch 07/13): by css id, then by root cache id; rows are created lazily. */
+    private KmemCache[][] memcgCaches = new KmemCache[8][];
     private KmemCache createWorkCache;
 
     MemcgKmem(KernelConfig config, MemController mc, Workqueue workqueue, SlabAllocator alloc) {
@@ -56,9 +75,9 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
             return cachep;
         }
         MemCgroup memcg = current.memcg();
-        Object[] slots = memcg.kmemCaches; // never set on the root cgroup
-        if (slots != null && slots[cachep.id] != null) {
-            return (KmemCache) slots[cachep.id];
+        KmemCache[] row = row(memcg); // never created for the root cgroup
+        if (row != null && row[cachep.id] != null) {
+            return row[cachep.id];
         }
         if (!memcg.isRoot()) {
             memcgCreateCacheEnqueue(memcg, cachep, current);
@@ -80,7 +99,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         boolean first = createQueue.isEmpty();
         createQueue.add(new CreateRequest(memcg, cachep, obj));
         if (first) {
-            workqueue.scheduleWork(this::memcgCreateCacheWorkFunc);
+            workqueue.scheduleWork(createWork);
         }
     }
 
@@ -97,12 +116,25 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         }
     }
 
+    /** The group's per-cgroup caches by root cache id, or null before its first one. */
+    private KmemCache[] row(MemCgroup memcg) {
+        return memcg.id() < memcgCaches.length ? memcgCaches[memcg.id()] : null;
+    }
+
+    KmemCache[] createRow(MemCgroup memcg) {
+        if (memcg.id() >= memcgCaches.length) {
+            memcgCaches = java.util.Arrays.copyOf(memcgCaches, Math.max(memcg.id() + 1, memcgCaches.length * 2));
+        }
+        if (memcgCaches[memcg.id()] == null) {
+            memcgCaches[memcg.id()] = new KmemCache[MAX_KMEM_CACHE_TYPES];
+        }
+        return memcgCaches[memcg.id()];
+    }
+
     // kernel: mm/memcontrol.c memcg_create_kmem_cache() (patch 07/13)
     private void memcgCreateKmemCache(MemCgroup memcg, KmemCache cachep) {
-        if (memcg.kmemCaches == null) {
-            memcg.kmemCaches = new Object[MAX_KMEM_CACHE_TYPES];
-        }
-        if (memcg.kmemCaches[cachep.id] != null) {
+        KmemCache[] row = createRow(memcg);
+        if (row[cachep.id] != null) {
             return;
         }
         String name = cachep.name + "(" + memcg.id() + ":" + memcg.name() + ")";
@@ -110,7 +142,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
                 cachep.flags);
         KmemCache c = alloc.create(shape, cachep.id, memcg, cachep);
         cachep.children.add(c);
-        memcg.kmemCaches[cachep.id] = c;
+        row[cachep.id] = c;
     }
 
     // kernel: mm/memcontrol.c mem_cgroup_flush_cache_create_queue() (patch 07/13)
@@ -126,13 +158,13 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
     @Override
     public void onPreDestroy(MemCgroup memcg) {
         flushCacheCreateQueue();
-        if (memcg.kmemCaches != null) {
-            for (int i = 0; i < memcg.kmemCaches.length; i++) {
-                KmemCache c = (KmemCache) memcg.kmemCaches[i];
+        KmemCache[] row = row(memcg);
+        if (row != null) {
+            memcgCaches[memcg.id()] = null; // the css id may be reused by a new group
+            for (KmemCache c : row) {
                 if (c == null) {
                     continue;
                 }
-                memcg.kmemCaches[i] = null;
                 c.deadMemcgPath = memcg.path();
                 c.memcg = null;
                 c.dead = true;
@@ -214,7 +246,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
     // kernel: mm/slab.c kmem_cache_drop_ref() -> kmem_cache_destroy work (patch 07/13)
     @Override
     public void cacheReleased(KmemCache c) {
-        workqueue.scheduleWork(() -> kmemCacheDestroy(c));
+        workqueue.scheduleWork(new DestroyCacheWork(c));
     }
 
     /** Destroys a cache; destroying a root cache destroys its per-cgroup children first (10/13). */
@@ -234,8 +266,9 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         if (!alloc.destroy(c)) {
             return false;
         }
-        if (c.memcg != null && c.memcg.kmemCaches != null && c.memcg.kmemCaches[c.id] == c) {
-            c.memcg.kmemCaches[c.id] = null;
+        KmemCache[] row = c.memcg == null ? null : row(c.memcg);
+        if (row != null && row[c.id] == c) {
+            row[c.id] = null;
         }
         if (c.root != null) {
             c.root.children.remove(c);

@@ -3,7 +3,7 @@ package io.memfleet.kernel.slab;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.mm.LruList;
 import io.memfleet.kernel.mm.PhysMem;
-import io.memfleet.kernel.mm.Task;
+import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.memcg.MemCgroup;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,18 +40,22 @@ public final class SlabAllocator {
     private final PhysMem mem;
     private final PageSource pageSource;
     private PageCharge charge;
-    private final List<KmemCache> chain = new ArrayList<>();
-    private Slab[] slabs = new Slab[64];
-    private final ArrayDeque<Integer> freeSlabIds = new ArrayDeque<>();
-    private int nextSlabId;
-    private long chainSeq;
-    private long objectsAllocated;
-    private long objectsFreed;
+    final List<KmemCache> chain = new ArrayList<>();
+    Slab[] slabs = new Slab[64];
+    final ArrayDeque<Integer> freeSlabIds = new ArrayDeque<>();
+    int nextSlabId;
+    long chainSeq;
+    long objectsAllocated;
+    long objectsFreed;
 
     SlabAllocator(int cpus, PhysMem mem, PageSource pageSource) {
         this.cpus = cpus;
         this.mem = mem;
         this.pageSource = pageSource;
+    }
+
+    int cpus() {
+        return cpus;
     }
 
     void setPageCharge(PageCharge charge) {

@@ -1,11 +1,10 @@
 package io.memfleet.kernel.slab;
 
-import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemController;
-import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.mm.PhysMem;
-import io.memfleet.kernel.mm.Task;
 import io.memfleet.kernel.sim.EventQueue;
 import io.memfleet.kernel.sim.SimClock;
 import io.memfleet.kernel.sim.Workqueue;
@@ -25,19 +24,23 @@ public final class SlabLayer {
     static final int REAP_PRIORITY = 10;
 
     private final int cpus;
-    private final SlabAllocator alloc;
-    private final MemcgKmem memcgKmem;
+    final SlabAllocator alloc;
+    final MemcgKmem memcgKmem;
     private final List<KmemCache> general = new ArrayList<>();
     private final KmemCache dentryCache;
-    private final TaskObjects irqObjects = new TaskObjects();
+    final TaskObjects irqObjects = new TaskObjects();
+    /** The objects each live task holds; looked up by task, never iterated (its order is not the kernel's). */
+    final java.util.IdentityHashMap<Task, TaskObjects> taskObjects = new java.util.IdentityHashMap<>();
     /** Dentries no task holds any more, oldest first: what drop_caches and shrink_slab free. */
-    private final LongList unusedDentries = new LongList();
-    private final EventQueue events;
+    final LongList unusedDentries = new LongList();
+    final EventQueue events;
+    final Workqueue workqueue;
 
     public SlabLayer(int cpus, KernelConfig config, PhysMem mem, MemController mc, Workqueue workqueue,
                      EventQueue events, SlabAllocator.PageSource pages) {
         this.cpus = cpus;
         this.events = events;
+        this.workqueue = workqueue;
         this.alloc = new SlabAllocator(cpus, mem, pages);
         this.memcgKmem = new MemcgKmem(config, mc, workqueue, alloc);
         alloc.setPageCharge(memcgKmem);
@@ -57,17 +60,32 @@ public final class SlabLayer {
     }
 
     private void scheduleReap(int cpu, long atNs) {
-        events.schedule(atNs, REAP_PRIORITY, () -> {
-            alloc.cacheReap(cpu, events.clock().jiffies(), events.clock().hz());
-            scheduleReap(cpu, events.clock().nowNs() + 2 * SimClock.NSEC_PER_SEC);
-        });
+        events.schedule(atNs, REAP_PRIORITY, new CacheReap(cpu));
     }
 
-    private static TaskObjects objects(Task t) {
-        if (t.kernelObjects == null) {
-            t.kernelObjects = new TaskObjects();
+    /** The per-CPU reap timer: every 2 s it reaps one CPU's arrays (and, when due, the node lists). */
+    // kernel: mm/slab.c start_cpu_timer() / cache_reap() work
+    final class CacheReap implements Runnable {
+        final int cpu;
+
+        CacheReap(int cpu) {
+            this.cpu = cpu;
         }
-        return t.kernelObjects;
+
+        @Override
+        public void run() {
+            alloc.cacheReap(cpu, events.clock().jiffies(), events.clock().hz());
+            scheduleReap(cpu, events.clock().nowNs() + 2 * SimClock.NSEC_PER_SEC);
+        }
+    }
+
+    private TaskObjects objects(Task t) {
+        TaskObjects o = taskObjects.get(t);
+        if (o == null) {
+            o = new TaskObjects();
+            taskObjects.put(t, o);
+        }
+        return o;
     }
 
     /** d_alloc for {@code n} new short names in {@code t}'s context. */
@@ -152,10 +170,10 @@ public final class SlabLayer {
 
     /** Exit: kmalloc objects are freed; dentries stay in the dcache, unused. */
     public void exitTask(Task t) {
-        if (t.kernelObjects == null) {
+        TaskObjects objs = taskObjects.remove(t);
+        if (objs == null) {
             return;
         }
-        TaskObjects objs = t.kernelObjects;
         for (Map.Entry<Long, LongList> e : objs.kmalloc.entrySet()) {
             LongList l = e.getValue();
             while (!l.isEmpty()) {
@@ -163,8 +181,6 @@ public final class SlabLayer {
             }
         }
         unusedDentries.addAll(objs.dentries);
-        objs.dentries.clear();
-        objs.kmalloc.clear();
     }
 
     /** drop_caches 2: frees every unused dentry; returns how many. */
@@ -245,8 +261,9 @@ public final class SlabLayer {
     public long heldObjects(Iterable<Task> tasks) {
         long n = unusedDentries.size() + held(irqObjects);
         for (Task t : tasks) {
-            if (t.kernelObjects != null) {
-                n += held(t.kernelObjects);
+            TaskObjects o = taskObjects.get(t);
+            if (o != null) {
+                n += held(o);
             }
         }
         return n;
@@ -258,35 +275,6 @@ public final class SlabLayer {
             n += l.size();
         }
         return n;
-    }
-
-    // kernel: mm/slab.c s_show() / print_slabinfo_header()
-    public String procSlabinfo() {
-        StringBuilder sb = new StringBuilder(4096);
-        sb.append("slabinfo - version: 2.1\n");
-        sb.append("# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
-                + " : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
-        for (KmemCache c : alloc.chain()) {
-            sb.append(String.format("%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d\n",
-                    c.name, c.activeObjs(), c.numObjs(), c.bufferSize, c.num, 1 << c.gfporder,
-                    c.limit, c.batchcount, c.shared, c.activeSlabs(), c.totalSlabs, c.sharedAvail()));
-        }
-        return sb.toString();
-    }
-
-    /** memory.kmem.slabinfo: the caches whose memcg is this group (for the root: global and dead caches). */
-    // kernel: mm/slab.c mem_cgroup_slabinfo() (patch 12/13)
-    public String kmemSlabinfo(MemCgroup memcg) {
-        MemCgroup want = memcg.isRoot() ? null : memcg;
-        StringBuilder sb = new StringBuilder(256);
-        sb.append("# name          <active_objs> <num_objs> <objsize>\n");
-        for (KmemCache c : alloc.chain()) {
-            if (c.memcg != want) {
-                continue;
-            }
-            sb.append(String.format("%-17s %6d %6d %6d\n", c.name, c.activeObjs(), c.numObjs(), c.bufferSize));
-        }
-        return sb.toString();
     }
 
     public int cpus() {

@@ -3,7 +3,7 @@ package io.memfleet.kernel.slab;
 import java.util.TreeMap;
 
 /** The slab objects one task (or interrupt context) holds: dentries and kmalloc objects by requested size. */
-public final class TaskObjects {
+final class TaskObjects {
     final LongList dentries = new LongList();
     final TreeMap<Long, LongList> kmalloc = new TreeMap<>();
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.kernel.testing.Sim;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -121,7 +121,7 @@ class KmemAccountingTest {
     void tunablesWrittenForARootCachePropagateToItsCgroupChildren() {
         Sim s = webWithTask();
         s.run("dentry 1 +1", "tick 1ms");
-        SlabLayer slab = s.kernel().slab();
+        SlabLayer slab = s.kernel().internals().slab();
         slab.setTunables(slab.dentryCache(), 60, 30, 0);
         KmemCache child = slab.caches().stream().filter(c -> c.name().equals("dentry(2:web)")).findFirst().orElseThrow();
         assertEquals(60, child.limit());
@@ -132,7 +132,7 @@ class KmemAccountingTest {
     void destroyingARootCacheDestroysItsCgroupChildrenOnceTheyAreEmpty() {
         Sim s = webWithTask();
         s.run("dentry 1 +1", "tick 1ms", "dentry 1 +30");
-        SlabLayer slab = s.kernel().slab();
+        SlabLayer slab = s.kernel().internals().slab();
         assertFalse(slab.destroyCache(slab.dentryCache()), "objects are still in use");
         s.run("exit 1", "echo 2 > /proc/sys/vm/drop_caches");
         assertTrue(slab.destroyCache(slab.dentryCache()));

@@ -1,9 +1,10 @@
 package io.memfleet.kernel.testing;
 
 import io.memfleet.kernel.Kernel;
-import io.memfleet.kernel.KernelConfig;
-import io.memfleet.kernel.script.Command;
+import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.api.Command;
 import io.memfleet.kernel.script.ScriptParser;
+import io.memfleet.kernel.script.ScriptRunner;
 
 /** A kernel driven by script lines, for tests: {@code sim.run("anon 1 +4K")} returns what it printed. */
 public final class Sim {
@@ -33,7 +34,7 @@ public final class Sim {
         for (String l : lines) {
             Command c = ScriptParser.parse(l, ++line, false);
             if (c != null) {
-                kernel.execute(c, out);
+                ScriptRunner.print(kernel.apply(c), out);
             }
         }
         return out.toString();

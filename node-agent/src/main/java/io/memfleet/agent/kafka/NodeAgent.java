@@ -289,7 +289,7 @@ public final class NodeAgent implements Runnable, AutoCloseable {
                     || applied.getOrDefault(ro.getRolloutId(), -1L) >= ro.getGeneration()) {
                 continue;
             }
-            List<FileAck> acks = n.applyConfig(ConfigReconciler.plan(ro.getCgroupsList(), n.kernel()));
+            List<FileAck> acks = n.applyConfig(ConfigReconciler.plan(ro.getCgroupsList(), n.kernel().image()));
             applied.put(ro.getRolloutId(), ro.getGeneration());
             dirty.add(n.nodeId());
             ConfigAck ack = ConfigAck.newBuilder().setRolloutId(ro.getRolloutId()).setGeneration(ro.getGeneration())

@@ -1,7 +1,7 @@
 package io.memfleet.agent.model;
 
-import io.memfleet.kernel.Kernel;
-import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.image.CgroupImage;
+import io.memfleet.kernel.image.NodeImage;
 import io.memfleet.proto.v1.CgroupConfig;
 import io.memfleet.proto.v1.NodeSelector;
 import java.util.ArrayList;
@@ -36,13 +36,13 @@ public final class ConfigReconciler {
         return !s.getNodeIdPrefix().isEmpty() && nodeId.startsWith(s.getNodeIdPrefix());
     }
 
-    public static List<Write> plan(List<CgroupConfig> desired, Kernel k) {
+    public static List<Write> plan(List<CgroupConfig> desired, NodeImage k) {
         List<CgroupConfig> sorted = new ArrayList<>(desired);
         sorted.sort(Comparator.comparingInt((CgroupConfig c) -> depth(c.getPath())).thenComparing(CgroupConfig::getPath));
         List<Write> out = new ArrayList<>();
         for (CgroupConfig c : sorted) {
             String p = c.getPath();
-            MemCgroup existing = k.resolve(p);
+            CgroupImage existing = k.cgroup(p);
             if (existing == null) {
                 out.add(new Write(p, null, "mkdir"));
             }
@@ -73,7 +73,7 @@ public final class ConfigReconciler {
         return out;
     }
 
-    private static void limits(CgroupConfig c, MemCgroup existing, List<Write> out) {
+    private static void limits(CgroupConfig c, CgroupImage existing, List<Write> out) {
         String p = c.getPath();
         Write mem = c.hasLimitInBytes() ? new Write(p, "memory.limit_in_bytes", limit(c.getLimitInBytes())) : null;
         Write sw = c.hasMemswLimitInBytes()

@@ -1,6 +1,6 @@
 package io.memfleet.agent.model;
 
-import io.memfleet.kernel.script.Command;
+import io.memfleet.kernel.api.Command;
 
 /**
  * One workload event as the wire decoder delivers it: a command, a sample request (no command, no

@@ -1,6 +1,6 @@
 package io.memfleet.agent.model;
 
-import io.memfleet.kernel.script.Command;
+import io.memfleet.kernel.api.Command;
 import io.memfleet.kernel.script.ScriptParser;
 import io.memfleet.proto.v1.Cat;
 import io.memfleet.proto.v1.Dentry;

@@ -3,8 +3,8 @@ package io.memfleet.agent.model;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.memfleet.kernel.Kernel;
-import io.memfleet.kernel.KernelConfig;
-import io.memfleet.kernel.script.Command;
+import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.api.Command;
 import io.memfleet.proto.v1.Echo;
 import io.memfleet.proto.v1.FileAck;
 import io.memfleet.proto.v1.Mkdir;
@@ -37,7 +37,6 @@ public final class SimNode {
     private long telemetrySeq;
     private long nextTelemetryNs;
     private long duplicates;
-    private final StringBuilder scratch = new StringBuilder();
 
     public SimNode(String nodeId, KernelConfig config, long telemetryIntervalNs) {
         this.nodeId = nodeId;
@@ -157,7 +156,7 @@ public final class SimNode {
     private void execute(Command c, boolean dumpFiles, Consumer<NodeTelemetry> telemetry) throws BadEventException {
         if (c == null) {
             NodeTelemetry t = sample();
-            telemetry.accept(dumpFiles ? t.toBuilder().addAllFiles(FileDumper.dump(kernel())).build() : t);
+            telemetry.accept(dumpFiles ? t.toBuilder().addAllFiles(FileDumper.dump(kernel().image())).build() : t);
             return;
         }
         if (c instanceof Command.Node shape) {
@@ -167,8 +166,7 @@ public final class SimNode {
             kernel = Kernel.boot(shape, config);
             return;
         }
-        kernel().execute(c, scratch);
-        scratch.setLength(0);
+        kernel().apply(c);
         if (kernel.nowNs() >= nextTelemetryNs) {
             nextTelemetryNs = (kernel.nowNs() / telemetryIntervalNs + 1) * telemetryIntervalNs;
             telemetry.accept(sample());
@@ -183,7 +181,7 @@ public final class SimNode {
     /** A telemetry sample of the node now; it carries the kernel events since the last sample. */
     public NodeTelemetry sample() {
         Kernel k = kernel();
-        return TelemetryBuilder.sample(nodeId, telemetrySeq++, k, k.drainEvents());
+        return TelemetryBuilder.sample(nodeId, telemetrySeq++, k.image(), k.drainEvents());
     }
 
     /** Applies configuration writes in order; each is logged like a workload event and acked with its errno. */
@@ -200,10 +198,7 @@ public final class SimNode {
             String errno;
             try {
                 Command c = EventMapper.toCommand(ev);
-                kernel().execute(c, scratch);
-                String out = scratch.toString();
-                scratch.setLength(0);
-                errno = out.startsWith("error: ") ? out.substring(7).strip() : "OK";
+                errno = kernel().apply(c).errno().name();
                 log(WorkloadBatch.newBuilder().addEvents(ev).build().toByteArray(), 1);
             } catch (BadEventException ex) {
                 errno = "EINVAL";

@@ -3,7 +3,7 @@ package io.memfleet.agent.model;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
-import io.memfleet.kernel.script.Command;
+import io.memfleet.kernel.api.Command;
 import java.io.IOException;
 
 /**

@@ -8,7 +8,7 @@ import io.memfleet.agent.model.Protos;
 import io.memfleet.agent.model.SimNode;
 import io.memfleet.agent.testing.EmbeddedBrokerTest;
 import io.memfleet.agent.testing.FleetHarness;
-import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.proto.v1.CgroupConfig;
 import io.memfleet.proto.v1.ConfigAck;
 import io.memfleet.proto.v1.ConfigRollout;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memfleet.kernel.KernelConfig;
-import io.memfleet.kernel.script.Command;
+import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.api.Command;
 import io.memfleet.kernel.script.ScriptParser;
 import io.memfleet.proto.v1.NodeTelemetry;
 import io.memfleet.proto.v1.WorkloadBatch;
@@ -110,9 +110,9 @@ class SimNodeTest {
         SimNode.BatchResult r = n.applyBatch(decode(bytes), bytes, t -> { });
         assertEquals(2, r.applied());
         assertEquals(List.of("event seq 2: mem kind missing or unknown: 0"), r.rejected());
-        assertEquals(2, n.kernel().tasks().get(1).rssPages());
+        assertEquals(8192, n.kernel().image().cgroup("/").stat().shown(io.memfleet.kernel.image.StatItem.RSS));
         SimNode restored = SimNode.restore(n.snapshot(), 1_000_000_000L);
-        assertEquals(2, restored.kernel().tasks().get(1).rssPages());
+        assertEquals(8192, restored.kernel().image().cgroup("/").stat().shown(io.memfleet.kernel.image.StatItem.RSS));
     }
 
     @Test

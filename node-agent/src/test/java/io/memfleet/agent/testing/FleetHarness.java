@@ -6,7 +6,7 @@ import io.memfleet.agent.kafka.KafkaClients;
 import io.memfleet.agent.kafka.NodeAgent;
 import io.memfleet.agent.model.EventMapper;
 import io.memfleet.common.Topics;
-import io.memfleet.kernel.KernelConfig;
+import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.proto.v1.WorkloadBatch;
 import io.memfleet.proto.v1.WorkloadEvent;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.memfleet.kernel.memcg;
+package io.memfleet.kernel.image;
 
 /** The local counters behind memory.stat, in the order 3.3 prints them (mm/memcontrol.c memcg_stat_strings). */
 public enum StatItem {
@@ -10,6 +10,8 @@ public enum StatItem {
     UNEVICTABLE("unevictable", true);
 
     public static final StatItem[] ALL = values();
+    /** Bytes per page (x86_64). */
+    public static final long PAGE_SIZE = 4096;
 
     private final String name;
     private final boolean inPages;

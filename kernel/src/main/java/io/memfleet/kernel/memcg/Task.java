@@ -1,14 +1,11 @@
-package io.memfleet.kernel.mm;
+package io.memfleet.kernel.memcg;
 
-import io.memfleet.kernel.memcg.MemCgroup;
-import io.memfleet.kernel.slab.TaskObjects;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A simulated task: pid, comm, the CPU it runs on, its memory cgroup, its anonymous and page-cache
- * runs, and the kernel objects it allocated. A task whose charge had to wait for a memcg OOM
- * keeps the rest of its operation in {@link #pendingOps} until it is woken.
+ * A simulated task as the memory controller sees it: pid, comm, the CPU it runs on, its memory
+ * cgroup, a pending fatal signal, and its anonymous and page-cache runs (its mm's charged pages).
  */
 public final class Task {
     private final int pid;
@@ -16,19 +13,13 @@ public final class Task {
     private final int cpu;
     private final long createdSeq;
     private MemCgroup memcg;
-    private boolean fatalSignalPending;
-    private boolean exited;
+    boolean fatalSignalPending;
+    boolean exited;
 
     /** Anonymous runs, newest last: unmap takes the newest first. */
     public final List<AnonRun> anon = new ArrayList<>(2);
     /** Page-cache runs this task read, newest last: truncate takes the newest first. */
     public final List<FileRun> files = new ArrayList<>(1);
-    /** Slab objects this task allocated (dentries, kmalloc objects by size); null until first use. */
-    public TaskObjects kernelObjects;
-
-    /** Operations waiting while the task sleeps in a memcg OOM wait; the head is the one that blocked. */
-    public final java.util.ArrayDeque<PendingOp> pendingOps = new java.util.ArrayDeque<>(0);
-
     public Task(int pid, int cpu, MemCgroup memcg, long createdSeq) {
         this.pid = pid;
         this.comm = "task" + pid;
@@ -75,10 +66,6 @@ public final class Task {
 
     public void markExited() {
         exited = true;
-    }
-
-    public boolean isBlocked() {
-        return !pendingOps.isEmpty();
     }
 
     /** Resident pages mapped by this task (its rss), as get_mm_rss() counts them. */

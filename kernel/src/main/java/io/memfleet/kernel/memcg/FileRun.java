@@ -1,14 +1,15 @@
-package io.memfleet.kernel.mm;
+package io.memfleet.kernel.memcg;
 
-import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.mm.LruList;
+
 
 /**
  * A run of clean page-cache pages read by one task and charged to one memory cgroup. Page cache
- * outlives the task that read it; {@link #seq} (renewed when the run grows) orders runs globally
- * for node-wide LRU reclaim.
+ * outlives the task that read it ({@link #owner} is null once that task has exited); {@link #seq}
+ * (renewed when the run grows) orders runs globally for node-wide LRU reclaim.
  */
 public final class FileRun extends LruList.Node {
-    public final Task owner;
+    public Task owner;
     public MemCgroup memcg;
     public long pages;
     public long seq;

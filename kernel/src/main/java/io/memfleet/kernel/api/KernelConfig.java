@@ -1,4 +1,4 @@
-package io.memfleet.kernel;
+package io.memfleet.kernel.api;
 
 /**
  * Kernel build and boot options that change behaviour, for A/B experiments. The defaults are the

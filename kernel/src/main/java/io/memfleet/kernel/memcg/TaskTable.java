@@ -1,4 +1,4 @@
-package io.memfleet.kernel.mm;
+package io.memfleet.kernel.memcg;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,7 +8,7 @@ import java.util.Map;
 /** Live tasks by pid, iterated in creation order (the kernel's task list order). */
 public final class TaskTable {
     private final Map<Integer, Task> byPid = new LinkedHashMap<>();
-    private long nextSeq;
+    long nextSeq;
 
     public Task get(int pid) {
         return byPid.get(pid);

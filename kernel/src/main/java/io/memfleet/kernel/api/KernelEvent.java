@@ -1,4 +1,4 @@
-package io.memfleet.kernel;
+package io.memfleet.kernel.api;
 
 /** Something telemetry reports as an event rather than a counter: an OOM kill or a failed allocation. */
 public sealed interface KernelEvent {

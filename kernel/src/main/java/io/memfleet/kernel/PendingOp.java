@@ -1,4 +1,4 @@
-package io.memfleet.kernel.mm;
+package io.memfleet.kernel;
 
 /**
  * An operation a task could not run because it sleeps in a memcg OOM wait: it runs, in order,

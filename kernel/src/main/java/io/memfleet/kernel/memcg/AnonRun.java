@@ -1,6 +1,7 @@
-package io.memfleet.kernel.mm;
+package io.memfleet.kernel.memcg;
 
-import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.mm.LruList;
+
 
 /**
  * A run of anonymous pages that one task faulted in one after another while charged to one memory

@@ -1,0 +1,83 @@
+package io.memfleet.kernel;
+
+import io.memfleet.kernel.image.CacheImage;
+import io.memfleet.kernel.image.CgroupImage;
+import io.memfleet.kernel.image.CounterImage;
+import io.memfleet.kernel.image.MemInfoImage;
+import io.memfleet.kernel.image.NodeImage;
+import io.memfleet.kernel.image.StatItem;
+import io.memfleet.kernel.image.StatValues;
+import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.ResCounter;
+import io.memfleet.kernel.memcg.Task;
+import io.memfleet.kernel.mm.PhysMem;
+import io.memfleet.kernel.slab.KmemCache;
+import io.memfleet.kernel.slab.SlabLayer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads the live kernel into immutable images: the only way state leaves the kernel. */
+final class ImageBuilder {
+    private final MemController mc;
+    private final SlabLayer slab;
+    private final PhysMem mem;
+
+    ImageBuilder(MemController mc, SlabLayer slab, PhysMem mem) {
+        this.mc = mc;
+        this.slab = slab;
+        this.mem = mem;
+    }
+
+    NodeImage node(long nowNs, long commands, int tasks) {
+        List<CgroupImage> groups = new ArrayList<>(mc.all().size());
+        for (MemCgroup g : mc.all()) {
+            groups.add(cgroup(g));
+        }
+        return new NodeImage(nowNs, commands, meminfo(), groups, caches(), tasks);
+    }
+
+    private static CounterImage counter(ResCounter c) {
+        return new CounterImage(c.usage(), c.maxUsage(), c.limit(), c.softLimit(), c.failcnt());
+    }
+
+    CgroupImage cgroup(MemCgroup g) {
+        List<Integer> pids = new ArrayList<>(g.tasks().size());
+        for (Task t : g.tasks()) {
+            pids.add(t.pid());
+        }
+        pids.sort(null);
+        long[] limits = MemController.hierarchicalLimits(g);
+        return new CgroupImage(g.id(), g.path(), counter(g.res()), counter(g.memsw()), counter(g.kmem()),
+                mc.usage(g, false), mc.usage(g, true), g.useHierarchy(), g.oomKillDisable(), g.independentKmemLimit(),
+                g.swappiness(), g.moveChargeAtImmigrate(), g.underOom(), pids, StatValues.of(g.statCopy()),
+                StatValues.of(g.totalStat()), limits[0], limits[1]);
+    }
+
+    List<CacheImage> caches() {
+        List<CacheImage> out = new ArrayList<>(slab.caches().size());
+        for (KmemCache c : slab.caches()) {
+            MemCgroup owner = c.memcg();
+            String path = owner != null ? owner.path() : c.isDead() ? c.deadMemcgPath() : "";
+            out.add(new CacheImage(c.name(), owner == null ? 0 : owner.id(), path, c.isMemcgCache(), c.isDead(),
+                    c.activeObjs(), c.numObjs(), c.bufferSize(), c.objectsPerSlab(), c.pagesPerSlab(), c.limit(),
+                    c.batchcount(), c.sharedFactor(), c.activeSlabs(), c.slabs(), c.sharedAvail()));
+        }
+        return out;
+    }
+
+    // kernel: fs/proc/meminfo.c meminfo_proc_show() (the counters it reads)
+    MemInfoImage meminfo() {
+        long anon = 0;
+        long activeAnon = 0;
+        long unevictable = 0;
+        for (MemCgroup g : mc.all()) {
+            activeAnon += g.stat(StatItem.ACTIVE_ANON);
+            unevictable += g.stat(StatItem.UNEVICTABLE);
+            anon += g.stat(StatItem.RSS);
+        }
+        return new MemInfoImage(mem.totalPages(), mem.freePages(), mem.cachePages(), activeAnon, unevictable, anon,
+                mem.lockedPages(), mem.swapPages(), mem.swapFree(), mem.slabReclaimablePages(),
+                mem.slabUnreclaimablePages());
+    }
+}

@@ -1,0 +1,245 @@
+package io.memfleet.kernel;
+
+import io.memfleet.kernel.api.Command;
+import io.memfleet.kernel.api.Errno;
+import io.memfleet.kernel.api.KernelEvent;
+import io.memfleet.kernel.api.Result;
+import io.memfleet.kernel.memcg.ChargeResult;
+import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.Task;
+import io.memfleet.kernel.memcg.TaskTable;
+import io.memfleet.kernel.mm.PhysMem;
+import io.memfleet.kernel.sim.SimClock;
+import io.memfleet.kernel.slab.SlabGeometry;
+import io.memfleet.kernel.slab.SlabLayer;
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What tasks do: spawn, exit, kill, and their memory operations (faults, page-cache reads,
+ * dentries, kmalloc) with the outcomes SIM-SCRIPT.md distinguishes. A task that sleeps in a memcg
+ * OOM wait keeps the rest of its operation, and any later one, in its queue of pending operations
+ * until it is woken.
+ */
+final class TaskOps {
+    private static final int MAX_WAKE_ROUNDS = 10_000;
+
+    private final int cpus;
+    private final SimClock clock;
+    private final TaskTable tasks;
+    private final MemController mc;
+    private final UserMemory user;
+    private final SlabLayer slab;
+    private final Consumer<KernelEvent> events;
+    /** Operations of blocked tasks, the one that blocked first; looked up by task, never iterated. */
+    private final Map<Task, ArrayDeque<PendingOp>> pending = new IdentityHashMap<>();
+
+    TaskOps(int cpus, SimClock clock, TaskTable tasks, MemController mc, UserMemory user, SlabLayer slab,
+            Consumer<KernelEvent> events) {
+        this.cpus = cpus;
+        this.clock = clock;
+        this.tasks = tasks;
+        this.mc = mc;
+        this.user = user;
+        this.slab = slab;
+        this.events = events;
+    }
+
+    Map<Task, ArrayDeque<PendingOp>> pending() {
+        return pending;
+    }
+
+    private boolean isBlocked(Task t) {
+        ArrayDeque<PendingOp> q = pending.get(t);
+        return q != null && !q.isEmpty();
+    }
+
+    // kernel: kernel/fork.c copy_process() for a task placed in a cgroup
+    Errno spawn(Command.Spawn s, MemCgroup g) {
+        if (g == null) {
+            return Errno.ENOENT;
+        }
+        if (s.cpu() >= cpus) {
+            return Errno.EINVAL;
+        }
+        if (tasks.contains(s.pid())) {
+            return Errno.EEXIST;
+        }
+        Task t = new Task(s.pid(), s.cpu(), g, tasks.nextSeq());
+        tasks.add(t);
+        g.tasks().add(t);
+        return Errno.OK;
+    }
+
+    Errno exit(int pid) {
+        Task t = tasks.get(pid);
+        if (t == null) {
+            return Errno.ESRCH;
+        }
+        reap(t);
+        return Errno.OK;
+    }
+
+    Errno kill(int pid) {
+        Task t = tasks.get(pid);
+        if (t == null) {
+            return Errno.ESRCH;
+        }
+        t.sendSigkill();
+        if (isBlocked(t)) {
+            // kernel: mm/memcontrol.c mem_cgroup_handle_oom(): a fatal signal ends the killable sleep
+            mc.oomWait().cancel(t);
+            pending.remove(t);
+        }
+        return Errno.OK;
+    }
+
+    /** The exit path: frees anonymous memory and kmalloc objects; page cache and dentries stay. */
+    // kernel: kernel/exit.c do_exit()
+    void reap(Task t) {
+        if (t.exited()) {
+            return;
+        }
+        mc.oomWait().cancel(t);
+        pending.remove(t);
+        mc.pages().exitMm(t);
+        slab.exitTask(t);
+        t.memcg().tasks().remove(t);
+        t.markExited();
+        tasks.remove(t);
+    }
+
+    /** Tasks with a fatal signal pending exit (at a tick). */
+    void reapKilled() {
+        for (Task t : tasks.snapshot()) {
+            if (t.fatalSignalPending()) {
+                reap(t);
+            }
+        }
+    }
+
+    Result memOp(Command.Mem m) {
+        Task t = tasks.get(m.pid());
+        if (t == null) {
+            return Result.of(Errno.ESRCH);
+        }
+        long pages = (Math.abs(m.bytes()) + PhysMem.PAGE_SIZE - 1) >>> PhysMem.PAGE_SHIFT;
+        long signed = m.bytes() < 0 ? -pages : pages;
+        PendingOp.Kind kind = switch (m.kind()) {
+            case ANON -> PendingOp.Kind.ANON;
+            case MLOCK -> PendingOp.Kind.MLOCK;
+            case FILE -> PendingOp.Kind.FILE;
+        };
+        return runOrQueue(t, new PendingOp(kind, signed, 0, false));
+    }
+
+    Result kmemOp(int pid, PendingOp.Kind kind, long count, long size) {
+        if (pid == Command.Kmalloc.IRQ) {
+            if (count < 0) {
+                slab.kfree(null, size, -count);
+                return Result.OK;
+            }
+            return slab.kmalloc(null, size, count).result() == ChargeResult.OK ? Result.OK : Result.NOMEM;
+        }
+        Task t = tasks.get(pid);
+        if (t == null) {
+            return Result.of(Errno.ESRCH);
+        }
+        return runOrQueue(t, new PendingOp(kind, count, size, false));
+    }
+
+    private Result runOrQueue(Task t, PendingOp op) {
+        if (isBlocked(t)) {
+            pending.get(t).add(op);
+            return Result.BLOCKED;
+        }
+        return switch (run(t, op)) {
+            case OK, BYPASS -> Result.OK;
+            case NOMEM -> {
+                events.accept(new KernelEvent.AllocFailure(clock.nowNs(), t.pid(), t.memcg().path(),
+                        op.kind().name().toLowerCase(Locale.ROOT), requestedBytes(op)));
+                yield Result.NOMEM;
+            }
+            case KILLED -> Result.KILLED;
+            case BLOCKED -> Result.BLOCKED;
+        };
+    }
+
+    /** Runs one operation; when it blocks, its remainder is queued at the head of the task's ops. */
+    private ChargeResult run(Task t, PendingOp op) {
+        long amount = op.amount();
+        if (amount < 0) {
+            switch (op.kind()) {
+                case ANON, MLOCK -> mc.pages().unmapAnon(t, -amount);
+                case FILE -> mc.pages().truncate(t, -amount);
+                case DENTRY -> slab.dentryFree(t, -amount);
+                case KMALLOC -> slab.kfree(t, op.size(), -amount);
+            }
+            return ChargeResult.OK;
+        }
+        ChargeResult result;
+        long done;
+        switch (op.kind()) {
+            case DENTRY, KMALLOC -> {
+                SlabLayer.Outcome o = op.kind() == PendingOp.Kind.DENTRY ? slab.dentryAlloc(t, amount)
+                        : slab.kmalloc(t, op.size(), amount);
+                result = o.result();
+                done = o.done();
+            }
+            default -> {
+                UserMemory.Outcome o = user.faultIn(t, amount, op.kind() == PendingOp.Kind.FILE,
+                        op.kind() == PendingOp.Kind.MLOCK, op.resumed());
+                result = o.result();
+                done = o.done();
+            }
+        }
+        if (result == ChargeResult.BLOCKED) {
+            pending.computeIfAbsent(t, k -> new ArrayDeque<>()).addFirst(op.withAmount(amount - done));
+        } else if (result == ChargeResult.KILLED) {
+            reap(t);
+        }
+        return result;
+    }
+
+    /** Lets tasks woken from a memcg OOM wait retry what they were doing. */
+    void runWoken() {
+        for (int round = 0; round < MAX_WAKE_ROUNDS && mc.oomWait().hasWoken(); round++) {
+            for (Task t : mc.oomWait().takeWoken()) {
+                ArrayDeque<PendingOp> q = pending.remove(t);
+                while (q != null && !t.exited() && !q.isEmpty()) {
+                    PendingOp op = q.pollFirst();
+                    if (run(t, op) == ChargeResult.BLOCKED) {
+                        ArrayDeque<PendingOp> again = pending.get(t);
+                        again.addAll(q); // the ops behind the one that blocked again keep their order
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The bytes an operation asked for: pages, dentries or kmalloc objects times their size. */
+    private static long requestedBytes(PendingOp op) {
+        return switch (op.kind()) {
+            case ANON, MLOCK, FILE -> op.amount() * PhysMem.PAGE_SIZE;
+            case DENTRY -> op.amount() * SlabGeometry.DENTRY_SIZE;
+            case KMALLOC -> op.amount() * op.size();
+        };
+    }
+
+    /** Pending operations of each blocked task, in task-list order (for checkpoints). */
+    List<Task> blockedTasks() {
+        List<Task> out = new java.util.ArrayList<>();
+        for (Task t : tasks.all()) {
+            if (isBlocked(t)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,4 @@
+package io.memfleet.kernel.fs;
+
+/** A file's path and its contents as the kernel prints them. */
+public record FileText(String path, String content) { }

@@ -1,0 +1,67 @@
+package io.memfleet.kernel.fs;
+
+import io.memfleet.kernel.image.CacheImage;
+import io.memfleet.kernel.image.MemInfoImage;
+import java.util.List;
+
+/** The /proc files the simulator shows, rendered from images: /proc/meminfo and /proc/slabinfo. */
+public final class ProcFiles {
+    public static final String MEMINFO = "/proc/meminfo";
+    public static final String SLABINFO = "/proc/slabinfo";
+    public static final String DROP_CACHES = "/proc/sys/vm/drop_caches";
+
+    private ProcFiles() {
+    }
+
+    private static void line(StringBuilder sb, String label, long pages) {
+        String v = Long.toString(MemInfoImage.kb(pages));
+        sb.append(label);
+        for (int i = label.length() + v.length(); i < 24; i++) {
+            sb.append(' ');
+        }
+        sb.append(v).append(" kB\n");
+    }
+
+    // kernel: fs/proc/meminfo.c meminfo_proc_show()
+    public static String meminfo(MemInfoImage m) {
+        StringBuilder sb = new StringBuilder(512);
+        line(sb, "MemTotal:", m.totalPages());
+        line(sb, "MemFree:", m.freePages());
+        line(sb, "Buffers:", 0);
+        line(sb, "Cached:", m.cachedPages());
+        line(sb, "SwapCached:", 0);
+        line(sb, "Active:", m.activeAnonPages());
+        line(sb, "Inactive:", m.cachedPages());
+        line(sb, "Active(anon):", m.activeAnonPages());
+        line(sb, "Inactive(anon):", 0);
+        line(sb, "Active(file):", 0);
+        line(sb, "Inactive(file):", m.cachedPages());
+        line(sb, "Unevictable:", m.unevictablePages());
+        line(sb, "Mlocked:", m.mlockedPages());
+        line(sb, "SwapTotal:", m.swapTotalPages());
+        line(sb, "SwapFree:", m.swapFreePages());
+        line(sb, "Dirty:", 0);
+        line(sb, "Writeback:", 0);
+        line(sb, "AnonPages:", m.anonPages());
+        line(sb, "Mapped:", 0);
+        line(sb, "Shmem:", 0);
+        line(sb, "Slab:", m.slabReclaimablePages() + m.slabUnreclaimablePages());
+        line(sb, "SReclaimable:", m.slabReclaimablePages());
+        line(sb, "SUnreclaim:", m.slabUnreclaimablePages());
+        return sb.toString();
+    }
+
+    // kernel: mm/slab.c s_show() / print_slabinfo_header()
+    public static String slabinfo(List<CacheImage> caches) {
+        StringBuilder sb = new StringBuilder(4096);
+        sb.append("slabinfo - version: 2.1\n");
+        sb.append("# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
+                + " : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+        for (CacheImage c : caches) {
+            sb.append(String.format("%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d\n",
+                    c.name(), c.activeObjs(), c.numObjs(), c.objsize(), c.objperslab(), c.pagesperslab(),
+                    c.limit(), c.batchcount(), c.shared(), c.activeSlabs(), c.numSlabs(), c.sharedAvail()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,297 @@
+package io.memfleet.kernel.memcg;
+
+import io.memfleet.kernel.sim.StateReader;
+import io.memfleet.kernel.sim.StateWriter;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The memory controller's part of a kernel checkpoint: the cgroup tree with its counters, flags
+ * and statistics, every live task, the page runs in both of their orders (the task's and the
+ * cgroup's LRU), the per-CPU stock and the OOM waiters. Runs are written once and referred to by
+ * index, so a run that sits on a task's list and on an LRU comes back as one object.
+ */
+public final class MemcgState {
+    private static final long MARK = 0x6d656d6367L; // "memcg"
+
+    private MemcgState() {
+    }
+
+    public static void save(MemController mc, TaskTable tasks, StateWriter w) {
+        w.u(MARK);
+        w.u(mc.all.size());
+        for (MemCgroup g : mc.all) {
+            w.u(g.id());
+            w.str(g.name());
+            w.u(g.isRoot() ? 0 : g.parent().id());
+            w.u(g.flags);
+            w.u(g.swappiness);
+            w.u(g.moveChargeAtImmigrate);
+            w.u(g.underOom);
+            w.longs(g.stat, g.stat.length);
+            for (ResCounter c : new ResCounter[] {g.res, g.memsw, g.kmem}) {
+                saveCounter(c, w);
+            }
+        }
+        w.u(tasks.nextSeq);
+        w.u(tasks.size());
+        for (Task t : tasks.all()) {
+            w.u(t.pid());
+            w.u(t.cpu());
+            w.u(t.createdSeq());
+            w.u(t.memcg().id());
+            w.bool(t.fatalSignalPending);
+        }
+        saveAnonRuns(mc, tasks, w);
+        saveFileRuns(mc, tasks, w);
+        w.u(mc.pages().fileSeq);
+        MemcgStock stock = mc.stock();
+        for (int cpu = 0; cpu < stock.cached.length; cpu++) {
+            w.u(stock.cached[cpu] == null ? 0 : stock.cached[cpu].id());
+            w.u(stock.nrPages[cpu]);
+        }
+        MemcgOomWait wait = mc.oomWait();
+        w.u(wait.waiters.size());
+        for (MemcgOomWait.Waiter x : wait.waiters) {
+            w.u(x.task().pid());
+            w.u(x.memcg().id());
+        }
+        w.u(wait.woken.size());
+        for (Task t : wait.woken) {
+            w.u(t.pid());
+        }
+    }
+
+    private static void saveCounter(ResCounter c, StateWriter w) {
+        w.s(c.usage);
+        w.s(c.maxUsage);
+        w.s(c.limit);
+        w.s(c.softLimit);
+        w.u(c.failcnt);
+    }
+
+    private static void restoreCounter(ResCounter c, StateReader r) {
+        c.usage = r.s();
+        c.maxUsage = r.s();
+        c.limit = r.s();
+        c.softLimit = r.s();
+        c.failcnt = r.u();
+    }
+
+    private static void saveAnonRuns(MemController mc, TaskTable tasks, StateWriter w) {
+        Map<AnonRun, Integer> index = new IdentityHashMap<>();
+        List<AnonRun> table = new ArrayList<>();
+        for (MemCgroup g : mc.all) {
+            for (AnonRun r : g.anonRuns) {
+                index.computeIfAbsent(r, k -> add(table, k));
+            }
+        }
+        for (Task t : tasks.all()) {
+            for (AnonRun r : t.anon) {
+                index.computeIfAbsent(r, k -> add(table, k));
+            }
+        }
+        w.u(table.size());
+        for (AnonRun r : table) {
+            w.u(r.memcg.id());
+            w.u(r.owner.pid());
+            w.bool(r.locked);
+            w.u(r.resident);
+            w.u(r.swapped);
+        }
+        for (MemCgroup g : mc.all) {
+            w.u(g.anonRuns.size());
+            for (AnonRun r : g.anonRuns) {
+                w.u(index.get(r));
+            }
+        }
+        for (Task t : tasks.all()) {
+            w.u(t.anon.size());
+            for (AnonRun r : t.anon) {
+                w.u(index.get(r));
+            }
+        }
+    }
+
+    private static void saveFileRuns(MemController mc, TaskTable tasks, StateWriter w) {
+        Map<FileRun, Integer> index = new IdentityHashMap<>();
+        List<FileRun> table = new ArrayList<>();
+        for (MemCgroup g : mc.all) {
+            for (FileRun r : g.fileRuns) {
+                index.computeIfAbsent(r, k -> add(table, k));
+            }
+        }
+        for (Task t : tasks.all()) {
+            for (FileRun r : t.files) {
+                index.computeIfAbsent(r, k -> add(table, k));
+            }
+        }
+        w.u(table.size());
+        for (FileRun r : table) {
+            w.u(r.memcg.id());
+            w.u(r.owner == null ? 0 : r.owner.pid());
+            w.u(r.pages);
+            w.u(r.seq);
+        }
+        for (MemCgroup g : mc.all) {
+            w.u(g.fileRuns.size());
+            for (FileRun r : g.fileRuns) {
+                w.u(index.get(r));
+            }
+        }
+        for (Task t : tasks.all()) {
+            w.u(t.files.size());
+            for (FileRun r : t.files) {
+                w.u(index.get(r));
+            }
+        }
+    }
+
+    private static <T> int add(List<T> table, T run) {
+        table.add(run);
+        return table.size() - 1;
+    }
+
+    /** Rebuilds the memory controller of a freshly booted kernel from what {@link #save} wrote. */
+    public static void restore(MemController mc, TaskTable tasks, StateReader r) {
+        r.expect(MARK, "memcg");
+        int groups = r.i();
+        MemCgroup[] byId = new MemCgroup[MemController.MAX_CSS_ID + 1];
+        mc.all.clear();
+        mc.usedIds.clear();
+        mc.root().children().clear();
+        for (int k = 0; k < groups; k++) {
+            int id = r.i();
+            String name = r.str();
+            int parentId = r.i();
+            MemCgroup g;
+            if (parentId == 0) {
+                g = mc.root();
+            } else {
+                MemCgroup parent = lookup(byId, parentId);
+                g = new MemCgroup(id, name, parent);
+                parent.children().add(g);
+            }
+            byId[id] = g;
+            mc.all.add(g);
+            mc.usedIds.set(id);
+            g.flags = r.i();
+            g.swappiness = r.i();
+            g.moveChargeAtImmigrate = r.i();
+            g.underOom = r.i();
+            long[] stat = r.longs();
+            System.arraycopy(stat, 0, g.stat, 0, g.stat.length);
+            for (ResCounter c : new ResCounter[] {g.res, g.memsw, g.kmem}) {
+                restoreCounter(c, r);
+            }
+        }
+        tasks.nextSeq = r.u();
+        int n = r.i();
+        for (int k = 0; k < n; k++) {
+            int pid = r.i();
+            int cpu = r.i();
+            long seq = r.u();
+            MemCgroup g = lookup(byId, r.i());
+            Task t = new Task(pid, cpu, g, seq);
+            t.fatalSignalPending = r.bool();
+            tasks.add(t);
+            g.tasks().add(t);
+        }
+        restoreAnonRuns(mc, tasks, byId, r);
+        restoreFileRuns(mc, tasks, byId, r);
+        mc.pages().fileSeq = r.u();
+        MemcgStock stock = mc.stock();
+        for (int cpu = 0; cpu < stock.cached.length; cpu++) {
+            int id = r.i();
+            stock.cached[cpu] = id == 0 ? null : lookup(byId, id);
+            stock.nrPages[cpu] = r.u();
+        }
+        MemcgOomWait wait = mc.oomWait();
+        wait.waiters.clear();
+        int waiters = r.i();
+        for (int k = 0; k < waiters; k++) {
+            Task t = task(tasks, r.i());
+            wait.waiters.add(new MemcgOomWait.Waiter(t, lookup(byId, r.i())));
+        }
+        wait.woken.clear();
+        int woken = r.i();
+        for (int k = 0; k < woken; k++) {
+            wait.woken.add(task(tasks, r.i()));
+        }
+    }
+
+    private static void restoreAnonRuns(MemController mc, TaskTable tasks, MemCgroup[] byId, StateReader r) {
+        int n = r.i();
+        AnonRun[] table = new AnonRun[n];
+        for (int k = 0; k < n; k++) {
+            MemCgroup g = lookup(byId, r.i());
+            Task owner = task(tasks, r.i());
+            AnonRun run = new AnonRun(owner, g, r.bool());
+            run.resident = r.u();
+            run.swapped = r.u();
+            table[k] = run;
+        }
+        for (MemCgroup g : mc.all) {
+            int m = r.i();
+            for (int k = 0; k < m; k++) {
+                g.anonRuns.add(entry(table, r.i()));
+            }
+        }
+        for (Task t : tasks.all()) {
+            int m = r.i();
+            for (int k = 0; k < m; k++) {
+                t.anon.add(entry(table, r.i()));
+            }
+        }
+    }
+
+    private static void restoreFileRuns(MemController mc, TaskTable tasks, MemCgroup[] byId, StateReader r) {
+        int n = r.i();
+        FileRun[] table = new FileRun[n];
+        for (int k = 0; k < n; k++) {
+            MemCgroup g = lookup(byId, r.i());
+            int pid = r.i();
+            FileRun run = new FileRun(pid == 0 ? null : task(tasks, pid), g, 0);
+            run.pages = r.u();
+            run.seq = r.u();
+            table[k] = run;
+        }
+        for (MemCgroup g : mc.all) {
+            int m = r.i();
+            for (int k = 0; k < m; k++) {
+                g.fileRuns.add(entry(table, r.i()));
+            }
+        }
+        for (Task t : tasks.all()) {
+            int m = r.i();
+            for (int k = 0; k < m; k++) {
+                t.files.add(entry(table, r.i()));
+            }
+        }
+    }
+
+    private static <T> T entry(T[] table, int i) {
+        if (i >= table.length) {
+            throw new StateReader.CorruptStateException("run index " + i + " out of range");
+        }
+        return table[i];
+    }
+
+    private static MemCgroup lookup(MemCgroup[] byId, int id) {
+        MemCgroup g = id < byId.length ? byId[id] : null;
+        if (g == null) {
+            throw new StateReader.CorruptStateException("no cgroup with css id " + id);
+        }
+        return g;
+    }
+
+    private static Task task(TaskTable tasks, int pid) {
+        Task t = tasks.get(pid);
+        if (t == null) {
+            throw new StateReader.CorruptStateException("no task " + pid);
+        }
+        return t;
+    }
+}
