@@ -33,7 +33,6 @@ import org.apache.kafka.common.utils.Time;
  *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
- *     kafka.createTopics(Map.of("workload", 8), Map.of());
  *     ... kafka.bootstrapServers() ...
  * }
  * }</pre>
@@ -60,9 +59,27 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.startupTime = startupTime;
     }
 
+    /**
+     * One member of a KRaft cluster of combined broker-and-controller nodes on loopback: its node
+     * id, the client and controller ports, the static voters of every member
+     * ({@code 1@127.0.0.1:9093,2@...}), the cluster id they share, and the member count (which sets
+     * the replication factors: 3 members give RF 3 and min.insync.replicas 2).
+     */
+    public record Member(int nodeId, int port, int controllerPort, String voters, String clusterId, int members) {
+        /** The single node of a one-broker cluster on the given ports (0: free ones). */
+        public static Member single(int port) {
+            return new Member(1, port, 0, null, null, 1);
+        }
+    }
+
     /** Starts a broker on free loopback ports, keeping its logs under {@code dataDir}. */
     public static EmbeddedKafka start(Path dataDir) throws IOException {
         return start(dataDir, 0, Map.of());
+    }
+
+    /** A fresh cluster id for the members of a new cluster. */
+    public static String newClusterId() {
+        return Uuid.randomUuid().toString();
     }
 
     /**
@@ -74,11 +91,20 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws IllegalStateException if the broker fails to start or is not ready in time
      */
     public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> overrides) throws IOException {
+        return start(dataDir, Member.single(port), overrides);
+    }
+
+    /** Starts one member of a cluster (see {@link Member}); a single member is a one-node cluster. */
+    public static EmbeddedKafka start(Path dataDir, Member m, Map<String, String> overrides) throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(dataDir);
-        int[] ports = freePorts(port, 2);
+        int[] ports = freePorts(m.port(), 2);
         int clientPort = ports[0];
-        Properties props = serverProperties(dataDir, clientPort, ports[1]);
+        int controllerPort = m.controllerPort() != 0 ? m.controllerPort() : ports[1];
+        Properties props = serverProperties(dataDir, clientPort, controllerPort);
+        if (m.members() > 1 || m.voters() != null) {
+            cluster(props, m, controllerPort);
+        }
         props.putAll(overrides);
 
         Path propsFile = dataDir.resolve("server.properties");
@@ -86,7 +112,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.store(out, "memfleet embedded KRaft broker");
         }
         if (!Files.exists(Path.of(props.getProperty("log.dirs")).resolve("meta.properties"))) {
-            format(propsFile);
+            format(propsFile, m.clusterId() != null ? m.clusterId() : Uuid.randomUuid().toString());
         }
 
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
@@ -126,14 +152,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Wall time from {@link #start} to the first successful admin request. */
     public Duration startupTime() {
         return startupTime;
-    }
-
-    /**
-     * Creates the topics (name to partition count) with the given topic configs; topics that
-     * already exist are left as they are. Returns when every partition has a leader.
-     */
-    public void createTopics(Map<String, Integer> partitions, Map<String, String> configs) {
-        Topics.create(admin, partitions, configs, READY_TIMEOUT);
     }
 
     /** Shuts the broker down and waits for it; later calls do nothing. */
@@ -186,18 +204,38 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    /** Formats the log directory named in {@code file} with a fresh cluster id. */
-    private static void format(Path file) {
+    /** A member of a multi-node cluster: its id, the shared voters, and replication for that many members. */
+    private static void cluster(Properties p, Member m, int controllerPort) {
+        p.setProperty("node.id", Integer.toString(m.nodeId()));
+        p.setProperty("controller.quorum.voters", m.voters() != null ? m.voters()
+                : m.nodeId() + "@" + LOOPBACK + ":" + controllerPort);
+        String rf = Integer.toString(Math.min(3, m.members()));
+        String isr = Integer.toString(Math.max(1, Math.min(3, m.members()) - 1));
+        p.setProperty("default.replication.factor", rf);
+        p.setProperty("min.insync.replicas", isr);
+        p.setProperty("offsets.topic.replication.factor", rf);
+        p.setProperty("transaction.state.log.replication.factor", rf);
+        p.setProperty("transaction.state.log.min.isr", isr);
+        p.setProperty("share.coordinator.state.topic.replication.factor", rf);
+        p.setProperty("share.coordinator.state.topic.min.isr", isr);
+    }
+
+    /** Formats the log directory named in {@code file} with the cluster's id. */
+    private static void format(Path file, String clusterId) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int rc;
         try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-            rc = StorageTool.execute(new String[] {
-                "format", "-t", Uuid.randomUuid().toString(), "-c", file.toString()}, out);
+            rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", file.toString()}, out);
         }
         if (rc != 0) {
             throw new IllegalStateException("kafka storage format failed (" + rc + "): "
                     + buf.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /** The admin client of this broker (for tests and the launcher's health checks). */
+    public Admin admin() {
+        return admin;
     }
 
     /** Polls describeCluster until it lists a node or the deadline passes. */

@@ -1,75 +1,70 @@
 package io.memfleet.cli;
 
-import io.memfleet.agent.AgentMain;
-import io.memfleet.broker.BrokerMain;
-import io.memfleet.controller.ControllerMain;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-/** The entry point behind ./memfleet: dispatches subcommands. */
-public final class Main {
-    private Main() {
+/**
+ * The entry point behind {@code ./memfleet}: one command-line parser (picocli) for every command.
+ * An unknown flag or a bad value exits with status 2 and a message naming the flag; a user's
+ * mistake found later (an invalid experiment file, an unreachable cluster) is one line of text,
+ * never a stack trace.
+ */
+@Command(name = "memfleet", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Simulates what a kernel memory policy does to a fleet: Linux 3.3 memory cgroups with the "
+                + "memcg kmem v2 series, many simulated nodes per process, connected through Kafka.",
+        subcommands = {RunCommand.class, DemoCommand.class, SimCommand.class, ClusterCommand.class,
+            ControllerCommand.class, AgentCommand.class, GenerateCommand.class, BrokerCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is missing");
     }
-
-    static final String BROKER_HELP = """
-            usage: memfleet broker [--data DIR] [--port N]
-
-            Runs a single-node KRaft Kafka broker (from Apache Kafka's Maven artifacts) on 127.0.0.1
-            and prints 'bootstrap=127.0.0.1:PORT' when it is ready. Without --data it uses a temporary
-            directory removed at exit. Stop it with Ctrl-C or SIGTERM.
-            """;
-
-    static final String USAGE = """
-            usage: memfleet <command> [options]
-
-            commands:
-              sim FILE|-     run a .msim script against one simulated node (SIM-SCRIPT.md)
-              agent          run a node-agent (embedded Kafka broker unless --bootstrap is given)
-              broker         run the embedded single-node Kafka broker on its own
-              controller     run the controller: HTTP API, dashboard, /metrics, config rollouts
-              run FILE       run an experiment end to end and write its results (--out DIR)
-              demo           run the bundled demo experiment and keep the API up until Ctrl-C
-              help           this text
-
-            Run 'memfleet <command> --help' for a command's options.
-            """;
 
     public static void main(String[] args) {
-        int status = 1;
-        try {
-            status = run(args, System.in, System.out, System.err);
-        } catch (Exception | Error e) {
-            System.err.println("memfleet: " + e);
-        } finally {
-            System.exit(status); // never left waiting on a broker or agent thread after a failure
-        }
+        int status = execute(args, System.out, System.err);
+        System.exit(status); // never left waiting on a broker or agent thread after a failure
     }
 
-    static int run(String[] args, java.io.InputStream in, PrintStream out, PrintStream err) throws Exception {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
-            out.print(USAGE);
-            return args.length == 0 ? 1 : 0;
-        }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        return switch (args[0]) {
-            case "sim" -> SimCommand.run(rest, in, out, err);
-            case "agent" -> AgentMain.run(rest, out, err);
-            case "controller" -> ControllerMain.controller(rest, out, err);
-            case "run" -> ControllerMain.run(rest, out, err);
-            case "demo" -> ControllerMain.demo(rest, out, err);
-            case "broker" -> {
-                if (Arrays.asList(rest).contains("--help")) {
-                    out.print(BROKER_HELP);
-                    yield 0;
-                }
-                BrokerMain.main(rest);
-                yield 0;
+    /** Runs the command line; returns the exit status. */
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = commandLine();
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(name + ": " + ex.getMessage());
+            err.println("(" + name + " --help lists the options)");
+            return CommandLine.ExitCode.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            String name = c.getCommandSpec().qualifiedName();
+            if (ex instanceof UserError u) {
+                err.println(name + ": " + u.getMessage());
+                return u.status();
             }
-            default -> {
-                err.println("memfleet: unknown command '" + args[0] + "'");
-                err.print(USAGE);
-                yield 1;
+            err.println(name + ": failed: " + ex);
+            if (System.getenv("MEMFLEET_DEBUG") != null) {
+                ex.printStackTrace(err);
+            } else {
+                err.println("(set MEMFLEET_DEBUG=1 for the stack trace)");
             }
-        };
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    /** The parser with every command, for the launcher and for tools that check command lines. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpAutoWidth(true);
+        return cl;
     }
 }

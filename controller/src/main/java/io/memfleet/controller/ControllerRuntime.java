@@ -1,42 +1,109 @@
 package io.memfleet.controller;
 
-import io.memfleet.agent.kafka.KafkaClients;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.memfleet.common.Topics;
+import io.memfleet.common.kafka.KafkaClients;
+import io.memfleet.common.kafka.TopicScan;
+import io.memfleet.controller.experiment.ExperimentManager;
 import io.memfleet.controller.http.ControllerVerticle;
 import io.memfleet.controller.kafka.FleetFeed;
 import io.memfleet.controller.model.FleetState;
 import io.memfleet.proto.v1.ConfigRollout;
+import io.memfleet.proto.v1.Experiment;
+import io.memfleet.workload.kafka.GeneratorConfig;
+import io.memfleet.workload.kafka.GeneratorLoop;
 import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
- * A running controller: Vert.x with the {@link ControllerVerticle} (HTTP API, metrics, state), the
- * Kafka feed of telemetry and acks on its own thread, and the producer of desired configuration.
+ * A running controller: it first reads the experiments topic back (its own earlier decisions),
+ * then serves Vert.x with the {@link ControllerVerticle} (HTTP API, metrics, state), reads the
+ * fleet's reports and the experiment requests on its own thread, and by default runs a workload
+ * generator that shares the generators' partitions with any {@code memfleet generate} processes.
  */
 public final class ControllerRuntime implements AutoCloseable {
+    private static final SecureRandom IDS = new SecureRandom();
+
     private final Vertx vertx;
     private final ControllerVerticle verticle;
     private final FleetFeed feed;
     private final Thread feedThread;
     private final KafkaProducer<String, byte[]> producer;
+    private final GeneratorLoop generator;
+    private final Thread generatorThread;
 
-    public ControllerRuntime(String bootstrap, Topics topics, int httpPort, int maxMetricNodes, int maxMetricCgroups)
+    public ControllerRuntime(ControllerConfig cfg, PrintStream log)
             throws InterruptedException, ExecutionException, TimeoutException {
-        this.producer = KafkaClients.producer(bootstrap, topics.prefix() + "-controller");
+        Topics topics = cfg.topics();
+        this.producer = KafkaClients.producer(cfg.bootstrap(), cfg.clientId());
+        ExperimentManager manager = new ExperimentManager(topics.partitions(), System::currentTimeMillis,
+                ControllerRuntime::newId);
+        replay(cfg, manager, log);
         this.vertx = Vertx.vertx();
-        String host = System.getenv().getOrDefault("MEMFLEET_HTTP_HOST", "127.0.0.1");
-        this.verticle = new ControllerVerticle(host, httpPort, ro -> producer.send(
-                new ProducerRecord<>(topics.configDesired(), ro.getRolloutId(), ro.toByteArray())),
-                maxMetricNodes, maxMetricCgroups);
+        this.verticle = new ControllerVerticle(cfg.httpHost(), cfg.httpPort(), new ControllerVerticle.Publisher() {
+            @Override
+            public void rollout(ConfigRollout ro) {
+                producer.send(new ProducerRecord<>(topics.configDesired(), ro.getRolloutId(), ro.toByteArray()));
+            }
+
+            @Override
+            public void experiment(Experiment e) {
+                producer.send(new ProducerRecord<>(topics.experiments(), e.getId(), e.toByteArray()));
+            }
+        }, manager, cfg.maxMetricNodes(), cfg.maxMetricCgroups());
         vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        this.feed = new FleetFeed(bootstrap, topics, verticle::accept);
+        this.feed = new FleetFeed(cfg.bootstrap(), topics, cfg.clientId(), verticle::accept, log);
         this.feedThread = new Thread(feed, "memfleet-controller-feed");
         feedThread.start();
+        if (cfg.generatorThreads() > 0) {
+            this.generator = new GeneratorLoop(new GeneratorConfig(cfg.bootstrap(), topics, cfg.clientId() + "-generator",
+                    cfg.generatorThreads(), GeneratorConfig.DEFAULT_STEPS_PER_RECORD, GeneratorConfig.DEFAULT_MAX_LAG_RECORDS),
+                    log);
+            this.generatorThread = new Thread(generator, "memfleet-generator");
+            generatorThread.start();
+        } else {
+            this.generator = null;
+            this.generatorThread = null;
+        }
+    }
+
+    /** A new experiment id: its name and six random base-36 characters. */
+    static String newId(String name) {
+        StringBuilder sb = new StringBuilder(name).append('-');
+        for (int i = 0; i < 6; i++) {
+            sb.append(Character.forDigit(IDS.nextInt(36), 36));
+        }
+        return sb.toString();
+    }
+
+    /** The controller's earlier decisions, read back before it decides anything new. */
+    private static void replay(ControllerConfig cfg, ExperimentManager manager, PrintStream log) {
+        try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(cfg.bootstrap(), null, cfg.clientId() + "-replay")) {
+            TopicScan.readToEnd(c, List.of(new TopicPartition(cfg.topics().experiments(), 0)), Duration.ofSeconds(60), r -> {
+                if (r.value() == null) {
+                    return;
+                }
+                try {
+                    Experiment e = Experiment.parseFrom(r.value());
+                    if (!e.getId().startsWith("rejected-")) {
+                        manager.replay(e);
+                    }
+                } catch (InvalidProtocolBufferException e) {
+                    log.println("memfleet controller: skipping an unreadable experiment record at offset " + r.offset());
+                }
+            });
+        }
     }
 
     public int httpPort() {
@@ -46,6 +113,12 @@ public final class ControllerRuntime implements AutoCloseable {
     /** Reads the fleet state on the controller's event loop. */
     public <T> T query(Function<FleetState, T> f) throws InterruptedException, ExecutionException, TimeoutException {
         return verticle.onLoop(f).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** Reads an experiment on the controller's event loop (null if unknown). */
+    public Experiment experiment(String id) throws InterruptedException, ExecutionException, TimeoutException {
+        return verticle.onLoop(f -> verticle.experiments().get(id)).toCompletionStage().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     public void applyRollout(ConfigRollout ro) throws InterruptedException, ExecutionException, TimeoutException {
@@ -58,19 +131,27 @@ public final class ControllerRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        feed.close();
-        try {
-            feedThread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (generator != null) {
+            generator.close();
+            join(generatorThread);
         }
-        producer.close();
+        feed.close();
+        join(feedThread);
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             System.err.println("memfleet controller: Vert.x did not close cleanly: " + e);
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,10 +1,18 @@
 package io.memfleet.controller.http;
 
+import io.memfleet.controller.experiment.ExperimentManager;
 import io.memfleet.controller.kafka.FleetFeed;
 import io.memfleet.controller.model.FleetState;
 import io.memfleet.controller.model.PrometheusText;
 import io.memfleet.controller.model.RolloutStatus;
 import io.memfleet.proto.v1.ConfigRollout;
+import io.memfleet.proto.v1.DeadLetter;
+import io.memfleet.proto.v1.Experiment;
+import io.memfleet.proto.v1.ExperimentRequest;
+import io.memfleet.proto.v1.GenerationProgress;
+import io.memfleet.proto.v1.NodeTelemetry;
+import io.memfleet.proto.v1.Submission;
+import io.memfleet.protocol.NodeIds;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -17,27 +25,39 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Consumer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
- * The controller's one stateful verticle: it owns the {@link FleetState} (touched only on its event
- * loop), applies batches from the Kafka feed, and serves the HTTP JSON API, /metrics and the dashboard.
+ * The controller's stateful verticle: it owns the {@link FleetState} and the
+ * {@link ExperimentManager} (touched only on its event loop), applies batches from the Kafka
+ * feed, writes what the manager decides, and serves the HTTP JSON API, /metrics and the dashboard.
  */
 public final class ControllerVerticle extends VerticleBase {
+    /** Where the controller's decisions go: the desired-state and experiments topics. */
+    public interface Publisher {
+        void rollout(ConfigRollout ro);
+
+        void experiment(Experiment e);
+    }
+
     private final String host;
     private final int port;
-    private final Consumer<ConfigRollout> publisher;
+    private final Publisher publisher;
     private final int maxMetricNodes;
     private final int maxMetricCgroups;
     private final FleetState fleet = new FleetState();
+    private final ExperimentManager experiments;
     private HttpServer server;
     private long generation;
 
-    public ControllerVerticle(String host, int port, Consumer<ConfigRollout> publisher, int maxMetricNodes,
-                              int maxMetricCgroups) {
+    public ControllerVerticle(String host, int port, Publisher publisher, ExperimentManager experiments,
+                              int maxMetricNodes, int maxMetricCgroups) {
         this.host = host;
         this.port = port;
         this.publisher = publisher;
+        this.experiments = experiments;
         this.maxMetricNodes = maxMetricNodes;
         this.maxMetricCgroups = maxMetricCgroups;
     }
@@ -47,15 +67,21 @@ public final class ControllerVerticle extends VerticleBase {
         Router r = Router.router(vertx);
         r.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
         r.get("/").handler(this::handleDashboard);
+        r.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
         r.get("/metrics").handler(this::handleMetrics);
-        r.get("/api/fleet").handler(this::handleFleet);
-        r.get("/api/nodes").handler(ctx -> json(ctx, Json.nodes(fleet)));
-        r.get("/api/nodes/:id").handler(this::handleNode);
-        r.get("/api/cgroups").handler(ctx -> json(ctx, Json.aggregates(fleet)));
-        r.get("/api/caches").handler(ctx -> json(ctx, Json.caches(fleet)));
+        r.get("/api/fleet").handler(ctx -> json(ctx, 200, Json.fleet(fleet)));
+        r.get("/api/nodes").handler(ctx -> json(ctx, 200, Json.nodes(fleet)));
+        r.get("/api/nodes/*").handler(this::handleNode);
+        r.get("/api/cgroups").handler(ctx -> json(ctx, 200, Json.aggregates(fleet, fleet.cgroupAggregates())));
+        r.get("/api/caches").handler(ctx -> json(ctx, 200, Json.caches(fleet.cacheAggregates())));
         r.get("/api/config").handler(this::handleConfigList);
         r.get("/api/config/:id").handler(this::handleConfigStatus);
         r.post("/api/config").handler(this::handleApplyConfig);
+        r.get("/api/experiments").handler(this::handleExperiments);
+        r.post("/api/experiments").handler(this::handleSubmit);
+        r.get("/api/experiments/:id").handler(this::handleExperiment);
+        r.delete("/api/experiments/:id").handler(this::handleCancel);
+        vertx.setPeriodic(250, id -> experiments.tick(fleet).forEach(this::write));
         return vertx.createHttpServer().requestHandler(r).listen(port, host).onSuccess(s -> server = s);
     }
 
@@ -63,17 +89,74 @@ public final class ControllerVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    /** Applies a feed batch on this verticle's context. */
-    public void accept(FleetFeed.Batch b) {
+    /** Applies a feed batch on this verticle's context; completes once applied. */
+    public CompletableFuture<Void> accept(FleetFeed.Batch b) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         context.runOnContext(v -> {
-            b.rollouts().forEach(fleet::onRollout);
-            b.telemetry().forEach(fleet::onTelemetry);
-            b.acks().forEach(fleet::onAck);
+            try {
+                b.rollouts().forEach(fleet::onRollout);
+                for (NodeTelemetry t : b.telemetry()) {
+                    telemetry(t);
+                }
+                b.acks().forEach(fleet::onAck);
+                for (GenerationProgress g : b.progress()) {
+                    experiments.onProgress(g).forEach(this::write);
+                }
+                for (DeadLetter d : b.deadLetters()) {
+                    experiments.onDeadLetter(FleetFeed.deadLetterNode(d), d.getReason()).forEach(this::write);
+                }
+                for (ExperimentRequest q : b.requests()) {
+                    request(q);
+                }
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
         });
+        return done;
+    }
+
+    private void telemetry(NodeTelemetry t) {
+        String exp = NodeIds.experimentOf(t.getNodeId());
+        if (exp != null) {
+            Experiment e = experiments.get(exp);
+            if (e != null && ExperimentManager.isFinal(e.getState())) {
+                return; // an ended experiment's nodes are not tracked any more
+            }
+        }
+        if (fleet.onTelemetry(t)) {
+            experiments.onTelemetry(t, fleet).forEach(this::write);
+        }
+    }
+
+    private void request(ExperimentRequest q) {
+        if (q.hasSubmit()) {
+            ExperimentManager.Submitted s = experiments.submit(q.getSubmit(), q.getRequestId());
+            if (s.experiment() != null) {
+                write(s.experiment());
+            } else {
+                // the answer to an invalid request: a failed experiment that names why
+                write(Experiment.newBuilder().setId("rejected-" + q.getRequestId()).setRequestId(q.getRequestId())
+                        .setState(io.memfleet.proto.v1.ExperimentState.FAILED).setReason(s.invalid().getMessage())
+                        .setSubmission(q.getSubmit()).setVersion(1).build());
+            }
+        } else if (!q.getCancel().isEmpty()) {
+            Experiment e = experiments.cancel(q.getCancel(), "cancelled by " + q.getRequestedBy());
+            if (e != null) {
+                write(e);
+            }
+        }
+    }
+
+    private void write(Experiment e) {
+        publisher.experiment(e);
+        if (ExperimentManager.isFinal(e.getState())) {
+            fleet.forgetExperiment(e.getId());
+        }
     }
 
     /** Runs {@code f} on this verticle's event loop (where the state lives). */
-    public <T> Future<T> onLoop(java.util.function.Function<FleetState, T> f) {
+    public <T> Future<T> onLoop(Function<FleetState, T> f) {
         io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
         context.runOnContext(v -> {
             try {
@@ -85,44 +168,47 @@ public final class ControllerVerticle extends VerticleBase {
         return p.future();
     }
 
-    private static void json(RoutingContext ctx, Object body) {
-        ctx.response().putHeader("content-type", "application/json")
+    public ExperimentManager experiments() {
+        return experiments;
+    }
+
+    static void json(RoutingContext ctx, int status, Object body) {
+        ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
                 .end(body instanceof JsonArray a ? a.encodePrettily() : ((JsonObject) body).encodePrettily());
     }
 
-    private void handleFleet(RoutingContext ctx) {
-        json(ctx, Json.fleet(fleet));
+    static void error(RoutingContext ctx, int status, String message) {
+        json(ctx, status, new JsonObject().put("error", message));
     }
 
     private void handleMetrics(RoutingContext ctx) {
         ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(PrometheusText.render(fleet, maxMetricNodes, maxMetricCgroups));
+                .end(PrometheusText.render(fleet, experiments.all(), maxMetricNodes, maxMetricCgroups));
     }
 
     private void handleNode(RoutingContext ctx) {
-        var t = fleet.nodes().get(ctx.pathParam("id"));
+        String id = ctx.pathParam("*");
+        NodeTelemetry t = fleet.nodes().get(id);
         if (t == null) {
-            ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
-                    .end(new JsonObject().put("error", "no such node").encode());
+            error(ctx, 404, "no such node: " + id);
             return;
         }
-        json(ctx, Json.node(t));
+        json(ctx, 200, Json.node(t));
     }
 
     private void handleConfigList(RoutingContext ctx) {
         JsonArray a = new JsonArray();
         fleet.rollouts().values().forEach(s -> a.add(Json.rollout(s)));
-        json(ctx, a);
+        json(ctx, 200, a);
     }
 
     private void handleConfigStatus(RoutingContext ctx) {
         RolloutStatus s = fleet.rollouts().get(ctx.pathParam("id"));
         if (s == null) {
-            ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
-                    .end(new JsonObject().put("error", "no such rollout").encode());
+            error(ctx, 404, "no such rollout: " + ctx.pathParam("id"));
             return;
         }
-        json(ctx, Json.rollout(s));
+        json(ctx, 200, Json.rollout(s));
     }
 
     private void handleApplyConfig(RoutingContext ctx) {
@@ -132,19 +218,69 @@ public final class ControllerVerticle extends VerticleBase {
             generation = Math.max(generation + 1, System.currentTimeMillis());
             ro = Json.parseRollout(ctx.body().asJsonObject(), generation);
         } catch (IllegalArgumentException | ClassCastException | DecodeException | NullPointerException e) {
-            ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
-                    .end(new JsonObject().put("error", String.valueOf(e.getMessage())).encode());
+            error(ctx, 400, String.valueOf(e.getMessage()));
             return;
         }
         applyRollout(ro);
-        ctx.response().setStatusCode(202).putHeader("content-type", "application/json")
-                .end(Json.rollout(fleet.rollouts().get(ro.getRolloutId())).encodePrettily());
+        json(ctx, 202, Json.rollout(fleet.rollouts().get(ro.getRolloutId())));
     }
 
     /** Records a rollout as desired state and publishes it (on the event loop). */
     public void applyRollout(ConfigRollout ro) {
         fleet.onRollout(ro);
-        publisher.accept(ro);
+        publisher.rollout(ro);
+    }
+
+    private void handleExperiments(RoutingContext ctx) {
+        JsonArray a = new JsonArray();
+        List.copyOf(experiments.all()).forEach(e -> a.add(Json.experiment(e)));
+        json(ctx, 200, a);
+    }
+
+    private void handleExperiment(RoutingContext ctx) {
+        Experiment e = experiments.get(ctx.pathParam("id"));
+        if (e == null) {
+            error(ctx, 404, "no such experiment: " + ctx.pathParam("id"));
+            return;
+        }
+        json(ctx, 200, Json.experiment(e));
+    }
+
+    /** POST /api/experiments: the experiment file as the body; ?source= names it, ?kernel= overrides its options. */
+    private void handleSubmit(RoutingContext ctx) {
+        String source = ctx.request().getParam("source", "request.yaml");
+        Submission.Builder s = Submission.newBuilder().setSource(source)
+                .setYaml(ctx.body().asString(StandardCharsets.UTF_8.name()) == null ? ""
+                        : ctx.body().asString(StandardCharsets.UTF_8.name()));
+        String kernel = ctx.request().getParam("kernel");
+        if (kernel != null) {
+            s.setKernelOverride(kernel).setHasKernelOverride(true);
+        }
+        ExperimentManager.Submitted r = experiments.submit(s.build(), "");
+        if (r.invalid() != null) {
+            json(ctx, 400, Json.invalid(r.invalid()));
+            return;
+        }
+        write(r.experiment());
+        ctx.response().putHeader("location", "/api/experiments/" + r.experiment().getId());
+        json(ctx, 201, Json.experiment(r.experiment()));
+    }
+
+    private void handleCancel(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        Experiment known = experiments.get(id);
+        if (known == null) {
+            error(ctx, 404, "no such experiment: " + id);
+            return;
+        }
+        Experiment e = experiments.cancel(id, "cancelled through the HTTP API");
+        if (e == null) {
+            error(ctx, 409, "experiment " + id + " has already ended ("
+                    + known.getState().name().toLowerCase(java.util.Locale.ROOT) + ")");
+            return;
+        }
+        write(e);
+        json(ctx, 202, Json.experiment(e));
     }
 
     private void handleDashboard(RoutingContext ctx) {

@@ -5,7 +5,15 @@ import io.memfleet.controller.model.CgroupAggregate;
 import io.memfleet.controller.model.FleetState;
 import io.memfleet.controller.model.RolloutStatus;
 import io.memfleet.controller.model.Stats;
+import io.memfleet.proto.v1.CacheSummary;
 import io.memfleet.proto.v1.CgroupConfig;
+import io.memfleet.proto.v1.CgroupSummary;
+import io.memfleet.proto.v1.Experiment;
+import io.memfleet.proto.v1.ExperimentState;
+import io.memfleet.proto.v1.ExperimentSummary;
+import io.memfleet.proto.v1.Progress;
+import io.memfleet.proto.v1.StatSummary;
+import io.memfleet.workload.spec.ExperimentException;
 import io.memfleet.proto.v1.CgroupSample;
 import io.memfleet.proto.v1.ConfigRollout;
 import io.memfleet.proto.v1.NodeSelector;
@@ -32,15 +40,15 @@ public final class Json {
                 .put("live_caches", a.liveCaches()).put("dead_caches", a.deadCaches());
     }
 
-    public static JsonArray aggregates(FleetState f) {
+    static JsonArray aggregates(FleetState f, java.util.List<CgroupAggregate> aggs) {
         JsonArray a = new JsonArray();
-        f.cgroupAggregates().forEach(x -> a.add(aggregate(x)));
+        aggs.forEach(x -> a.add(aggregate(x)));
         return a;
     }
 
-    static JsonArray caches(FleetState f) {
+    static JsonArray caches(java.util.List<CacheAggregate> aggs) {
         JsonArray a = new JsonArray();
-        for (CacheAggregate c : f.cacheAggregates()) {
+        for (CacheAggregate c : aggs) {
             a.add(new JsonObject().put("slab", c.name()).put("caches", c.caches()).put("dead_caches", c.deadCaches())
                     .put("active_objs", c.activeObjs()).put("num_objs", c.numObjs()).put("num_slabs", c.numSlabs())
                     .put("bytes", c.bytes()));
@@ -50,7 +58,69 @@ public final class Json {
 
     static JsonObject fleet(FleetState f) {
         return new JsonObject().put("nodes", f.nodes().size()).put("telemetry_records", f.telemetryRecords())
-                .put("cgroups", aggregates(f)).put("caches", caches(f));
+                .put("experiments", new JsonArray(f.experiments()))
+                .put("cgroups", aggregates(f, f.cgroupAggregates())).put("caches", caches(f.cacheAggregates()));
+    }
+
+    static JsonObject experiment(Experiment e) {
+        Progress p = e.getProgress();
+        double fraction = e.getDurationNs() <= 0 ? 0 : Math.min(1.0, (double) p.getSimTimeNs() / e.getDurationNs());
+        if (e.getState() == ExperimentState.DONE) {
+            fraction = 1.0;
+        }
+        JsonObject j = new JsonObject().put("id", e.getId()).put("name", e.getName())
+                .put("state", e.getState().name().toLowerCase(java.util.Locale.ROOT))
+                .put("nodes", e.getNodes()).put("duration_seconds", e.getDurationNs() / 1e9)
+                .put("submitted_at_ms", e.getSubmittedAtMs()).put("updated_at_ms", e.getUpdatedAtMs())
+                .put("source", e.getSubmission().getSource())
+                .put("progress", new JsonObject().put("simulated_seconds", p.getSimTimeNs() / 1e9)
+                        .put("fraction", fraction).put("nodes_finished", p.getNodesFinished())
+                        .put("events_published", p.getEventsPublished()).put("events_applied", p.getEventsApplied())
+                        .put("partitions_generated", p.getPartitionsGenerated()).put("partitions", p.getPartitions()));
+        if (!e.getReason().isEmpty()) {
+            j.put("reason", e.getReason());
+        }
+        if (e.hasSummary()) {
+            j.put("summary", summary(e.getSummary()));
+        }
+        return j;
+    }
+
+    /** The summary as summary.json shows it: deterministic, the same however the experiment ran. */
+    public static JsonObject summary(ExperimentSummary s) {
+        JsonArray cgroups = new JsonArray();
+        for (CgroupSummary c : s.getCgroupsList()) {
+            cgroups.add(new JsonObject().put("cgroup", c.getPath()).put("nodes", c.getNodes())
+                    .put("usage_in_bytes", stat(c.getUsageInBytes())).put("kmem_usage_in_bytes", stat(c.getKmemUsageInBytes()))
+                    .put("failcnt", stat(c.getFailcnt())).put("oom_kills", c.getOomKills())
+                    .put("alloc_failures", c.getAllocFailures()).put("live_caches", c.getLiveCaches())
+                    .put("dead_caches", c.getDeadCaches()));
+        }
+        JsonArray caches = new JsonArray();
+        for (CacheSummary c : s.getCachesList()) {
+            caches.add(new JsonObject().put("slab", c.getSlab()).put("caches", c.getCaches())
+                    .put("dead_caches", c.getDeadCaches()).put("active_objs", c.getActiveObjs())
+                    .put("num_objs", c.getNumObjs()).put("num_slabs", c.getNumSlabs()).put("bytes", c.getBytes()));
+        }
+        return new JsonObject().put("nodes", s.getNodes()).put("events", s.getEvents())
+                .put("telemetry_samples", s.getTelemetrySamples()).put("cgroups", cgroups).put("caches", caches);
+    }
+
+    private static JsonObject stat(StatSummary s) {
+        return new JsonObject().put("min", s.getMin()).put("p50", s.getP50()).put("p99", s.getP99()).put("max", s.getMax())
+                .put("sum", s.getSum());
+    }
+
+    /** The 400 body for an invalid experiment file: the whole message, and its parts. */
+    static JsonObject invalid(ExperimentException e) {
+        JsonObject j = new JsonObject().put("error", e.getMessage()).put("source", e.source()).put("reason", e.reason());
+        if (e.line() > 0) {
+            j.put("line", e.line());
+        }
+        if (e.field() != null) {
+            j.put("field", e.field());
+        }
+        return j;
     }
 
     static JsonArray nodes(FleetState f) {

@@ -1,6 +1,7 @@
 package io.memfleet.controller.model;
 
-import io.memfleet.agent.model.ConfigReconciler;
+import io.memfleet.protocol.ConfigPlan;
+import io.memfleet.protocol.NodeIds;
 import io.memfleet.proto.v1.CgroupSample;
 import io.memfleet.proto.v1.ConfigAck;
 import io.memfleet.proto.v1.ConfigRollout;
@@ -9,6 +10,7 @@ import io.memfleet.proto.v1.KernelEvent;
 import io.memfleet.proto.v1.NodeTelemetry;
 import io.memfleet.proto.v1.SlabCacheSample;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +25,9 @@ import java.util.TreeMap;
  */
 public final class FleetState {
     private final Map<String, NodeTelemetry> latest = new TreeMap<>();
-    private final Map<String, Long> oomKillsByNode = new HashMap<>();
     private final Map<String, Map<String, long[]>> eventsByNodeCgroup = new HashMap<>();
     private final Map<String, RolloutStatus> rollouts = new LinkedHashMap<>();
     private final Map<String, List<ConfigAck>> earlyAcks = new HashMap<>();
-    private final Map<String, List<io.memfleet.proto.v1.FileDump>> dumps = new TreeMap<>();
     private long telemetryRecords;
     private long duplicates;
 
@@ -40,14 +40,12 @@ public final class FleetState {
             return false;
         }
         if (t.getFilesCount() > 0) {
-            dumps.put(t.getNodeId(), t.getFilesList());
             t = t.toBuilder().clearFiles().build();
         }
         latest.put(t.getNodeId(), t);
         Map<String, long[]> byCgroup = eventsByNodeCgroup.computeIfAbsent(t.getNodeId(), k -> new HashMap<>());
         for (KernelEvent e : t.getEventsList()) {
             if (e.hasOomKill()) {
-                oomKillsByNode.merge(t.getNodeId(), 1L, Long::sum);
                 String path = e.getOomKill().getMemcgPath().isEmpty() ? "/" : e.getOomKill().getMemcgPath();
                 byCgroup.computeIfAbsent(path, k -> new long[2])[0]++;
             } else if (e.hasAllocFailure()) {
@@ -55,11 +53,18 @@ public final class FleetState {
             }
         }
         for (RolloutStatus r : rollouts.values()) {
-            if (ConfigReconciler.selects(r.rollout().getSelector(), t.getNodeId())) {
+            if (ConfigPlan.selects(r.rollout().getSelector(), t.getNodeId())) {
                 r.expect(t.getNodeId());
             }
         }
         return true;
+    }
+
+    /** Drops every node of an experiment (it has ended; its summary keeps what matters). */
+    public void forgetExperiment(String experimentId) {
+        String prefix = experimentId + "/";
+        latest.keySet().removeIf(n -> n.startsWith(prefix));
+        eventsByNodeCgroup.keySet().removeIf(n -> n.startsWith(prefix));
     }
 
     /** A rollout published or read back from the desired-state topic; a known or older generation is ignored. */
@@ -71,7 +76,7 @@ public final class FleetState {
         RolloutStatus s = new RolloutStatus(ro);
         rollouts.put(ro.getRolloutId(), s);
         for (String node : latest.keySet()) {
-            if (ConfigReconciler.selects(ro.getSelector(), node)) {
+            if (ConfigPlan.selects(ro.getSelector(), node)) {
                 s.expect(node);
             }
         }
@@ -104,9 +109,26 @@ public final class FleetState {
         return latest;
     }
 
-    /** File dumps (final-state samples) by node. */
-    public Map<String, List<io.memfleet.proto.v1.FileDump>> dumps() {
-        return dumps;
+    /** The latest samples of one experiment's nodes (null: every node; "": the nodes outside any experiment). */
+    public List<NodeTelemetry> nodes(String experimentId) {
+        if (experimentId == null) {
+            return new ArrayList<>(latest.values());
+        }
+        if (experimentId.isEmpty()) {
+            return latest.values().stream().filter(t -> NodeIds.experimentOf(t.getNodeId()) == null).toList();
+        }
+        String from = experimentId + "/";
+        return new ArrayList<>(((TreeMap<String, NodeTelemetry>) latest).subMap(from, experimentId + "0").values());
+    }
+
+    /** Experiments that have nodes reporting, sorted ("" for nodes outside any experiment). */
+    public List<String> experiments() {
+        java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+        for (String n : latest.keySet()) {
+            String e = NodeIds.experimentOf(n);
+            ids.add(e == null ? "" : e);
+        }
+        return new ArrayList<>(ids);
     }
 
     public Map<String, RolloutStatus> rollouts() {
@@ -122,7 +144,11 @@ public final class FleetState {
     }
 
     public long oomKills(String node) {
-        return oomKillsByNode.getOrDefault(node, 0L);
+        long n = 0;
+        for (long[] v : eventsByNodeCgroup.getOrDefault(node, Map.of()).values()) {
+            n += v[0];
+        }
+        return n;
     }
 
     /** OOM kills and allocation failures charged to a cgroup path on one node. */
@@ -131,12 +157,17 @@ public final class FleetState {
         return v == null ? new long[2] : v;
     }
 
-    /** Per-cgroup-path aggregates over the fleet, sorted by path. */
+    /** Per-cgroup-path aggregates over every node, sorted by path. */
     public List<CgroupAggregate> cgroupAggregates() {
+        return cgroupAggregates(latest.values());
+    }
+
+    /** Per-cgroup-path aggregates over the given nodes' samples, sorted by path. */
+    public List<CgroupAggregate> cgroupAggregates(Collection<NodeTelemetry> samples) {
         Map<String, List<CgroupSample>> byPath = new TreeMap<>();
         Map<String, long[]> caches = new HashMap<>();
         Map<String, long[]> events = new HashMap<>();
-        for (NodeTelemetry t : latest.values()) {
+        for (NodeTelemetry t : samples) {
             for (CgroupSample g : t.getCgroupsList()) {
                 byPath.computeIfAbsent(g.getPath(), k -> new ArrayList<>()).add(g);
             }
@@ -161,8 +192,8 @@ public final class FleetState {
             long[] failcnt = gs.stream().mapToLong(CgroupSample::getFailcnt).toArray();
             long[] ev = events.getOrDefault(e.getKey(), new long[2]);
             long[] cc = caches.getOrDefault(e.getKey(), new long[2]);
-            out.add(new CgroupAggregate(e.getKey(), gs.size(), Stats.of(usage), Stats.of(kmem), Stats.of(failcnt), ev[0], ev[1],
-                    cc[0], cc[1]));
+            out.add(new CgroupAggregate(e.getKey(), gs.size(), Stats.of(usage), Stats.of(kmem), Stats.of(failcnt), ev[0],
+                    ev[1], cc[0], cc[1]));
         }
         return out;
     }
@@ -173,10 +204,15 @@ public final class FleetState {
         return slash <= 0 ? "/" : path.substring(0, slash);
     }
 
-    /** Fleet totals per root cache name, sorted by name. */
+    /** Fleet totals per root cache name over every node, sorted by name. */
     public List<CacheAggregate> cacheAggregates() {
+        return cacheAggregates(latest.values());
+    }
+
+    /** Totals per root cache name over the given nodes' samples, sorted by name. */
+    public static List<CacheAggregate> cacheAggregates(Collection<NodeTelemetry> samples) {
         Map<String, long[]> acc = new TreeMap<>();
-        for (NodeTelemetry t : latest.values()) {
+        for (NodeTelemetry t : samples) {
             for (SlabCacheSample c : t.getCachesList()) {
                 int paren = c.getName().indexOf('(');
                 String root = paren < 0 ? c.getName() : c.getName().substring(0, paren);

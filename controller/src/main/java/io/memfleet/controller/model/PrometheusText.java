@@ -4,6 +4,9 @@ import io.memfleet.proto.v1.CgroupSample;
 import io.memfleet.proto.v1.MemInfo;
 import io.memfleet.proto.v1.NodeTelemetry;
 import io.memfleet.proto.v1.SlabCacheSample;
+import io.memfleet.proto.v1.Experiment;
+import io.memfleet.proto.v1.ExperimentState;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +40,8 @@ public final class PrometheusText {
         new Metric("memfleet_oom_events_total", "counter", "memcg OOM kills charged to the cgroup"),
     };
 
-    public static String render(FleetState fleet, int maxNodes, int maxCgroupsPerNode) {
+    public static String render(FleetState fleet, Collection<Experiment> experiments, int maxNodes,
+                                int maxCgroupsPerNode) {
         StringBuilder sb = new StringBuilder(1 << 16);
         Map<String, NodeTelemetry> nodes = fleet.nodes();
         List<NodeTelemetry> exported = nodes.values().stream().limit(maxNodes).toList();
@@ -55,6 +59,7 @@ public final class PrometheusText {
         nodeMemory(sb, exported);
         slabinfo(sb, exported);
         fleetAggregates(sb, fleet);
+        experiments(sb, experiments);
         return sb.toString();
     }
 
@@ -131,12 +136,48 @@ public final class PrometheusText {
         }
     }
 
+    private static void experiments(StringBuilder sb, Collection<Experiment> experiments) {
+        Map<ExperimentState, Long> byState = new java.util.EnumMap<>(ExperimentState.class);
+        for (ExperimentState st : ExperimentState.values()) {
+            if (st != ExperimentState.STATE_UNSPECIFIED && st != ExperimentState.UNRECOGNIZED) {
+                byState.put(st, 0L);
+            }
+        }
+        experiments.forEach(e -> byState.merge(e.getState(), 1L, Long::sum));
+        header(sb, new Metric("memfleet_experiments", "gauge", "experiments the controller knows, by state"));
+        byState.forEach((st, n) -> sb.append("memfleet_experiments{state=\"").append(st.name().toLowerCase(java.util.Locale.ROOT))
+                .append("\"} ").append(n).append('\n'));
+        List<Experiment> live = experiments.stream().filter(e -> !e.getState().equals(ExperimentState.DONE)
+                && !e.getState().equals(ExperimentState.FAILED) && !e.getState().equals(ExperimentState.CANCELLED)).toList();
+        header(sb, new Metric("memfleet_experiment_progress_ratio", "gauge",
+                "simulated time the slowest node of a running experiment has reached, over its duration"));
+        for (Experiment e : live) {
+            double r = e.getDurationNs() <= 0 ? 0 : Math.min(1.0, (double) e.getProgress().getSimTimeNs() / e.getDurationNs());
+            sb.append("memfleet_experiment_progress_ratio{experiment=\"").append(esc(e.getId())).append("\"} ").append(r)
+                    .append('\n');
+        }
+        header(sb, new Metric("memfleet_experiment_nodes_finished", "gauge", "nodes of a running experiment that finished"));
+        for (Experiment e : live) {
+            sb.append("memfleet_experiment_nodes_finished{experiment=\"").append(esc(e.getId())).append("\"} ")
+                    .append(e.getProgress().getNodesFinished()).append('\n');
+        }
+        header(sb, new Metric("memfleet_experiment_events_applied_total", "counter",
+                "workload events the nodes of a running experiment have applied"));
+        for (Experiment e : live) {
+            sb.append("memfleet_experiment_events_applied_total{experiment=\"").append(esc(e.getId())).append("\"} ")
+                    .append(e.getProgress().getEventsApplied()).append('\n');
+        }
+    }
+
     private static void fleetAggregates(StringBuilder sb, FleetState fleet) {
         header(sb, new Metric("memfleet_fleet_nodes", "gauge", "nodes that have reported telemetry"));
         sb.append("memfleet_fleet_nodes ").append(fleet.nodes().size()).append('\n');
         header(sb, new Metric("memfleet_telemetry_records_total", "counter", "telemetry records consumed"));
         sb.append("memfleet_telemetry_records_total ").append(fleet.telemetryRecords()).append('\n');
-        List<CgroupAggregate> aggs = fleet.cgroupAggregates();
+        java.util.LinkedHashMap<String, List<CgroupAggregate>> byExperiment = new java.util.LinkedHashMap<>();
+        for (String e : fleet.experiments()) {
+            byExperiment.put(e, fleet.cgroupAggregates(fleet.nodes(e)));
+        }
         String[] stats = {"min", "p50", "p99", "max", "sum"};
         String[][] series = {
             {"memfleet_fleet_memory_usage_bytes", "usage_in_bytes over the fleet's nodes"},
@@ -144,31 +185,40 @@ public final class PrometheusText {
             {"memfleet_fleet_memory_failcnt", "failcnt over the fleet's nodes"}};
         for (int s = 0; s < series.length; s++) {
             header(sb, new Metric(series[s][0], "gauge", series[s][1] + " (stat: min, p50, p99, max, sum)"));
-            for (CgroupAggregate a : aggs) {
-                Stats st = s == 0 ? a.usage() : s == 1 ? a.kmemUsage() : a.failcnt();
-                long[] v = {st.min(), st.p50(), st.p99(), st.max(), st.sum()};
-                for (int k = 0; k < stats.length; k++) {
-                    sb.append(series[s][0]).append("{cgroup=\"").append(esc(a.path())).append("\",stat=\"").append(stats[k])
-                            .append("\"} ").append(Long.toUnsignedString(v[k])).append('\n');
+            for (Map.Entry<String, List<CgroupAggregate>> x : byExperiment.entrySet()) {
+                for (CgroupAggregate a : x.getValue()) {
+                    Stats st = s == 0 ? a.usage() : s == 1 ? a.kmemUsage() : a.failcnt();
+                    long[] v = {st.min(), st.p50(), st.p99(), st.max(), st.sum()};
+                    for (int k = 0; k < stats.length; k++) {
+                        sb.append(series[s][0]).append(labels(x.getKey(), a.path())).append(",stat=\"").append(stats[k])
+                                .append("\"} ").append(Long.toUnsignedString(v[k])).append('\n');
+                    }
                 }
             }
         }
         header(sb, new Metric("memfleet_fleet_oom_kills_total", "counter", "memcg OOM kills over the fleet"));
-        aggs.forEach(a -> sb.append("memfleet_fleet_oom_kills_total{cgroup=\"").append(esc(a.path())).append("\"} ")
-                .append(a.oomKills()).append('\n'));
+        byExperiment.forEach((e, aggs) -> aggs.forEach(a -> sb.append("memfleet_fleet_oom_kills_total")
+                .append(labels(e, a.path())).append("} ").append(a.oomKills()).append('\n')));
         header(sb, new Metric("memfleet_fleet_alloc_failures_total", "counter", "allocations refused with ENOMEM"));
-        aggs.forEach(a -> sb.append("memfleet_fleet_alloc_failures_total{cgroup=\"").append(esc(a.path())).append("\"} ")
-                .append(a.allocFailures()).append('\n'));
+        byExperiment.forEach((e, aggs) -> aggs.forEach(a -> sb.append("memfleet_fleet_alloc_failures_total")
+                .append(labels(e, a.path())).append("} ").append(a.allocFailures()).append('\n')));
         header(sb, new Metric("memfleet_fleet_slab_caches", "gauge", "per-cgroup slab caches (state: live, dead)"));
-        for (CgroupAggregate a : aggs) {
-            sb.append("memfleet_fleet_slab_caches{cgroup=\"").append(esc(a.path())).append("\",state=\"live\"} ")
-                    .append(a.liveCaches()).append('\n');
-            sb.append("memfleet_fleet_slab_caches{cgroup=\"").append(esc(a.path())).append("\",state=\"dead\"} ")
-                    .append(a.deadCaches()).append('\n');
-        }
+        byExperiment.forEach((e, aggs) -> {
+            for (CgroupAggregate a : aggs) {
+                sb.append("memfleet_fleet_slab_caches").append(labels(e, a.path())).append(",state=\"live\"} ")
+                        .append(a.liveCaches()).append('\n');
+                sb.append("memfleet_fleet_slab_caches").append(labels(e, a.path())).append(",state=\"dead\"} ")
+                        .append(a.deadCaches()).append('\n');
+            }
+        });
         header(sb, new Metric("memfleet_fleet_slab_bytes", "gauge", "slab pages over the fleet, per root cache"));
         fleet.cacheAggregates().forEach(c -> sb.append("memfleet_fleet_slab_bytes{slab=\"").append(esc(c.name()))
                 .append("\"} ").append(c.bytes()).append('\n'));
+    }
+
+    /** The label set of a fleet aggregate, without its closing brace. */
+    private static String labels(String experiment, String cgroup) {
+        return "{experiment=\"" + esc(experiment) + "\",cgroup=\"" + esc(cgroup) + "\"";
     }
 
     private static void header(StringBuilder sb, Metric m) {

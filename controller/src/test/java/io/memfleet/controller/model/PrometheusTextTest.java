@@ -55,10 +55,10 @@ public class PrometheusTextTest {
         FleetState f = new FleetState();
         f.onTelemetry(node("a", 1, 100, "/web"));
         f.onTelemetry(node("b\"x", 1, 300, "/we\\b"));
-        String text = PrometheusText.render(f, 1000, 64);
+        String text = PrometheusText.render(f, java.util.List.of(), 1000, 64);
         assertExpositionFormat(text);
         assertTrue(text.contains("memfleet_memory_usage_bytes{node=\"b\\\"x\",cgroup=\"/we\\\\b\"} 300"), text);
-        assertTrue(text.contains("memfleet_fleet_memory_usage_bytes{cgroup=\"/web\",stat=\"max\"} 100"));
+        assertTrue(text.contains("memfleet_fleet_memory_usage_bytes{experiment=\"\",cgroup=\"/web\",stat=\"max\"} 100"));
         assertTrue(text.contains("memfleet_oom_events_total{node=\"a\",cgroup=\"/web\"} 1"));
     }
 
@@ -68,9 +68,9 @@ public class PrometheusTextTest {
         for (int i = 0; i < 10; i++) {
             f.onTelemetry(node("n" + i, 1, 1000 + i, "/web"));
         }
-        String text = PrometheusText.render(f, 3, 64);
+        String text = PrometheusText.render(f, java.util.List.of(), 3, 64);
         assertEquals(3, text.lines().filter(l -> l.startsWith("memfleet_memory_usage_bytes{")).count());
-        assertTrue(text.contains("memfleet_fleet_memory_usage_bytes{cgroup=\"/web\",stat=\"sum\"} 10045"), text);
+        assertTrue(text.contains("memfleet_fleet_memory_usage_bytes{experiment=\"\",cgroup=\"/web\",stat=\"sum\"} 10045"), text);
         assertTrue(text.contains("memfleet_fleet_nodes 10"));
     }
 

@@ -1,0 +1,66 @@
+package io.memfleet.cli;
+
+import io.memfleet.broker.EmbeddedKafka;
+import io.memfleet.common.Topics;
+import io.memfleet.common.kafka.FleetTopics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The cluster a command talks to: the one given with --bootstrap, or an embedded single-node
+ * broker started here (the one place that decides this). Either way the fleet's topics exist once
+ * it is open; closing stops an embedded broker.
+ */
+final class Bootstrap implements AutoCloseable {
+    private final String address;
+    private final EmbeddedKafka embedded;
+
+    private Bootstrap(String address, EmbeddedKafka embedded) {
+        this.address = address;
+        this.embedded = embedded;
+    }
+
+    static Bootstrap open(KafkaOptions k, String who, PrintStream log) {
+        Topics topics = k.topics();
+        EmbeddedKafka broker = null;
+        String address = k.bootstrap;
+        if (k.embedded()) {
+            try {
+                Path dir = Files.createTempDirectory("memfleet-kafka");
+                broker = EmbeddedKafka.start(dir);
+            } catch (IOException | RuntimeException e) {
+                throw new UserError("cannot start the embedded Kafka broker: " + e.getMessage());
+            }
+            address = broker.bootstrapServers();
+            log.println("[" + who + "] embedded Kafka broker at " + address);
+        }
+        try {
+            FleetTopics.ensure(address, topics, Duration.ofSeconds(60));
+        } catch (RuntimeException e) {
+            if (broker != null) {
+                broker.close();
+            }
+            throw new UserError("cannot reach the Kafka cluster at " + address + " to create the fleet's topics ("
+                    + e.getMessage() + ")");
+        }
+        return new Bootstrap(address, broker);
+    }
+
+    String address() {
+        return address;
+    }
+
+    boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    @Override
+    public void close() {
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.memfleet.cli;
+
+import io.memfleet.broker.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code memfleet broker}: a KRaft Kafka broker from Apache Kafka's own artifacts, alone or one of a cluster. */
+@Command(name = "broker", mixinStandardHelpOptions = true,
+        description = {"Runs a KRaft Kafka broker (combined broker and controller) on 127.0.0.1 and prints "
+                + "'bootstrap=127.0.0.1:PORT' when it is ready. Alone by default; with --node-id, --voters and "
+                + "--cluster-id it is one member of a multi-node cluster ('memfleet cluster up --brokers 3' starts "
+                + "three). Stop it with Ctrl-C or SIGTERM."})
+final class BrokerCommand implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "DIR", description = "log directory (default: a temporary one, removed at exit)")
+    Path data;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "0", description = "client port (default: a free one)")
+    int port;
+
+    @Option(names = "--controller-port", paramLabel = "N", defaultValue = "0",
+            description = "KRaft controller port (default: a free one)")
+    int controllerPort;
+
+    @Option(names = "--node-id", paramLabel = "N", defaultValue = "1", description = "this member's node id")
+    int nodeId;
+
+    @Option(names = "--voters", paramLabel = "ID@HOST:PORT,...", description = "every member's controller address")
+    String voters;
+
+    @Option(names = "--cluster-id", paramLabel = "ID", description = "the id all members of the cluster share")
+    String clusterId;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        int members = voters == null ? 1 : voters.split(",").length;
+        if (voters != null && clusterId == null) {
+            throw new UserError("--voters needs --cluster-id (every member formats its log with the same id)", 2);
+        }
+        boolean temporary = data == null;
+        Path dir = temporary ? Files.createTempDirectory("memfleet-broker") : data;
+        EmbeddedKafka kafka;
+        try {
+            kafka = EmbeddedKafka.start(dir, new EmbeddedKafka.Member(nodeId, port, controllerPort, voters, clusterId,
+                    members), Map.of());
+        } catch (RuntimeException e) {
+            throw new UserError("the broker did not start: " + e.getMessage());
+        }
+        System.err.println("memfleet broker ready in " + kafka.startupTime().toMillis() + " ms, data " + dir);
+        System.out.println("bootstrap=" + kafka.bootstrapServers());
+        System.out.flush();
+        Services.serveUntilStopped(System.err, kafka, () -> {
+            if (temporary) {
+                deleteTree(dir);
+            }
+        });
+        return 0;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

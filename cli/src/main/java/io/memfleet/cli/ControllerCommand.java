@@ -1,0 +1,62 @@
+package io.memfleet.cli;
+
+import io.memfleet.controller.ControllerConfig;
+import io.memfleet.controller.ControllerRuntime;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code memfleet controller}: the fleet's API, dashboard, metrics and experiment lifecycle, until stopped. */
+@Command(name = "controller", mixinStandardHelpOptions = true,
+        description = {"Runs the controller of a fleet: it accepts experiments (POST /api/experiments, or "
+                + "'memfleet run --bootstrap'), owns their lifecycle, generates their workloads (with any "
+                + "'memfleet generate' processes), rolls out cgroup configuration, and serves the HTTP API, the "
+                + "dashboard and /metrics.", "One controller per fleet; it rebuilds its state from the topics when restarted."})
+final class ControllerCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "${env:MEMFLEET_HTTP_HOST:-127.0.0.1}",
+            description = "address the HTTP API listens on (default: ${DEFAULT-VALUE})")
+    String httpHost;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "port of the HTTP API, dashboard and /metrics; 0 picks a free one (default: ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--generator-threads", paramLabel = "N", defaultValue = "-1",
+            description = "threads of the built-in workload generator; 0 leaves generation to 'memfleet generate' "
+                    + "processes (default: one per core)")
+    int generatorThreads;
+
+    @Option(names = "--max-metric-nodes", paramLabel = "N", defaultValue = "1000",
+            description = "nodes exported one by one in /metrics (aggregates cover every node) (default: ${DEFAULT-VALUE})")
+    int maxMetricNodes;
+
+    @Option(names = "--max-metric-cgroups", paramLabel = "N", defaultValue = "64",
+            description = "cgroups per node exported one by one in /metrics (default: ${DEFAULT-VALUE})")
+    int maxMetricCgroups;
+
+    @Override
+    public Integer call() throws Exception {
+        Bootstrap b = Bootstrap.open(kafka, "controller", System.out);
+        int threads = generatorThreads < 0 ? Runtime.getRuntime().availableProcessors() : generatorThreads;
+        ControllerConfig cfg = new ControllerConfig(b.address(), kafka.topics(), httpHost, httpPort, maxMetricNodes,
+                maxMetricCgroups, threads, kafka.topicPrefix + "-controller");
+        ControllerRuntime c;
+        try {
+            c = new ControllerRuntime(cfg, System.err);
+        } catch (RuntimeException e) {
+            b.close();
+            if (e.getCause() instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("bind")) {
+                throw new UserError("cannot listen on " + httpHost + ":" + httpPort + " (" + e.getMessage() + ")");
+            }
+            throw e;
+        }
+        System.out.println("memfleet controller: http://" + httpHost + ":" + c.httpPort() + "/ (topics "
+                + kafka.topicPrefix + ".* on " + b.address() + ")");
+        Services.serveUntilStopped(System.err, c, b);
+        return 0;
+    }
+}

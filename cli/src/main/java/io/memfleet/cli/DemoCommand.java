@@ -1,0 +1,74 @@
+package io.memfleet.cli;
+
+import io.memfleet.proto.v1.Experiment;
+import io.memfleet.proto.v1.Submission;
+import io.memfleet.workload.spec.ExperimentSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code memfleet demo}: the bundled demo experiment on a fleet, with the dashboard up until Ctrl-C. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Runs the bundled demo experiment (16 nodes, 60 s simulated, at real time by default) and keeps "
+                + "the controller's dashboard, API and /metrics up until interrupted (Ctrl-C). Without --bootstrap "
+                + "the whole fleet runs in this process."})
+final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "port of the dashboard (default: ${DEFAULT-VALUE}, or a free one when that is taken)")
+    int httpPort;
+
+    @Option(names = "--speed", paramLabel = "N", defaultValue = "1", description = "pace: N times real time (default: ${DEFAULT-VALUE})")
+    double speed;
+
+    @Option(names = "--agents", paramLabel = "N", defaultValue = "1", description = "agent loops in this process")
+    int agents;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        String yaml;
+        try (InputStream in = ExperimentSpec.class.getResourceAsStream("/io/memfleet/workload/demo.yaml")) {
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!(speed > 0)) {
+            throw new UserError("--speed must be above 0, got " + speed, 2);
+        }
+        Submission s = Submission.newBuilder().setSource("demo.yaml").setYaml(yaml).setSpeedOverride(speed).build();
+        ExperimentSpec spec = RunCommand.validate(s);
+        int port = httpPort != 0 && !free(httpPort) ? 0 : httpPort;
+        LocalFleet fleet = LocalFleet.start(kafka, "demo", port, agents, System.out);
+        if (fleet.httpPort() > 0) {
+            System.out.println("memfleet demo: open http://127.0.0.1:" + fleet.httpPort()
+                    + "/  (API: /api/experiments, /api/fleet; metrics: /metrics)");
+        }
+        ExperimentClient client = new ExperimentClient(fleet.address(), kafka.topics(), "memfleet-demo");
+        Thread follower = new Thread(() -> {
+            try {
+                Experiment e = RunCommand.runToEnd(client, fleet, s, spec, Duration.ofHours(24), System.out);
+                System.out.println("memfleet demo: experiment " + e.getId() + " done; serving until interrupted (Ctrl-C)");
+            } catch (UserError e) {
+                System.err.println("memfleet demo: " + e.getMessage());
+            }
+        }, "memfleet-demo");
+        follower.setDaemon(true);
+        follower.start();
+        Services.serveUntilStopped(System.err, client, fleet);
+        return 0;
+    }
+
+    private static boolean free(int port) {
+        try {
+            new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress()).close();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.memfleet.cli;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.memfleet.common.Topics;
+import io.memfleet.common.kafka.KafkaClients;
+import io.memfleet.controller.experiment.ExperimentManager;
+import io.memfleet.protocol.NodeIds;
+import io.memfleet.proto.v1.Experiment;
+import io.memfleet.proto.v1.ExperimentRequest;
+import io.memfleet.proto.v1.NodeTelemetry;
+import io.memfleet.proto.v1.Submission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * A submitter's side of the experiment protocol, over Kafka alone: a request on the requests
+ * topic, the controller's answer and progress on the experiments topic, and the nodes' final
+ * states on the results topic (read from where the results topic ended before the submission).
+ */
+final class ExperimentClient implements AutoCloseable {
+    private final Topics topics;
+    private final String who;
+    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaConsumer<String, byte[]> experiments;
+    private final String bootstrap;
+    private final Map<TopicPartition, Long> resultsFrom = new HashMap<>();
+
+    ExperimentClient(String bootstrap, Topics topics, String who) {
+        this.bootstrap = bootstrap;
+        this.topics = topics;
+        this.who = who;
+        this.producer = KafkaClients.producer(bootstrap, who);
+        this.experiments = KafkaClients.consumer(bootstrap, null, who + "-experiments");
+        TopicPartition exp = new TopicPartition(topics.experiments(), 0);
+        experiments.assign(List.of(exp));
+        experiments.seekToEnd(List.of(exp));
+        experiments.position(exp, Duration.ofSeconds(30));
+        try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(bootstrap, null, who + "-results-end")) {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (int p = 0; p < topics.partitions(); p++) {
+                tps.add(new TopicPartition(topics.results(), p));
+            }
+            resultsFrom.putAll(c.endOffsets(tps, Duration.ofSeconds(30)));
+        }
+    }
+
+    /** Sends a submission; returns the request id the controller answers. */
+    String submit(Submission s) {
+        String id = UUID.randomUUID().toString();
+        ExperimentRequest r = ExperimentRequest.newBuilder().setRequestId(id).setSubmit(s).setRequestedBy(who).build();
+        producer.send(new ProducerRecord<>(topics.experimentRequests(), id, r.toByteArray()));
+        producer.flush();
+        return id;
+    }
+
+    void cancel(String experimentId) {
+        String id = UUID.randomUUID().toString();
+        ExperimentRequest r = ExperimentRequest.newBuilder().setRequestId(id).setCancel(experimentId).setRequestedBy(who)
+                .build();
+        producer.send(new ProducerRecord<>(topics.experimentRequests(), id, r.toByteArray()));
+        producer.flush();
+    }
+
+    /** The controller's answer to a request: the experiment it created, or a failed one naming why. */
+    Experiment answer(String requestId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Experiment e : poll()) {
+                if (e.getRequestId().equals(requestId)) {
+                    return e;
+                }
+            }
+        }
+        throw new UserError("no controller answered within " + timeout.toSeconds() + " s: is 'memfleet controller' "
+                + "running against " + bootstrap + " with topic prefix '" + topics.prefix() + "'?");
+    }
+
+    /** Follows an experiment until it ends; {@code progress} sees every record of it. */
+    Experiment follow(String experimentId, Consumer<Experiment> progress, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Experiment e : poll()) {
+                if (e.getId().equals(experimentId)) {
+                    progress.accept(e);
+                    if (ExperimentManager.isFinal(e.getState())) {
+                        return e;
+                    }
+                }
+            }
+        }
+        throw new UserError("experiment " + experimentId + " did not finish within " + timeout.toMinutes()
+                + " minutes (see --timeout)");
+    }
+
+    private List<Experiment> poll() {
+        List<Experiment> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : experiments.poll(Duration.ofMillis(200))) {
+            if (r.value() == null) {
+                continue;
+            }
+            try {
+                out.add(Experiment.parseFrom(r.value()));
+            } catch (InvalidProtocolBufferException e) {
+                // not ours to judge: the controller reports what it cannot read
+            }
+        }
+        return out;
+    }
+
+    /** The final states of the experiment's nodes by index, read from the results topic. */
+    Map<Integer, NodeTelemetry> results(String experimentId, int nodes, Duration timeout) {
+        Map<Integer, NodeTelemetry> out = new TreeMap<>();
+        String prefix = experimentId + "/";
+        try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(bootstrap, null, who + "-results")) {
+            c.assign(resultsFrom.keySet());
+            resultsFrom.forEach(c::seek);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (out.size() < nodes) {
+                if (System.nanoTime() > deadline) {
+                    throw new UserError("the final states of " + (nodes - out.size()) + " of " + nodes
+                            + " nodes did not arrive within " + timeout.toSeconds() + " s");
+                }
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.key() == null || !r.key().startsWith(prefix) || r.value() == null) {
+                        continue;
+                    }
+                    try {
+                        out.putIfAbsent(NodeIds.indexOf(r.key()), NodeTelemetry.parseFrom(r.value()));
+                    } catch (InvalidProtocolBufferException e) {
+                        throw new UserError("an unreadable final state for " + r.key() + " at " + r.topic() + "-"
+                                + r.partition() + "@" + r.offset());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        experiments.close();
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,58 @@
+package io.memfleet.cli;
+
+import io.memfleet.workload.kafka.GeneratorConfig;
+import io.memfleet.workload.kafka.GeneratorLoop;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code memfleet generate}: a workload generator that shares the running experiments' nodes with the others. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = {"Runs a workload generator: it joins the generators' consumer group (the controller runs one "
+                + "too), takes a share of the workload partitions, and publishes the events of the running "
+                + "experiments' nodes there, a round at a time, no further ahead of the agents than --max-lag."})
+final class GenerateCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "-1",
+            description = "generator threads (default: one per core)")
+    int threads;
+
+    @Option(names = "--max-lag", paramLabel = "RECORDS", defaultValue = "20000",
+            description = "records per workload partition the agents may be behind before generation waits "
+                    + "(default: ${DEFAULT-VALUE})")
+    long maxLag;
+
+    @Option(names = "--steps-per-record", paramLabel = "N", defaultValue = "10",
+            description = "workload steps of one node per Kafka record (default: ${DEFAULT-VALUE})")
+    int stepsPerRecord;
+
+    @Option(names = "--client-id", paramLabel = "ID", defaultValue = "${env:HOSTNAME:-memfleet-generator}",
+            description = "Kafka client id (default: the host name)")
+    String clientId;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Bootstrap b = Bootstrap.open(kafka, "generate", System.out);
+        GeneratorConfig cfg;
+        try {
+            cfg = new GeneratorConfig(b.address(), kafka.topics(), clientId,
+                    threads < 0 ? Runtime.getRuntime().availableProcessors() : threads, stepsPerRecord, maxLag);
+        } catch (IllegalArgumentException e) {
+            b.close();
+            throw new UserError(e.getMessage(), 2);
+        }
+        GeneratorLoop g = new GeneratorLoop(cfg, System.err);
+        Thread t = new Thread(g, "memfleet-generator");
+        t.start();
+        System.out.println("memfleet generate: running with " + cfg.threads() + " thread(s) in group "
+                + kafka.topics().generatorGroup() + " on " + b.address());
+        Services.serveUntilStopped(System.err, () -> {
+            g.close();
+            t.join(15_000);
+        }, b);
+        return 0;
+    }
+}

@@ -1,0 +1,71 @@
+package io.memfleet.cli;
+
+import io.memfleet.agent.AgentConfig;
+import io.memfleet.controller.ControllerConfig;
+import io.memfleet.controller.ControllerRuntime;
+import java.io.PrintStream;
+
+/**
+ * The parts of a fleet a command runs in its own process: the cluster (an embedded broker when no
+ * --bootstrap is given), a controller with its built-in generator (for an embedded fleet), and
+ * agent loops. Closing stops them in the reverse order.
+ */
+final class LocalFleet implements AutoCloseable {
+    private final Bootstrap bootstrap;
+    private final ControllerRuntime controller;
+    private final Services.Agents agents;
+
+    private LocalFleet(Bootstrap bootstrap, ControllerRuntime controller, Services.Agents agents) {
+        this.bootstrap = bootstrap;
+        this.controller = controller;
+        this.agents = agents;
+    }
+
+    /**
+     * Starts what is missing: without --bootstrap an embedded broker, a controller and
+     * {@code agentLoops} agent loops; with it only the agent loops asked for.
+     */
+    static LocalFleet start(KafkaOptions k, String who, int httpPort, int agentLoops, PrintStream log) {
+        Bootstrap b = Bootstrap.open(k, who, log);
+        ControllerRuntime c = null;
+        Services.Agents a = null;
+        try {
+            if (b.isEmbedded()) {
+                c = new ControllerRuntime(ControllerConfig.of(b.address(), k.topics(), httpPort)
+                        .withHttpHost(System.getenv().getOrDefault("MEMFLEET_HTTP_HOST", "127.0.0.1")), log);
+                log.println("[" + who + "] controller API, dashboard and metrics at http://127.0.0.1:" + c.httpPort() + "/");
+            }
+            if (agentLoops > 0) {
+                a = Services.Agents.start(AgentConfig.of(b.address(), k.topics(), k.topicPrefix + "-" + who + "-agent"),
+                        agentLoops, log);
+            }
+            return new LocalFleet(b, c, a);
+        } catch (Exception e) {
+            Services.closeAll(log, a, c, b);
+            throw new UserError("cannot start the local fleet: " + e.getMessage());
+        }
+    }
+
+    String address() {
+        return bootstrap.address();
+    }
+
+    boolean embedded() {
+        return bootstrap.isEmbedded();
+    }
+
+    /** The HTTP port of the controller this process runs, or -1. */
+    int httpPort() {
+        return controller == null ? -1 : controller.httpPort();
+    }
+
+    /** False when this process runs agent loops and none of them is running any more. */
+    boolean agentsHealthy() {
+        return agents == null || agents.anyRunning();
+    }
+
+    @Override
+    public void close() {
+        Services.closeAll(System.err, agents, controller, bootstrap);
+    }
+}

@@ -1,0 +1,154 @@
+package io.memfleet.cli;
+
+import io.memfleet.controller.experiment.ExperimentManager;
+import io.memfleet.proto.v1.Experiment;
+import io.memfleet.proto.v1.ExperimentState;
+import io.memfleet.proto.v1.NodeTelemetry;
+import io.memfleet.proto.v1.Submission;
+import io.memfleet.workload.spec.ExperimentException;
+import io.memfleet.workload.spec.ExperimentParser;
+import io.memfleet.workload.spec.ExperimentSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code memfleet run FILE --out DIR}: submits an experiment to a fleet, follows it, and writes its results. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs an experiment: submits FILE to a fleet, shows its progress, and writes DIR from what the "
+                + "fleet reports: summary.json (the same bytes however the fleet is deployed), run.json, and one "
+                + "file per node with its final control files and /proc files.",
+            "Without --bootstrap a whole fleet (embedded broker, controller, agents) runs in this process; with it, "
+                + "the experiment goes to the standing fleet on that cluster (memfleet cluster up, docker compose, "
+                + "Kubernetes). An invalid FILE is refused before anything starts (exit status 2, naming the line "
+                + "and field). Ctrl-C cancels the experiment."})
+final class RunCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "the experiment file (YAML)")
+    Path file;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "where to write the results")
+    Path out;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--kernel", paramLabel = "OPTIONS", converter = Converters.KernelText.class,
+            description = "replaces the file's kernel options (A/B runs of one file), e.g. nokmem or kmem-intended")
+    String kernel;
+
+    @Option(names = "--speed", paramLabel = "N", description = "pace: N times real time (default: the file's, "
+            + "or as fast as the fleet consumes)")
+    Double speed;
+
+    @Option(names = "--agents", paramLabel = "N", description = "agent loops to run in this process (default: 1 "
+            + "for an embedded fleet, 0 with --bootstrap)")
+    Integer agents;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0",
+            description = "port of the embedded controller's API and dashboard (default: a free one)")
+    int httpPort;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60m", converter = Converters.Duration.class,
+            description = "give up after this long (default: ${DEFAULT-VALUE})")
+    long timeoutNs;
+
+    @Option(names = {"-q", "--quiet"}, description = "print only errors and the final line")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        Submission submission = submission(file, kernel, speed);
+        ExperimentSpec spec = validate(submission);
+        int loops = agents != null ? agents : kafka.embedded() ? 1 : 0;
+        if (loops < 0 || loops > 64) {
+            throw new UserError("--agents must be 0 to 64, got " + loops, 2);
+        }
+        PrintStream log = quiet ? new PrintStream(PrintStream.nullOutputStream()) : System.out;
+        long t0 = System.nanoTime();
+        try (LocalFleet fleet = LocalFleet.start(kafka, "run", httpPort, loops, log);
+             ExperimentClient client = new ExperimentClient(fleet.address(), kafka.topics(), "memfleet-run")) {
+            Experiment done = runToEnd(client, fleet, submission, spec, Duration.ofNanos(timeoutNs), log);
+            Map<Integer, NodeTelemetry> finals = client.results(done.getId(), done.getNodes(), Duration.ofMinutes(5));
+            double wall = (System.nanoTime() - t0) / 1e9;
+            ResultsWriter.write(out, spec, done, finals, new ResultsWriter.RunInfo(fleet.address(), kafka.topicPrefix,
+                    wall, fleet.embedded()));
+            System.out.printf("[run] %s done in %.1f s of wall time for %.1f s simulated on %d nodes; wrote %s%n",
+                    done.getId(), wall, spec.durationNs() / 1e9, spec.nodes(), out);
+        }
+        return 0;
+    }
+
+    /** Submits and follows the experiment until it ends; a failed or cancelled one is an error. */
+    static Experiment runToEnd(ExperimentClient client, LocalFleet fleet, Submission submission, ExperimentSpec spec,
+                               Duration timeout, PrintStream log) {
+        String request = client.submit(submission);
+        Experiment answer = client.answer(request, Duration.ofSeconds(60));
+        if (answer.getState() == ExperimentState.FAILED) {
+            throw new UserError(answer.getReason(), 2);
+        }
+        String id = answer.getId();
+        log.println("[run] experiment " + id + " accepted: " + spec.nodes() + " nodes, " + spec.durationNs() / 1e9
+                + " s simulated");
+        Thread cancel = new Thread(() -> client.cancel(id), "memfleet-run-cancel");
+        Runtime.getRuntime().addShutdownHook(cancel);
+        ProgressLine progress = new ProgressLine();
+        long[] lastPrint = {0};
+        Experiment end = client.follow(id, e -> {
+            long now = System.nanoTime();
+            if (now - lastPrint[0] >= 2_000_000_000L && !ExperimentManager.isFinal(e.getState())) {
+                lastPrint[0] = now;
+                log.println("[run] " + progress.line(e, now));
+            }
+            if (!fleet.agentsHealthy()) {
+                throw new UserError("every agent loop of this process stopped (see the messages above)");
+            }
+        }, timeout);
+        Runtime.getRuntime().removeShutdownHook(cancel);
+        if (end.getState() != ExperimentState.DONE) {
+            throw new UserError("experiment " + id + " " + end.getState().name().toLowerCase(java.util.Locale.ROOT)
+                    + (end.getReason().isEmpty() ? "" : ": " + end.getReason()));
+        }
+        return end;
+    }
+
+    /** The submission of a file as it is on disk, with the command line's overrides. */
+    static Submission submission(Path file, String kernel, Double speed) {
+        String yaml;
+        try {
+            yaml = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": no such file");
+        } catch (IOException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        }
+        Submission.Builder s = Submission.newBuilder().setSource(file.toString()).setYaml(yaml);
+        if (kernel != null) {
+            s.setKernelOverride(kernel).setHasKernelOverride(true);
+        }
+        if (speed != null) {
+            if (!(speed > 0)) {
+                throw new UserError("--speed must be above 0, got " + speed, 2);
+            }
+            s.setSpeedOverride(speed);
+        }
+        return s.build();
+    }
+
+    /** Checks the submission with the parser the controller uses; an invalid file exits 2 before anything starts. */
+    static ExperimentSpec validate(Submission s) {
+        try {
+            return ExperimentParser.parse(s);
+        } catch (ExperimentException e) {
+            throw new UserError(e.getMessage(), 2);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.memfleet.cli;
+
+import io.memfleet.agent.AgentConfig;
+import io.memfleet.agent.kafka.AgentLoop;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Long-running parts of a process (agent loops, a controller, a generator) and how the process
+ * waits for Ctrl-C or SIGTERM and then stops them in order.
+ */
+final class Services {
+    private Services() {
+    }
+
+    /** Agent loops of one process, each a consumer of the agents' group, on their own threads. */
+    record Agents(List<AgentLoop> loops, List<Thread> threads) implements AutoCloseable {
+        static Agents start(AgentConfig cfg, int n, PrintStream log) {
+            List<AgentLoop> loops = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                AgentLoop a = new AgentLoop(n == 1 ? cfg : cfg.withClientId(cfg.clientId() + "-" + i), log);
+                Thread t = new Thread(a, "memfleet-agent-" + i);
+                loops.add(a);
+                threads.add(t);
+                t.start();
+            }
+            return new Agents(loops, threads);
+        }
+
+        boolean anyRunning() {
+            return loops.stream().anyMatch(AgentLoop::isRunning);
+        }
+
+        long eventsApplied() {
+            return loops.stream().mapToLong(l -> l.status().eventsApplied()).sum();
+        }
+
+        @Override
+        public void close() {
+            loops.forEach(AgentLoop::close);
+            for (Thread t : threads) {
+                try {
+                    t.join(30_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Blocks until the process is asked to stop, then closes {@code resources} in order. */
+    static void serveUntilStopped(PrintStream log, AutoCloseable... resources) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            closeAll(log, resources);
+            done.countDown();
+        }, "memfleet-shutdown"));
+        done.await();
+    }
+
+    static void closeAll(PrintStream log, AutoCloseable... resources) {
+        for (AutoCloseable r : resources) {
+            if (r == null) {
+                continue;
+            }
+            try {
+                r.close();
+            } catch (Exception e) {
+                log.println("memfleet: shutdown: " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.memfleet.common.kafka;
+
+import io.memfleet.common.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates memfleet's topics on any cluster, idempotently: each with its partition count and
+ * configs and the cluster's default replication factor (so a three-broker cluster configured for
+ * RF 3 and min.insync.replicas 2 gets both). An existing topic is left as it is.
+ */
+public final class FleetTopics {
+    private FleetTopics() {
+    }
+
+    public static void ensure(String bootstrap, Topics topics, Duration timeout) {
+        try (Admin admin = KafkaClients.admin(bootstrap, topics.prefix() + "-topics")) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<NewTopic> wanted = new ArrayList<>();
+            for (Topics.Spec s : topics.all()) {
+                wanted.add(new NewTopic(s.name(), Optional.of(s.partitions()), Optional.empty()).configs(s.configs()));
+            }
+            admin.createTopics(wanted).values().forEach((name, f) -> {
+                try {
+                    await(f, deadline);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(),
+                                e.getCause());
+                    }
+                }
+            });
+            awaitLeaders(admin, topics.all().stream().map(Topics.Spec::name).toList(), deadline);
+        }
+    }
+
+    /** Polls describeTopics until every partition has a leader. */
+    private static void awaitLeaders(Admin admin, List<String> names, long deadline) {
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, TopicDescription> d = await(admin.describeTopics(names).allTopicNames(), deadline);
+                if (d.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null))) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                last = e; // metadata not propagated yet: ask again
+            }
+        }
+        throw new IllegalStateException("topics " + names + " have no leaders in time", last);
+    }
+
+    private static <T> T await(KafkaFuture<T> f, long deadline) throws ExecutionException {
+        try {
+            return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the Kafka cluster did not answer in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package io.memfleet.controller.experiment;
+
+import io.memfleet.common.kafka.Partitions;
+import io.memfleet.controller.model.CacheAggregate;
+import io.memfleet.controller.model.CgroupAggregate;
+import io.memfleet.controller.model.FleetState;
+import io.memfleet.controller.model.Stats;
+import io.memfleet.protocol.NodeIds;
+import io.memfleet.proto.v1.CacheSummary;
+import io.memfleet.proto.v1.CgroupSummary;
+import io.memfleet.proto.v1.Experiment;
+import io.memfleet.proto.v1.ExperimentState;
+import io.memfleet.proto.v1.ExperimentSummary;
+import io.memfleet.proto.v1.GenerationProgress;
+import io.memfleet.proto.v1.NodeTelemetry;
+import io.memfleet.proto.v1.Progress;
+import io.memfleet.proto.v1.StatSummary;
+import io.memfleet.proto.v1.Submission;
+import io.memfleet.workload.spec.ExperimentException;
+import io.memfleet.workload.spec.ExperimentParser;
+import io.memfleet.workload.spec.ExperimentSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+
+/**
+ * Owns every experiment's lifecycle, with no I/O: it validates submissions and gives them ids,
+ * and moves each experiment along ACCEPTED, GENERATING, RUNNING, COLLECTING and DONE (or FAILED or
+ * CANCELLED) from what the fleet reports: generation progress, node telemetry and dead letters.
+ * Every change is a new Experiment record the caller writes to the experiments topic (this is its
+ * only writer); replaying that topic and the inputs rebuilds the same state after a restart.
+ */
+public final class ExperimentManager {
+    /** What a submission came to: an accepted experiment (its first record), or why not. */
+    public record Submitted(Experiment experiment, ExperimentException invalid) { }
+
+    private static final long PROGRESS_EVERY_MS = 1000;
+
+    private final int partitions;
+    private final LongSupplier clockMs;
+    private final IdSource ids;
+    private final Map<String, Tracked> experiments = new LinkedHashMap<>();
+    private final Map<String, String> byRequest = new HashMap<>();
+
+    /** Gives new experiments their id suffix (random in production, fixed in tests). */
+    public interface IdSource {
+        String next(String name);
+    }
+
+    /** One experiment and what is known of it. */
+    private static final class Tracked {
+        Experiment record;
+        ExperimentSpec spec;
+        final Map<Integer, GenerationProgress> progress = new HashMap<>();
+        final Set<String> finished = new TreeSet<>();
+        long lastWrittenMs;
+        boolean progressChanged;
+    }
+
+    public ExperimentManager(int partitions, LongSupplier clockMs, IdSource ids) {
+        this.partitions = partitions;
+        this.clockMs = clockMs;
+        this.ids = ids;
+    }
+
+    public Collection<Experiment> all() {
+        List<Experiment> out = new ArrayList<>();
+        experiments.values().forEach(t -> out.add(t.record));
+        return out;
+    }
+
+    public Experiment get(String id) {
+        Tracked t = experiments.get(id);
+        return t == null ? null : t.record;
+    }
+
+    public static boolean isFinal(ExperimentState s) {
+        return s == ExperimentState.DONE || s == ExperimentState.FAILED || s == ExperimentState.CANCELLED;
+    }
+
+    /** An Experiment record read back from the topic (at start-up): the state it says. */
+    public void replay(Experiment e) {
+        Tracked t = experiments.computeIfAbsent(e.getId(), k -> new Tracked());
+        t.record = e;
+        if (!e.getRequestId().isEmpty()) {
+            byRequest.put(e.getRequestId(), e.getId());
+        }
+        if (t.spec == null && !isFinal(e.getState())) {
+            try {
+                t.spec = ExperimentParser.parse(e.getSubmission());
+            } catch (ExperimentException ex) {
+                t.spec = null;
+            }
+        }
+    }
+
+    /**
+     * A submission: validated with the parser every tool uses; an invalid one gets no experiment.
+     * A request already answered (a redelivery) gets the experiment it created.
+     */
+    public Submitted submit(Submission s, String requestId) {
+        String known = requestId.isEmpty() ? null : byRequest.get(requestId);
+        if (known != null) {
+            return new Submitted(experiments.get(known).record, null);
+        }
+        ExperimentSpec spec;
+        try {
+            spec = ExperimentParser.parse(s);
+        } catch (ExperimentException e) {
+            return new Submitted(null, e);
+        }
+        String id = ids.next(spec.name());
+        long now = clockMs.getAsLong();
+        Tracked t = new Tracked();
+        t.spec = spec;
+        t.record = Experiment.newBuilder().setId(id).setName(spec.name()).setSubmission(s)
+                .setState(ExperimentState.ACCEPTED).setNodes(spec.nodes()).setDurationNs(spec.durationNs())
+                .setRequestId(requestId).setSubmittedAtMs(now).setUpdatedAtMs(now).setVersion(1)
+                .setProgress(Progress.newBuilder().setPartitions(partitions)).build();
+        t.lastWrittenMs = now;
+        experiments.put(id, t);
+        if (!requestId.isEmpty()) {
+            byRequest.put(requestId, id);
+        }
+        return new Submitted(t.record, null);
+    }
+
+    /** Cancels a running experiment; null when there is no such experiment or it has ended. */
+    public Experiment cancel(String id, String why) {
+        Tracked t = experiments.get(id);
+        if (t == null || isFinal(t.record.getState())) {
+            return null;
+        }
+        return change(t, ExperimentState.CANCELLED, why);
+    }
+
+    private Experiment change(Tracked t, ExperimentState to, String reason) {
+        long now = clockMs.getAsLong();
+        Experiment.Builder b = t.record.toBuilder().setState(to).setUpdatedAtMs(now)
+                .setVersion(t.record.getVersion() + 1);
+        if (reason != null) {
+            b.setReason(reason);
+        }
+        t.record = b.build();
+        t.lastWrittenMs = now;
+        t.progressChanged = false;
+        return t.record;
+    }
+
+    /** A generator's progress on one partition: may start GENERATING, or RUNNING once every partition is done. */
+    public List<Experiment> onProgress(GenerationProgress g) {
+        Tracked t = experiments.get(g.getExperimentId());
+        List<Experiment> out = new ArrayList<>();
+        if (t == null || isFinal(t.record.getState())) {
+            return out;
+        }
+        t.progress.put(g.getPartition(), g);
+        t.progressChanged = true;
+        if (!g.getError().isEmpty()) {
+            out.add(change(t, ExperimentState.FAILED, "generating partition " + g.getPartition() + ": " + g.getError()));
+            return out;
+        }
+        if (t.record.getState() == ExperimentState.ACCEPTED) {
+            out.add(change(t, ExperimentState.GENERATING, null));
+        }
+        if (t.record.getState() == ExperimentState.GENERATING && t.progress.size() == partitions
+                && t.progress.values().stream().allMatch(GenerationProgress::getDone)) {
+            out.add(change(t, ExperimentState.RUNNING, null));
+        }
+        return out;
+    }
+
+    /**
+     * A node's telemetry (already applied to {@code fleet}): its final sample counts the node
+     * finished; the experiment is COLLECTING once every node has run its whole workload and DONE,
+     * with its summary, once every node's final state is in.
+     */
+    public List<Experiment> onTelemetry(NodeTelemetry n, FleetState fleet) {
+        List<Experiment> out = new ArrayList<>();
+        String id = NodeIds.experimentOf(n.getNodeId());
+        Tracked t = id == null ? null : experiments.get(id);
+        if (t == null || isFinal(t.record.getState())) {
+            return out;
+        }
+        t.progressChanged = true;
+        if (n.getFilesPublished()) {
+            t.finished.add(n.getNodeId());
+        }
+        ExperimentState s = t.record.getState();
+        if ((s == ExperimentState.RUNNING || s == ExperimentState.GENERATING) && t.spec != null
+                && minSimTime(t, fleet) >= t.spec.steps() * t.spec.stepNs() && s == ExperimentState.RUNNING) {
+            out.add(change(t, ExperimentState.COLLECTING, null));
+        }
+        if (t.finished.size() >= t.record.getNodes() && t.record.getState() != ExperimentState.DONE) {
+            t.record = t.record.toBuilder().setProgress(progress(t, fleet)).setSummary(summary(t, fleet)).build();
+            out.add(change(t, ExperimentState.DONE, null));
+        }
+        return out;
+    }
+
+    /** A dead-lettered record of a node of a running experiment fails it: its results would be wrong. */
+    public List<Experiment> onDeadLetter(String nodeId, String reason) {
+        List<Experiment> out = new ArrayList<>();
+        String id = nodeId == null ? null : NodeIds.experimentOf(nodeId);
+        Tracked t = id == null ? null : experiments.get(id);
+        if (t != null && !isFinal(t.record.getState())) {
+            out.add(change(t, ExperimentState.FAILED, "node " + nodeId + ": " + reason));
+        }
+        return out;
+    }
+
+    /** Progress records of experiments whose progress changed, at most one per experiment a second. */
+    public List<Experiment> tick(FleetState fleet) {
+        long now = clockMs.getAsLong();
+        List<Experiment> out = new ArrayList<>();
+        for (Tracked t : experiments.values()) {
+            if (t.progressChanged && !isFinal(t.record.getState()) && now - t.lastWrittenMs >= PROGRESS_EVERY_MS) {
+                t.record = t.record.toBuilder().setProgress(progress(t, fleet)).setUpdatedAtMs(now)
+                        .setVersion(t.record.getVersion() + 1).build();
+                t.lastWrittenMs = now;
+                t.progressChanged = false;
+                out.add(t.record);
+            }
+        }
+        return out;
+    }
+
+    private static long minSimTime(Tracked t, FleetState fleet) {
+        List<NodeTelemetry> nodes = fleet.nodes(t.record.getId());
+        if (nodes.size() < t.record.getNodes()) {
+            return 0;
+        }
+        long min = Long.MAX_VALUE;
+        for (NodeTelemetry n : nodes) {
+            min = Math.min(min, n.getSimTimeNs());
+        }
+        return min;
+    }
+
+    private Progress progress(Tracked t, FleetState fleet) {
+        long published = 0;
+        int generated = 0;
+        for (GenerationProgress g : t.progress.values()) {
+            published += g.getEventsPublished();
+            generated += g.getDone() ? 1 : 0;
+        }
+        long applied = 0;
+        for (NodeTelemetry n : fleet.nodes(t.record.getId())) {
+            applied += n.getEventsApplied();
+        }
+        return Progress.newBuilder().setSimTimeNs(minSimTime(t, fleet)).setNodesFinished(t.finished.size())
+                .setEventsPublished(published).setEventsApplied(applied).setPartitionsGenerated(generated)
+                .setPartitions(partitions).build();
+    }
+
+    /** The fleet's aggregates over the experiment's final node states: the same however it ran. */
+    private static ExperimentSummary summary(Tracked t, FleetState fleet) {
+        List<NodeTelemetry> finals = fleet.nodes(t.record.getId());
+        ExperimentSummary.Builder b = ExperimentSummary.newBuilder().setNodes(finals.size());
+        long events = 0;
+        long samples = 0;
+        for (NodeTelemetry n : finals) {
+            events += n.getEventsApplied();
+            samples += n.getSeq() + 1;
+        }
+        b.setEvents(events).setTelemetrySamples(samples);
+        for (CgroupAggregate a : fleet.cgroupAggregates(finals)) {
+            b.addCgroups(CgroupSummary.newBuilder().setPath(a.path()).setNodes((int) a.nodes())
+                    .setUsageInBytes(stat(a.usage())).setKmemUsageInBytes(stat(a.kmemUsage()))
+                    .setFailcnt(stat(a.failcnt())).setOomKills(a.oomKills()).setAllocFailures(a.allocFailures())
+                    .setLiveCaches(a.liveCaches()).setDeadCaches(a.deadCaches()));
+        }
+        for (CacheAggregate c : FleetState.cacheAggregates(finals)) {
+            b.addCaches(CacheSummary.newBuilder().setSlab(c.name()).setCaches(c.caches()).setDeadCaches(c.deadCaches())
+                    .setActiveObjs(c.activeObjs()).setNumObjs(c.numObjs()).setNumSlabs(c.numSlabs()).setBytes(c.bytes()));
+        }
+        return b.build();
+    }
+
+    private static StatSummary stat(Stats s) {
+        return StatSummary.newBuilder().setMin(s.min()).setP50(s.p50()).setP99(s.p99()).setMax(s.max()).setSum(s.sum())
+                .build();
+    }
+
+    /** The workload partition a node of an experiment lives in (as the generators place it). */
+    public int partitionOf(String experimentId, int index) {
+        return Partitions.of(NodeIds.nodeId(experimentId, index), partitions);
+    }
+}

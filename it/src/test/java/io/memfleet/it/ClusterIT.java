@@ -1,0 +1,164 @@
+package io.memfleet.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memfleet.it.testing.FleetHarness;
+import io.memfleet.it.testing.Launcher;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A standing local cluster of separate JVMs (one broker, a controller, two agents) started with
+ * 'memfleet cluster up': experiments submitted to it give byte for byte the results of the same
+ * experiment run embedded, also when two run at once, when an agent is killed with SIGKILL midway,
+ * and when the controller is killed and restarted midway.
+ */
+@Timeout(900)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+    @TempDir
+    static Path work;
+    static Path cluster;
+    static String bootstrap;
+    static String controller;
+    static Path quickstart;
+    static Path nokmem;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void up() throws Exception {
+        quickstart = work.resolve("embedded-quickstart");
+        nokmem = work.resolve("embedded-nokmem");
+        Launcher.ok("run", Launcher.example("quickstart.yaml").toString(), "--out", quickstart.toString(), "-q");
+        Launcher.ok("run", Launcher.example("quickstart.yaml").toString(), "--out", nokmem.toString(), "-q",
+                "--kernel", "nokmem");
+        cluster = work.resolve("cluster");
+        Launcher.ok("cluster", "up", "--agents", "2", "--dir", cluster.toString(), "--partitions", "6");
+        bootstrap = Launcher.bootstrap(cluster);
+        controller = Launcher.processes(cluster).get("controller").getInteger("port").toString();
+    }
+
+    @AfterAll
+    static void down() {
+        if (cluster != null) {
+            Launcher.killAll(cluster);
+        }
+    }
+
+    private static JsonArray experiments() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller
+                + "/api/experiments")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return new JsonArray(r.body());
+    }
+
+    private static CompletableFuture<Launcher.Outcome> runAsync(Path out, String... extra) {
+        String[] args = new String[6 + extra.length];
+        args[0] = "run";
+        args[1] = Launcher.example("quickstart.yaml").toString();
+        args[2] = "--out";
+        args[3] = out.toString();
+        args[4] = "--bootstrap";
+        args[5] = bootstrap;
+        System.arraycopy(extra, 0, args, 6, extra.length);
+        return CompletableFuture.supplyAsync(() -> Launcher.memfleet(args));
+    }
+
+    /** Waits until a running experiment on the standing controller has passed {@code fraction} of its time. */
+    private static String awaitProgress(double fraction) {
+        String[] id = {null};
+        FleetHarness.await("an experiment " + (int) (fraction * 100) + "% through", Duration.ofSeconds(120), () -> {
+            try {
+                for (Object o : experiments()) {
+                    JsonObject e = (JsonObject) o;
+                    if (!e.getString("state").matches("done|failed|cancelled")
+                            && e.getJsonObject("progress").getDouble("fraction") >= fraction) {
+                        id[0] = e.getString("id");
+                        return true;
+                    }
+                }
+                return false;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        return id[0];
+    }
+
+    private static void assertDone(Launcher.Outcome o) {
+        assertEquals(0, o.status(), o.out() + o.err());
+    }
+
+    @Test
+    @Order(1)
+    void anExperimentSubmittedToTheStandingFleetShowsOnItsControllerAndEqualsAnEmbeddedRun() throws Exception {
+        Path out = work.resolve("standing");
+        Launcher.Outcome o = runAsync(out, "-q").get();
+        assertDone(o);
+        Launcher.assertSameResults(quickstart, out);
+        JsonObject run = new JsonObject(java.nio.file.Files.readString(out.resolve("run.json")));
+        String id = run.getString("experiment_id");
+        assertTrue(experiments().stream().anyMatch(e -> ((JsonObject) e).getString("id").equals(id)
+                && ((JsonObject) e).getString("state").equals("done")), experiments().encode());
+        assertEquals(false, run.getJsonObject("kafka").getBoolean("embedded"));
+    }
+
+    @Test
+    @Order(2)
+    void twoExperimentsAtOnceOnOneFleetEachEqualTheirRunAlone() throws Exception {
+        Path a = work.resolve("together-default");
+        Path b = work.resolve("together-nokmem");
+        CompletableFuture<Launcher.Outcome> fa = runAsync(a, "-q");
+        CompletableFuture<Launcher.Outcome> fb = runAsync(b, "-q", "--kernel", "nokmem");
+        assertDone(fa.get());
+        assertDone(fb.get());
+        Launcher.assertSameResults(quickstart, a);
+        Launcher.assertSameResults(nokmem, b);
+    }
+
+    @Test
+    @Order(3)
+    void anAgentKilledMidExperimentChangesNothingInTheResults() throws Exception {
+        Path out = work.resolve("agent-killed");
+        CompletableFuture<Launcher.Outcome> run = runAsync(out, "-q", "--speed", "3");
+        awaitProgress(0.3);
+        Map<String, JsonObject> ps = Launcher.processes(cluster);
+        Launcher.kill9(ps.get("agent-1").getLong("pid"));
+        assertDone(run.get());
+        Launcher.assertSameResults(quickstart, out);
+        Launcher.ok("cluster", "restart", "agent-1", "--dir", cluster.toString());
+    }
+
+    @Test
+    @Order(4)
+    void theControllerKilledAndRestartedMidExperimentStillCompletesIt() throws Exception {
+        Path out = work.resolve("controller-killed");
+        CompletableFuture<Launcher.Outcome> run = runAsync(out, "-q", "--speed", "3");
+        awaitProgress(0.3);
+        Launcher.kill9(Launcher.processes(cluster).get("controller").getLong("pid"));
+        Launcher.ok("cluster", "restart", "controller", "--dir", cluster.toString());
+        assertDone(run.get());
+        Launcher.assertSameResults(quickstart, out);
+        Launcher.Outcome status = Launcher.ok("cluster", "status", "--dir", cluster.toString(), "--json");
+        JsonObject s = new JsonObject(status.out());
+        assertTrue(s.getJsonArray("processes").stream().allMatch(p -> ((JsonObject) p).getString("state")
+                .equals("running")), s.encodePrettily());
+    }
+}

@@ -1,0 +1,198 @@
+package io.memfleet.agent.core;
+
+import io.memfleet.kernel.api.Command;
+import io.memfleet.kernel.fs.ControlFiles;
+import io.memfleet.kernel.fs.FileText;
+import io.memfleet.protocol.Protos;
+import io.memfleet.protocol.WorkloadReader;
+import io.memfleet.protocol.WorkloadWriter;
+import io.memfleet.proto.v1.FileDump;
+import io.memfleet.proto.v1.NodeTelemetry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one way events reach a node, live or replayed from its snapshot. Live, an event is checked
+ * first (seq present, not a duplicate, the node not released), applied, and what it produces
+ * (telemetry, the final state, dead letters) goes to the outbox; replayed, every logged event is
+ * applied and its output dropped, so a restored node reaches the same state by the same steps.
+ * The events applied are remembered, so a record whose events were not all applied is logged as
+ * the ones that were.
+ */
+final class EventPath implements WorkloadReader.Sink {
+    private final HostedNode node;
+    private final Outbox out;
+    private final boolean replay;
+    private final RecordRef record;
+    /** Events of the record seen so far, and which of them were not applied (null while none). */
+    private int position;
+    private int applied;
+    private java.util.BitSet skippedAt;
+
+    /** Where a record came from, for dead letters. */
+    record RecordRef(String topic, int partition, long offset, String key, byte[] value) { }
+
+    private EventPath(HostedNode node, Outbox out, boolean replay, RecordRef record) {
+        this.node = node;
+        this.out = out;
+        this.replay = replay;
+        this.record = record;
+    }
+
+    static EventPath live(HostedNode node, Outbox out, RecordRef record) {
+        return new EventPath(node, out, false, record);
+    }
+
+    static EventPath replay(HostedNode node) {
+        return new EventPath(node, Outbox.DISCARD, true, null);
+    }
+
+    int appliedCount() {
+        return applied;
+    }
+
+    /** The bytes to log for the record: as received when every event applied, else the applied ones. */
+    byte[] logBytes() {
+        if (skippedAt == null) {
+            return record.value();
+        }
+        WorkloadWriter w = new WorkloadWriter().reset(node.id);
+        try {
+            WorkloadReader.read(record.value(), node.id, new WorkloadReader.Sink() {
+                private int at;
+
+                @Override
+                public void command(long seq, Command c) {
+                    if (!skippedAt.get(at++)) {
+                        w.command(seq, c);
+                    }
+                }
+
+                @Override
+                public void sample(long seq, boolean dumpFiles, boolean release) {
+                    if (!skippedAt.get(at++)) {
+                        w.sample(seq, dumpFiles, release);
+                    }
+                }
+
+                @Override
+                public void telemetryInterval(long seq, long intervalNs) {
+                    if (!skippedAt.get(at++)) {
+                        w.telemetryInterval(seq, intervalNs);
+                    }
+                }
+
+                @Override
+                public void invalid(long seq, String reason) {
+                    at++;
+                }
+            });
+        } catch (WorkloadReader.MalformedBatchException e) {
+            throw new IllegalStateException("a record that decoded once no longer does", e);
+        }
+        return w.toByteArray();
+    }
+
+    /** True if a live event may apply: it has a seq, is new, and its node is not released. */
+    private boolean admit(long seq) {
+        if (replay) {
+            return true;
+        }
+        if (seq == 0) {
+            reject(seq, "node " + node.id + ": events need a per-node seq (seq 0 cannot be deduplicated)");
+            return false;
+        }
+        if (seq <= node.lastSeq) {
+            out.duplicate();
+            skip();
+            return false;
+        }
+        if (node.released) {
+            reject(seq, "node " + node.id + " was released (its workload ended); event seq " + seq + " is not applied");
+            return false;
+        }
+        if (node.events == 0 && seq != 1) {
+            reject(seq, "node " + node.id + " is not hosted here and its first event is seq " + seq
+                    + ", not 1: the events before it are missing, so it is not applied to an empty node");
+            return false;
+        }
+        return true;
+    }
+
+    private void skip() {
+        if (skippedAt == null) {
+            skippedAt = new java.util.BitSet();
+        }
+        skippedAt.set(position - 1);
+    }
+
+    private void reject(long seq, String reason) {
+        if (replay) {
+            throw new IllegalStateException("the snapshot of " + node.id + " cannot be replayed: " + reason);
+        }
+        skip();
+        out.deadLetter(record, reason);
+    }
+
+    private void done() {
+        applied++;
+        out.countApplied();
+    }
+
+    @Override
+    public void command(long seq, Command c) {
+        position++;
+        if (!admit(seq)) {
+            return;
+        }
+        if (c instanceof Command.Node && node.booted()) {
+            reject(seq, "node " + node.id + " event seq " + seq + ": node shape after the node booted");
+            return;
+        }
+        node.step(seq, c);
+        done();
+        NodeTelemetry t = node.dueSample();
+        if (t != null) {
+            out.telemetry(t);
+        }
+    }
+
+    @Override
+    public void sample(long seq, boolean dumpFiles, boolean release) {
+        position++;
+        if (!admit(seq)) {
+            return;
+        }
+        node.counted(seq);
+        done();
+        NodeTelemetry t = node.sample(dumpFiles);
+        if (dumpFiles && !replay) {
+            List<FileDump> files = new ArrayList<>();
+            for (FileText f : ControlFiles.dump(node.kernel().image())) {
+                files.add(FileDump.newBuilder().setPath(f.path()).setContent(f.content()).build());
+            }
+            out.result(node, Protos.deterministicBytes(t.toBuilder().addAllFiles(files).build()));
+        }
+        out.telemetry(t);
+        if (release) {
+            node.released = true;
+        }
+    }
+
+    @Override
+    public void telemetryInterval(long seq, long intervalNs) {
+        position++;
+        if (!admit(seq)) {
+            return;
+        }
+        node.counted(seq);
+        done();
+        node.setTelemetryInterval(intervalNs);
+    }
+
+    @Override
+    public void invalid(long seq, String reason) {
+        position++;
+        reject(seq, "node " + node.id + " event seq " + seq + ": " + reason);
+    }
+}

@@ -1,0 +1,159 @@
+package io.memfleet.agent.core;
+
+import com.google.protobuf.ByteString;
+import io.memfleet.kernel.Kernel;
+import io.memfleet.kernel.api.Command;
+import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.api.Result;
+import io.memfleet.protocol.TelemetryCodec;
+import io.memfleet.proto.v1.NodeSnapshot;
+import io.memfleet.proto.v1.NodeTelemetry;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One simulated node an agent hosts: its kernel, how far it is in its event stream, its telemetry
+ * clock, and what it applied since its last stored snapshot record. The kernel is deterministic,
+ * so the node is its last checkpoint plus the events applied after it; {@link #log} holds those
+ * events as WorkloadBatch chunks until they are stored.
+ */
+final class HostedNode {
+    final String id;
+    final int partition;
+    private final KernelConfig config;
+    private long telemetryIntervalNs;
+    private Kernel kernel;
+    long lastSeq;
+    long events;
+    long telemetrySeq;
+    long nextTelemetryNs;
+    /** Events applied since the last stored record (segment or checkpoint). */
+    ByteLog log = new ByteLog();
+    /** The number the next segment gets. */
+    long segment;
+    /** The first segment after the last checkpoint: the keys a new checkpoint retires. */
+    long firstSegmentSinceCheckpoint;
+    /** Event bytes stored in segments since the last checkpoint, and that checkpoint's size. */
+    long bytesSinceCheckpoint;
+    long lastCheckpointBytes;
+    /** Configuration rollouts applied: rollout id to generation (sorted, so snapshots are stable). */
+    final Map<String, Long> appliedRollouts = new TreeMap<>();
+    /** The workload ended with a release; the node is dropped at the next commit. */
+    boolean released;
+    /** Something was applied since the last commit. */
+    boolean dirty;
+
+    HostedNode(String id, int partition, KernelConfig config, long telemetryIntervalNs) {
+        this.id = id;
+        this.partition = partition;
+        this.config = config;
+        this.telemetryIntervalNs = telemetryIntervalNs;
+        this.nextTelemetryNs = telemetryIntervalNs;
+    }
+
+    boolean booted() {
+        return kernel != null;
+    }
+
+    /** The kernel, booted with the default shape if no node-shape event came first. */
+    Kernel kernel() {
+        if (kernel == null) {
+            kernel = Kernel.boot(Command.Node.DEFAULT, config);
+        }
+        return kernel;
+    }
+
+    /**
+     * Applies one logged event (a workload command or a configuration write): the kernel runs it
+     * and the node counts it. A node shape boots the node (null result); a second one is refused
+     * by the caller before it gets here.
+     */
+    Result step(long seq, Command c) {
+        Result r;
+        if (c instanceof Command.Node shape) {
+            kernel = Kernel.boot(shape, config);
+            r = null;
+        } else {
+            r = kernel().apply(c);
+        }
+        counted(seq);
+        return r;
+    }
+
+    /** Counts an applied event (a command or a sample request). */
+    void counted(long seq) {
+        events++;
+        dirty = true;
+        if (seq > lastSeq) {
+            lastSeq = seq;
+        }
+    }
+
+    /** A sample when the node's telemetry interval has passed since the last one, else null. */
+    NodeTelemetry dueSample() {
+        return kernel != null && telemetryDue() ? sample(false) : null;
+    }
+
+    private boolean telemetryDue() {
+        long now = kernel.nowNs();
+        if (now < nextTelemetryNs) {
+            return false;
+        }
+        nextTelemetryNs = (now / telemetryIntervalNs + 1) * telemetryIntervalNs;
+        return true;
+    }
+
+    /** A telemetry sample now; it carries the kernel events since the last one. */
+    NodeTelemetry sample(boolean filesPublished) {
+        Kernel k = kernel();
+        NodeTelemetry t = TelemetryCodec.sample(id, new TelemetryCodec.Progress(telemetrySeq++, events, lastSeq),
+                k.image(), k.drainEvents());
+        return filesPublished ? t.toBuilder().setFilesPublished(true).build() : t;
+    }
+
+    /** The state fields every snapshot record carries: where the node is after the record. */
+    NodeSnapshot.Builder state() {
+        return NodeSnapshot.newBuilder().setNodeId(id).setLastSeq(lastSeq).setKernelOptions(config.spec())
+                .setEvents(events).setTelemetrySeq(telemetrySeq).setNextTelemetryNs(nextTelemetryNs)
+                .setTelemetryIntervalNs(telemetryIntervalNs)
+                .putAllAppliedRollouts(appliedRollouts);
+    }
+
+    /** The next segment: the events applied since the previous record. */
+    NodeSnapshot segmentRecord() {
+        return state().setSegment(segment).setEventLog(ByteString.copyFrom(log.toByteArray())).build();
+    }
+
+    /** A checkpoint: the kernel's whole state, covering every segment before {@link #segment}. */
+    NodeSnapshot checkpointRecord() {
+        return state().setSegment(segment).setKernelCheckpoint(ByteString.copyFrom(kernel().checkpoint())).build();
+    }
+
+    void restoreState(NodeSnapshot s) {
+        lastSeq = s.getLastSeq();
+        events = s.getEvents();
+        telemetrySeq = s.getTelemetrySeq();
+        nextTelemetryNs = s.getNextTelemetryNs();
+        if (s.getTelemetryIntervalNs() > 0) {
+            telemetryIntervalNs = s.getTelemetryIntervalNs();
+        }
+        appliedRollouts.clear();
+        appliedRollouts.putAll(s.getAppliedRolloutsMap());
+    }
+
+    /** Restores the kernel of a checkpoint. */
+    void restoreKernel(byte[] checkpoint) {
+        kernel = Kernel.restore(checkpoint);
+    }
+
+    long telemetryIntervalNs() {
+        return telemetryIntervalNs;
+    }
+
+    /** The node's telemetry clock from now: the next sample at the next multiple of the interval. */
+    void setTelemetryInterval(long intervalNs) {
+        telemetryIntervalNs = intervalNs;
+        long now = kernel == null ? 0 : kernel.nowNs();
+        nextTelemetryNs = (now / intervalNs + 1) * intervalNs;
+    }
+}

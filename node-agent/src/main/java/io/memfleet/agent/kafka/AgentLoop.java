@@ -1,0 +1,258 @@
+package io.memfleet.agent.kafka;
+
+import io.memfleet.agent.AgentConfig;
+import io.memfleet.agent.core.AgentCore;
+import io.memfleet.agent.core.CommitPlan;
+import io.memfleet.agent.core.Outbox;
+import io.memfleet.agent.core.Send;
+import io.memfleet.agent.core.StoredRecord;
+import io.memfleet.common.Topics;
+import io.memfleet.common.kafka.KafkaClients;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * The node-agent's Kafka adapter: it polls the workload partitions the group gives it and the
+ * desired-state topic, hands every record to the {@link AgentCore}, sends what the core returns,
+ * and at each commit (on a timer, at a rebalance, at shutdown) stores the snapshot records before
+ * committing the offsets they cover. All Kafka calls happen on the loop thread.
+ */
+public final class AgentLoop implements Runnable, AutoCloseable {
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final AgentConfig cfg;
+    private final Topics topics;
+    private final AgentCore core;
+    private final KafkaConsumer<String, byte[]> workload;
+    private final KafkaConsumer<String, byte[]> config;
+    private final KafkaProducer<String, byte[]> producer;
+    private final PrintStream log;
+    private volatile boolean running = true;
+    private volatile boolean crash;
+    private volatile boolean stopped;
+    private volatile Status status = new Status(0, 0, 0, 0, 0, 0, 0, 0);
+    private long lastCommitMs;
+    private long rebalances;
+
+    /** What the loop has done so far, published after every poll. */
+    public record Status(long records, long eventsApplied, long duplicates, long deadLettered, long telemetry,
+                         int hostedNodes, long restoreFailures, long rebalances) { }
+
+    public AgentLoop(AgentConfig cfg, PrintStream log) {
+        this.cfg = cfg;
+        this.topics = cfg.topics();
+        this.log = log;
+        this.core = new AgentCore(cfg.settings(), topics.workload(), topics.configDesired());
+        // a dead agent's partitions move after 10 s (Kafka's default of 45 s leaves its nodes idle that long)
+        this.workload = KafkaClients.consumer(cfg.bootstrap(), cfg.groupId(), cfg.clientId(),
+                java.util.Map.of("session.timeout.ms", 10_000, "heartbeat.interval.ms", 3_000));
+        this.config = KafkaClients.consumer(cfg.bootstrap(), null, cfg.clientId() + "-config");
+        this.producer = KafkaClients.producer(cfg.bootstrap(), cfg.clientId());
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** False once the loop has ended (closed, crashed or failed). */
+    public boolean isRunning() {
+        return !stopped;
+    }
+
+    @Override
+    public void run() {
+        try {
+            List<TopicPartition> desired = List.of(new TopicPartition(topics.configDesired(), 0));
+            config.assign(desired);
+            config.seekToBeginning(desired);
+            workload.subscribe(List.of(topics.workload()), new Rebalance());
+            lastCommitMs = System.currentTimeMillis();
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : workload.poll(POLL)) {
+                    send(core.workload(r.partition(), r.offset(), r.key(), r.value()));
+                }
+                for (ConsumerRecord<String, byte[]> r : config.poll(Duration.ZERO)) {
+                    send(core.rollout(r.offset(), r.key(), r.value()));
+                }
+                publishStatus();
+                if (System.currentTimeMillis() - lastCommitMs >= cfg.commitIntervalMs()) {
+                    periodicCommit();
+                }
+            }
+        } catch (WakeupException e) {
+            // close() woke the poll
+        } catch (RuntimeException | Error e) {
+            // stop as a crash would: nothing more is committed, the next owner resumes from the last commit
+            crash = true;
+            log.println("memfleet agent: stopping without committing after an unexpected failure: " + e);
+            throw e;
+        } finally {
+            shutdown();
+        }
+    }
+
+    private void publishStatus() {
+        AgentCore.Stats s = core.stats();
+        status = new Status(s.records, s.applied, s.duplicates, s.deadLettered, s.telemetry, core.hostedNodes(),
+                s.restoreFailures, rebalances);
+    }
+
+    private void shutdown() {
+        try {
+            if (!crash) {
+                try {
+                    commit(workload.assignment().stream().map(TopicPartition::partition).toList());
+                } catch (WakeupException e) {
+                    commit(workload.assignment().stream().map(TopicPartition::partition).toList());
+                }
+            }
+        } finally {
+            try {
+                workload.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+                config.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+                producer.close(Duration.ofSeconds(5));
+            } finally {
+                publishStatus();
+                stopped = true;
+            }
+        }
+    }
+
+    /** Stops after committing snapshots and offsets (a graceful shutdown). */
+    @Override
+    public void close() {
+        running = false;
+        workload.wakeup();
+    }
+
+    /** Stops without committing anything more, as a crash would. */
+    public void crash() {
+        crash = true;
+        close();
+    }
+
+    private String topic(Send.Channel c) {
+        return switch (c) {
+            case TELEMETRY -> topics.telemetry();
+            case RESULTS -> topics.results();
+            case ACKS -> topics.configAcks();
+            case SNAPSHOTS -> topics.snapshots();
+            case DEAD_LETTER -> topics.deadLetter();
+        };
+    }
+
+    private Future<RecordMetadata> send(Send s) {
+        return producer.send(new ProducerRecord<>(topic(s.channel()), s.partition() < 0 ? null : s.partition(), s.key(),
+                s.value()));
+    }
+
+    private void send(Outbox out) {
+        for (Send s : out.sends()) {
+            send(s);
+        }
+        for (String line : out.log()) {
+            log.println("memfleet agent: " + line);
+        }
+    }
+
+    /** Commits on the timer; a rebalance in progress or a lost membership is not fatal. */
+    private void periodicCommit() {
+        try {
+            commit(workload.assignment().stream().map(TopicPartition::partition).toList());
+        } catch (RebalanceInProgressException e) {
+            lastCommitMs = System.currentTimeMillis(); // the rebalance's revoke commits; try again next time
+        } catch (CommitFailedException e) {
+            log.println("memfleet agent: lost the group's partitions before committing: " + e.getMessage());
+            core.revoked(workload.assignment().stream().map(TopicPartition::partition).toList());
+        }
+    }
+
+    /**
+     * Stores the commit's snapshot records, waits until each is acknowledged, then commits the
+     * offsets, then sends what may only follow a commit. A record that is not stored stops the
+     * agent without committing (its events are replayed by the next owner).
+     */
+    private void commit(Collection<Integer> partitions) {
+        CommitPlan plan = core.commit(partitions);
+        List<Future<RecordMetadata>> stored = new ArrayList<>(plan.snapshots().size());
+        for (Send s : plan.snapshots()) {
+            stored.add(send(s));
+        }
+        producer.flush();
+        for (Future<RecordMetadata> f : stored) {
+            try {
+                f.get();
+            } catch (InterruptedException | ExecutionException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("a snapshot record was not stored: " + e.getMessage(), e);
+            }
+        }
+        if (!plan.offsets().isEmpty()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new TreeMap<>(
+                    (a, b) -> Integer.compare(a.partition(), b.partition()));
+            plan.offsets().forEach((p, o) -> offsets.put(new TopicPartition(topics.workload(), p), new OffsetAndMetadata(o)));
+            workload.commitSync(offsets);
+        }
+        for (Send s : plan.afterCommit()) {
+            send(s);
+        }
+        lastCommitMs = System.currentTimeMillis();
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+            rebalances++;
+            List<Integer> ps = parts.stream().map(TopicPartition::partition).toList();
+            try {
+                if (!crash) {
+                    commit(ps);
+                }
+            } finally {
+                core.revoked(ps);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> parts) {
+            core.revoked(parts.stream().map(TopicPartition::partition).toList());
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+            rebalances++;
+            List<Integer> ps = parts.stream().map(TopicPartition::partition).sorted().toList();
+            // a node's snapshot lives in the same partition number as its workload (same key, same count)
+            Map<Integer, List<StoredRecord>> found = SnapshotLoader.load(cfg.bootstrap(), topics.snapshots(), ps,
+                    cfg.clientId(), Duration.ofSeconds(120));
+            for (int p : ps) {
+                send(core.assigned(p, found.get(p)));
+            }
+            for (ConsumerRecord<String, byte[]> r : config.poll(Duration.ofMillis(200))) {
+                send(core.rollout(r.offset(), r.key(), r.value()));
+            }
+            publishStatus();
+        }
+    }
+}

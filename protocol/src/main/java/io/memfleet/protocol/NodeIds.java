@@ -1,0 +1,45 @@
+package io.memfleet.protocol;
+
+/**
+ * Node ids of experiments: {@code <experiment id>/<index>}, the index zero-padded to four digits
+ * (more for larger fleets). An experiment's nodes are namespaced by its id, so experiments share
+ * a fleet without sharing nodes; results name a node by its experiment-local name
+ * {@code <experiment name>-<index>}, the same however the experiment was run.
+ */
+public final class NodeIds {
+    private NodeIds() {
+    }
+
+    public static String nodeId(String experimentId, int index) {
+        return experimentId + "/" + pad(index);
+    }
+
+    /** The experiment-local name results use: {@code quickstart-0007}. */
+    public static String nodeName(String experimentName, int index) {
+        return experimentName + "-" + pad(index);
+    }
+
+    private static String pad(int index) {
+        String s = Integer.toString(index);
+        return s.length() >= 4 ? s : "0000".substring(s.length()) + s;
+    }
+
+    /** The experiment a node id belongs to, or null for a node id without one. */
+    public static String experimentOf(String nodeId) {
+        int slash = nodeId.lastIndexOf('/');
+        return slash <= 0 ? null : nodeId.substring(0, slash);
+    }
+
+    /** The node's index in its experiment, or -1. */
+    public static int indexOf(String nodeId) {
+        int slash = nodeId.lastIndexOf('/');
+        if (slash < 0 || slash == nodeId.length() - 1) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(nodeId.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

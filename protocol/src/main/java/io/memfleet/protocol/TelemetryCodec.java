@@ -1,0 +1,81 @@
+package io.memfleet.protocol;
+
+import io.memfleet.kernel.api.KernelEvent;
+import io.memfleet.kernel.image.CacheImage;
+import io.memfleet.kernel.image.CgroupImage;
+import io.memfleet.kernel.image.MemInfoImage;
+import io.memfleet.kernel.image.NodeImage;
+import io.memfleet.kernel.image.StatItem;
+import io.memfleet.proto.v1.AllocFailure;
+import io.memfleet.proto.v1.CgroupSample;
+import io.memfleet.proto.v1.MemInfo;
+import io.memfleet.proto.v1.NodeTelemetry;
+import io.memfleet.proto.v1.OomKill;
+import io.memfleet.proto.v1.SlabCacheSample;
+import java.util.List;
+
+/**
+ * Turns a node image into a telemetry sample (telemetry.proto): field names follow the memory.*
+ * files and /proc/slabinfo. Root caches that hold nothing are left out; per-cgroup and dead caches
+ * are always in.
+ */
+public final class TelemetryCodec {
+    private TelemetryCodec() {
+    }
+
+    /** How far the node is in its event stream, reported with every sample. */
+    public record Progress(long seq, long eventsApplied, long lastSeq) { }
+
+    public static NodeTelemetry sample(String nodeId, Progress p, NodeImage k, List<KernelEvent> events) {
+        NodeTelemetry.Builder b = NodeTelemetry.newBuilder().setNodeId(nodeId).setSimTimeNs(k.nowNs()).setSeq(p.seq())
+                .setEventsApplied(p.eventsApplied()).setLastSeq(p.lastSeq());
+        for (CgroupImage g : k.cgroups()) {
+            b.addCgroups(cgroup(g));
+        }
+        for (CacheImage c : k.caches()) {
+            if (c.numObjs() == 0 && !c.memcgCache()) {
+                continue;
+            }
+            b.addCaches(SlabCacheSample.newBuilder().setName(c.name()).setMemcgPath(c.memcgPath()).setDead(c.dead())
+                    .setActiveObjs(c.activeObjs()).setNumObjs(c.numObjs()).setObjsize(c.objsize())
+                    .setObjperslab(c.objperslab()).setPagesperslab(c.pagesperslab())
+                    .setActiveSlabs(c.activeSlabs()).setNumSlabs(c.numSlabs()));
+        }
+        for (KernelEvent e : events) {
+            io.memfleet.proto.v1.KernelEvent.Builder eb = io.memfleet.proto.v1.KernelEvent.newBuilder()
+                    .setSimTimeNs(e.timeNs());
+            if (e instanceof KernelEvent.OomKill o) {
+                eb.setOomKill(OomKill.newBuilder().setPid(o.pid()).setComm(o.comm())
+                        .setMemcgPath(o.memcgPath() == null ? "" : o.memcgPath()).setScore((int) o.score()));
+            } else if (e instanceof KernelEvent.AllocFailure f) {
+                eb.setAllocFailure(AllocFailure.newBuilder().setPid(f.pid()).setCgroupPath(f.cgroupPath())
+                        .setKind(f.kind()).setBytes(f.bytes()));
+            }
+            b.addEvents(eb);
+        }
+        MemInfoImage m = k.meminfo();
+        b.setMeminfo(MemInfo.newBuilder().setMemTotalKb(MemInfoImage.kb(m.totalPages()))
+                .setMemFreeKb(MemInfoImage.kb(m.freePages())).setCachedKb(MemInfoImage.kb(m.cachedPages()))
+                .setSlabKb(MemInfoImage.kb(m.slabReclaimablePages() + m.slabUnreclaimablePages()))
+                .setSreclaimableKb(MemInfoImage.kb(m.slabReclaimablePages()))
+                .setSunreclaimKb(MemInfoImage.kb(m.slabUnreclaimablePages()))
+                .setSwapTotalKb(MemInfoImage.kb(m.swapTotalPages())).setSwapFreeKb(MemInfoImage.kb(m.swapFreePages())));
+        return b.build();
+    }
+
+    private static CgroupSample cgroup(CgroupImage g) {
+        CgroupSample.Builder s = CgroupSample.newBuilder().setPath(g.path()).setCssId(g.id())
+                .setUsageInBytes(g.usage()).setMaxUsageInBytes(g.res().maxUsage())
+                .setLimitInBytes(g.res().limit()).setFailcnt(g.res().failcnt())
+                .setMemswUsageInBytes(g.memswUsage()).setMemswLimitInBytes(g.memsw().limit())
+                .setMemswFailcnt(g.memsw().failcnt()).setKmemUsageInBytes(g.kmem().usage())
+                .setKmemLimitInBytes(g.kmem().limit()).setKmemFailcnt(g.kmem().failcnt())
+                .setUnderOom(g.underOom()).setTasks(g.pids().size());
+        for (StatItem it : StatItem.ALL) {
+            s.putStat(it.statName(), g.stat().shown(it));
+        }
+        // hierarchical usage needs the hierarchical inactive file pages for a working set
+        s.putStat("total_inactive_file", g.total().shown(StatItem.INACTIVE_FILE));
+        return s.build();
+    }
+}

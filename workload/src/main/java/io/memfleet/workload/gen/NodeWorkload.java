@@ -1,0 +1,159 @@
+package io.memfleet.workload.gen;
+
+import io.memfleet.kernel.Kernel;
+import io.memfleet.kernel.api.Command;
+import io.memfleet.kernel.image.NodeImage;
+import io.memfleet.kernel.sim.RandomStreams;
+import io.memfleet.protocol.ConfigPlan;
+import io.memfleet.workload.spec.ExperimentSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * The commands one node of an experiment runs: its shape, the cgroup tree configured in the
+ * kernel's order, the tasks of every workload, then one block per step (each model's operations,
+ * then a tick). Amounts vary per node and step around the model's parameters, drawn from a random
+ * stream seeded by (experiment seed, node index) only, so a node's commands never depend on other
+ * nodes, on threads, or on how the fleet runs.
+ */
+public final class NodeWorkload {
+    /** A node before anything is configured: what the cgroup plan starts from. */
+    private static final NodeImage FRESH = Kernel.boot().image();
+    private static final long PAGE = 4096;
+
+    private final ExperimentSpec e;
+    private final int nodeIndex;
+    private final SplittableRandom rnd;
+    private final long[][] held;
+    private int nextJob;
+    private final List<int[]> jobs = new ArrayList<>();
+    private final Command.Tick tick;
+
+    public NodeWorkload(ExperimentSpec e, int nodeIndex) {
+        this.e = e;
+        this.nodeIndex = nodeIndex;
+        this.rnd = new SplittableRandom(RandomStreams.seedFor(e.seed(), "workload/" + nodeIndex));
+        this.held = new long[e.workloads().size()][];
+        for (int w = 0; w < held.length; w++) {
+            held[w] = new long[e.workloads().get(w).tasks()];
+        }
+        this.tick = new Command.Tick(e.stepNs());
+    }
+
+    static int pid(int workload, int task) {
+        return 1000 * (workload + 1) + task;
+    }
+
+    /** The node's shape, its cgroups and the tasks of its long-running workloads. */
+    public void setup(Consumer<Command> out) {
+        out.accept(new Command.Node(e.cpus(), e.memBytes(), e.swapBytes(),
+                RandomStreams.seedFor(e.seed(), "node/" + nodeIndex), 100));
+        for (ConfigPlan.Write w : ConfigPlan.plan(e.cgroups(), FRESH)) {
+            out.accept(w.command());
+        }
+        for (int w = 0; w < e.workloads().size(); w++) {
+            ExperimentSpec.Workload wl = e.workloads().get(w);
+            if (wl.model().equals("short-lived-cgroups")) {
+                continue;
+            }
+            for (int t = 0; t < wl.tasks(); t++) {
+                out.accept(new Command.Spawn(pid(w, t), wl.cgroup(), t % e.cpus()));
+            }
+        }
+    }
+
+    private long jitter(long v) {
+        return v <= 1 ? v : v / 2 + rnd.nextLong(v);
+    }
+
+    /** The commands of one step, ending with its tick. */
+    public void step(long step, Consumer<Command> out) {
+        for (int w = 0; w < e.workloads().size(); w++) {
+            ExperimentSpec.Workload wl = e.workloads().get(w);
+            switch (wl.model()) {
+                case "dentry-walker" -> dentryWalker(w, wl, out);
+                case "kmalloc-service" -> kmallocService(w, wl, out);
+                case "pagecache-streamer" -> pagecacheStreamer(w, wl, step, out);
+                case "anon-grower" -> {
+                    for (int t = 0; t < wl.tasks(); t++) {
+                        out.accept(new Command.Mem(Command.MemKind.ANON, pid(w, t),
+                                Math.max(PAGE, jitter(wl.params().get("grow_per_step")))));
+                    }
+                }
+                default -> shortLived(w, wl, step, out);
+            }
+        }
+        out.accept(tick);
+    }
+
+    private void dentryWalker(int w, ExperimentSpec.Workload wl, Consumer<Command> out) {
+        for (int t = 0; t < wl.tasks(); t++) {
+            long a = jitter(wl.params().get("dentries_per_step"));
+            long f = Math.min(held[w][t] + a, jitter(wl.params().get("frees_per_step")));
+            held[w][t] += a - f;
+            out.accept(new Command.Dentry(pid(w, t), a));
+            out.accept(new Command.Dentry(pid(w, t), -f));
+        }
+    }
+
+    private void kmallocService(int w, ExperimentSpec.Workload wl, Consumer<Command> out) {
+        long size = wl.params().get("size");
+        for (int t = 0; t < wl.tasks(); t++) {
+            long a = jitter(wl.params().get("allocs_per_step"));
+            long f = Math.min(held[w][t] + a, jitter(wl.params().get("frees_per_step")));
+            held[w][t] += a - f;
+            out.accept(new Command.Kmalloc(pid(w, t), size, a));
+            out.accept(new Command.Kmalloc(pid(w, t), size, -f));
+        }
+    }
+
+    private void pagecacheStreamer(int w, ExperimentSpec.Workload wl, long step, Consumer<Command> out) {
+        long every = Math.max(1, wl.params().get("truncate_every_steps"));
+        for (int t = 0; t < wl.tasks(); t++) {
+            if (step > 0 && step % every == 0) {
+                out.accept(new Command.Mem(Command.MemKind.FILE, pid(w, t), -Math.max(PAGE, held[w][t])));
+                held[w][t] = 0;
+            }
+            long r = Math.max(PAGE, jitter(wl.params().get("read_per_step")));
+            held[w][t] += r;
+            out.accept(new Command.Mem(Command.MemKind.FILE, pid(w, t), r));
+        }
+    }
+
+    /**
+     * Jobs: mkdir, spawn, one dentry and one kmalloc (served by the root caches; they queue the
+     * per-cgroup caches' creation, which the step's tick runs), the bulk of the allocations on the
+     * next step, then exit and rmdir at the end of the job's life, leaving dead caches.
+     */
+    private void shortLived(int w, ExperimentSpec.Workload wl, long step, Consumer<Command> out) {
+        String parent = wl.cgroup().equals("/") ? "" : wl.cgroup();
+        long size = wl.params().get("kmalloc_size");
+        for (int i = 0; i < jobs.size(); i++) {
+            int[] j = jobs.get(i);
+            if (j[3] == step) {
+                out.accept(new Command.Dentry(j[2], jitter(wl.params().get("dentries"))));
+                out.accept(new Command.Kmalloc(j[2], size, jitter(wl.params().get("kmallocs"))));
+            }
+            if (j[1] <= step) {
+                out.accept(new Command.Exit(j[2]));
+                out.accept(new Command.Rmdir(parent + "/job" + j[0]));
+                jobs.remove(i--);
+            }
+        }
+        if (step % Math.max(1, wl.params().get("every_steps")) == 0) {
+            for (int t = 0; t < wl.tasks(); t++) {
+                int job = nextJob++;
+                int pid = 100_000 + (job % 800_000);
+                String dir = parent + "/job" + job;
+                out.accept(new Command.Mkdir(dir));
+                out.accept(new Command.Spawn(pid, dir, t % e.cpus()));
+                out.accept(new Command.Dentry(pid, 1));
+                out.accept(new Command.Kmalloc(pid, size, 1));
+                long end = step + Math.max(2, wl.params().get("lifetime_steps"));
+                jobs.add(new int[] {job, (int) end, pid, (int) step + 1});
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.memfleet.workload.gen;
+
+import io.memfleet.common.kafka.Partitions;
+import io.memfleet.protocol.NodeIds;
+import io.memfleet.proto.v1.GenerationProgress;
+import io.memfleet.workload.spec.ExperimentSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Generating one experiment's nodes in one workload partition: the nodes whose ids hash there,
+ * published a round of steps at a time, and the progress record that lets another generator
+ * resume after the last acknowledged round. Rounds are cut over worker threads by node; each
+ * node's bytes depend on nothing but the experiment and the node, whatever the thread count.
+ */
+public final class PartitionJob {
+    /** One record to publish: the node id (the key) and the batch. */
+    public record NodeRecord(String nodeId, byte[] value) { }
+
+    private final String experimentId;
+    private final ExperimentSpec spec;
+    private final int partition;
+    private final List<NodeStream> nodes = new ArrayList<>();
+    private long stepsDone;
+    private long events;
+    private boolean finished;
+
+    /**
+     * The nodes of the experiment in {@code partition}; with {@code resume}, they are brought to
+     * where its progress record says the last acknowledged round ended.
+     */
+    public PartitionJob(String experimentId, ExperimentSpec spec, int partition, int partitions,
+                        GenerationProgress resume) {
+        this.experimentId = experimentId;
+        this.spec = spec;
+        this.partition = partition;
+        for (int i = 0; i < spec.nodes(); i++) {
+            String id = NodeIds.nodeId(experimentId, i);
+            if (Partitions.of(id, partitions) == partition) {
+                nodes.add(new NodeStream(spec, id, i));
+            }
+        }
+        if (resume != null && resume.getStepsDone() > 0) {
+            for (NodeStream n : nodes) {
+                n.skip(resume.getStepsDone());
+            }
+            stepsDone = resume.getStepsDone();
+            events = resume.getEventsPublished();
+        }
+        finished = resume != null && resume.getDone();
+    }
+
+    public String experimentId() {
+        return experimentId;
+    }
+
+    public int partition() {
+        return partition;
+    }
+
+    public int nodes() {
+        return nodes.size();
+    }
+
+    public long stepsDone() {
+        return stepsDone;
+    }
+
+    public boolean finished() {
+        return finished;
+    }
+
+    /** The simulated time the published rounds reach. */
+    public long simTimeNs() {
+        return stepsDone * spec.stepNs();
+    }
+
+    /**
+     * The next round: {@code steps} steps of every node (the setup with the first, the final state
+     * and release with the last), generated on {@code workers}, in node order.
+     */
+    public List<NodeRecord> nextRound(long steps, ExecutorService workers, int parallelism)
+            throws InterruptedException {
+        List<NodeRecord> out = new ArrayList<>(nodes.size());
+        if (finished) {
+            return out;
+        }
+        int chunks = Math.max(1, Math.min(parallelism, nodes.size() / 64));
+        if (chunks == 1) {
+            for (NodeStream n : nodes) {
+                out.add(new NodeRecord(n.nodeId(), n.nextRecord(steps)));
+            }
+        } else {
+            List<Future<List<NodeRecord>>> parts = new ArrayList<>();
+            int per = (nodes.size() + chunks - 1) / chunks;
+            for (int c = 0; c < chunks; c++) {
+                List<NodeStream> slice = nodes.subList(Math.min(nodes.size(), c * per), Math.min(nodes.size(), (c + 1) * per));
+                parts.add(workers.submit(() -> {
+                    List<NodeRecord> l = new ArrayList<>(slice.size());
+                    for (NodeStream n : slice) {
+                        l.add(new NodeRecord(n.nodeId(), n.nextRecord(steps)));
+                    }
+                    return l;
+                }));
+            }
+            for (Future<List<NodeRecord>> f : parts) {
+                try {
+                    out.addAll(f.get());
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("generating a round failed: " + e.getCause(), e.getCause());
+                }
+            }
+        }
+        stepsDone = Math.min(spec.steps(), stepsDone + steps);
+        events = 0;
+        for (NodeStream n : nodes) {
+            events += n.events();
+        }
+        finished = nodes.stream().allMatch(NodeStream::finished);
+        return out;
+    }
+
+    /** Releases every node not released yet (the experiment was cancelled). */
+    public List<NodeRecord> cancel() {
+        List<NodeRecord> out = new ArrayList<>();
+        if (!finished) {
+            for (NodeStream n : nodes) {
+                if (!n.finished()) {
+                    out.add(new NodeRecord(n.nodeId(), n.releaseRecord()));
+                }
+            }
+        }
+        finished = true;
+        return out;
+    }
+
+    /** What is published and acknowledged: the record another generator resumes from. */
+    public GenerationProgress progress() {
+        return GenerationProgress.newBuilder().setExperimentId(experimentId).setPartition(partition)
+                .setStepsDone(stepsDone).setEventsPublished(events).setNodes(nodes.size()).setDone(finished).build();
+    }
+}

@@ -1,0 +1,321 @@
+package io.memfleet.workload.spec;
+
+import io.memfleet.kernel.api.Command;
+import io.memfleet.kernel.api.InvalidCommandException;
+import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.api.Units;
+import io.memfleet.proto.v1.CgroupConfig;
+import io.memfleet.proto.v1.Submission;
+import java.io.Reader;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads an experiment YAML file, rejecting anything invalid with the line and field at fault
+ * before anything starts. Sizes take k/M/G suffixes, durations ns/us/ms/s/m.
+ */
+public final class ExperimentParser {
+    private static final Set<String> TOP = Set.of("name", "seed", "nodes", "node", "kernel", "duration", "step",
+            "telemetry_interval", "speed", "cgroups", "workloads");
+
+    private final String source;
+
+    private ExperimentParser(String source) {
+        this.source = source;
+    }
+
+    public static ExperimentSpec parse(String text, String source) throws ExperimentException {
+        return new ExperimentParser(source).parse(new StringReader(text));
+    }
+
+    /** A submission as the controller holds it: the file, with the command line's kernel options if given. */
+    public static ExperimentSpec parse(Submission s) throws ExperimentException {
+        ExperimentSpec e = parse(s.getYaml(), s.getSource());
+        if (s.getHasKernelOverride()) {
+            try {
+                KernelConfig.parse(s.getKernelOverride());
+            } catch (IllegalArgumentException ex) {
+                throw new ExperimentException(s.getSource(), 0, "--kernel", ex.getMessage());
+            }
+            e = e.withKernel(s.getKernelOverride());
+        }
+        if (s.getSpeedOverride() > 0) {
+            e = e.withSpeed(s.getSpeedOverride());
+        }
+        return e;
+    }
+
+    private ExperimentException error(Node n, String field, String msg) {
+        int line = n == null ? 1 : n.getStartMark().getLine() + 1;
+        return new ExperimentException(source, line, field, msg);
+    }
+
+    private ExperimentSpec parse(Reader r) throws ExperimentException {
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(r);
+        } catch (YAMLException e) {
+            throw new ExperimentException(source, 0, null, "not valid YAML: " + e.getMessage().replace('\n', ' '));
+        }
+        if (!(root instanceof MappingNode top)) {
+            throw error(root, "(top)", "expected a mapping of experiment fields");
+        }
+        Map<String, Node> f = fields(top, "", TOP);
+        String name = string(f, "name", "", true);
+        if (!name.matches("[a-z0-9][a-z0-9-]{0,40}")) {
+            throw error(f.get("name"), "name", "use 1-41 characters of a-z, 0-9 and '-'");
+        }
+        long seed = number(f, "seed", "", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+        int nodes = (int) number(f, "nodes", "", -1, 1, 1_000_000);
+        Map<String, Node> shape = f.containsKey("node") ? fields(mapping(f.get("node"), "node"), "node.",
+                Set.of("cpus", "mem", "swap")) : Map.of();
+        int cpus = (int) number(shape, "cpus", "node.", 1, 1, 1024);
+        long mem = size(shape, "mem", "node.", 4L << 30);
+        long swap = size(shape, "swap", "node.", 0);
+        String kernel = string(f, "kernel", "", false);
+        try {
+            KernelConfig.parse(kernel);
+        } catch (IllegalArgumentException e) {
+            throw error(f.get("kernel"), "kernel", e.getMessage());
+        }
+        long duration = duration(f, "duration", "", -1);
+        long step = duration(f, "step", "", 100_000_000L);
+        if (step > duration) {
+            throw error(f.get("step"), "step", "longer than the duration");
+        }
+        if (mem < Command.MIN_NODE_BYTES || mem > Command.MAX_NODE_BYTES) {
+            throw error(shape.get("mem"), "node.mem", "must be 256K to 1P");
+        }
+        long telemetry = duration(f, "telemetry_interval", "", 1_000_000_000L);
+        double speed = speed(f);
+        List<CgroupConfig> cgroups = cgroups(f.get("cgroups"));
+        List<ExperimentSpec.Workload> workloads = workloads(f.get("workloads"), cgroups);
+        return new ExperimentSpec(name, seed, nodes, cpus, mem, swap, kernel, duration, step, telemetry, speed, cgroups,
+                workloads);
+    }
+
+    private List<CgroupConfig> cgroups(Node n) throws ExperimentException {
+        List<CgroupConfig> out = new ArrayList<>();
+        if (n == null) {
+            return out;
+        }
+        if (!(n instanceof SequenceNode seq)) {
+            throw error(n, "cgroups", "expected a list");
+        }
+        Set<String> keys = Set.of("path", "limit", "soft_limit", "memsw_limit", "kmem_independent", "kmem_limit",
+                "use_hierarchy", "swappiness", "oom_kill_disable", "move_charge_at_immigrate");
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            String p = "cgroups[" + i + "].";
+            Map<String, Node> c = fields(mapping(seq.getValue().get(i), p), p, keys);
+            String path = string(c, "path", p, true);
+            if (!path.startsWith("/") || path.contains(" ") || path.contains("//")) {
+                throw error(c.get("path"), p + "path", "a cgroup path starts with '/': '" + path + "'");
+            }
+            CgroupConfig.Builder b = CgroupConfig.newBuilder().setPath(path);
+            if (c.containsKey("limit")) {
+                b.setLimitInBytes(limit(c, "limit", p));
+            }
+            if (c.containsKey("soft_limit")) {
+                b.setSoftLimitInBytes(limit(c, "soft_limit", p));
+            }
+            if (c.containsKey("memsw_limit")) {
+                b.setMemswLimitInBytes(limit(c, "memsw_limit", p));
+            }
+            if (c.containsKey("kmem_limit")) {
+                b.setKmemLimitInBytes(limit(c, "kmem_limit", p));
+            }
+            if (c.containsKey("kmem_independent")) {
+                b.setKmemIndependent(bool(c, "kmem_independent", p));
+            }
+            if (c.containsKey("use_hierarchy")) {
+                b.setUseHierarchy(bool(c, "use_hierarchy", p));
+            }
+            if (c.containsKey("oom_kill_disable")) {
+                b.setOomKillDisable(bool(c, "oom_kill_disable", p));
+            }
+            if (c.containsKey("swappiness")) {
+                b.setSwappiness((int) number(c, "swappiness", p, 60, 0, 100));
+            }
+            if (c.containsKey("move_charge_at_immigrate")) {
+                b.setMoveChargeAtImmigrate((int) number(c, "move_charge_at_immigrate", p, 0, 0, 3));
+            }
+            out.add(b.build());
+        }
+        return out;
+    }
+
+    private List<ExperimentSpec.Workload> workloads(Node n, List<CgroupConfig> cgroups) throws ExperimentException {
+        if (!(n instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
+            throw error(n, "workloads", "expected a non-empty list of workload models");
+        }
+        List<ExperimentSpec.Workload> out = new ArrayList<>();
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            String p = "workloads[" + i + "].";
+            Map<String, Node> w = fields(mapping(seq.getValue().get(i), p), p, Set.of("model", "cgroup", "tasks", "params"));
+            String model = string(w, "model", p, true);
+            Map<String, Long> defaults = WorkloadModels.defaults(model);
+            if (defaults == null) {
+                throw error(w.get("model"), p + "model", "unknown model '" + model + "' (" + WorkloadModels.NAMES + ")");
+            }
+            String cgroup = string(w, "cgroup", p, true);
+            if (!cgroup.equals("/") && cgroups.stream().noneMatch(c -> c.getPath().equals(cgroup))) {
+                throw error(w.get("cgroup"), p + "cgroup", "'" + cgroup + "' is not in the cgroups list");
+            }
+            int tasks = (int) number(w, "tasks", p, 1, 1, 1000);
+            Map<String, Long> params = new LinkedHashMap<>(defaults);
+            if (w.containsKey("params")) {
+                Map<String, Node> ps = fields(mapping(w.get("params"), p + "params"), p + "params.", defaults.keySet());
+                for (String k : ps.keySet()) {
+                    String v = scalar(ps.get(k), p + "params." + k);
+                    try {
+                        params.put(k, Units.parseSize(v));
+                    } catch (InvalidCommandException e) {
+                        throw error(ps.get(k), p + "params." + k, "expected a non-negative number or size, got '" + v + "'");
+                    }
+                }
+            }
+            out.add(new ExperimentSpec.Workload(model, cgroup, tasks, params));
+        }
+        return out;
+    }
+
+    // ---- field helpers ----
+
+    private MappingNode mapping(Node n, String field) throws ExperimentException {
+        if (!(n instanceof MappingNode m)) {
+            throw error(n, field, "expected a mapping");
+        }
+        return m;
+    }
+
+    private Map<String, Node> fields(MappingNode m, String prefix, Set<String> allowed) throws ExperimentException {
+        Map<String, Node> out = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            String key = scalar(t.getKeyNode(), prefix + "(key)");
+            if (!allowed.contains(key)) {
+                throw error(t.getKeyNode(), prefix + key, "unknown field (allowed: " + String.join(", ",
+                        allowed.stream().sorted().toList()) + ")");
+            }
+            if (out.put(key, t.getValueNode()) != null) {
+                throw error(t.getKeyNode(), prefix + key, "given twice");
+            }
+        }
+        return out;
+    }
+
+    private String scalar(Node n, String field) throws ExperimentException {
+        if (!(n instanceof ScalarNode s)) {
+            throw error(n, field, "expected a single value");
+        }
+        return s.getValue();
+    }
+
+    private String string(Map<String, Node> f, String key, String prefix, boolean required) throws ExperimentException {
+        Node n = f.get(key);
+        if (n == null) {
+            if (required) {
+                throw error(null, prefix + key, "required");
+            }
+            return "";
+        }
+        return scalar(n, prefix + key);
+    }
+
+    private long number(Map<String, Node> f, String key, String prefix, long dflt, long min, long max)
+            throws ExperimentException {
+        Node n = f.get(key);
+        if (n == null) {
+            if (dflt < min) {
+                throw error(null, prefix + key, "required");
+            }
+            return dflt;
+        }
+        String v = scalar(n, prefix + key);
+        try {
+            long x = Long.parseLong(v);
+            if (x >= min && x <= max) {
+                return x;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw error(n, prefix + key, "expected an integer from " + min + " to " + max + ", got '" + v + "'");
+    }
+
+    private boolean bool(Map<String, Node> f, String key, String prefix) throws ExperimentException {
+        String v = scalar(f.get(key), prefix + key);
+        return switch (v) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw error(f.get(key), prefix + key, "expected true or false, got '" + v + "'");
+        };
+    }
+
+    private long size(Map<String, Node> f, String key, String prefix, long dflt) throws ExperimentException {
+        Node n = f.get(key);
+        if (n == null) {
+            return dflt;
+        }
+        String text = scalar(n, prefix + key);
+        try {
+            return Units.parseSize(text);
+        } catch (InvalidCommandException e) {
+            throw error(n, prefix + key, "expected a size such as 512M or 2G, got '" + text + "'");
+        }
+    }
+
+    private double speed(Map<String, Node> f) throws ExperimentException {
+        Node n = f.get("speed");
+        if (n == null) {
+            return 0;
+        }
+        String v = scalar(n, "speed");
+        try {
+            double d = Double.parseDouble(v);
+            if (d > 0 && d <= 1e6) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw error(n, "speed", "expected a pace in times real time, above 0 and at most 1000000 (e.g. 1, 10), got '"
+                + v + "'");
+    }
+
+    private long limit(Map<String, Node> f, String key, String prefix) throws ExperimentException {
+        String v = scalar(f.get(key), prefix + key);
+        return v.equals("-1") || v.equals("unlimited") ? -1 : size(f, key, prefix, 0);
+    }
+
+    private long duration(Map<String, Node> f, String key, String prefix, long dflt) throws ExperimentException {
+        Node n = f.get(key);
+        if (n == null) {
+            if (dflt < 0) {
+                throw error(null, prefix + key, "required");
+            }
+            return dflt;
+        }
+        String text = scalar(n, prefix + key);
+        try {
+            long v = Units.parseDuration(text);
+            if (v > 0) {
+                return v;
+            }
+        } catch (InvalidCommandException e) {
+            // reported below
+        }
+        throw error(n, prefix + key, "expected a duration such as 100ms or 30s, got '" + text + "'");
+    }
+}

@@ -1,0 +1,40 @@
+package io.memfleet.workload.spec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The built-in workload models and their parameters with defaults (sizes in bytes). */
+public final class WorkloadModels {
+    public static final String NAMES =
+            "dentry-walker, kmalloc-service, pagecache-streamer, anon-grower, short-lived-cgroups";
+
+    private WorkloadModels() {
+    }
+
+    /** Parameter defaults of a model, or null for an unknown model. */
+    public static Map<String, Long> defaults(String model) {
+        List<Object> kv = switch (model) {
+            // a file-tree walker: looks up new names (dentries) and forgets some of them
+            case "dentry-walker" -> List.of("dentries_per_step", 40L, "frees_per_step", 30L);
+            // a network service: kmalloc buffers of one size, most freed again
+            case "kmalloc-service" -> List.of("size", 512L, "allocs_per_step", 20L, "frees_per_step", 18L);
+            // streams a file through the page cache, truncating it now and then
+            case "pagecache-streamer" -> List.of("read_per_step", 256L << 10, "truncate_every_steps", 50L);
+            // grows anonymous memory until its cgroup's limit ends it in an OOM kill
+            case "anon-grower" -> List.of("grow_per_step", 1L << 20);
+            // jobs in short-lived child cgroups: created, used, removed (leaving dead caches)
+            case "short-lived-cgroups" -> List.of("every_steps", 20L, "lifetime_steps", 30L, "dentries", 40L,
+                    "kmallocs", 10L, "kmalloc_size", 256L);
+            default -> null;
+        };
+        if (kv == null) {
+            return null;
+        }
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.size(); i += 2) {
+            m.put((String) kv.get(i), (Long) kv.get(i + 1));
+        }
+        return m;
+    }
+}

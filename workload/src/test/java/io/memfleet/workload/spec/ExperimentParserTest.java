@@ -1,0 +1,98 @@
+package io.memfleet.workload.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ExperimentParserTest {
+    private static final String VALID = """
+            name: t
+            seed: 3
+            nodes: 4
+            node: {cpus: 2, mem: 1G}
+            duration: 2s
+            step: 100ms
+            cgroups:
+              - path: /web
+                limit: 64M
+                kmem_independent: true
+                kmem_limit: 1M
+            workloads:
+              - model: dentry-walker
+                cgroup: /web
+                params: {dentries_per_step: 10}
+            """;
+
+    private static String error(String yaml) {
+        return assertThrows(ExperimentException.class, () -> ExperimentParser.parse(yaml, "x.yaml")).getMessage();
+    }
+
+    @Test
+    void aValidFileParsesWithDefaultsFilledIn() throws Exception {
+        ExperimentSpec e = ExperimentParser.parse(VALID, "x.yaml");
+        assertEquals(4, e.nodes());
+        assertEquals(20, e.steps());
+        assertEquals(64L << 20, e.cgroups().get(0).getLimitInBytes());
+        assertEquals(10L, e.workloads().get(0).params().get("dentries_per_step"));
+        assertEquals(30L, e.workloads().get(0).params().get("frees_per_step"));
+    }
+
+    @Test
+    void anUnknownModelIsRejectedWithItsLineAndField() {
+        String msg = error(VALID.replace("dentry-walker", "dentry-walkr"));
+        assertTrue(msg.startsWith("x.yaml:13: field 'workloads[0].model': unknown model 'dentry-walkr'"), msg);
+    }
+
+    @Test
+    void aBadSizeNamesTheField() {
+        String msg = error(VALID.replace("limit: 64M", "limit: 64Q"));
+        assertTrue(msg.startsWith("x.yaml:9: field 'cgroups[0].limit'"), msg);
+    }
+
+    @Test
+    void anUnknownFieldIsRejected() {
+        String msg = error(VALID.replace("seed: 3", "sede: 3"));
+        assertTrue(msg.startsWith("x.yaml:2: field 'sede': unknown field"), msg);
+    }
+
+    @Test
+    void aWorkloadInAnUndeclaredCgroupIsRejected() {
+        String msg = error(VALID.replace("cgroup: /web", "cgroup: /db"));
+        assertTrue(msg.contains("field 'workloads[0].cgroup': '/db' is not in the cgroups list"), msg);
+    }
+
+    @Test
+    void aPaceMustBePositive() throws Exception {
+        assertEquals(0.0, ExperimentParser.parse(VALID, "x.yaml").speed());
+        assertEquals(2.5, ExperimentParser.parse(VALID + "speed: 2.5\n", "x.yaml").speed());
+        assertTrue(error(VALID + "speed: 0\n").contains("field 'speed': expected a pace"));
+        assertTrue(error(VALID + "speed: fast\n").contains("field 'speed'"));
+    }
+
+    @Test
+    void theErrorCarriesItsLineAndFieldForAnHttpBody() {
+        ExperimentException e = assertThrows(ExperimentException.class,
+                () -> ExperimentParser.parse(VALID.replace("limit: 64M", "limit: 64Q"), "x.yaml"));
+        assertEquals(9, e.line());
+        assertEquals("cgroups[0].limit", e.field());
+        assertEquals("x.yaml", e.source());
+    }
+
+    @Test
+    void missingRequiredFieldsAndBadKernelOptionsAreNamed() {
+        assertTrue(error(VALID.replace("nodes: 4\n", "")).contains("field 'nodes': required"));
+        assertTrue(error(VALID + "kernel: kmem-bogus\n").contains("field 'kernel': unknown kernel option"));
+        assertTrue(error("[1, 2]").contains("expected a mapping"));
+        assertTrue(error("name: [").startsWith("x.yaml: not valid YAML"));
+    }
+
+    @Test
+    void theBundledExamplesParse() throws Exception {
+        ExperimentParser.parse(Files.readString(Path.of("../examples/quickstart.yaml")), "quickstart.yaml");
+        ExperimentParser.parse(Files.readString(Path.of("src/main/resources/io/memfleet/workload/demo.yaml")), "demo.yaml");
+    }
+}
