@@ -1,18 +1,16 @@
 package io.memfleet.bench;
 
 import io.memfleet.agent.AgentConfig;
-import io.memfleet.agent.kafka.FleetTopics;
-import io.memfleet.agent.kafka.KafkaClients;
-import io.memfleet.agent.kafka.NodeAgent;
-import io.memfleet.agent.model.DecodedEvent;
-import io.memfleet.agent.model.EventMapper;
-import io.memfleet.agent.model.SimNode;
-import io.memfleet.agent.model.WireDecoder;
+import io.memfleet.agent.core.AgentCore;
+import io.memfleet.agent.core.AgentSettings;
+import io.memfleet.agent.kafka.AgentLoop;
 import io.memfleet.broker.EmbeddedKafka;
 import io.memfleet.common.Topics;
+import io.memfleet.common.kafka.FleetTopics;
+import io.memfleet.common.kafka.KafkaClients;
+import io.memfleet.common.kafka.Partitions;
 import io.memfleet.kernel.api.KernelConfig;
-import io.memfleet.proto.v1.WorkloadBatch;
-import io.memfleet.proto.v1.WorkloadEvent;
+import io.memfleet.protocol.WorkloadWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,15 +23,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Node-agent scale on this machine: N nodes in one agent process fed through a real (embedded)
- * broker, against the same events applied without Kafka. Prints produce rate, Kafka ingestion rate,
- * direct rate, their ratio and the heap the hosted nodes hold.
+ * broker, against the same records handed to the agent core without Kafka. Prints the produce
+ * rate, the Kafka ingestion rate, the direct rate, their ratio and the heap the hosted nodes hold.
  * Usage: AgentThroughputHarness [nodes] [eventsPerNode] [eventsPerRecord] [agentLoops].
  */
 public final class AgentThroughputHarness {
     private AgentThroughputHarness() {
     }
 
-    static List<WorkloadEvent> nodeEvents(String node, int count, long seed) {
+    /** Script lines of one node: a cgroup with four tasks and a mix of memory operations. */
+    static List<String> nodeLines(int count, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         List<String> lines = new ArrayList<>(count);
         lines.add("node cpus=2 mem=512M seed=" + seed);
@@ -57,11 +56,7 @@ public final class AgentThroughputHarness {
                 lines.add("tick 100ms");
             }
         }
-        List<WorkloadEvent> out = new ArrayList<>(count);
-        for (int i = 0; i < lines.size(); i++) {
-            out.add(EventMapper.fromScriptLine(node, i + 1, lines.get(i), i == 0));
-        }
-        return out;
+        return lines;
     }
 
     public static void main(String[] args) throws Exception {
@@ -70,46 +65,37 @@ public final class AgentThroughputHarness {
         int perRecord = args.length > 2 ? Integer.parseInt(args[2]) : 250;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         long total = (long) nodes * perNode;
-        List<List<WorkloadEvent>> all = new ArrayList<>();
-        for (int n = 0; n < nodes; n++) {
-            all.add(nodeEvents("node-" + n, perNode, n + 1));
-        }
-        System.out.printf("workload: %d nodes x %d events = %d events, %d events per record%n", nodes, perNode, total, perRecord);
-
-        // one record per node per slice, serialized once: the same bytes go to Kafka and to the direct run
+        System.out.printf("workload: %d nodes x %d events = %d events, %d events per record%n", nodes, perNode, total,
+                perRecord);
+        // one record per node per slice, encoded once: the same bytes go to Kafka and to the direct run
         List<List<byte[]>> records = new ArrayList<>();
-        List<List<List<WorkloadEvent>>> slices = new ArrayList<>();
-        for (List<WorkloadEvent> evs : all) {
+        for (int n = 0; n < nodes; n++) {
+            List<String> lines = nodeLines(perNode, n + 1);
             List<byte[]> rs = new ArrayList<>();
-            List<List<WorkloadEvent>> ss = new ArrayList<>();
             for (int from = 0; from < perNode; from += perRecord) {
-                List<WorkloadEvent> slice = evs.subList(from, Math.min(perNode, from + perRecord));
-                ss.add(slice);
-                WorkloadBatch.Builder b = WorkloadBatch.newBuilder().setNodeId(evs.get(0).getNodeId());
-                slice.forEach(e -> b.addEvents(e.toBuilder().clearNodeId())); // the batch names the node once
-                rs.add(b.build().toByteArray());
+                List<String> slice = lines.subList(from, Math.min(perNode, from + perRecord));
+                rs.add(WorkloadWriter.script("node-" + n, from + 1, slice.toArray(String[]::new)));
             }
             records.add(rs);
-            slices.add(ss);
         }
+        int partitions = 12;
+        AgentCore direct = new AgentCore(new AgentSettings(KernelConfig.DEFAULT, 1_000_000_000L, partitions), "w", "c");
         long t0 = System.nanoTime();
         for (int n = 0; n < nodes; n++) {
-            SimNode sn = new SimNode(all.get(n).get(0).getNodeId(), KernelConfig.DEFAULT, 1_000_000_000L);
-            for (int i = 0; i < slices.get(n).size(); i++) {
-                // decode as the agent does, then apply
-                List<DecodedEvent> evs = new ArrayList<>();
-                WireDecoder.decodeBatch(records.get(n).get(i), (id, seq, c, err, dump) -> evs.add(new DecodedEvent(id, seq, c, err, dump)));
-                sn.applyBatch(evs, records.get(n).get(i), t -> { });
+            String id = "node-" + n;
+            int p = Partitions.of(id, partitions);
+            for (int i = 0; i < records.get(n).size(); i++) {
+                direct.workload(p, i, id, records.get(n).get(i));
             }
         }
         double directRate = total / ((System.nanoTime() - t0) / 1e9);
         System.out.printf("without Kafka: %.2f M events/s (one thread, decode + apply + log)%n", directRate / 1e6);
-        slices.clear();
+        direct = null;
 
         Path dir = Files.createTempDirectory("memfleet-bench-kafka");
         try (EmbeddedKafka broker = EmbeddedKafka.start(dir)) {
-            Topics topics = new Topics("bench", 12);
-            FleetTopics.ensure(broker.bootstrapServers(), topics, Duration.ofSeconds(60));
+            Topics topics = FleetTopics.ensure(broker.bootstrapServers(), new Topics("bench", partitions),
+                    Duration.ofSeconds(60));
             t0 = System.nanoTime();
             long sent = 0;
             try (KafkaProducer<String, byte[]> p = KafkaClients.producer(broker.bootstrapServers(), "bench-producer")) {
@@ -124,25 +110,26 @@ public final class AgentThroughputHarness {
             }
             double produceRate = total / ((System.nanoTime() - t0) / 1e9);
             System.out.printf("produced %d records: %.2f M events/s%n", sent, produceRate / 1e6);
-            all.clear();
+            records.clear();
 
             long heapBefore = FootprintHarness.usedAfterGc();
-            List<NodeAgent> agents = new ArrayList<>();
+            List<AgentLoop> agents = new ArrayList<>();
             List<Thread> loops = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
-                AgentConfig cfg = new AgentConfig(broker.bootstrapServers(), "bench", 12, "bench-agents", 1_000_000_000L,
+                AgentConfig cfg = new AgentConfig(broker.bootstrapServers(), topics, topics.agentGroup(), 1_000_000_000L,
                         5000, KernelConfig.DEFAULT, "bench-agent-" + i);
-                agents.add(new NodeAgent(cfg));
+                agents.add(new AgentLoop(cfg, System.err));
                 loops.add(new Thread(agents.get(i), "bench-agent-" + i));
             }
             t0 = System.nanoTime();
             loops.forEach(Thread::start);
-            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (agents.stream().mapToLong(a -> a.eventsApplied.get()).sum() < total && System.nanoTime() < deadline) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+            while (agents.stream().mapToLong(a -> a.status().eventsApplied()).sum() < total
+                    && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(1_000_000L);
             }
-            long applied = agents.stream().mapToLong(a -> a.eventsApplied.get()).sum();
-            long hosted = agents.stream().mapToLong(a -> a.hostedNodes.get()).sum();
+            long applied = agents.stream().mapToLong(a -> a.status().eventsApplied()).sum();
+            long hosted = agents.stream().mapToLong(a -> a.status().hostedNodes()).sum();
             double kafkaRate = applied / ((System.nanoTime() - t0) / 1e9);
             System.out.printf("through Kafka: %.2f M events/s consumed and applied by %d agent loop(s) in one process "
                     + "(%d events, %d nodes hosted)%n", kafkaRate / 1e6, threads, applied, hosted);
@@ -150,7 +137,7 @@ public final class AgentThroughputHarness {
             long heapAfter = FootprintHarness.usedAfterGc();
             System.out.printf("heap held by %d hosted nodes: %.1f MiB (%.1f KiB per node, event logs included)%n",
                     hosted, (heapAfter - heapBefore) / 1048576.0, (heapAfter - heapBefore) / 1024.0 / Math.max(1, hosted));
-            agents.forEach(NodeAgent::close);
+            agents.forEach(AgentLoop::close);
             for (Thread t : loops) {
                 t.join();
             }

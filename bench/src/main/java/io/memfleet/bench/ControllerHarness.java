@@ -1,19 +1,19 @@
 package io.memfleet.bench;
 
 import io.memfleet.agent.AgentConfig;
-import io.memfleet.agent.kafka.FleetTopics;
-import io.memfleet.agent.kafka.KafkaClients;
-import io.memfleet.agent.kafka.NodeAgent;
-import io.memfleet.agent.model.EventMapper;
+import io.memfleet.agent.kafka.AgentLoop;
 import io.memfleet.broker.EmbeddedKafka;
 import io.memfleet.common.Topics;
+import io.memfleet.common.kafka.FleetTopics;
+import io.memfleet.common.kafka.KafkaClients;
+import io.memfleet.controller.ControllerConfig;
 import io.memfleet.controller.ControllerRuntime;
+import io.memfleet.protocol.WorkloadWriter;
 import io.memfleet.controller.model.RolloutStatus;
 import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.proto.v1.CgroupConfig;
 import io.memfleet.proto.v1.ConfigRollout;
 import io.memfleet.proto.v1.NodeSelector;
-import io.memfleet.proto.v1.WorkloadBatch;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,11 +63,12 @@ public final class ControllerHarness {
         try (EmbeddedKafka broker = EmbeddedKafka.start(Files.createTempDirectory("memfleet-bench-ctl"))) {
             Topics topics = new Topics("ctlbench", 12);
             FleetTopics.ensure(broker.bootstrapServers(), topics, Duration.ofSeconds(60));
-            NodeAgent agent = new NodeAgent(new AgentConfig(broker.bootstrapServers(), "ctlbench", 12, "ctlbench-agents",
-                    1_000_000_000L, 5000, KernelConfig.DEFAULT, "ctlbench-agent"));
+            AgentLoop agent = new AgentLoop(new AgentConfig(broker.bootstrapServers(), topics, topics.agentGroup(),
+                    1_000_000_000L, 5000, KernelConfig.DEFAULT, "ctlbench-agent"), System.err);
             Thread loop = new Thread(agent, "ctlbench-agent");
             loop.start();
-            try (ControllerRuntime c = new ControllerRuntime(broker.bootstrapServers(), topics, 0, 1000, 64);
+            try (ControllerRuntime c = new ControllerRuntime(ControllerConfig.of(broker.bootstrapServers(), topics, 0)
+                    .withGeneratorThreads(0), System.err);
                  KafkaProducer<String, byte[]> p = KafkaClients.producer(broker.bootstrapServers(), "ctlbench-gen")) {
                 long[] seq = new long[nodes];
                 for (int n = 0; n < nodes; n++) {
@@ -88,7 +89,7 @@ public final class ControllerHarness {
                         (System.nanoTime() - t0) / 1e6);
 
                 long before = q(c, f -> f.telemetryRecords());
-                long pubBefore = agent.telemetryPublished.get();
+                long pubBefore = agent.status().telemetry();
                 t0 = System.nanoTime();
                 for (int s = 0; s < seconds * 10; s += 10) {
                     for (int n = 0; n < nodes; n++) {
@@ -105,7 +106,7 @@ public final class ControllerHarness {
                 p.flush();
                 long expected = (long) nodes * seconds;
                 await("agent published the samples", Duration.ofMinutes(10),
-                        () -> agent.telemetryPublished.get() - pubBefore >= expected);
+                        () -> agent.status().telemetry() - pubBefore >= expected);
                 double agentDone = (System.nanoTime() - t0) / 1e9;
                 await("controller consumed the samples", Duration.ofMinutes(10),
                         () -> q(c, f -> f.telemetryRecords()) - before >= expected);
@@ -136,10 +137,7 @@ public final class ControllerHarness {
 
     private static void send(KafkaProducer<String, byte[]> p, Topics topics, int n, long[] seq, String... lines) {
         String id = String.format("node-%04d", n);
-        WorkloadBatch.Builder b = WorkloadBatch.newBuilder().setNodeId(id);
-        for (String l : lines) {
-            b.addEvents(EventMapper.fromScriptLine("", ++seq[n], l, l.startsWith("node ")));
-        }
-        p.send(new ProducerRecord<>(topics.workload(), id, b.build().toByteArray()));
+        p.send(new ProducerRecord<>(topics.workload(), id, WorkloadWriter.script(id, seq[n] + 1, lines)));
+        seq[n] += lines.length;
     }
 }

@@ -16,6 +16,12 @@ import picocli.CommandLine.Option;
                 + "configuration with per-file acks, and stores snapshots so another agent can take its nodes over.",
             "Agents know nothing of experiments; start as many as the fleet needs, on any machines."})
 final class AgentCommand implements Callable<Integer> {
+    private final Console io;
+
+    AgentCommand(Console io) {
+        this.io = io;
+    }
+
     @Mixin
     KafkaOptions kafka;
 
@@ -54,10 +60,10 @@ final class AgentCommand implements Callable<Integer> {
         if (loops < 1 || loops > 64) {
             throw new UserError("--loops must be 1 to 64, got " + loops, 2);
         }
-        Bootstrap b = Bootstrap.open(kafka, "agent", System.out);
-        AgentConfig cfg = new AgentConfig(b.address(), kafka.topics(), kafka.topics().agentGroup(), telemetryIntervalNs,
+        Bootstrap b = Bootstrap.open(kafka, "agent", io.out());
+        AgentConfig cfg = new AgentConfig(b.address(), b.topics(), b.topics().agentGroup(), telemetryIntervalNs,
                 Math.max(1, commitIntervalNs / 1_000_000), kernel, clientId);
-        Services.Agents agents = Services.Agents.start(cfg, loops, System.err);
+        Services.Agents agents = Services.Agents.start(cfg, loops, io.err());
         AgentHttp http = null;
         if (httpPort >= 0) {
             try {
@@ -68,10 +74,10 @@ final class AgentCommand implements Callable<Integer> {
                 throw new UserError("cannot serve /healthz on " + httpHost + ":" + httpPort + ": " + e.getMessage());
             }
         }
-        System.out.println("memfleet agent: running " + loops + " loop(s) in group " + cfg.groupId() + " on "
+        io.out().println("memfleet agent: running " + loops + " loop(s) in group " + cfg.groupId() + " on "
                 + b.address() + (http == null ? "" : "; health and metrics at http://" + httpHost + ":" + http.port()
                 + "/healthz"));
-        Services.serveUntilStopped(System.err, http, agents, b);
+        Services.serveUntilStopped(io.err(), http, agents, b);
         return 0;
     }
 }

@@ -17,10 +17,12 @@ import java.time.Duration;
 final class Bootstrap implements AutoCloseable {
     private final String address;
     private final EmbeddedKafka embedded;
+    private final Topics topics;
 
-    private Bootstrap(String address, EmbeddedKafka embedded) {
+    private Bootstrap(String address, EmbeddedKafka embedded, Topics topics) {
         this.address = address;
         this.embedded = embedded;
+        this.topics = topics;
     }
 
     static Bootstrap open(KafkaOptions k, String who, PrintStream log) {
@@ -37,8 +39,9 @@ final class Bootstrap implements AutoCloseable {
             address = broker.bootstrapServers();
             log.println("[" + who + "] embedded Kafka broker at " + address);
         }
+        Topics actual;
         try {
-            FleetTopics.ensure(address, topics, Duration.ofSeconds(60));
+            actual = FleetTopics.ensure(address, topics, Duration.ofSeconds(60));
         } catch (RuntimeException e) {
             if (broker != null) {
                 broker.close();
@@ -46,7 +49,16 @@ final class Bootstrap implements AutoCloseable {
             throw new UserError("cannot reach the Kafka cluster at " + address + " to create the fleet's topics ("
                     + e.getMessage() + ")");
         }
-        return new Bootstrap(address, broker);
+        if (actual.partitions() != topics.partitions()) {
+            log.println("[" + who + "] the fleet's topics have " + actual.partitions() + " partitions (not "
+                    + topics.partitions() + "): using those");
+        }
+        return new Bootstrap(address, broker, actual);
+    }
+
+    /** The fleet's topics as they are on the cluster (the partition count is the cluster's). */
+    Topics topics() {
+        return topics;
     }
 
     String address() {

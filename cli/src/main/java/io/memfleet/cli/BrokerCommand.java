@@ -18,6 +18,12 @@ import picocli.CommandLine.Option;
                 + "--cluster-id it is one member of a multi-node cluster ('memfleet cluster up --brokers 3' starts "
                 + "three). Stop it with Ctrl-C or SIGTERM."})
 final class BrokerCommand implements Callable<Integer> {
+    private final Console io;
+
+    BrokerCommand(Console io) {
+        this.io = io;
+    }
+
     @Option(names = "--data", paramLabel = "DIR", description = "log directory (default: a temporary one, removed at exit)")
     Path data;
 
@@ -52,10 +58,10 @@ final class BrokerCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             throw new UserError("the broker did not start: " + e.getMessage());
         }
-        System.err.println("memfleet broker ready in " + kafka.startupTime().toMillis() + " ms, data " + dir);
-        System.out.println("bootstrap=" + kafka.bootstrapServers());
-        System.out.flush();
-        Services.serveUntilStopped(System.err, kafka, () -> {
+        io.err().println("memfleet broker ready in " + kafka.startupTime().toMillis() + " ms, data " + dir);
+        io.out().println("bootstrap=" + kafka.bootstrapServers());
+        io.out().flush();
+        Services.serveUntilStopped(io.err(), kafka, () -> {
             if (temporary) {
                 deleteTree(dir);
             }

@@ -43,6 +43,12 @@ final class ClusterCommand implements Runnable {
                 "--brokers 3 is a real three-node KRaft cluster whose topics have replication factor 3 and "
                     + "min.insync.replicas 2."})
     static final class Up implements Callable<Integer> {
+        private final Console io;
+
+        Up(Console io) {
+            this.io = io;
+        }
+
         @Option(names = "--agents", paramLabel = "N", defaultValue = "2", description = "agent JVMs (default: ${DEFAULT-VALUE})")
         int agents;
 
@@ -112,14 +118,14 @@ final class ClusterCommand implements Runnable {
                 }
             } catch (UserError | IOException e) {
                 state.save(dir);
-                System.err.println("memfleet cluster up: " + e.getMessage() + "; stopping what was started");
+                io.err().println("memfleet cluster up: " + e.getMessage() + "; stopping what was started");
                 Down.stopAll(state, Duration.ofSeconds(20));
                 throw e instanceof UserError u ? u : new UserError(e.getMessage());
             }
-            System.out.println("memfleet cluster: up (" + brokers + " broker(s), " + agents + " agent(s)); state in "
+            io.out().println("memfleet cluster: up (" + brokers + " broker(s), " + agents + " agent(s)); state in "
                     + ClusterState.file(dir));
-            System.out.println("bootstrap=" + state.bootstrap());
-            System.out.println("controller=" + state.controllerUrl());
+            io.out().println("bootstrap=" + state.bootstrap());
+            io.out().println("controller=" + state.controllerUrl());
             return 0;
         }
 
@@ -221,6 +227,12 @@ final class ClusterCommand implements Runnable {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Lists the cluster's processes with their pid and state (running, unhealthy, exited).")
     static final class Status implements Callable<Integer> {
+        private final Console io;
+
+        Status(Console io) {
+            this.io = io;
+        }
+
         @Option(names = "--dir", paramLabel = "DIR", defaultValue = DEFAULT_DIR, description = "the cluster's directory")
         Path dir;
 
@@ -241,17 +253,17 @@ final class ClusterCommand implements Runnable {
                 rows.add(p.json().put("state", state));
             }
             if (json) {
-                System.out.println(new JsonObject().put("bootstrap", s.bootstrap()).put("controller", s.controllerUrl())
+                io.out().println(new JsonObject().put("bootstrap", s.bootstrap()).put("controller", s.controllerUrl())
                         .put("processes", rows).encodePrettily());
             } else {
-                System.out.printf(Locale.ROOT, "%-14s %-10s %8s %6s  %s%n", "NAME", "STATE", "PID", "PORT", "LOG");
+                io.out().printf(Locale.ROOT, "%-14s %-10s %8s %6s  %s%n", "NAME", "STATE", "PID", "PORT", "LOG");
                 for (Object o : rows) {
                     JsonObject r = (JsonObject) o;
-                    System.out.printf(Locale.ROOT, "%-14s %-10s %8d %6d  %s%n", r.getString("name"), r.getString("state"),
+                    io.out().printf(Locale.ROOT, "%-14s %-10s %8d %6d  %s%n", r.getString("name"), r.getString("state"),
                             r.getLong("pid"), r.getInteger("port"), r.getString("log"));
                 }
-                System.out.println("bootstrap=" + s.bootstrap());
-                System.out.println("controller=" + s.controllerUrl());
+                io.out().println("bootstrap=" + s.bootstrap());
+                io.out().println("controller=" + s.controllerUrl());
             }
             return allUp ? 0 : 1;
         }
@@ -273,6 +285,12 @@ final class ClusterCommand implements Runnable {
             description = "Starts one process of the cluster again (one that exited or was killed), with the command "
                     + "line it was first started with; a running one is stopped first.")
     static final class Restart implements Callable<Integer> {
+        private final Console io;
+
+        Restart(Console io) {
+            this.io = io;
+        }
+
         @picocli.CommandLine.Parameters(paramLabel = "NAME", description = "the process, as 'cluster status' names it")
         String name;
 
@@ -296,7 +314,7 @@ final class ClusterCommand implements Runnable {
             ClusterState.Proc q = p.withPid(pid);
             s.replace(q).save(dir);
             ChildProcesses.await(name, pid, Path.of(p.log()), Duration.ofNanos(timeoutNs), () -> !Status.state(q).equals("unhealthy"));
-            System.out.println("memfleet cluster: " + name + " restarted (pid " + pid + ")");
+            io.out().println("memfleet cluster: " + name + " restarted (pid " + pid + ")");
             return 0;
         }
     }
@@ -305,6 +323,12 @@ final class ClusterCommand implements Runnable {
             description = "Stops every process of the cluster (agents and generators, then the controller, then the "
                     + "brokers): SIGTERM, then SIGKILL after --grace. Logs and data stay in the directory.")
     static final class Down implements Callable<Integer> {
+        private final Console io;
+
+        Down(Console io) {
+            this.io = io;
+        }
+
         @Option(names = "--dir", paramLabel = "DIR", defaultValue = DEFAULT_DIR, description = "the cluster's directory")
         Path dir;
 
@@ -320,7 +344,7 @@ final class ClusterCommand implements Runnable {
             }
             boolean ok = stopAll(s, Duration.ofNanos(graceNs));
             Files.deleteIfExists(ClusterState.file(dir));
-            System.out.println("memfleet cluster: down" + (ok ? "" : " (some processes did not stop)"));
+            io.out().println("memfleet cluster: down" + (ok ? "" : " (some processes did not stop)"));
             return ok ? 0 : 1;
         }
 

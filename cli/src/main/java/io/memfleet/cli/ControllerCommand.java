@@ -14,6 +14,12 @@ import picocli.CommandLine.Option;
                 + "'memfleet generate' processes), rolls out cgroup configuration, and serves the HTTP API, the "
                 + "dashboard and /metrics.", "One controller per fleet; it rebuilds its state from the topics when restarted."})
 final class ControllerCommand implements Callable<Integer> {
+    private final Console io;
+
+    ControllerCommand(Console io) {
+        this.io = io;
+    }
+
     @Mixin
     KafkaOptions kafka;
 
@@ -40,13 +46,13 @@ final class ControllerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Bootstrap b = Bootstrap.open(kafka, "controller", System.out);
+        Bootstrap b = Bootstrap.open(kafka, "controller", io.out());
         int threads = generatorThreads < 0 ? Runtime.getRuntime().availableProcessors() : generatorThreads;
-        ControllerConfig cfg = new ControllerConfig(b.address(), kafka.topics(), httpHost, httpPort, maxMetricNodes,
+        ControllerConfig cfg = new ControllerConfig(b.address(), b.topics(), httpHost, httpPort, maxMetricNodes,
                 maxMetricCgroups, threads, kafka.topicPrefix + "-controller");
         ControllerRuntime c;
         try {
-            c = new ControllerRuntime(cfg, System.err);
+            c = new ControllerRuntime(cfg, io.err());
         } catch (RuntimeException e) {
             b.close();
             if (e.getCause() instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("bind")) {
@@ -54,9 +60,9 @@ final class ControllerCommand implements Callable<Integer> {
             }
             throw e;
         }
-        System.out.println("memfleet controller: http://" + httpHost + ":" + c.httpPort() + "/ (topics "
+        io.out().println("memfleet controller: http://" + httpHost + ":" + c.httpPort() + "/ (topics "
                 + kafka.topicPrefix + ".* on " + b.address() + ")");
-        Services.serveUntilStopped(System.err, c, b);
+        Services.serveUntilStopped(io.err(), c, b);
         return 0;
     }
 }

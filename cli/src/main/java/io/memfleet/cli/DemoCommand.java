@@ -18,6 +18,12 @@ import picocli.CommandLine.Option;
                 + "the controller's dashboard, API and /metrics up until interrupted (Ctrl-C). Without --bootstrap "
                 + "the whole fleet runs in this process."})
 final class DemoCommand implements Callable<Integer> {
+    private final Console io;
+
+    DemoCommand(Console io) {
+        this.io = io;
+    }
+
     @Mixin
     KafkaOptions kafka;
 
@@ -43,23 +49,23 @@ final class DemoCommand implements Callable<Integer> {
         Submission s = Submission.newBuilder().setSource("demo.yaml").setYaml(yaml).setSpeedOverride(speed).build();
         ExperimentSpec spec = RunCommand.validate(s);
         int port = httpPort != 0 && !free(httpPort) ? 0 : httpPort;
-        LocalFleet fleet = LocalFleet.start(kafka, "demo", port, agents, System.out);
+        LocalFleet fleet = LocalFleet.start(kafka, "demo", port, agents, io.out());
         if (fleet.httpPort() > 0) {
-            System.out.println("memfleet demo: open http://127.0.0.1:" + fleet.httpPort()
+            io.out().println("memfleet demo: open http://127.0.0.1:" + fleet.httpPort()
                     + "/  (API: /api/experiments, /api/fleet; metrics: /metrics)");
         }
-        ExperimentClient client = new ExperimentClient(fleet.address(), kafka.topics(), "memfleet-demo");
+        ExperimentClient client = new ExperimentClient(fleet.address(), fleet.topics(), "memfleet-demo");
         Thread follower = new Thread(() -> {
             try {
-                Experiment e = RunCommand.runToEnd(client, fleet, s, spec, Duration.ofHours(24), System.out);
-                System.out.println("memfleet demo: experiment " + e.getId() + " done; serving until interrupted (Ctrl-C)");
+                Experiment e = RunCommand.runToEnd(client, fleet, s, spec, Duration.ofHours(24), io.out());
+                io.out().println("memfleet demo: experiment " + e.getId() + " done; serving until interrupted (Ctrl-C)");
             } catch (UserError e) {
-                System.err.println("memfleet demo: " + e.getMessage());
+                io.err().println("memfleet demo: " + e.getMessage());
             }
         }, "memfleet-demo");
         follower.setDaemon(true);
         follower.start();
-        Services.serveUntilStopped(System.err, client, fleet);
+        Services.serveUntilStopped(io.err(), client, fleet);
         return 0;
     }
 

@@ -13,6 +13,12 @@ import picocli.CommandLine.Option;
                 + "too), takes a share of the workload partitions, and publishes the events of the running "
                 + "experiments' nodes there, a round at a time, no further ahead of the agents than --max-lag."})
 final class GenerateCommand implements Callable<Integer> {
+    private final Console io;
+
+    GenerateCommand(Console io) {
+        this.io = io;
+    }
+
     @Mixin
     KafkaOptions kafka;
 
@@ -35,21 +41,21 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Bootstrap b = Bootstrap.open(kafka, "generate", System.out);
+        Bootstrap b = Bootstrap.open(kafka, "generate", io.out());
         GeneratorConfig cfg;
         try {
-            cfg = new GeneratorConfig(b.address(), kafka.topics(), clientId,
+            cfg = new GeneratorConfig(b.address(), b.topics(), clientId,
                     threads < 0 ? Runtime.getRuntime().availableProcessors() : threads, stepsPerRecord, maxLag);
         } catch (IllegalArgumentException e) {
             b.close();
             throw new UserError(e.getMessage(), 2);
         }
-        GeneratorLoop g = new GeneratorLoop(cfg, System.err);
+        GeneratorLoop g = new GeneratorLoop(cfg, io.err());
         Thread t = new Thread(g, "memfleet-generator");
         t.start();
-        System.out.println("memfleet generate: running with " + cfg.threads() + " thread(s) in group "
+        io.out().println("memfleet generate: running with " + cfg.threads() + " thread(s) in group "
                 + kafka.topics().generatorGroup() + " on " + b.address());
-        Services.serveUntilStopped(System.err, () -> {
+        Services.serveUntilStopped(io.err(), () -> {
             g.close();
             t.join(15_000);
         }, b);

@@ -14,11 +14,13 @@ final class LocalFleet implements AutoCloseable {
     private final Bootstrap bootstrap;
     private final ControllerRuntime controller;
     private final Services.Agents agents;
+    private final PrintStream log;
 
-    private LocalFleet(Bootstrap bootstrap, ControllerRuntime controller, Services.Agents agents) {
+    private LocalFleet(Bootstrap bootstrap, ControllerRuntime controller, Services.Agents agents, PrintStream log) {
         this.bootstrap = bootstrap;
         this.controller = controller;
         this.agents = agents;
+        this.log = log;
     }
 
     /**
@@ -31,15 +33,15 @@ final class LocalFleet implements AutoCloseable {
         Services.Agents a = null;
         try {
             if (b.isEmbedded()) {
-                c = new ControllerRuntime(ControllerConfig.of(b.address(), k.topics(), httpPort)
+                c = new ControllerRuntime(ControllerConfig.of(b.address(), b.topics(), httpPort)
                         .withHttpHost(System.getenv().getOrDefault("MEMFLEET_HTTP_HOST", "127.0.0.1")), log);
                 log.println("[" + who + "] controller API, dashboard and metrics at http://127.0.0.1:" + c.httpPort() + "/");
             }
             if (agentLoops > 0) {
-                a = Services.Agents.start(AgentConfig.of(b.address(), k.topics(), k.topicPrefix + "-" + who + "-agent"),
+                a = Services.Agents.start(AgentConfig.of(b.address(), b.topics(), k.topicPrefix + "-" + who + "-agent"),
                         agentLoops, log);
             }
-            return new LocalFleet(b, c, a);
+            return new LocalFleet(b, c, a, log);
         } catch (Exception e) {
             Services.closeAll(log, a, c, b);
             throw new UserError("cannot start the local fleet: " + e.getMessage());
@@ -48,6 +50,11 @@ final class LocalFleet implements AutoCloseable {
 
     String address() {
         return bootstrap.address();
+    }
+
+    /** The fleet's topics as the cluster has them. */
+    io.memfleet.common.Topics topics() {
+        return bootstrap.topics();
     }
 
     boolean embedded() {
@@ -66,6 +73,6 @@ final class LocalFleet implements AutoCloseable {
 
     @Override
     public void close() {
-        Services.closeAll(System.err, agents, controller, bootstrap);
+        Services.closeAll(log, agents, controller, bootstrap);
     }
 }

@@ -34,7 +34,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line; returns the exit status. */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(new Console(out, err));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -62,9 +62,26 @@ public final class Main implements Runnable {
 
     /** The parser with every command, for the launcher and for tools that check command lines. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(new Console(System.out, System.err));
+    }
+
+    private static CommandLine commandLine(Console io) {
+        CommandLine cl = new CommandLine(new Main(), new ConsoleFactory(io));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpAutoWidth(true);
         return cl;
+    }
+
+    /** Creates commands with the console they print to. */
+    private record ConsoleFactory(Console io) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                java.lang.reflect.Constructor<K> c = cls.getDeclaredConstructor(Console.class);
+                return c.newInstance(io);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
     }
 }

@@ -32,6 +32,12 @@ import picocli.CommandLine.Parameters;
                 + "Kubernetes). An invalid FILE is refused before anything starts (exit status 2, naming the line "
                 + "and field). Ctrl-C cancels the experiment."})
 final class RunCommand implements Callable<Integer> {
+    private final Console io;
+
+    RunCommand(Console io) {
+        this.io = io;
+    }
+
     @Parameters(paramLabel = "FILE", description = "the experiment file (YAML)")
     Path file;
 
@@ -72,16 +78,16 @@ final class RunCommand implements Callable<Integer> {
         if (loops < 0 || loops > 64) {
             throw new UserError("--agents must be 0 to 64, got " + loops, 2);
         }
-        PrintStream log = quiet ? new PrintStream(PrintStream.nullOutputStream()) : System.out;
+        PrintStream log = quiet ? new PrintStream(PrintStream.nullOutputStream()) : io.out();
         long t0 = System.nanoTime();
         try (LocalFleet fleet = LocalFleet.start(kafka, "run", httpPort, loops, log);
-             ExperimentClient client = new ExperimentClient(fleet.address(), kafka.topics(), "memfleet-run")) {
+             ExperimentClient client = new ExperimentClient(fleet.address(), fleet.topics(), "memfleet-run")) {
             Experiment done = runToEnd(client, fleet, submission, spec, Duration.ofNanos(timeoutNs), log);
             Map<Integer, NodeTelemetry> finals = client.results(done.getId(), done.getNodes(), Duration.ofMinutes(5));
             double wall = (System.nanoTime() - t0) / 1e9;
             ResultsWriter.write(out, spec, done, finals, new ResultsWriter.RunInfo(fleet.address(), kafka.topicPrefix,
                     wall, fleet.embedded()));
-            System.out.printf("[run] %s done in %.1f s of wall time for %.1f s simulated on %d nodes; wrote %s%n",
+            io.out().printf("[run] %s done in %.1f s of wall time for %.1f s simulated on %d nodes; wrote %s%n",
                     done.getId(), wall, spec.durationNs() / 1e9, spec.nodes(), out);
         }
         return 0;

@@ -22,6 +22,12 @@ import picocli.CommandLine.Parameters;
                 + "'-' reads the script from standard input.",
             "Exit status: 0, or 2 with 'line N: reason' on standard error for a line that cannot be parsed."})
 final class SimCommand implements Callable<Integer> {
+    private final Console io;
+
+    SimCommand(Console io) {
+        this.io = io;
+    }
+
     @Parameters(paramLabel = "FILE|-", description = "the script")
     String file;
 
@@ -31,14 +37,14 @@ final class SimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream out = System.out;
+        PrintStream out = io.out();
         try (BufferedReader reader = file.equals("-")
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                 : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
             ScriptRunner.Result r = ScriptRunner.run(reader.lines().iterator(), kernel, out::append);
             out.flush();
             if (r.error() != null) {
-                System.err.println(r.error());
+                io.err().println(r.error());
             }
             return r.exitStatus();
         } catch (NoSuchFileException e) {

@@ -18,13 +18,16 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * Creates memfleet's topics on any cluster, idempotently: each with its partition count and
  * configs and the cluster's default replication factor (so a three-broker cluster configured for
- * RF 3 and min.insync.replicas 2 gets both). An existing topic is left as it is.
+ * RF 3 and min.insync.replicas 2 gets both). An existing topic is left as it is, and the fleet's
+ * partition count is what its workload topic has: every process of a fleet hashes nodes to the
+ * same partitions, whatever it was started with.
  */
 public final class FleetTopics {
     private FleetTopics() {
     }
 
-    public static void ensure(String bootstrap, Topics topics, Duration timeout) {
+    /** Creates what is missing; returns the fleet's topics with the partition count the cluster has. */
+    public static Topics ensure(String bootstrap, Topics topics, Duration timeout) {
         try (Admin admin = KafkaClients.admin(bootstrap, topics.prefix() + "-topics")) {
             long deadline = System.nanoTime() + timeout.toNanos();
             List<NewTopic> wanted = new ArrayList<>();
@@ -41,18 +44,28 @@ public final class FleetTopics {
                     }
                 }
             });
-            awaitLeaders(admin, topics.all().stream().map(Topics.Spec::name).toList(), deadline);
+            Map<String, TopicDescription> d = awaitLeaders(admin, topics.all().stream().map(Topics.Spec::name).toList(),
+                    deadline);
+            int actual = d.get(topics.workload()).partitions().size();
+            for (Topics.Spec s : topics.all()) {
+                int n = d.get(s.name()).partitions().size();
+                if (s.partitions() == topics.partitions() && n != actual) {
+                    throw new IllegalStateException("topic " + s.name() + " has " + n + " partitions but "
+                            + topics.workload() + " has " + actual + ": a node's records would not share a partition");
+                }
+            }
+            return actual == topics.partitions() ? topics : new Topics(topics.prefix(), actual);
         }
     }
 
     /** Polls describeTopics until every partition has a leader. */
-    private static void awaitLeaders(Admin admin, List<String> names, long deadline) {
+    private static Map<String, TopicDescription> awaitLeaders(Admin admin, List<String> names, long deadline) {
         Exception last = null;
         while (System.nanoTime() < deadline) {
             try {
                 Map<String, TopicDescription> d = await(admin.describeTopics(names).allTopicNames(), deadline);
                 if (d.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null))) {
-                    return;
+                    return d;
                 }
             } catch (ExecutionException e) {
                 last = e; // metadata not propagated yet: ask again
