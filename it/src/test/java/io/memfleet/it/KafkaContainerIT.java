@@ -31,7 +31,7 @@ class KafkaContainerIT {
             NodeTelemetry last = NodeTelemetry.parseFrom(recs.get(recs.size() - 1).value());
             assertEquals("t1", last.getNodeId());
             assertEquals(1L << 20, last.getCgroupsList().stream().filter(g -> g.getPath().equals("/g")).findFirst()
-                    .orElseThrow().getStatMap().get("rss"));
+                    .orElseThrow().getStat().getRss());
         }
     }
 }

@@ -8,7 +8,9 @@ import io.memfleet.kernel.image.NodeImage;
 import io.memfleet.kernel.image.StatItem;
 import io.memfleet.proto.v1.AllocFailure;
 import io.memfleet.proto.v1.CgroupSample;
+import io.memfleet.kernel.image.StatValues;
 import io.memfleet.proto.v1.MemInfo;
+import io.memfleet.proto.v1.MemoryStat;
 import io.memfleet.proto.v1.NodeTelemetry;
 import io.memfleet.proto.v1.OomKill;
 import io.memfleet.proto.v1.SlabCacheSample;
@@ -33,7 +35,7 @@ public final class TelemetryCodec {
             b.addCgroups(cgroup(g));
         }
         for (CacheImage c : k.caches()) {
-            if (c.numObjs() == 0 && !c.memcgCache()) {
+            if (!reported(c)) {
                 continue;
             }
             b.addCaches(SlabCacheSample.newBuilder().setName(c.name()).setMemcgPath(c.memcgPath()).setDead(c.dead())
@@ -63,6 +65,11 @@ public final class TelemetryCodec {
         return b.build();
     }
 
+    /** Root caches that hold nothing are left out of telemetry; per-cgroup and dead caches are always in. */
+    static boolean reported(CacheImage c) {
+        return c.numObjs() != 0 || c.memcgCache();
+    }
+
     private static CgroupSample cgroup(CgroupImage g) {
         CgroupSample.Builder s = CgroupSample.newBuilder().setPath(g.path()).setCssId(g.id())
                 .setUsageInBytes(g.usage()).setMaxUsageInBytes(g.res().maxUsage())
@@ -71,11 +78,17 @@ public final class TelemetryCodec {
                 .setMemswFailcnt(g.memsw().failcnt()).setKmemUsageInBytes(g.kmem().usage())
                 .setKmemLimitInBytes(g.kmem().limit()).setKmemFailcnt(g.kmem().failcnt())
                 .setUnderOom(g.underOom()).setTasks(g.pids().size());
-        for (StatItem it : StatItem.ALL) {
-            s.putStat(it.statName(), g.stat().shown(it));
-        }
-        // hierarchical usage needs the hierarchical inactive file pages for a working set
-        s.putStat("total_inactive_file", g.total().shown(StatItem.INACTIVE_FILE));
+        s.setStat(stat(g.stat())).setTotal(stat(g.total())).setHierarchicalMemoryLimit(g.hierarchicalMemoryLimit())
+                .setHierarchicalMemswLimit(g.hierarchicalMemswLimit());
         return s.build();
+    }
+
+    private static MemoryStat stat(StatValues v) {
+        return MemoryStat.newBuilder().setCache(v.shown(StatItem.CACHE)).setRss(v.shown(StatItem.RSS))
+                .setMappedFile(v.shown(StatItem.MAPPED_FILE)).setPgpgin(v.shown(StatItem.PGPGIN))
+                .setPgpgout(v.shown(StatItem.PGPGOUT)).setSwap(v.shown(StatItem.SWAP)).setPgfault(v.shown(StatItem.PGFAULT))
+                .setPgmajfault(v.shown(StatItem.PGMAJFAULT)).setInactiveAnon(v.shown(StatItem.INACTIVE_ANON))
+                .setActiveAnon(v.shown(StatItem.ACTIVE_ANON)).setInactiveFile(v.shown(StatItem.INACTIVE_FILE))
+                .setActiveFile(v.shown(StatItem.ACTIVE_FILE)).setUnevictable(v.shown(StatItem.UNEVICTABLE)).build();
     }
 }

@@ -16,7 +16,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Kafka client factories with the settings memfleet relies on: keys are strings, values protobuf
  * bytes; producers are idempotent with acks=all (nothing is lost or duplicated when a broker
- * fails); consumers commit manually and read committed data from the earliest offset.
+ * fails) and compress as MEMFLEET_COMPRESSION says (none by default; lz4 or zstd where the
+ * network is the bottleneck); consumers commit manually and read committed data from the earliest
+ * offset.
  */
 public final class KafkaClients {
     private KafkaClients() {
@@ -30,7 +32,8 @@ public final class KafkaClients {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Kafka's default, none: on loopback and fast networks the CPU matters more than the bytes
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, System.getenv().getOrDefault("MEMFLEET_COMPRESSION", "none"));
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "67108864");
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, "134217728");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");

@@ -192,11 +192,6 @@ public final class ExperimentManager {
         if (n.getFilesPublished()) {
             t.finished.add(n.getNodeId());
         }
-        ExperimentState s = t.record.getState();
-        if ((s == ExperimentState.RUNNING || s == ExperimentState.GENERATING) && t.spec != null
-                && minSimTime(t, fleet) >= t.spec.steps() * t.spec.stepNs() && s == ExperimentState.RUNNING) {
-            out.add(change(t, ExperimentState.COLLECTING, null));
-        }
         if (t.finished.size() >= t.record.getNodes() && t.record.getState() != ExperimentState.DONE) {
             t.record = t.record.toBuilder().setProgress(progress(t, fleet)).setSummary(summary(t, fleet)).build();
             out.add(change(t, ExperimentState.DONE, null));
@@ -215,16 +210,25 @@ public final class ExperimentManager {
         return out;
     }
 
-    /** Progress records of experiments whose progress changed, at most one per experiment a second. */
+    /**
+     * Progress records of experiments whose progress changed, at most one per experiment a second
+     * (walking an experiment's nodes costs time, so it happens here and not per telemetry record);
+     * a running experiment whose every node has run its whole workload moves to COLLECTING.
+     */
     public List<Experiment> tick(FleetState fleet) {
         long now = clockMs.getAsLong();
         List<Experiment> out = new ArrayList<>();
         for (Tracked t : experiments.values()) {
             if (t.progressChanged && !isFinal(t.record.getState()) && now - t.lastWrittenMs >= PROGRESS_EVERY_MS) {
-                t.record = t.record.toBuilder().setProgress(progress(t, fleet)).setUpdatedAtMs(now)
+                Progress p = progress(t, fleet);
+                t.record = t.record.toBuilder().setProgress(p).setUpdatedAtMs(now)
                         .setVersion(t.record.getVersion() + 1).build();
                 t.lastWrittenMs = now;
                 t.progressChanged = false;
+                if (t.record.getState() == ExperimentState.RUNNING && t.spec != null
+                        && p.getSimTimeNs() >= t.spec.steps() * t.spec.stepNs()) {
+                    t.record = change(t, ExperimentState.COLLECTING, null);
+                }
                 out.add(t.record);
             }
         }

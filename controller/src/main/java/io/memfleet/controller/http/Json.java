@@ -135,7 +135,9 @@ public final class Json {
         JsonArray cgroups = new JsonArray();
         for (CgroupSample g : t.getCgroupsList()) {
             JsonObject stat = new JsonObject();
-            g.getStatMap().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> stat.put(e.getKey(), e.getValue()));
+            for (com.google.protobuf.Descriptors.FieldDescriptor f : g.getStat().getDescriptorForType().getFields()) {
+                stat.put(f.getName(), g.getStat().getField(f));
+            }
             cgroups.add(new JsonObject().put("path", g.getPath()).put("css_id", g.getCssId())
                     .put("usage_in_bytes", g.getUsageInBytes()).put("max_usage_in_bytes", g.getMaxUsageInBytes())
                     .put("limit_in_bytes", Long.toUnsignedString(g.getLimitInBytes())).put("failcnt", g.getFailcnt())

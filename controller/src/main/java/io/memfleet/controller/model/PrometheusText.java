@@ -64,15 +64,13 @@ public final class PrometheusText {
     }
 
     private static String value(int m, CgroupSample g, FleetState fleet, String node) {
-        Map<String, Long> stat = g.getStatMap();
         long v = switch (m) {
             case 0 -> g.getUsageInBytes();
             case 1 -> g.getMaxUsageInBytes();
-            case 2 -> Math.max(0, g.getUsageInBytes()
-                    - stat.getOrDefault("total_inactive_file", stat.getOrDefault("inactive_file", 0L)));
-            case 3 -> stat.getOrDefault("rss", 0L);
-            case 4 -> stat.getOrDefault("cache", 0L);
-            case 5 -> stat.getOrDefault("swap", 0L);
+            case 2 -> Math.max(0, g.getUsageInBytes() - g.getTotal().getInactiveFile());
+            case 3 -> g.getStat().getRss();
+            case 4 -> g.getStat().getCache();
+            case 5 -> g.getStat().getSwap();
             case 6 -> g.getKmemUsageInBytes();
             case 7 -> g.getFailcnt();
             case 8 -> g.getLimitInBytes();

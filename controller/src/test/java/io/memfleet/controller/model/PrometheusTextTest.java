@@ -22,7 +22,7 @@ public class PrometheusTextTest {
     static NodeTelemetry node(String id, long seq, long usage, String path) {
         return NodeTelemetry.newBuilder().setNodeId(id).setSeq(seq)
                 .addCgroups(CgroupSample.newBuilder().setPath(path).setUsageInBytes(usage).setFailcnt(seq)
-                        .setLimitInBytes(Long.MAX_VALUE).putStat("rss", usage).putStat("inactive_file", 0))
+                        .setLimitInBytes(Long.MAX_VALUE).setStat(io.memfleet.proto.v1.MemoryStat.newBuilder().setRss(usage)))
                 .addCaches(SlabCacheSample.newBuilder().setName("dentry(2:web)").setMemcgPath(path).setNumObjs(20)
                         .setActiveObjs(20).setNumSlabs(1).setPagesperslab(1))
                 .addEvents(KernelEvent.newBuilder().setOomKill(OomKill.newBuilder().setPid(1).setMemcgPath(path)))

@@ -134,7 +134,11 @@ public final class ControlFiles {
         sb.append("# name          <active_objs> <num_objs> <objsize>\n");
         for (CacheImage c : caches) {
             if (c.memcgId() == want) {
-                sb.append(String.format("%-17s %6d %6d %6d\n", c.name(), c.activeObjs(), c.numObjs(), c.objsize()));
+                ProcFiles.left(sb, c.name(), 17);
+                ProcFiles.right(sb.append(' '), c.activeObjs(), 6);
+                ProcFiles.right(sb.append(' '), c.numObjs(), 6);
+                ProcFiles.right(sb.append(' '), c.objsize(), 6);
+                sb.append('\n');
             }
         }
         return sb.toString();

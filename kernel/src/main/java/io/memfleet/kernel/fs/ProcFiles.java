@@ -58,10 +58,37 @@ public final class ProcFiles {
         sb.append("# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
                 + " : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
         for (CacheImage c : caches) {
-            sb.append(String.format("%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d\n",
-                    c.name(), c.activeObjs(), c.numObjs(), c.objsize(), c.objperslab(), c.pagesperslab(),
-                    c.limit(), c.batchcount(), c.shared(), c.activeSlabs(), c.numSlabs(), c.sharedAvail()));
+            left(sb, c.name(), 17);
+            right(sb.append(' '), c.activeObjs(), 6);
+            right(sb.append(' '), c.numObjs(), 6);
+            right(sb.append(' '), c.objsize(), 6);
+            right(sb.append(' '), c.objperslab(), 4);
+            right(sb.append(' '), c.pagesperslab(), 4);
+            right(sb.append(" : tunables "), c.limit(), 4);
+            right(sb.append(' '), c.batchcount(), 4);
+            right(sb.append(' '), c.shared(), 4);
+            right(sb.append(" : slabdata "), c.activeSlabs(), 6);
+            right(sb.append(' '), c.numSlabs(), 6);
+            right(sb.append(' '), c.sharedAvail(), 6);
+            sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** {@code %-Ns}: the text, padded with spaces to {@code width}. */
+    static void left(StringBuilder sb, String s, int width) {
+        sb.append(s);
+        for (int i = s.length(); i < width; i++) {
+            sb.append(' ');
+        }
+    }
+
+    /** {@code %Nd}: the number, right-aligned in {@code width}. */
+    static void right(StringBuilder sb, long v, int width) {
+        String s = Long.toString(v);
+        for (int i = s.length(); i < width; i++) {
+            sb.append(' ');
+        }
+        sb.append(s);
     }
 }

@@ -180,13 +180,20 @@ public final class MemCgroup {
 
     /** Path relative to the memory hierarchy's mount point, "/" for the root. */
     public String path() {
-        if (isRoot()) {
-            return "/";
+        if (path == null) {
+            if (isRoot()) {
+                path = "/";
+            } else {
+                StringBuilder sb = new StringBuilder();
+                appendPath(sb);
+                path = sb.toString();
+            }
         }
-        StringBuilder sb = new StringBuilder();
-        appendPath(sb);
-        return sb.toString();
+        return path;
     }
+
+    /** The path, computed once: a cgroup is never renamed or moved. */
+    private String path;
 
     private void appendPath(StringBuilder sb) {
         if (parent != null) {

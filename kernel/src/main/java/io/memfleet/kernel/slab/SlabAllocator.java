@@ -354,7 +354,9 @@ public final class SlabAllocator {
     /** The periodic reap of one CPU's arrays and, when due, the node lists of every cache. */
     // kernel: mm/slab.c cache_reap()
     void cacheReap(int cpu, long jiffies, int hz) {
-        for (KmemCache c : new ArrayList<>(chain)) {
+        // nothing here changes the chain: a cache released by the reap is destroyed later, from the workqueue
+        for (int i = 0; i < chain.size(); i++) {
+            KmemCache c = chain.get(i);
             if (c.destroyed || (c.root != null && c.refcnt == 0)) {
                 continue;
             }

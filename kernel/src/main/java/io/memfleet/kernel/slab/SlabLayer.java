@@ -92,8 +92,11 @@ public final class SlabLayer {
     // kernel: fs/dcache.c __d_alloc() (accounted by patch 08/13)
     public Outcome dentryAlloc(Task t, long n) {
         TaskObjects objs = objects(t);
+        KmemCache c = null;
         for (long i = 0; i < n; i++) {
-            KmemCache c = memcgKmem.getKmemCache(dentryCache, t);
+            if (c == null || c.root == null) {
+                c = memcgKmem.getKmemCache(dentryCache, t); // a per-cgroup cache, once found, stays for the call
+            }
             long h = alloc.cacheAlloc(c, t.cpu(), t);
             if (h < 0) {
                 return new Outcome(result(h), i);
@@ -124,8 +127,11 @@ public final class SlabLayer {
         }
         LongList l = (t == null ? irqObjects : objects(t)).kmallocList(size);
         int cpu = t == null ? 0 : t.cpu();
+        KmemCache c = null;
         for (long i = 0; i < n; i++) {
-            KmemCache c = memcgKmem.getKmemCache(general.get(idx), t);
+            if (c == null || c.root == null) {
+                c = memcgKmem.getKmemCache(general.get(idx), t);
+            }
             long h = alloc.cacheAlloc(c, cpu, t);
             if (h < 0) {
                 return new Outcome(result(h), i);

@@ -47,6 +47,7 @@ public final class AgentCore {
     };
     private static final int MAX_REMEMBERED_RELEASES = 100_000;
     private final Stats stats = new Stats();
+    private final io.memfleet.protocol.TelemetryWriter writer = new io.memfleet.protocol.TelemetryWriter();
 
     /** Running totals, for the agent's metrics and the tests. */
     public static final class Stats {
@@ -93,7 +94,7 @@ public final class AgentCore {
     public Outbox workload(int partition, long offset, String key, byte[] value) {
         stats.records++;
         processed.put(partition, offset + 1);
-        Outbox out = new Outbox();
+        Outbox out = new Outbox(writer);
         EventPath.RecordRef ref = new EventPath.RecordRef(workloadTopic, partition, offset, key, value);
         if (key == null || value == null) {
             out.deadLetter(ref, "record without a node id key or a value");
@@ -152,7 +153,7 @@ public final class AgentCore {
 
     /** A record of the desired-state topic (null value: the rollout was deleted). */
     public Outbox rollout(long offset, String key, byte[] value) {
-        Outbox out = new Outbox();
+        Outbox out = new Outbox(writer);
         if (value == null) {
             desired.remove(key);
             return out;
@@ -189,9 +190,9 @@ public final class AgentCore {
                 io.memfleet.kernel.api.Result r = n.step(0, w.command());
                 logged.command(0, w.command());
                 acks.add(FileAck.newBuilder().setPath(w.target()).setValue(w.value()).setErrno(r.errno().name()).build());
-                var t = n.dueSample();
+                byte[] t = n.dueSample(out.writer());
                 if (t != null) {
-                    out.telemetry(t);
+                    out.telemetry(n.id, t);
                 }
             }
             n.log.append(logged.toByteArray());
@@ -306,7 +307,7 @@ public final class AgentCore {
 
     /** A partition was assigned: its nodes are rebuilt from its snapshot records, read from the start. */
     public Outbox assigned(int partition, List<StoredRecord> snapshotRecords) {
-        Outbox out = new Outbox();
+        Outbox out = new Outbox(writer);
         NodeRestorer.Restored r = NodeRestorer.restore(partition, snapshotRecords, settings.telemetryIntervalNs(), out);
         for (HostedNode n : r.nodes()) {
             host(n);

@@ -1,40 +1,55 @@
 package io.memfleet.agent.core;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
 
-/** An append-only log of length-prefixed (varint) byte chunks, unsynchronized. */
+/**
+ * The events a node applied since its last stored snapshot record: the record values as received
+ * (kept by reference, not copied), written out as length-prefixed (varint) chunks when stored.
+ */
 final class ByteLog {
-    private byte[] buf = new byte[64];
+    private final List<byte[]> chunks = new ArrayList<>(4);
     private int size;
 
     void append(byte[] chunk) {
-        ensure(size + 5 + chunk.length);
-        int n = chunk.length;
-        while ((n & ~0x7f) != 0) {
-            buf[size++] = (byte) ((n & 0x7f) | 0x80);
-            n >>>= 7;
-        }
-        buf[size++] = (byte) n;
-        System.arraycopy(chunk, 0, buf, size, chunk.length);
-        size += chunk.length;
+        chunks.add(chunk);
+        size += varintSize(chunk.length) + chunk.length;
     }
 
-    private void ensure(int capacity) {
-        if (capacity > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(capacity, buf.length + (buf.length >> 1)));
-        }
-    }
-
+    /** The bytes {@link #toByteArray()} returns, without making them. */
     int size() {
         return size;
     }
 
+    private static int varintSize(int n) {
+        int k = 1;
+        while ((n & ~0x7f) != 0) {
+            n >>>= 7;
+            k++;
+        }
+        return k;
+    }
+
     byte[] toByteArray() {
-        return Arrays.copyOf(buf, size);
+        byte[] out = new byte[size];
+        int at = 0;
+        for (byte[] c : chunks) {
+            int n = c.length;
+            while ((n & ~0x7f) != 0) {
+                out[at++] = (byte) ((n & 0x7f) | 0x80);
+                n >>>= 7;
+            }
+            out[at++] = (byte) n;
+            System.arraycopy(c, 0, out, at, c.length);
+            at += c.length;
+        }
+        return out;
     }
 
     /** Calls {@code each} with every chunk of {@code log} in order. */
-    static void forEach(byte[] log, java.util.function.Consumer<byte[]> each) {
+    static void forEach(byte[] log, Consumer<byte[]> each) {
         int i = 0;
         while (i < log.length) {
             int n = 0;

@@ -2,14 +2,8 @@ package io.memfleet.agent.core;
 
 import io.memfleet.kernel.api.Command;
 import io.memfleet.kernel.fs.ControlFiles;
-import io.memfleet.kernel.fs.FileText;
-import io.memfleet.protocol.Protos;
 import io.memfleet.protocol.WorkloadReader;
 import io.memfleet.protocol.WorkloadWriter;
-import io.memfleet.proto.v1.FileDump;
-import io.memfleet.proto.v1.NodeTelemetry;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The one way events reach a node, live or replayed from its snapshot. Live, an event is checked
@@ -43,8 +37,8 @@ final class EventPath implements WorkloadReader.Sink {
         return new EventPath(node, out, false, record);
     }
 
-    static EventPath replay(HostedNode node) {
-        return new EventPath(node, Outbox.DISCARD, true, null);
+    static EventPath replay(HostedNode node, io.memfleet.protocol.TelemetryWriter writer) {
+        return new EventPath(node, Outbox.discarding(writer), true, null);
     }
 
     int appliedCount() {
@@ -151,9 +145,9 @@ final class EventPath implements WorkloadReader.Sink {
         }
         node.step(seq, c);
         done();
-        NodeTelemetry t = node.dueSample();
+        byte[] t = node.dueSample(out.writer());
         if (t != null) {
-            out.telemetry(t);
+            out.telemetry(node.id, t);
         }
     }
 
@@ -165,15 +159,14 @@ final class EventPath implements WorkloadReader.Sink {
         }
         node.counted(seq);
         done();
-        NodeTelemetry t = node.sample(dumpFiles);
+        byte[] t = node.sample(out.writer(), dumpFiles);
         if (dumpFiles && !replay) {
-            List<FileDump> files = new ArrayList<>();
-            for (FileText f : ControlFiles.dump(node.kernel().image())) {
-                files.add(FileDump.newBuilder().setPath(f.path()).setContent(f.content()).build());
-            }
-            out.result(node, Protos.deterministicBytes(t.toBuilder().addAllFiles(files).build()));
+            byte[] files = out.writer().files(ControlFiles.dump(node.kernel().image()));
+            byte[] result = java.util.Arrays.copyOf(t, t.length + files.length);
+            System.arraycopy(files, 0, result, t.length, files.length);
+            out.result(node, result);
         }
-        out.telemetry(t);
+        out.telemetry(node.id, t);
         if (release) {
             node.released = true;
         }

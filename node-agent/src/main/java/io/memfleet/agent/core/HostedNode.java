@@ -1,13 +1,13 @@
 package io.memfleet.agent.core;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.memfleet.kernel.Kernel;
 import io.memfleet.kernel.api.Command;
 import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.kernel.api.Result;
 import io.memfleet.protocol.TelemetryCodec;
+import io.memfleet.protocol.TelemetryWriter;
 import io.memfleet.proto.v1.NodeSnapshot;
-import io.memfleet.proto.v1.NodeTelemetry;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -90,8 +90,8 @@ final class HostedNode {
     }
 
     /** A sample when the node's telemetry interval has passed since the last one, else null. */
-    NodeTelemetry dueSample() {
-        return kernel != null && telemetryDue() ? sample(false) : null;
+    byte[] dueSample(TelemetryWriter w) {
+        return kernel != null && telemetryDue() ? sample(w, false) : null;
     }
 
     private boolean telemetryDue() {
@@ -103,12 +103,11 @@ final class HostedNode {
         return true;
     }
 
-    /** A telemetry sample now; it carries the kernel events since the last one. */
-    NodeTelemetry sample(boolean filesPublished) {
+    /** A telemetry sample now, as NodeTelemetry bytes; it carries the kernel events since the last one. */
+    byte[] sample(TelemetryWriter w, boolean filesPublished) {
         Kernel k = kernel();
-        NodeTelemetry t = TelemetryCodec.sample(id, new TelemetryCodec.Progress(telemetrySeq++, events, lastSeq),
-                k.image(), k.drainEvents());
-        return filesPublished ? t.toBuilder().setFilesPublished(true).build() : t;
+        return w.write(id, new TelemetryCodec.Progress(telemetrySeq++, events, lastSeq), k.image(), k.drainEvents(),
+                filesPublished);
     }
 
     /** The state fields every snapshot record carries: where the node is after the record. */
@@ -121,12 +120,12 @@ final class HostedNode {
 
     /** The next segment: the events applied since the previous record. */
     NodeSnapshot segmentRecord() {
-        return state().setSegment(segment).setEventLog(ByteString.copyFrom(log.toByteArray())).build();
+        return state().setSegment(segment).setEventLog(UnsafeByteOperations.unsafeWrap(log.toByteArray())).build();
     }
 
     /** A checkpoint: the kernel's whole state, covering every segment before {@link #segment}. */
     NodeSnapshot checkpointRecord() {
-        return state().setSegment(segment).setKernelCheckpoint(ByteString.copyFrom(kernel().checkpoint())).build();
+        return state().setSegment(segment).setKernelCheckpoint(UnsafeByteOperations.unsafeWrap(kernel().checkpoint())).build();
     }
 
     void restoreState(NodeSnapshot s) {

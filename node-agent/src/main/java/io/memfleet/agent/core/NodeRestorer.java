@@ -76,7 +76,7 @@ final class NodeRestorer {
                 continue; // every record of the node was tombstoned
             }
             try {
-                nodes.add(rebuild(id, partition, c, telemetryIntervalNs, retire));
+                nodes.add(rebuild(id, partition, c, telemetryIntervalNs, retire, out.writer()));
             } catch (RuntimeException ex) {
                 broken.put(id, ex.getMessage());
                 out.note("snapshot of node " + id + " in partition " + partition + " cannot be restored ("
@@ -86,7 +86,8 @@ final class NodeRestorer {
         return new Restored(nodes, broken, retire);
     }
 
-    private static HostedNode rebuild(String id, int partition, Chain c, long telemetryIntervalNs, List<String> retire) {
+    private static HostedNode rebuild(String id, int partition, Chain c, long telemetryIntervalNs, List<String> retire,
+                                      io.memfleet.protocol.TelemetryWriter writer) {
         NodeSnapshot first = c.checkpoint != null ? c.checkpoint : c.segments.firstEntry().getValue();
         HostedNode n = new HostedNode(id, partition, KernelConfig.parse(first.getKernelOptions()), telemetryIntervalNs);
         long next = 0;
@@ -106,7 +107,7 @@ final class NodeRestorer {
             if (s.getKey() != next) {
                 throw new IllegalStateException("segment " + next + " is missing");
             }
-            replay(n, s.getValue());
+            replay(n, s.getValue(), writer);
             n.bytesSinceCheckpoint += s.getValue().getEventLog().size();
             last = s.getValue();
             next++;
@@ -124,8 +125,8 @@ final class NodeRestorer {
     }
 
     /** Replays one segment's events through the same path live events take. */
-    private static void replay(HostedNode n, NodeSnapshot segment) {
-        EventPath path = EventPath.replay(n);
+    private static void replay(HostedNode n, NodeSnapshot segment, io.memfleet.protocol.TelemetryWriter writer) {
+        EventPath path = EventPath.replay(n, writer);
         ByteLog.forEach(segment.getEventLog().toByteArray(), chunk -> {
             try {
                 WorkloadReader.read(chunk, n.id, path);

@@ -1,10 +1,9 @@
 package io.memfleet.agent.core;
 
 import com.google.protobuf.ByteString;
-import io.memfleet.protocol.Protos;
+import io.memfleet.protocol.TelemetryWriter;
 import io.memfleet.proto.v1.ConfigAck;
 import io.memfleet.proto.v1.DeadLetter;
-import io.memfleet.proto.v1.NodeTelemetry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +13,8 @@ import java.util.List;
  * and counts of what happened. The Kafka adapter sends and prints; the core never does I/O.
  */
 public final class Outbox {
-    /** An outbox for replays: everything is dropped. */
-    static final Outbox DISCARD = new Outbox(true);
-
     private final boolean discard;
+    private final TelemetryWriter writer;
     private final List<Send> sends = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
     long applied;
@@ -25,12 +22,18 @@ public final class Outbox {
     long deadLettered;
     long telemetry;
 
-    Outbox() {
-        this(false);
+    Outbox(TelemetryWriter writer) {
+        this(writer, false);
     }
 
-    private Outbox(boolean discard) {
+    private Outbox(TelemetryWriter writer, boolean discard) {
+        this.writer = writer;
         this.discard = discard;
+    }
+
+    /** An outbox for replays: everything is dropped. */
+    static Outbox discarding(TelemetryWriter writer) {
+        return new Outbox(writer, true);
     }
 
     public List<Send> sends() {
@@ -70,11 +73,16 @@ public final class Outbox {
         }
     }
 
-    void telemetry(NodeTelemetry t) {
+    void telemetry(String nodeId, byte[] sample) {
         if (!discard) {
             telemetry++;
-            sends.add(new Send(Send.Channel.TELEMETRY, -1, t.getNodeId(), Protos.deterministicBytes(t)));
+            sends.add(new Send(Send.Channel.TELEMETRY, -1, nodeId, sample));
         }
+    }
+
+    /** The telemetry encoder node samples are written with (the core's: one thread uses it). */
+    TelemetryWriter writer() {
+        return writer;
     }
 
     void result(HostedNode node, byte[] finalState) {
