@@ -36,6 +36,7 @@ final class ChildProcesses {
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx" + heap);
         cmd.add("-XX:+ExitOnOutOfMemoryError");
+        cmd.add("-XX:+UseParallelGC"); // a simulation is a throughput job: no concurrent collector threads
         String extra = System.getenv("MEMFLEET_CHILD_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             cmd.addAll(List.of(extra.trim().split("\\s+")));

@@ -21,6 +21,11 @@ final class ProtoWriter {
         return this;
     }
 
+    /** Bytes written so far. */
+    int size() {
+        return size;
+    }
+
     private void ensure(int more) {
         if (size + more > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(size + more, buf.length * 2));

@@ -35,7 +35,7 @@ public final class KafkaClients {
         // Kafka's default, none: on loopback and fast networks the CPU matters more than the bytes
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, System.getenv().getOrDefault("MEMFLEET_COMPRESSION", "none"));
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "67108864");
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, "134217728");
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, "33554432");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }

@@ -2,23 +2,29 @@ package io.memfleet.kernel.slab;
 
 /**
  * struct array_cache: a LIFO of free object handles, per CPU (and one shared per node). The entry
- * array is allocated on first use so idle caches cost a few bytes.
+ * array is allocated on first use and grows with use up to {@code limit}, so idle and lightly used
+ * caches cost a few bytes (the kernel's fixed-size array is a sizing detail, not state).
  */
 final class ArrayCache {
     int limit;
     int batchcount;
     int avail;
     boolean touched;
-    long[] entry;
+    int[] entry;
 
     ArrayCache(int limit, int batchcount) {
         this.limit = limit;
         this.batchcount = batchcount;
     }
 
-    void ensureCapacity() {
-        if (entry == null || entry.length < limit) {
-            long[] n = new long[Math.max(limit, 1)];
+    private static final int FIRST_CAPACITY = 16;
+
+    /** Makes room for {@code more} entries past {@code avail} (never more than the cache holds). */
+    void ensureCapacity(int more) {
+        int need = avail + more;
+        if (entry == null || entry.length < need) {
+            int grown = entry == null ? FIRST_CAPACITY : entry.length * 2;
+            int[] n = new int[Math.max(need, Math.min(Math.max(limit, 1), grown))];
             if (entry != null) {
                 System.arraycopy(entry, 0, n, 0, avail);
             }

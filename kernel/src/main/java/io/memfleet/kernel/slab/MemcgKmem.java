@@ -76,7 +76,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         }
         MemCgroup memcg = current.memcg();
         KmemCache[] row = row(memcg); // never created for the root cgroup
-        if (row != null && row[cachep.id] != null) {
+        if (row != null && cachep.id < row.length && row[cachep.id] != null) {
             return row[cachep.id];
         }
         if (!memcg.isRoot()) {
@@ -121,19 +121,26 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         return memcg.id() < memcgCaches.length ? memcgCaches[memcg.id()] : null;
     }
 
-    KmemCache[] createRow(MemCgroup memcg) {
+    /**
+     * The group's row, made or grown so that it holds root cache {@code id}. Rows grow with the
+     * ids in use rather than being MAX_KMEM_CACHE_TYPES long: a node has a few dozen root caches.
+     */
+    KmemCache[] createRow(MemCgroup memcg, int id) {
         if (memcg.id() >= memcgCaches.length) {
             memcgCaches = java.util.Arrays.copyOf(memcgCaches, Math.max(memcg.id() + 1, memcgCaches.length * 2));
         }
-        if (memcgCaches[memcg.id()] == null) {
-            memcgCaches[memcg.id()] = new KmemCache[MAX_KMEM_CACHE_TYPES];
+        KmemCache[] row = memcgCaches[memcg.id()];
+        if (row == null || row.length <= id) {
+            int length = Math.min(MAX_KMEM_CACHE_TYPES, Math.max(id + 1, row == null ? 32 : row.length * 2));
+            row = row == null ? new KmemCache[length] : java.util.Arrays.copyOf(row, length);
+            memcgCaches[memcg.id()] = row;
         }
-        return memcgCaches[memcg.id()];
+        return row;
     }
 
     // kernel: mm/memcontrol.c memcg_create_kmem_cache() (patch 07/13)
     private void memcgCreateKmemCache(MemCgroup memcg, KmemCache cachep) {
-        KmemCache[] row = createRow(memcg);
+        KmemCache[] row = createRow(memcg, cachep.id);
         if (row[cachep.id] != null) {
             return;
         }
@@ -267,7 +274,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
             return false;
         }
         KmemCache[] row = c.memcg == null ? null : row(c.memcg);
-        if (row != null && row[c.id] == c) {
+        if (row != null && c.id < row.length && row[c.id] == c) {
             row[c.id] = null;
         }
         if (c.root != null) {

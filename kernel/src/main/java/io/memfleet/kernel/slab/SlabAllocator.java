@@ -13,10 +13,15 @@ import java.util.List;
 /**
  * The SLAB allocator of 3.3 (mm/slab.c) for one NUMA node: the per-CPU array fast paths,
  * cache_alloc_refill, cache_grow, cache_flusharray, free_block, slab destruction and cache_reap.
- * Objects are handles {@code (slabId << 12) | index}, so a free always finds its own slab.
+ * Objects are int handles {@code (slabId << OBJ_BITS) | index}, so a free always finds its own
+ * slab; a node holds at most {@link #MAX_SLABS} slabs (64 GiB of order-0 slab pages), past which
+ * cache_grow fails as a page allocation would.
  */
 public final class SlabAllocator {
     static final int BATCHREFILL_LIMIT = 16;
+    /** Bits of a handle that index an object in its slab: no cache has more than 112 objects per slab. */
+    static final int OBJ_BITS = 7;
+    static final int MAX_SLABS = 1 << (31 - OBJ_BITS);
     public static final long ALLOC_NOMEM = -1;
     public static final long ALLOC_BLOCKED = -2;
     public static final long ALLOC_KILLED = -3;
@@ -77,6 +82,9 @@ public final class SlabAllocator {
     /** Creates a cache and puts it at the head of the cache chain. */
     // kernel: mm/slab.c kmem_cache_create() + enable_cpucache()
     KmemCache create(SlabGeometry.Shape s, int id, MemCgroup memcg, KmemCache root) {
+        if (s.num() > 1 << OBJ_BITS) {
+            throw new IllegalArgumentException(s.name() + ": " + s.num() + " objects per slab do not fit a handle");
+        }
         KmemCache c = new KmemCache(s.name(), s.size(), s.num(), s.gfporder(), s.flags(), id, chainSeq++, memcg,
                 root, cpus);
         if (root != null) {
@@ -116,16 +124,16 @@ public final class SlabAllocator {
         c.node.freeLimit = (long) (1 + cpus) * batchcount + c.num;
     }
 
-    static long handle(Slab s, int idx) {
-        return ((long) s.id << 12) | idx;
+    static int handle(Slab s, int idx) {
+        return (s.id << OBJ_BITS) | idx;
     }
 
-    Slab slabOf(long handle) {
-        return slabs[(int) (handle >>> 12)];
+    Slab slabOf(int handle) {
+        return slabs[handle >>> OBJ_BITS];
     }
 
     /** The cache an object belongs to (virt_to_cache). */
-    KmemCache cacheOf(long handle) {
+    KmemCache cacheOf(int handle) {
         return slabOf(handle).cache;
     }
 
@@ -148,12 +156,12 @@ public final class SlabAllocator {
 
     // kernel: mm/slab.c cache_alloc_refill()
     private long cacheAllocRefill(KmemCache c, ArrayCache ac, Task current) {
-        ac.ensureCapacity();
         while (true) {
             int batchcount = ac.batchcount;
             if (!ac.touched && batchcount > BATCHREFILL_LIMIT) {
                 batchcount = BATCHREFILL_LIMIT;
             }
+            ac.ensureCapacity(batchcount);
             KmemCacheNode l3 = c.node;
             ArrayCache shared = l3.shared;
             if (shared != null && transferObjects(ac, shared, batchcount) > 0) {
@@ -207,6 +215,9 @@ public final class SlabAllocator {
     /** Adds one slab to the free list; returns 1, or an ALLOC_* code when no slab could be had. */
     // kernel: mm/slab.c cache_grow()
     private long cacheGrow(KmemCache c, Task current) {
+        if (freeSlabIds.isEmpty() && nextSlabId == MAX_SLABS) {
+            return ALLOC_NOMEM;
+        }
         long r = kmemGetpages(c, current);
         if (r < 0) {
             return r;
@@ -269,12 +280,13 @@ public final class SlabAllocator {
 
     /** Frees one object on {@code cpu} into its own cache's array. */
     // kernel: mm/slab.c __cache_free()
-    void cacheFree(long obj, int cpu) {
+    void cacheFree(long handle, int cpu) {
+        int obj = (int) handle;
         KmemCache c = cacheOf(obj);
         ArrayCache ac = c.cpuCache(cpu);
-        ac.ensureCapacity();
         objectsFreed++;
         if (ac.avail < ac.limit) {
+            ac.ensureCapacity(1);
             ac.entry[ac.avail++] = obj;
             return;
         }
@@ -289,8 +301,8 @@ public final class SlabAllocator {
         if (shared != null) {
             int max = shared.limit - shared.avail;
             if (max > 0) {
-                shared.ensureCapacity();
                 batchcount = Math.min(batchcount, max);
+                shared.ensureCapacity(batchcount);
                 System.arraycopy(ac.entry, 0, shared.entry, shared.avail, batchcount);
                 shared.avail += batchcount;
                 ac.shift(batchcount);
@@ -302,12 +314,12 @@ public final class SlabAllocator {
     }
 
     // kernel: mm/slab.c free_block()
-    private void freeBlock(KmemCache c, long[] objs, int from, int n) {
+    private void freeBlock(KmemCache c, int[] objs, int from, int n) {
         KmemCacheNode l3 = c.node;
         for (int i = from; i < from + n; i++) {
             Slab s = slabOf(objs[i]);
             LruList.unlink(s);
-            s.putObj((int) (objs[i] & 0xfff));
+            s.putObj(objs[i] & ((1 << OBJ_BITS) - 1));
             l3.freeObjects++;
             if (s.inuse == 0) {
                 if (l3.freeObjects > l3.freeLimit) {

@@ -32,7 +32,7 @@ public final class SlabLayer {
     /** The objects each live task holds; looked up by task, never iterated (its order is not the kernel's). */
     final java.util.IdentityHashMap<Task, TaskObjects> taskObjects = new java.util.IdentityHashMap<>();
     /** Dentries no task holds any more, oldest first: what drop_caches and shrink_slab free. */
-    final LongList unusedDentries = new LongList();
+    final HandleList unusedDentries = new HandleList();
     final EventQueue events;
     final Workqueue workqueue;
 
@@ -101,7 +101,7 @@ public final class SlabLayer {
             if (h < 0) {
                 return new Outcome(result(h), i);
             }
-            objs.dentries.push(h);
+            objs.dentries.push((int) h);
         }
         return new Outcome(ChargeResult.OK, n);
     }
@@ -109,7 +109,7 @@ public final class SlabLayer {
     /** Frees up to {@code n} of the dentries the task allocated, newest first. */
     // kernel: fs/dcache.c d_free()
     public long dentryFree(Task t, long n) {
-        LongList l = objects(t).dentries;
+        HandleList l = objects(t).dentries;
         long done = 0;
         while (done < n && !l.isEmpty()) {
             alloc.cacheFree(l.pop(), t.cpu());
@@ -125,7 +125,7 @@ public final class SlabLayer {
         if (idx < 0) {
             return new Outcome(ChargeResult.NOMEM, 0);
         }
-        LongList l = (t == null ? irqObjects : objects(t)).kmallocList(size);
+        HandleList l = (t == null ? irqObjects : objects(t)).kmallocList(size);
         int cpu = t == null ? 0 : t.cpu();
         KmemCache c = null;
         for (long i = 0; i < n; i++) {
@@ -136,7 +136,7 @@ public final class SlabLayer {
             if (h < 0) {
                 return new Outcome(result(h), i);
             }
-            l.push(h);
+            l.push((int) h);
         }
         return new Outcome(ChargeResult.OK, n);
     }
@@ -145,7 +145,7 @@ public final class SlabLayer {
     // kernel: mm/slab.c kfree()
     public long kfree(Task t, long size, long n) {
         TaskObjects objs = t == null ? irqObjects : objects(t);
-        LongList l = objs.kmalloc.get(size);
+        HandleList l = objs.kmalloc.get(size);
         int cpu = t == null ? 0 : t.cpu();
         long done = 0;
         while (l != null && done < n && !l.isEmpty()) {
@@ -180,8 +180,8 @@ public final class SlabLayer {
         if (objs == null) {
             return;
         }
-        for (Map.Entry<Long, LongList> e : objs.kmalloc.entrySet()) {
-            LongList l = e.getValue();
+        for (Map.Entry<Long, HandleList> e : objs.kmalloc.entrySet()) {
+            HandleList l = e.getValue();
             while (!l.isEmpty()) {
                 alloc.cacheFree(l.pop(), t.cpu());
             }
@@ -277,7 +277,7 @@ public final class SlabLayer {
 
     private static long held(TaskObjects o) {
         long n = o.dentries.size();
-        for (LongList l : o.kmalloc.values()) {
+        for (HandleList l : o.kmalloc.values()) {
             n += l.size();
         }
         return n;

@@ -109,8 +109,10 @@ public final class SlabState {
                 w.u(s.id);
                 w.u(s.inuse);
                 w.s(s.free);
-                for (short b : s.bufctl) {
-                    w.s(b);
+                if (s.bufctl != null) {
+                    for (short b : s.bufctl) {
+                        w.s(b);
+                    }
                 }
             }
         }
@@ -125,19 +127,22 @@ public final class SlabState {
         w.u(ac.batchcount);
         w.bool(ac.touched);
         w.bool(ac.entry != null);
-        w.longs(ac.entry, ac.avail);
+        w.u(ac.avail);
+        for (int i = 0; i < ac.avail; i++) {
+            w.u(ac.entry[i]);
+        }
     }
 
     private static void saveObjects(TaskObjects o, StateWriter w) {
         saveList(o.dentries, w);
         w.u(o.kmalloc.size());
-        for (Map.Entry<Long, LongList> e : o.kmalloc.entrySet()) {
+        for (Map.Entry<Long, HandleList> e : o.kmalloc.entrySet()) {
             w.u(e.getKey());
             saveList(e.getValue(), w);
         }
     }
 
-    private static void saveList(LongList l, StateWriter w) {
+    private static void saveList(HandleList l, StateWriter w) {
         w.u(l.size());
         for (int i = 0; i < l.size(); i++) {
             w.u(l.get(i));
@@ -188,7 +193,7 @@ public final class SlabState {
         }
         for (KmemCache c : a.chain) {
             if (c.root != null && c.memcg != null) {
-                layer.memcgKmem.createRow(c.memcg)[c.id] = c;
+                layer.memcgKmem.createRow(c.memcg, c.id)[c.id] = c;
             }
         }
         layer.memcgKmem.createQueue.clear();
@@ -248,11 +253,13 @@ public final class SlabState {
             list.clear();
             int slabs = r.i();
             for (int k = 0; k < slabs; k++) {
-                Slab s = new Slab(r.i(), c);
-                s.inuse = r.i();
-                s.free = (short) r.s();
-                for (int b = 0; b < s.bufctl.length; b++) {
-                    s.bufctl[b] = (short) r.s();
+                int slabId = r.i();
+                int inuse = r.i();
+                Slab s = new Slab(slabId, c, inuse, (short) r.s());
+                if (s.bufctl != null) {
+                    for (int b = 0; b < s.bufctl.length; b++) {
+                        s.bufctl[b] = (short) r.s();
+                    }
                 }
                 if (s.id >= a.slabs.length) {
                     a.slabs = java.util.Arrays.copyOf(a.slabs, Math.max(s.id + 1, a.slabs.length * 2));
@@ -271,12 +278,16 @@ public final class SlabState {
         ArrayCache ac = new ArrayCache(r.i(), r.i());
         ac.touched = r.bool();
         boolean allocated = r.bool();
-        long[] entries = r.longs();
-        ac.avail = entries.length;
+        int avail = r.i();
         if (allocated) {
-            ac.entry = new long[Math.max(Math.max(ac.limit, 1), entries.length)];
-            System.arraycopy(entries, 0, ac.entry, 0, entries.length);
+            ac.ensureCapacity(avail);
+            for (int i = 0; i < avail; i++) {
+                ac.entry[i] = (int) r.u();
+            }
+        } else if (avail > 0) {
+            throw new StateReader.CorruptStateException("free objects in an array that was never allocated");
         }
+        ac.avail = avail;
         return ac;
     }
 
@@ -289,11 +300,11 @@ public final class SlabState {
         }
     }
 
-    private static void restoreList(LongList l, StateReader r) {
+    private static void restoreList(HandleList l, StateReader r) {
         l.clear();
         int n = r.i();
         for (int k = 0; k < n; k++) {
-            l.push(r.u());
+            l.push((int) r.u());
         }
     }
 

@@ -264,7 +264,7 @@ public final class AgentCore {
             n.segment++;
             n.bytesSinceCheckpoint += logged;
         }
-        n.log = new ByteLog();
+        n.log.clear();
         n.dirty = false;
     }
 

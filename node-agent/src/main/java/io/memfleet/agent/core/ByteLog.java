@@ -1,21 +1,30 @@
 package io.memfleet.agent.core;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The events a node applied since its last stored snapshot record: the record values as received
- * (kept by reference, not copied), written out as length-prefixed (varint) chunks when stored.
+ * The events a node applied since its last stored snapshot record: the record values as received,
+ * as length-prefixed (varint) chunks in one buffer the node keeps from one record to the next (so
+ * a node's log is not garbage that lives for a commit interval).
  */
 final class ByteLog {
-    private final List<byte[]> chunks = new ArrayList<>(4);
+    private byte[] buf = new byte[0];
     private int size;
 
     void append(byte[] chunk) {
-        chunks.add(chunk);
-        size += varintSize(chunk.length) + chunk.length;
+        int need = size + 5 + chunk.length;
+        if (need > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(need, Math.max(256, buf.length * 2)));
+        }
+        int n = chunk.length;
+        while ((n & ~0x7f) != 0) {
+            buf[size++] = (byte) ((n & 0x7f) | 0x80);
+            n >>>= 7;
+        }
+        buf[size++] = (byte) n;
+        System.arraycopy(chunk, 0, buf, size, chunk.length);
+        size += chunk.length;
     }
 
     /** The bytes {@link #toByteArray()} returns, without making them. */
@@ -23,29 +32,13 @@ final class ByteLog {
         return size;
     }
 
-    private static int varintSize(int n) {
-        int k = 1;
-        while ((n & ~0x7f) != 0) {
-            n >>>= 7;
-            k++;
-        }
-        return k;
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, size);
     }
 
-    byte[] toByteArray() {
-        byte[] out = new byte[size];
-        int at = 0;
-        for (byte[] c : chunks) {
-            int n = c.length;
-            while ((n & ~0x7f) != 0) {
-                out[at++] = (byte) ((n & 0x7f) | 0x80);
-                n >>>= 7;
-            }
-            out[at++] = (byte) n;
-            System.arraycopy(c, 0, out, at, c.length);
-            at += c.length;
-        }
-        return out;
+    /** Empties the log (its buffer stays for the next events). */
+    void clear() {
+        size = 0;
     }
 
     /** Calls {@code each} with every chunk of {@code log} in order. */

@@ -28,7 +28,7 @@ final class HostedNode {
     long telemetrySeq;
     long nextTelemetryNs;
     /** Events applied since the last stored record (segment or checkpoint). */
-    ByteLog log = new ByteLog();
+    final ByteLog log = new ByteLog();
     /** The number the next segment gets. */
     long segment;
     /** The first segment after the last checkpoint: the keys a new checkpoint retires. */

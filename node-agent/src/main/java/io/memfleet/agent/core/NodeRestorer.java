@@ -119,7 +119,7 @@ final class NodeRestorer {
                     + last.getEvents() + ")");
         }
         n.restoreState(last);
-        n.log = new ByteLog();
+        n.log.clear();
         n.dirty = false;
         return n;
     }

@@ -2,34 +2,34 @@ package io.memfleet.kernel.slab;
 
 import java.util.Arrays;
 
-/** A growable list of object handles, used as a stack. */
-final class LongList {
-    private long[] a = new long[4];
+/** A growable list of object handles, used as a stack (and, for unused dentries, drained oldest first). */
+final class HandleList {
+    private int[] a = new int[4];
     private int size;
 
-    void push(long v) {
+    void push(int h) {
         if (size == a.length) {
             a = Arrays.copyOf(a, size * 2);
         }
-        a[size++] = v;
+        a[size++] = h;
     }
 
-    long pop() {
+    int pop() {
         return a[--size];
     }
 
     /** Removes and returns the oldest element (used for LRU order). */
-    long pollFirst() {
-        long v = a[0];
+    int pollFirst() {
+        int h = a[0];
         System.arraycopy(a, 1, a, 0, --size);
-        return v;
+        return h;
     }
 
     int size() {
         return size;
     }
 
-    long get(int i) {
+    int get(int i) {
         return a[i];
     }
 
@@ -37,7 +37,7 @@ final class LongList {
         return size == 0;
     }
 
-    void addAll(LongList other) {
+    void addAll(HandleList other) {
         for (int i = 0; i < other.size; i++) {
             push(other.a[i]);
         }
