@@ -60,7 +60,25 @@ public final class PrometheusText {
         slabinfo(sb, exported);
         fleetAggregates(sb, fleet);
         experiments(sb, experiments);
+        rollouts(sb, fleet);
         return sb.toString();
+    }
+
+    private static void rollouts(StringBuilder sb, FleetState fleet) {
+        header(sb, new Metric("memfleet_rollout_nodes", "gauge",
+                "nodes of a configuration rollout by state (acked, failed: a write got an errno, pending)"));
+        for (RolloutStatus r : fleet.rollouts().values()) {
+            String id = esc(r.rollout().getRolloutId());
+            for (RolloutStatus.State st : RolloutStatus.State.values()) {
+                sb.append("memfleet_rollout_nodes{rollout=\"").append(id).append("\",state=\"")
+                        .append(st.name().toLowerCase(java.util.Locale.ROOT)).append("\"} ").append(r.count(st)).append('\n');
+            }
+        }
+        header(sb, new Metric("memfleet_rollout_generation", "gauge", "the generation of each configuration rollout"));
+        for (RolloutStatus r : fleet.rollouts().values()) {
+            sb.append("memfleet_rollout_generation{rollout=\"").append(esc(r.rollout().getRolloutId())).append("\"} ")
+                    .append(r.rollout().getGeneration()).append('\n');
+        }
     }
 
     private static String value(int m, CgroupSample g, FleetState fleet, String node) {

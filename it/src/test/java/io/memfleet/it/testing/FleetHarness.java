@@ -139,10 +139,16 @@ public final class FleetHarness implements AutoCloseable {
     }
 
     public static void await(String what, Duration timeout, BooleanSupplier cond) {
+        await(what, timeout, cond, () -> "");
+    }
+
+    /** As {@link #await(String, Duration, BooleanSupplier)}, with what {@code detail} says in the failure. */
+    public static void await(String what, Duration timeout, BooleanSupplier cond, java.util.function.Supplier<String> detail) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
+                String d = detail.get();
+                throw new AssertionError("timed out waiting for " + what + (d.isEmpty() ? "" : ": " + d));
             }
             LockSupport.parkNanos(5_000_000L);
         }

@@ -1,0 +1,77 @@
+package io.memfleet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The launcher's command line: mistakes exit 2 with a message naming the flag, before anything starts. */
+class MainTest {
+    private record Outcome(int status, String out, String err) { }
+
+    private static Outcome memfleet(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            status = Main.execute(args, o, e);
+        }
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anUnknownFlagExitsTwoNamingIt() {
+        Outcome o = memfleet("run", "../examples/quickstart.yaml", "--out", "target/never", "--kernal", "nokmem");
+        assertEquals(2, o.status(), o.err());
+        assertTrue(o.err().contains("--kernal"), o.err());
+        assertFalse(o.err().contains("at io.memfleet"), "no stack trace: " + o.err());
+    }
+
+    @Test
+    void aValueOfTheWrongTypeExitsTwoNamingTheFlag() {
+        Outcome o = memfleet("run", "../examples/quickstart.yaml", "--out", "target/never", "--agents", "abc");
+        assertEquals(2, o.status(), o.err());
+        assertTrue(o.err().contains("--agents"), o.err());
+        assertFalse(o.err().contains("NumberFormatException"), o.err());
+    }
+
+    @Test
+    void aBadDurationExitsTwoWithTheParsersReason() {
+        Outcome o = memfleet("run", "../examples/quickstart.yaml", "--out", "target/never", "--timeout", "5 parsecs");
+        assertEquals(2, o.status(), o.err());
+        assertTrue(o.err().contains("--timeout"), o.err());
+    }
+
+    @Test
+    void anUnknownCommandExitsTwo() {
+        Outcome o = memfleet("rnu");
+        assertEquals(2, o.status(), o.err());
+        assertTrue(o.err().contains("rnu"), o.err());
+    }
+
+    @Test
+    void anExperimentFileWithAMistakeIsRefusedWithItsLineBeforeAnythingStarts() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("bad", ".yaml");
+        java.nio.file.Files.writeString(f, java.nio.file.Files.readString(java.nio.file.Path.of("../examples/quickstart.yaml"))
+                .replace("model: dentry-walker", "model: dentry-walkr"));
+        Outcome o = memfleet("run", f.toString(), "--out", "target/never");
+        assertTrue(o.status() != 0, o.out() + o.err());
+        assertTrue(o.err().contains(f + ":"), o.err());
+        assertTrue(o.err().contains("dentry-walkr"), o.err());
+        assertFalse(o.out().contains("embedded Kafka broker"), "nothing was started: " + o.out());
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        Outcome o = memfleet("--help");
+        assertEquals(0, o.status());
+        for (String c : new String[] {"run", "demo", "sim", "cluster", "controller", "agent", "generate", "broker"}) {
+            assertTrue(o.out().contains(c), c + " in\n" + o.out());
+        }
+    }
+}
