@@ -7,7 +7,9 @@ import io.memfleet.controller.experiment.ExperimentManager;
 import io.memfleet.protocol.NodeIds;
 import io.memfleet.proto.v1.Experiment;
 import io.memfleet.proto.v1.ExperimentRequest;
+import io.memfleet.proto.v1.ExperimentSeries;
 import io.memfleet.proto.v1.NodeTelemetry;
+import io.memfleet.proto.v1.SeriesPoint;
 import io.memfleet.proto.v1.Submission;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,33 +120,48 @@ final class ExperimentClient implements AutoCloseable {
         return out;
     }
 
-    /** The final states of the experiment's nodes by index, read from the results topic. */
-    Map<Integer, NodeTelemetry> results(String experimentId, int nodes, Duration timeout) {
+    /** What the fleet reported for a done experiment: each node's final state by index, and the time series. */
+    record Results(Map<Integer, NodeTelemetry> finals, List<SeriesPoint> series) { }
+
+    /**
+     * The final states of the experiment's nodes and the chunks of its time series, read from the
+     * results topic until all {@code nodes} and {@code seriesChunks} are in.
+     */
+    Results results(String experimentId, int nodes, int seriesChunks, Duration timeout) {
         Map<Integer, NodeTelemetry> out = new TreeMap<>();
+        Map<Integer, ExperimentSeries> chunks = new TreeMap<>();
         String prefix = experimentId + "/";
         try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(bootstrap, null, who + "-results")) {
             c.assign(resultsFrom.keySet());
             resultsFrom.forEach(c::seek);
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (out.size() < nodes) {
+            while (out.size() < nodes || chunks.size() < seriesChunks) {
                 if (System.nanoTime() > deadline) {
-                    throw new UserError("the final states of " + (nodes - out.size()) + " of " + nodes
-                            + " nodes did not arrive within " + timeout.toSeconds() + " s");
+                    throw new UserError("the final states of " + (nodes - out.size()) + " of " + nodes + " nodes and "
+                            + (seriesChunks - chunks.size()) + " of " + seriesChunks
+                            + " parts of the time series did not arrive within " + timeout.toSeconds() + " s");
                 }
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.key() == null || !r.key().startsWith(prefix) || r.value() == null) {
+                    if (r.key() == null || r.value() == null) {
                         continue;
                     }
+                    int chunk = NodeIds.seriesChunkOf(experimentId, r.key());
                     try {
-                        out.putIfAbsent(NodeIds.indexOf(r.key()), NodeTelemetry.parseFrom(r.value()));
+                        if (chunk >= 0) {
+                            chunks.putIfAbsent(chunk, ExperimentSeries.parseFrom(r.value()));
+                        } else if (r.key().startsWith(prefix)) {
+                            out.putIfAbsent(NodeIds.indexOf(r.key()), NodeTelemetry.parseFrom(r.value()));
+                        }
                     } catch (InvalidProtocolBufferException e) {
-                        throw new UserError("an unreadable final state for " + r.key() + " at " + r.topic() + "-"
+                        throw new UserError("an unreadable result " + r.key() + " at " + r.topic() + "-"
                                 + r.partition() + "@" + r.offset());
                     }
                 }
             }
         }
-        return out;
+        List<SeriesPoint> series = new java.util.ArrayList<>();
+        chunks.values().forEach(x -> series.addAll(x.getPointsList()));
+        return new Results(out, series);
     }
 
     @Override

@@ -19,8 +19,9 @@ import java.util.stream.Stream;
 /**
  * Writes an experiment's results directory: {@code summary.json} (the fleet's aggregates over the
  * final node states: the same bytes however and wherever the experiment ran), {@code run.json}
- * (how this run went: ids, cluster, wall time) and {@code nodes/NAME.txt}, one file per node with
- * every control file and /proc file of its final state, each under a {@code ==> PATH <==} header.
+ * (how this run went: ids, cluster, wall time), {@code series.csv} (the fleet's time series per
+ * cgroup in simulated time) and {@code nodes/NAME.txt}, one file per node with every control file
+ * and /proc file of its final state, each under a {@code ==> PATH <==} header.
  */
 final class ResultsWriter {
     /** How the run went: what is true of this run only, kept apart from the results. */
@@ -29,8 +30,9 @@ final class ResultsWriter {
     private ResultsWriter() {
     }
 
-    static void write(Path out, ExperimentSpec spec, Experiment done, Map<Integer, NodeTelemetry> finals, RunInfo run)
+    static void write(Path out, ExperimentSpec spec, Experiment done, ExperimentClient.Results results, RunInfo run)
             throws IOException {
+        Map<Integer, NodeTelemetry> finals = results.finals();
         Files.createDirectories(out);
         Path nodes = out.resolve("nodes");
         if (Files.isDirectory(nodes)) {
@@ -47,6 +49,7 @@ final class ResultsWriter {
                 .put("kernel", spec.kernel()).put("simulated_seconds", spec.durationNs() / 1e9)
                 .mergeIn(Json.summary(done.getSummary()));
         Files.writeString(out.resolve("summary.json"), summary.encodePrettily() + "\n", StandardCharsets.UTF_8);
+        SeriesCsv.write(out.resolve("series.csv"), results.series());
         JsonObject info = new JsonObject().put("experiment_id", done.getId()).put("state", "done")
                 .put("kafka", new JsonObject().put("bootstrap", run.bootstrap()).put("topic_prefix", run.topicPrefix())
                         .put("embedded", run.embedded()))

@@ -83,9 +83,10 @@ final class RunCommand implements Callable<Integer> {
         try (LocalFleet fleet = LocalFleet.start(kafka, "run", httpPort, loops, log);
              ExperimentClient client = new ExperimentClient(fleet.address(), fleet.topics(), "memfleet-run")) {
             Experiment done = runToEnd(client, fleet, submission, spec, Duration.ofNanos(timeoutNs), log);
-            Map<Integer, NodeTelemetry> finals = client.results(done.getId(), done.getNodes(), Duration.ofMinutes(5));
+            ExperimentClient.Results results = client.results(done.getId(), done.getNodes(),
+                    done.getSummary().getSeriesChunks(), Duration.ofMinutes(5));
             double wall = (System.nanoTime() - t0) / 1e9;
-            ResultsWriter.write(out, spec, done, finals, new ResultsWriter.RunInfo(fleet.address(), kafka.topicPrefix,
+            ResultsWriter.write(out, spec, done, results, new ResultsWriter.RunInfo(fleet.address(), kafka.topicPrefix,
                     wall, fleet.embedded()));
             io.out().printf("[run] %s done in %.1f s of wall time for %.1f s simulated on %d nodes; wrote %s%n",
                     done.getId(), wall, spec.durationNs() / 1e9, spec.nodes(), out);

@@ -10,6 +10,7 @@ import io.memfleet.controller.kafka.FleetFeed;
 import io.memfleet.controller.model.FleetState;
 import io.memfleet.proto.v1.ConfigRollout;
 import io.memfleet.proto.v1.Experiment;
+import io.memfleet.protocol.NodeIds;
 import io.memfleet.workload.kafka.GeneratorConfig;
 import io.memfleet.workload.kafka.GeneratorLoop;
 import io.vertx.core.Vertx;
@@ -60,6 +61,12 @@ public final class ControllerRuntime implements AutoCloseable {
             @Override
             public void experiment(Experiment e) {
                 producer.send(new ProducerRecord<>(topics.experiments(), e.getId(), e.toByteArray()));
+            }
+
+            @Override
+            public void series(io.memfleet.proto.v1.ExperimentSeries s) {
+                producer.send(new ProducerRecord<>(topics.results(), NodeIds.seriesKey(s.getExperimentId(), s.getChunk()),
+                        s.toByteArray()));
             }
         }, manager, cfg.maxMetricNodes(), cfg.maxMetricCgroups());
         vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

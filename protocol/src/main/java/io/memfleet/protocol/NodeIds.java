@@ -24,6 +24,24 @@ public final class NodeIds {
         return s.length() >= 4 ? s : "0000".substring(s.length()) + s;
     }
 
+    /** The results-topic key of chunk {@code chunk} of an experiment's time series (not a node id: no '/' after the id). */
+    public static String seriesKey(String experimentId, int chunk) {
+        return experimentId + "#series-" + chunk;
+    }
+
+    /** The chunk number of a series key of {@code experimentId}, or -1 for any other key. */
+    public static int seriesChunkOf(String experimentId, String key) {
+        String prefix = experimentId + "#series-";
+        if (key == null || !key.startsWith(prefix)) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(key.substring(prefix.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** The experiment a node id belongs to, or null for a node id without one. */
     public static String experimentOf(String nodeId) {
         int slash = nodeId.lastIndexOf('/');

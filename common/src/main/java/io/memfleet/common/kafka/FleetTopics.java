@@ -3,16 +3,20 @@ package io.memfleet.common.kafka;
 import io.memfleet.common.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -46,6 +50,7 @@ public final class FleetTopics {
             });
             Map<String, TopicDescription> d = awaitLeaders(admin, topics.all().stream().map(Topics.Spec::name).toList(),
                     deadline);
+            awaitServing(admin, d, deadline);
             int actual = d.get(topics.workload()).partitions().size();
             for (Topics.Spec s : topics.all()) {
                 int n = d.get(s.name()).partitions().size();
@@ -70,8 +75,28 @@ public final class FleetTopics {
             } catch (ExecutionException e) {
                 last = e; // metadata not propagated yet: ask again
             }
+            LockSupport.parkNanos(20_000_000L);
         }
         throw new IllegalStateException("topics " + names + " have no leaders in time", last);
+    }
+
+    /**
+     * Waits until every partition's leader serves it: a leader in the metadata may not yet have
+     * become leader in its replica manager, and a produce it refuses then (NOT_LEADER_OR_FOLLOWER)
+     * can leave an idempotent producer's later batch ahead of its first one (OUT_OF_ORDER_SEQUENCE,
+     * the first batch lost). ListOffsets is answered by the leader's replica manager; the admin
+     * client retries it until the leader is ready.
+     */
+    private static void awaitServing(Admin admin, Map<String, TopicDescription> topics, long deadline) {
+        Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+        topics.forEach((name, t) -> t.partitions().forEach(p -> all.put(new TopicPartition(name, p.partition()),
+                OffsetSpec.latest())));
+        try {
+            await(admin.listOffsets(all).all(), deadline);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the fleet's partitions are not served: " + e.getCause().getMessage(),
+                    e.getCause());
+        }
     }
 
     private static <T> T await(KafkaFuture<T> f, long deadline) throws ExecutionException {

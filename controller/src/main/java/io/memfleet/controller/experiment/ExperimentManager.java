@@ -3,17 +3,20 @@ package io.memfleet.controller.experiment;
 import io.memfleet.common.kafka.Partitions;
 import io.memfleet.controller.model.CacheAggregate;
 import io.memfleet.controller.model.CgroupAggregate;
+import io.memfleet.controller.model.FleetSeries;
 import io.memfleet.controller.model.FleetState;
 import io.memfleet.controller.model.Stats;
 import io.memfleet.protocol.NodeIds;
 import io.memfleet.proto.v1.CacheSummary;
 import io.memfleet.proto.v1.CgroupSummary;
 import io.memfleet.proto.v1.Experiment;
+import io.memfleet.proto.v1.ExperimentSeries;
 import io.memfleet.proto.v1.ExperimentState;
 import io.memfleet.proto.v1.ExperimentSummary;
 import io.memfleet.proto.v1.GenerationProgress;
 import io.memfleet.proto.v1.NodeTelemetry;
 import io.memfleet.proto.v1.Progress;
+import io.memfleet.proto.v1.SeriesPoint;
 import io.memfleet.proto.v1.StatSummary;
 import io.memfleet.proto.v1.Submission;
 import io.memfleet.workload.spec.ExperimentException;
@@ -61,7 +64,19 @@ public final class ExperimentManager {
         final Set<String> finished = new TreeSet<>();
         long lastWrittenMs;
         boolean progressChanged;
+        FleetSeries series;
+        List<ExperimentSeries> seriesChunks = List.of();
+
+        FleetSeries series() {
+            if (series == null) {
+                series = new FleetSeries(record.getNodes());
+            }
+            return series;
+        }
     }
+
+    /** Points per ExperimentSeries record: a record stays far below Kafka's 1 MiB default. */
+    static final int POINTS_PER_CHUNK = 500;
 
     public ExperimentManager(int partitions, LongSupplier clockMs, IdSource ids) {
         this.partitions = partitions;
@@ -189,11 +204,15 @@ public final class ExperimentManager {
             return out;
         }
         t.progressChanged = true;
+        t.series().add(NodeIds.indexOf(n.getNodeId()), n);
         if (n.getFilesPublished()) {
             t.finished.add(n.getNodeId());
         }
         if (t.finished.size() >= t.record.getNodes() && t.record.getState() != ExperimentState.DONE) {
-            t.record = t.record.toBuilder().setProgress(progress(t, fleet)).setSummary(summary(t, fleet)).build();
+            t.seriesChunks = chunks(t.record.getId(), t.series.finish());
+            t.series = null; // the points are in the chunks now
+            t.record = t.record.toBuilder().setProgress(progress(t, fleet))
+                    .setSummary(summary(t, fleet).toBuilder().setSeriesChunks(t.seriesChunks.size())).build();
             out.add(change(t, ExperimentState.DONE, null));
         }
         return out;
@@ -288,8 +307,34 @@ public final class ExperimentManager {
     }
 
     private static StatSummary stat(Stats s) {
-        return StatSummary.newBuilder().setMin(s.min()).setP50(s.p50()).setP99(s.p99()).setMax(s.max()).setSum(s.sum())
-                .build();
+        return FleetSeries.stat(s);
+    }
+
+    private static List<ExperimentSeries> chunks(String id, List<SeriesPoint> points) {
+        int n = Math.max(1, (points.size() + POINTS_PER_CHUNK - 1) / POINTS_PER_CHUNK);
+        List<ExperimentSeries> out = new ArrayList<>(n);
+        for (int c = 0; c < n; c++) {
+            out.add(ExperimentSeries.newBuilder().setExperimentId(id).setChunk(c).setChunks(n)
+                    .addAllPoints(points.subList(c * POINTS_PER_CHUNK, Math.min(points.size(), (c + 1) * POINTS_PER_CHUNK)))
+                    .build());
+        }
+        return out;
+    }
+
+    /**
+     * The experiment's time series: the points made so far while it runs; once it is done, every
+     * point, as the ExperimentSeries records its summary counts (the caller publishes them before
+     * the DONE record). Empty for an unknown experiment or one that ended before this controller started.
+     */
+    public List<ExperimentSeries> series(String id) {
+        Tracked t = experiments.get(id);
+        if (t == null) {
+            return List.of();
+        }
+        if (!t.seriesChunks.isEmpty() || isFinal(t.record.getState()) || t.series == null) {
+            return t.seriesChunks;
+        }
+        return chunks(id, t.series.points());
     }
 
     /** The workload partition a node of an experiment lives in (as the generators place it). */

@@ -40,6 +40,9 @@ public final class ControllerVerticle extends VerticleBase {
         void rollout(ConfigRollout ro);
 
         void experiment(Experiment e);
+
+        /** A chunk of a done experiment's time series (results topic), published before its DONE record. */
+        void series(io.memfleet.proto.v1.ExperimentSeries s);
     }
 
     private final String host;
@@ -81,6 +84,7 @@ public final class ControllerVerticle extends VerticleBase {
         r.post("/api/experiments").handler(this::handleSubmit);
         r.get("/api/experiments/:id").handler(this::handleExperiment);
         r.delete("/api/experiments/:id").handler(this::handleCancel);
+        r.get("/api/experiments/:id/series").handler(this::handleSeries);
         vertx.setPeriodic(250, id -> experiments.tick(fleet).forEach(this::write));
         return vertx.createHttpServer().requestHandler(r).listen(port, host).onSuccess(s -> server = s);
     }
@@ -149,6 +153,9 @@ public final class ControllerVerticle extends VerticleBase {
     }
 
     private void write(Experiment e) {
+        if (e.getState() == io.memfleet.proto.v1.ExperimentState.DONE) {
+            experiments.series(e.getId()).forEach(publisher::series);
+        }
         publisher.experiment(e);
         if (ExperimentManager.isFinal(e.getState())) {
             fleet.forgetExperiment(e.getId());
@@ -264,6 +271,16 @@ public final class ControllerVerticle extends VerticleBase {
         write(r.experiment());
         ctx.response().putHeader("location", "/api/experiments/" + r.experiment().getId());
         json(ctx, 201, Json.experiment(r.experiment()));
+    }
+
+    /** GET /api/experiments/{id}/series: the time series points made so far (all of them once done). */
+    private void handleSeries(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        if (experiments.get(id) == null) {
+            json(ctx, 404, new JsonObject().put("error", "no experiment " + id));
+            return;
+        }
+        json(ctx, 200, Json.series(experiments.series(id)));
     }
 
     private void handleCancel(RoutingContext ctx) {

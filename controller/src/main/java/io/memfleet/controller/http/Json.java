@@ -106,6 +106,21 @@ public final class Json {
                 .put("telemetry_samples", s.getTelemetrySamples()).put("cgroups", cgroups).put("caches", caches);
     }
 
+    /** An experiment's time series as a JSON array of points, in (time, cgroup) order. */
+    public static JsonArray series(java.util.List<io.memfleet.proto.v1.ExperimentSeries> chunks) {
+        JsonArray out = new JsonArray();
+        for (io.memfleet.proto.v1.ExperimentSeries c : chunks) {
+            for (io.memfleet.proto.v1.SeriesPoint p : c.getPointsList()) {
+                out.add(new JsonObject().put("sim_seconds", p.getSimTimeNs() / 1e9).put("cgroup", p.getCgroup())
+                        .put("nodes", p.getNodes()).put("usage_in_bytes", stat(p.getUsageInBytes()))
+                        .put("kmem_usage_in_bytes", stat(p.getKmemUsageInBytes())).put("failcnt", stat(p.getFailcnt()))
+                        .put("oom_kills", p.getOomKills()).put("alloc_failures", p.getAllocFailures())
+                        .put("live_caches", p.getLiveCaches()).put("dead_caches", p.getDeadCaches()));
+            }
+        }
+        return out;
+    }
+
     private static JsonObject stat(StatSummary s) {
         return new JsonObject().put("min", s.getMin()).put("p50", s.getP50()).put("p99", s.getP99()).put("max", s.getMax())
                 .put("sum", s.getSum());

@@ -1,0 +1,65 @@
+package io.memfleet.cli;
+
+import io.memfleet.proto.v1.SeriesPoint;
+import io.memfleet.proto.v1.StatSummary;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code series.csv}: an experiment's time series, one row per (simulated time, cgroup), RFC 4180
+ * CSV with a header row (DuckDB, pandas and spreadsheets read it as it is). Byte-identical for
+ * the same experiment however it ran.
+ */
+final class SeriesCsv {
+    static final String HEADER = "sim_seconds,cgroup,nodes,"
+            + stats("usage") + "," + stats("kmem") + "," + stats("failcnt")
+            + ",oom_kills,alloc_failures,live_caches,dead_caches";
+
+    private SeriesCsv() {
+    }
+
+    private static String stats(String m) {
+        return m + "_min," + m + "_p50," + m + "_p99," + m + "_max," + m + "_sum";
+    }
+
+    static void write(Path file, List<SeriesPoint> points) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write(HEADER);
+            w.write('\n');
+            StringBuilder sb = new StringBuilder(256);
+            for (SeriesPoint p : points) {
+                sb.setLength(0);
+                sb.append(seconds(p.getSimTimeNs())).append(',').append(quoted(p.getCgroup())).append(',').append(p.getNodes());
+                append(sb, p.getUsageInBytes());
+                append(sb, p.getKmemUsageInBytes());
+                append(sb, p.getFailcnt());
+                sb.append(',').append(p.getOomKills()).append(',').append(p.getAllocFailures()).append(',')
+                        .append(p.getLiveCaches()).append(',').append(p.getDeadCaches()).append('\n');
+                w.write(sb.toString());
+            }
+        }
+    }
+
+    private static void append(StringBuilder sb, StatSummary s) {
+        sb.append(',').append(Long.toUnsignedString(s.getMin())).append(',').append(Long.toUnsignedString(s.getP50()))
+                .append(',').append(Long.toUnsignedString(s.getP99())).append(',').append(Long.toUnsignedString(s.getMax()))
+                .append(',').append(Long.toUnsignedString(s.getSum()));
+    }
+
+    /** Seconds with up to nine decimals, no trailing zeros: 1, 1.5, 0.000000001. */
+    static String seconds(long ns) {
+        return java.math.BigDecimal.valueOf(ns, 9).stripTrailingZeros().toPlainString();
+    }
+
+    /** A field quoted when it holds a comma, a quote or a line break (RFC 4180). */
+    static String quoted(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,168 @@
+package io.memfleet.controller.model;
+
+import io.memfleet.proto.v1.CgroupSample;
+import io.memfleet.proto.v1.KernelEvent;
+import io.memfleet.proto.v1.NodeTelemetry;
+import io.memfleet.proto.v1.SeriesPoint;
+import io.memfleet.proto.v1.SlabCacheSample;
+import io.memfleet.proto.v1.StatSummary;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One experiment's time series over its nodes, in simulated time: at every telemetry time, per
+ * cgroup path, usage, kmem and failcnt over the nodes (min, p50, p99, max, sum), the OOM kills and
+ * allocation failures of the interval, and the live and dead per-cgroup caches. Samples arrive in
+ * any order across nodes; a time's point is made once every node has reported it (or at
+ * {@link #finish}), so only the times still in flight hold per-node values. A node's second sample
+ * at one time (its final one) replaces its values there and adds its events. Deterministic: the
+ * points depend on the samples only, not on their order across nodes.
+ */
+public final class FleetSeries {
+    private final int nodes;
+    private final TreeMap<Long, Bucket> open = new TreeMap<>();
+    private final List<SeriesPoint> points = new ArrayList<>();
+    /** The times whose points are made, sorted. */
+    private final List<Long> closed = new ArrayList<>();
+
+    /** One cgroup path at one time: per node values, and the interval's event counts. */
+    private static final class Column {
+        final BitSet present = new BitSet();
+        final long[] usage;
+        final long[] kmem;
+        final long[] failcnt;
+        final int[] live;
+        final int[] dead;
+        long oomKills;
+        long allocFailures;
+
+        Column(int nodes) {
+            usage = new long[nodes];
+            kmem = new long[nodes];
+            failcnt = new long[nodes];
+            live = new int[nodes];
+            dead = new int[nodes];
+        }
+    }
+
+    private final class Bucket {
+        final BitSet reported = new BitSet();
+        final Map<String, Column> cgroups = new TreeMap<>();
+
+        Column column(String path) {
+            return cgroups.computeIfAbsent(path, p -> new Column(nodes));
+        }
+    }
+
+    public FleetSeries(int nodes) {
+        this.nodes = nodes;
+    }
+
+    /** Adds node {@code index}'s sample (a fresh one: the caller drops redelivered samples). */
+    public void add(int index, NodeTelemetry t) {
+        if (index < 0 || index >= nodes) {
+            return;
+        }
+        long time = t.getSimTimeNs();
+        if (!open.containsKey(time) && closedAt(time)) {
+            return; // that time's point is made: a late sample of a node that already reported it
+        }
+        Bucket b = open.computeIfAbsent(time, k -> new Bucket());
+        b.reported.set(index);
+        for (CgroupSample g : t.getCgroupsList()) {
+            Column c = b.column(g.getPath());
+            c.present.set(index);
+            c.usage[index] = g.getUsageInBytes();
+            c.kmem[index] = g.getKmemUsageInBytes();
+            c.failcnt[index] = g.getFailcnt();
+            c.live[index] = 0;
+            c.dead[index] = 0;
+        }
+        for (SlabCacheSample s : t.getCachesList()) {
+            if (s.getDead()) {
+                b.column(FleetState.parentOf(s.getMemcgPath())).dead[index]++;
+            } else if (!s.getMemcgPath().isEmpty()) {
+                b.column(s.getMemcgPath()).live[index]++;
+            }
+        }
+        for (KernelEvent e : t.getEventsList()) {
+            if (e.hasOomKill()) {
+                String path = e.getOomKill().getMemcgPath().isEmpty() ? "/" : e.getOomKill().getMemcgPath();
+                b.column(path).oomKills++;
+            } else if (e.hasAllocFailure()) {
+                b.column(e.getAllocFailure().getCgroupPath()).allocFailures++;
+            }
+        }
+        if (b.reported.cardinality() == nodes) {
+            close(time);
+        }
+    }
+
+    private boolean closedAt(long time) {
+        return Collections.binarySearch(closed, time) >= 0;
+    }
+
+    private void close(long time) {
+        Bucket b = open.remove(time);
+        closed.add(-Collections.binarySearch(closed, time) - 1, time);
+        b.cgroups.forEach((path, c) -> {
+            if (c.present.isEmpty() && c.oomKills == 0 && c.allocFailures == 0 && sum(c.live) == 0 && sum(c.dead) == 0) {
+                return;
+            }
+            points.add(point(time, path, c));
+        });
+    }
+
+    private static long sum(int[] v) {
+        long s = 0;
+        for (int x : v) {
+            s += x;
+        }
+        return s;
+    }
+
+    private static SeriesPoint point(long time, String path, Column c) {
+        int n = c.present.cardinality();
+        long[] usage = new long[n];
+        long[] kmem = new long[n];
+        long[] failcnt = new long[n];
+        int k = 0;
+        for (int i = c.present.nextSetBit(0); i >= 0; i = c.present.nextSetBit(i + 1)) {
+            usage[k] = c.usage[i];
+            kmem[k] = c.kmem[i];
+            failcnt[k++] = c.failcnt[i];
+        }
+        return SeriesPoint.newBuilder().setSimTimeNs(time).setCgroup(path).setNodes(n)
+                .setUsageInBytes(stat(Stats.of(usage))).setKmemUsageInBytes(stat(Stats.of(kmem)))
+                .setFailcnt(stat(Stats.of(failcnt))).setOomKills(c.oomKills).setAllocFailures(c.allocFailures)
+                .setLiveCaches(sum(c.live)).setDeadCaches(sum(c.dead)).build();
+    }
+
+    public static StatSummary stat(Stats s) {
+        return StatSummary.newBuilder().setMin(s.min()).setP50(s.p50()).setP99(s.p99()).setMax(s.max()).setSum(s.sum())
+                .build();
+    }
+
+    /** The points made so far (every node reported their time), in (time, cgroup) order. */
+    public List<SeriesPoint> points() {
+        List<SeriesPoint> out = new ArrayList<>(points);
+        out.sort(ORDER);
+        return out;
+    }
+
+    /** Makes the points of every time still open (some nodes never reported it) and returns them all. */
+    public List<SeriesPoint> finish() {
+        while (!open.isEmpty()) {
+            close(open.firstKey());
+        }
+        return points();
+    }
+
+    private static final Comparator<SeriesPoint> ORDER = Comparator.comparingLong(SeriesPoint::getSimTimeNs)
+            .thenComparing(SeriesPoint::getCgroup);
+}
