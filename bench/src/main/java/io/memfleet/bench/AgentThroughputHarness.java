@@ -121,6 +121,7 @@ public final class AgentThroughputHarness {
                 agents.add(new AgentLoop(cfg, System.err));
                 loops.add(new Thread(agents.get(i), "bench-agent-" + i));
             }
+            long gcBefore = gcMillis();
             t0 = System.nanoTime();
             loops.forEach(Thread::start);
             long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
@@ -130,7 +131,11 @@ public final class AgentThroughputHarness {
             }
             long applied = agents.stream().mapToLong(a -> a.status().eventsApplied()).sum();
             long hosted = agents.stream().mapToLong(a -> a.status().hostedNodes()).sum();
-            double kafkaRate = applied / ((System.nanoTime() - t0) / 1e9);
+            double kafkaSeconds = (System.nanoTime() - t0) / 1e9;
+            double kafkaRate = applied / kafkaSeconds;
+            long gcMs = gcMillis() - gcBefore;
+            System.out.printf("GC during the Kafka phase: %.2f s of %.2f s (%.1f%%)%n", gcMs / 1e3, kafkaSeconds,
+                    100.0 * gcMs / 1e3 / kafkaSeconds);
             System.out.printf("through Kafka: %.2f M events/s consumed and applied by %d agent loop(s) in one process "
                     + "(%d events, %d nodes hosted)%n", kafkaRate / 1e6, threads, applied, hosted);
             System.out.printf("Kafka / direct: %.2f%n", kafkaRate / directRate);
@@ -141,6 +146,17 @@ public final class AgentThroughputHarness {
             for (Thread t : loops) {
                 t.join();
             }
+        } finally {
+            org.apache.kafka.common.utils.Utils.delete(dir.toFile());
         }
+    }
+
+    /** Milliseconds the JVM's collectors have spent so far (pauses of a stop-the-world collector). */
+    private static long gcMillis() {
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, b.getCollectionTime());
+        }
+        return ms;
     }
 }

@@ -60,7 +60,8 @@ public final class ControllerHarness {
     public static void main(String[] args) throws Exception {
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
-        try (EmbeddedKafka broker = EmbeddedKafka.start(Files.createTempDirectory("memfleet-bench-ctl"))) {
+        java.nio.file.Path dir = Files.createTempDirectory("memfleet-bench-ctl");
+        try (EmbeddedKafka broker = EmbeddedKafka.start(dir)) {
             Topics topics = new Topics("ctlbench", 12);
             FleetTopics.ensure(broker.bootstrapServers(), topics, Duration.ofSeconds(60));
             AgentLoop agent = new AgentLoop(new AgentConfig(broker.bootstrapServers(), topics, topics.agentGroup(),
@@ -132,6 +133,8 @@ public final class ControllerHarness {
                 agent.close();
                 loop.join();
             }
+        } finally {
+            org.apache.kafka.common.utils.Utils.delete(dir.toFile());
         }
     }
 

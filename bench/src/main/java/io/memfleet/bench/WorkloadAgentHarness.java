@@ -79,6 +79,26 @@ public final class WorkloadAgentHarness {
                     + "per s, %d records to send%n", rep, core.stats().applied, dt, core.stats().applied / dt / 1e6,
                     nodes * (spec.durationNs() / 1e9) / dt, sends);
         }
+        // the heap the hosted nodes hold at the end of their workload (the last round, which releases them, held back)
+        long before = FootprintHarness.usedAfterGc();
+        AgentCore held = new AgentCore(new AgentSettings(KernelConfig.parse(spec.kernel()), 1_000_000_000L, partitions),
+                "w", "c");
+        long[] offsets = new long[partitions];
+        List<Integer> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            all.add(p);
+        }
+        for (List<List<PartitionJob.NodeRecord>> round : rounds.subList(0, rounds.size() - 1)) {
+            for (int p = 0; p < partitions; p++) {
+                for (PartitionJob.NodeRecord r : round.get(p)) {
+                    held.workload(p, offsets[p]++, r.nodeId(), r.value());
+                }
+            }
+            held.commit(all);
+        }
+        long after = FootprintHarness.usedAfterGc();
+        System.out.printf("heap held by %d hosted nodes at the end of their workload: %.1f MiB (%.1f KiB per node)%n",
+                held.hostedNodes(), (after - before) / 1048576.0, (after - before) / 1024.0 / Math.max(1, held.hostedNodes()));
         java.util.Collections.sort(times);
         System.out.printf("best %.2f s (%.0f node-s/s), median %.2f s%n", times.get(0),
                 nodes * (spec.durationNs() / 1e9) / times.get(0), times.get(times.size() / 2));

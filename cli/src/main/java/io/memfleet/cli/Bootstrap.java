@@ -17,23 +17,33 @@ import java.time.Duration;
 final class Bootstrap implements AutoCloseable {
     private final String address;
     private final EmbeddedKafka embedded;
+    private final Path embeddedDir;
     private final Topics topics;
+    private final Thread cleanup;
 
-    private Bootstrap(String address, EmbeddedKafka embedded, Topics topics) {
+    private Bootstrap(String address, EmbeddedKafka embedded, Path embeddedDir, Topics topics) {
         this.address = address;
         this.embedded = embedded;
+        this.embeddedDir = embeddedDir;
         this.topics = topics;
+        // an embedded broker's data lives as long as the command: also when it is interrupted
+        this.cleanup = embedded == null ? null : new Thread(this::stopAndDelete, "memfleet-embedded-cleanup");
+        if (cleanup != null) {
+            Runtime.getRuntime().addShutdownHook(cleanup);
+        }
     }
 
     static Bootstrap open(KafkaOptions k, String who, PrintStream log) {
         Topics topics = k.topics();
         EmbeddedKafka broker = null;
+        Path dir = null;
         String address = k.bootstrap;
         if (k.embedded()) {
             try {
-                Path dir = Files.createTempDirectory("memfleet-kafka");
+                dir = Files.createTempDirectory("memfleet-kafka");
                 broker = EmbeddedKafka.start(dir);
             } catch (IOException | RuntimeException e) {
+                deleteTree(dir);
                 throw new UserError("cannot start the embedded Kafka broker: " + e.getMessage());
             }
             address = broker.bootstrapServers();
@@ -45,6 +55,7 @@ final class Bootstrap implements AutoCloseable {
         } catch (RuntimeException e) {
             if (broker != null) {
                 broker.close();
+                deleteTree(dir);
             }
             throw new UserError("cannot reach the Kafka cluster at " + address + " to create the fleet's topics ("
                     + e.getMessage() + ")");
@@ -53,7 +64,7 @@ final class Bootstrap implements AutoCloseable {
             log.println("[" + who + "] the fleet's topics have " + actual.partitions() + " partitions (not "
                     + topics.partitions() + "): using those");
         }
-        return new Bootstrap(address, broker, actual);
+        return new Bootstrap(address, broker, dir, actual);
     }
 
     /** The fleet's topics as they are on the cluster (the partition count is the cluster's). */
@@ -71,8 +82,30 @@ final class Bootstrap implements AutoCloseable {
 
     @Override
     public void close() {
-        if (embedded != null) {
-            embedded.close();
+        if (cleanup != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                return; // the JVM is shutting down: the hook does it
+            }
+            stopAndDelete();
+        }
+    }
+
+    private synchronized void stopAndDelete() {
+        embedded.close();
+        deleteTree(embeddedDir);
+    }
+
+    /** Deletes a directory and everything under it, as far as it can (a leftover is only disk space). */
+    static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            org.apache.kafka.common.utils.Utils.delete(dir.toFile());
+        } catch (IOException e) {
+            // best effort
         }
     }
 }

@@ -4,10 +4,8 @@ import io.memfleet.broker.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -63,17 +61,9 @@ final class BrokerCommand implements Callable<Integer> {
         io.out().flush();
         Services.serveUntilStopped(io.err(), kafka, () -> {
             if (temporary) {
-                deleteTree(dir);
+                Bootstrap.deleteTree(dir);
             }
         });
         return 0;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

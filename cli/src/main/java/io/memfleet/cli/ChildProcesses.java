@@ -24,6 +24,10 @@ import java.util.function.BooleanSupplier;
 final class ChildProcesses {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** The launcher script's JVM options (see ./memfleet): throughput collector, smaller C2 inlining. */
+    static final List<String> JVM_OPTIONS = List.of("-XX:+UseParallelGC", "-XX:MetaspaceSize=128m",
+            "-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000");
+
     private ChildProcesses() {
     }
 
@@ -35,8 +39,9 @@ final class ChildProcesses {
         }
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx" + heap);
+        cmd.add("-Xms" + heap); // the whole heap from the start: no full collections while it grows
         cmd.add("-XX:+ExitOnOutOfMemoryError");
-        cmd.add("-XX:+UseParallelGC"); // a simulation is a throughput job: no concurrent collector threads
+        cmd.addAll(JVM_OPTIONS);
         String extra = System.getenv("MEMFLEET_CHILD_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             cmd.addAll(List.of(extra.trim().split("\\s+")));
