@@ -2,6 +2,7 @@ package io.memfleet.cli;
 
 import io.memfleet.controller.ControllerConfig;
 import io.memfleet.controller.ControllerRuntime;
+import io.memfleet.controller.model.FleetMetrics;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,12 +45,19 @@ final class ControllerCommand implements Callable<Integer> {
             description = "cgroups per node exported one by one in /metrics (default: ${DEFAULT-VALUE})")
     int maxMetricCgroups;
 
+    @Option(names = "--cadvisor-metrics", description = "also export the per-cgroup series under cAdvisor's names "
+            + "(container_memory_usage_bytes{id=\"/web\",node=...}), so cAdvisor dashboards work unchanged")
+    boolean cadvisorMetrics;
+
     @Override
     public Integer call() throws Exception {
+        if (maxMetricNodes < 0 || maxMetricCgroups < 0) {
+            throw new UserError("--max-metric-nodes and --max-metric-cgroups must not be negative");
+        }
         Bootstrap b = Bootstrap.open(kafka, "controller", io.out());
         int threads = generatorThreads < 0 ? Runtime.getRuntime().availableProcessors() : generatorThreads;
-        ControllerConfig cfg = new ControllerConfig(b.address(), b.topics(), httpHost, httpPort, maxMetricNodes,
-                maxMetricCgroups, threads, kafka.topicPrefix + "-controller");
+        ControllerConfig cfg = new ControllerConfig(b.address(), b.topics(), httpHost, httpPort,
+                new FleetMetrics.Options(maxMetricNodes, maxMetricCgroups, cadvisorMetrics), threads, kafka.topicPrefix + "-controller");
         ControllerRuntime c;
         try {
             c = new ControllerRuntime(cfg, io.err());

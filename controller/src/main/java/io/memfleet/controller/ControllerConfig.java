@@ -1,14 +1,15 @@
 package io.memfleet.controller;
 
 import io.memfleet.common.Topics;
+import io.memfleet.controller.model.FleetMetrics;
 
 /**
  * The controller's configuration: the cluster and the fleet's topics, where the HTTP API listens,
- * how many nodes and cgroups per node /metrics exports one by one, and how many threads its
+ * how much per-node detail /metrics exports (and whether under cAdvisor's names too), and how many threads its
  * built-in workload generator uses (0: none; separate {@code memfleet generate} processes do it).
  */
-public record ControllerConfig(String bootstrap, Topics topics, String httpHost, int httpPort, int maxMetricNodes,
-                               int maxMetricCgroups, int generatorThreads, String clientId) {
+public record ControllerConfig(String bootstrap, Topics topics, String httpHost, int httpPort,
+                               FleetMetrics.Options metrics, int generatorThreads, String clientId) {
     public static final int DEFAULT_MAX_METRIC_NODES = 1000;
     public static final int DEFAULT_MAX_METRIC_CGROUPS = 64;
 
@@ -22,16 +23,19 @@ public record ControllerConfig(String bootstrap, Topics topics, String httpHost,
     }
 
     public static ControllerConfig of(String bootstrap, Topics topics, int httpPort) {
-        return new ControllerConfig(bootstrap, topics, "127.0.0.1", httpPort, DEFAULT_MAX_METRIC_NODES,
-                DEFAULT_MAX_METRIC_CGROUPS, Runtime.getRuntime().availableProcessors(), topics.prefix() + "-controller");
+        return new ControllerConfig(bootstrap, topics, "127.0.0.1", httpPort,
+                new FleetMetrics.Options(DEFAULT_MAX_METRIC_NODES, DEFAULT_MAX_METRIC_CGROUPS, false), Runtime.getRuntime().availableProcessors(), topics.prefix() + "-controller");
     }
 
     public ControllerConfig withHttpHost(String host) {
-        return new ControllerConfig(bootstrap, topics, host, httpPort, maxMetricNodes, maxMetricCgroups, generatorThreads,
-                clientId);
+        return new ControllerConfig(bootstrap, topics, host, httpPort, metrics, generatorThreads, clientId);
     }
 
     public ControllerConfig withGeneratorThreads(int n) {
-        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, maxMetricNodes, maxMetricCgroups, n, clientId);
+        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, metrics, n, clientId);
+    }
+
+    public ControllerConfig withMetrics(FleetMetrics.Options options) {
+        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, options, generatorThreads, clientId);
     }
 }

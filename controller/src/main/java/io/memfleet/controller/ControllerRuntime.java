@@ -68,7 +68,7 @@ public final class ControllerRuntime implements AutoCloseable {
                 producer.send(new ProducerRecord<>(topics.results(), NodeIds.seriesKey(s.getExperimentId(), s.getChunk()),
                         s.toByteArray()));
             }
-        }, manager, cfg.maxMetricNodes(), cfg.maxMetricCgroups());
+        }, manager, cfg.metrics());
         vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         this.feed = new FleetFeed(cfg.bootstrap(), topics, cfg.clientId(), verticle::accept, log);
         this.feedThread = new Thread(feed, "memfleet-controller-feed");

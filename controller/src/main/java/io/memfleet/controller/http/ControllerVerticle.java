@@ -3,7 +3,7 @@ package io.memfleet.controller.http;
 import io.memfleet.controller.experiment.ExperimentManager;
 import io.memfleet.controller.kafka.FleetFeed;
 import io.memfleet.controller.model.FleetState;
-import io.memfleet.controller.model.PrometheusText;
+import io.memfleet.controller.model.FleetMetrics;
 import io.memfleet.controller.model.RolloutStatus;
 import io.memfleet.proto.v1.ConfigRollout;
 import io.memfleet.proto.v1.DeadLetter;
@@ -13,8 +13,11 @@ import io.memfleet.proto.v1.GenerationProgress;
 import io.memfleet.proto.v1.NodeTelemetry;
 import io.memfleet.proto.v1.Submission;
 import io.memfleet.protocol.NodeIds;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -22,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,21 +52,20 @@ public final class ControllerVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private final Publisher publisher;
-    private final int maxMetricNodes;
-    private final int maxMetricCgroups;
+    private final FleetMetrics.Options metrics;
+    private final ExpositionFormats formats = ExpositionFormats.init();
     private final FleetState fleet = new FleetState();
     private final ExperimentManager experiments;
     private HttpServer server;
     private long generation;
 
     public ControllerVerticle(String host, int port, Publisher publisher, ExperimentManager experiments,
-                              int maxMetricNodes, int maxMetricCgroups) {
+                              FleetMetrics.Options metrics) {
         this.host = host;
         this.port = port;
         this.publisher = publisher;
         this.experiments = experiments;
-        this.maxMetricNodes = maxMetricNodes;
-        this.maxMetricCgroups = maxMetricCgroups;
+        this.metrics = metrics;
     }
 
     @Override
@@ -188,9 +191,17 @@ public final class ControllerVerticle extends VerticleBase {
         json(ctx, status, new JsonObject().put("error", message));
     }
 
+    /** The exposition the scraper asks for in its Accept header (Prometheus text or OpenMetrics), by the client library. */
     private void handleMetrics(RoutingContext ctx) {
-        ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(PrometheusText.render(fleet, experiments.all(), maxMetricNodes, maxMetricCgroups));
+        ExpositionFormatWriter writer = formats.findWriter(ctx.request().getHeader("Accept"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+        try {
+            writer.write(out, FleetMetrics.snapshot(fleet, experiments.all(), metrics));
+        } catch (IOException e) {
+            error(ctx, 500, "cannot write metrics: " + e.getMessage());
+            return;
+        }
+        ctx.response().putHeader("content-type", writer.getContentType()).end(Buffer.buffer(out.toByteArray()));
     }
 
     private void handleNode(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package io.memfleet.controller.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -9,15 +10,21 @@ import io.memfleet.proto.v1.KernelEvent;
 import io.memfleet.proto.v1.NodeTelemetry;
 import io.memfleet.proto.v1.OomKill;
 import io.memfleet.proto.v1.SlabCacheSample;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-public class PrometheusTextTest {
+public class FleetMetricsTest {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern SAMPLE = Pattern.compile(
-            "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n]|\\\\[\\\\\"n])*\",?)*\\})? -?[0-9]+(\\.[0-9]+)?");
+            "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n]|\\\\[\\\\\"n])*\",?)*\\})? "
+                    + "-?[0-9]+(\\.[0-9]+)?(E[0-9]+)?");
 
     static NodeTelemetry node(String id, long seq, long usage, String path) {
         return NodeTelemetry.newBuilder().setNodeId(id).setSeq(seq)
@@ -27,6 +34,16 @@ public class PrometheusTextTest {
                         .setActiveObjs(20).setNumSlabs(1).setPagesperslab(1))
                 .addEvents(KernelEvent.newBuilder().setOomKill(OomKill.newBuilder().setPid(1).setMemcgPath(path)))
                 .build();
+    }
+
+    static String text(FleetState f, FleetMetrics.Options o) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, FleetMetrics.snapshot(f, List.of(), o));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** Checks every line against the text exposition format: HELP/TYPE before samples, valid names. */
@@ -46,7 +63,9 @@ public class PrometheusTextTest {
             if (!m.matches()) {
                 fail("not a sample line: " + line);
             }
-            assertTrue(typed.contains(m.group(1)), "sample before its TYPE: " + line);
+            String family = m.group(1);
+            assertTrue(typed.contains(family) || typed.contains(family.replaceAll("_total$", "")),
+                    "sample before its TYPE: " + line);
         }
     }
 
@@ -55,11 +74,33 @@ public class PrometheusTextTest {
         FleetState f = new FleetState();
         f.onTelemetry(node("a", 1, 100, "/web"));
         f.onTelemetry(node("b\"x", 1, 300, "/we\\b"));
-        String text = PrometheusText.render(f, java.util.List.of(), 1000, 64);
+        String text = text(f, new FleetMetrics.Options(1000, 64, false));
         assertExpositionFormat(text);
-        assertTrue(text.contains("memfleet_memory_usage_bytes{node=\"b\\\"x\",cgroup=\"/we\\\\b\"} 300"), text);
-        assertTrue(text.contains("memfleet_fleet_memory_usage_bytes{experiment=\"\",cgroup=\"/web\",stat=\"max\"} 100"));
-        assertTrue(text.contains("memfleet_oom_events_total{node=\"a\",cgroup=\"/web\"} 1"));
+        assertTrue(text.contains("memfleet_memory_usage_bytes{cgroup=\"/we\\\\b\",node=\"b\\\"x\"} 300"), text);
+        assertTrue(text.contains("memfleet_fleet_memory_usage_bytes{cgroup=\"/web\",experiment=\"\",stat=\"max\"} 100"), text);
+        assertTrue(text.contains("memfleet_oom_events_total{cgroup=\"/web\",node=\"a\"} 1"), text);
+        assertTrue(text.contains("memfleet_memory_failcnt{cgroup=\"/web\",node=\"a\"} 1"), text);
+        assertFalse(text.contains("container_"), "cAdvisor names only when asked for");
+    }
+
+    @Test
+    void anUnlimitedLimitIsExportedAsAPositiveNumber() {
+        FleetState f = new FleetState();
+        f.onTelemetry(node("a", 1, 100, "/web"));
+        String text = text(f, new FleetMetrics.Options(1000, 64, false));
+        assertTrue(text.contains("memfleet_spec_memory_limit_bytes{cgroup=\"/web\",node=\"a\"} 9.223372036854776E18"), text);
+    }
+
+    @Test
+    void cadvisorNamesUseTheIdLabelForTheCgroupPath() {
+        FleetState f = new FleetState();
+        f.onTelemetry(node("a", 3, 4096, "/web"));
+        String text = text(f, new FleetMetrics.Options(1000, 64, true));
+        assertExpositionFormat(text);
+        assertTrue(text.contains("container_memory_usage_bytes{id=\"/web\",node=\"a\"} 4096"), text);
+        assertTrue(text.contains("container_memory_failcnt{id=\"/web\",node=\"a\"} 3"), text);
+        assertTrue(text.contains("container_oom_events_total{id=\"/web\",node=\"a\"} 1"), text);
+        assertTrue(text.contains("memfleet_memory_usage_bytes{cgroup=\"/web\",node=\"a\"} 4096"), text);
     }
 
     @Test
@@ -68,9 +109,9 @@ public class PrometheusTextTest {
         for (int i = 0; i < 10; i++) {
             f.onTelemetry(node("n" + i, 1, 1000 + i, "/web"));
         }
-        String text = PrometheusText.render(f, java.util.List.of(), 3, 64);
+        String text = text(f, new FleetMetrics.Options(3, 64, false));
         assertEquals(3, text.lines().filter(l -> l.startsWith("memfleet_memory_usage_bytes{")).count());
-        assertTrue(text.contains("memfleet_fleet_memory_usage_bytes{experiment=\"\",cgroup=\"/web\",stat=\"sum\"} 10045"), text);
+        assertTrue(text.contains("memfleet_fleet_memory_usage_bytes{cgroup=\"/web\",experiment=\"\",stat=\"sum\"} 10045"), text);
         assertTrue(text.contains("memfleet_fleet_nodes 10"));
     }
 
