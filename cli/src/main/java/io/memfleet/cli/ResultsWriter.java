@@ -5,6 +5,10 @@ import io.memfleet.protocol.NodeIds;
 import io.memfleet.proto.v1.Experiment;
 import io.memfleet.proto.v1.FileDump;
 import io.memfleet.proto.v1.NodeTelemetry;
+import io.memfleet.report.HtmlReport;
+import io.memfleet.report.ResultsDir;
+import io.memfleet.report.ResultsDirException;
+import io.memfleet.report.SeriesParquet;
 import io.memfleet.workload.spec.ExperimentSpec;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedWriter;
@@ -19,9 +23,11 @@ import java.util.stream.Stream;
 /**
  * Writes an experiment's results directory: {@code summary.json} (the fleet's aggregates over the
  * final node states: the same bytes however and wherever the experiment ran), {@code run.json}
- * (how this run went: ids, cluster, wall time), {@code series.csv} (the fleet's time series per
- * cgroup in simulated time) and {@code nodes/NAME.txt}, one file per node with every control file
- * and /proc file of its final state, each under a {@code ==> PATH <==} header.
+ * (how this run went: ids, cluster, wall time), {@code series.csv} and {@code series.parquet} (the
+ * fleet's time series per cgroup in simulated time), {@code experiment.yaml} (the file as
+ * submitted), {@code report.html} (made from the others) and {@code nodes/NAME.txt}, one file per
+ * node with every control file and /proc file of its final state, each under a {@code ==> PATH <==}
+ * header. Everything but run.json is the same bytes for the same experiment.
  */
 final class ResultsWriter {
     /** How the run went: what is true of this run only, kept apart from the results. */
@@ -50,6 +56,8 @@ final class ResultsWriter {
                 .mergeIn(Json.summary(done.getSummary()));
         Files.writeString(out.resolve("summary.json"), summary.encodePrettily() + "\n", StandardCharsets.UTF_8);
         SeriesCsv.write(out.resolve("series.csv"), results.series());
+        Files.writeString(out.resolve("experiment.yaml"), done.getSubmission().getYaml(), StandardCharsets.UTF_8);
+        writeReport(out);
         JsonObject info = new JsonObject().put("experiment_id", done.getId()).put("state", "done")
                 .put("kafka", new JsonObject().put("bootstrap", run.bootstrap()).put("topic_prefix", run.topicPrefix())
                         .put("embedded", run.embedded()))
@@ -57,6 +65,18 @@ final class ResultsWriter {
                 .put("wall_seconds", Math.round(run.wallSeconds() * 10) / 10.0)
                 .put("source", done.getSubmission().getSource()).put("version", new Version().getVersion()[0]);
         Files.writeString(out.resolve("run.json"), info.encodePrettily() + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** series.parquet and report.html, both made from the directory's own files. */
+    static void writeReport(Path out) throws IOException {
+        ResultsDir dir;
+        try {
+            dir = ResultsDir.read(out);
+        } catch (ResultsDirException e) {
+            throw new IOException("the results just written do not read back: " + e.getMessage(), e);
+        }
+        SeriesParquet.write(dir.series(), out.resolve("series.parquet"));
+        Files.writeString(out.resolve("report.html"), HtmlReport.render(dir), StandardCharsets.UTF_8);
     }
 
     static void writeNode(BufferedWriter w, NodeTelemetry t) throws IOException {

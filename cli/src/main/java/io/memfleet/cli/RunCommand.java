@@ -24,9 +24,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code memfleet run FILE --out DIR}: submits an experiment to a fleet, follows it, and writes its results. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs an experiment: submits FILE to a fleet, shows its progress, and writes DIR from what the "
-                + "fleet reports: summary.json (the same bytes however the fleet is deployed), run.json, and one "
-                + "file per node with its final control files and /proc files.",
+        description = {"Runs an experiment: submits FILE to a fleet, shows its progress (percent of simulated time, "
+                + "events/s, ETA), and writes DIR from what the fleet reports: summary.json (the same bytes however "
+                + "the fleet is deployed), series.csv and series.parquet, report.html, experiment.yaml, run.json, and "
+                + "one file per node with its final control files and /proc files.",
             "Without --bootstrap a whole fleet (embedded broker, controller, agents) runs in this process; with it, "
                 + "the experiment goes to the standing fleet on that cluster (memfleet cluster up, docker compose, "
                 + "Kubernetes). An invalid FILE is refused before anything starts (exit status 2, naming the line "

@@ -304,6 +304,7 @@ public final class WorkloadReader {
         long swap = 0;
         long seed = 0;
         int hz = 0;
+        String kernel = "";
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (WireFormat.getTagFieldNumber(tag)) {
                 case NodeShape.CPUS_FIELD_NUMBER -> cpus = in.readUInt32();
@@ -311,11 +312,12 @@ public final class WorkloadReader {
                 case NodeShape.SWAP_BYTES_FIELD_NUMBER -> swap = in.readUInt64();
                 case NodeShape.SEED_FIELD_NUMBER -> seed = in.readUInt64();
                 case NodeShape.HZ_FIELD_NUMBER -> hz = in.readUInt32();
+                case NodeShape.KERNEL_FIELD_NUMBER -> kernel = in.readStringRequireUtf8();
                 default -> in.skipField(tag);
             }
         }
         return new Command.Node(cpus == 0 ? d.cpus() : cpus, mem == 0 ? d.memBytes() : mem, swap,
-                seed == 0 ? d.seed() : seed, hz == 0 ? d.hz() : hz);
+                seed == 0 ? d.seed() : seed, hz == 0 ? d.hz() : hz, kernel);
     }
 
     private static String onlyString(CodedInputStream in, int field) throws IOException {

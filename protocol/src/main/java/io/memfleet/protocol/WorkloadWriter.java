@@ -137,6 +137,9 @@ public final class WorkloadWriter {
                     .uint64(NodeShape.MEM_BYTES_FIELD_NUMBER, n.memBytes())
                     .uint64(NodeShape.SWAP_BYTES_FIELD_NUMBER, n.swapBytes())
                     .uint64(NodeShape.SEED_FIELD_NUMBER, n.seed()).uint64(NodeShape.HZ_FIELD_NUMBER, n.hz());
+            if (!n.kernel().isEmpty()) {
+                b.string(NodeShape.KERNEL_FIELD_NUMBER, n.kernel());
+            }
         } else {
             throw new IllegalArgumentException("no wire form for " + c);
         }

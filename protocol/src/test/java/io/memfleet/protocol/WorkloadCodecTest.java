@@ -47,7 +47,8 @@ class WorkloadCodecTest {
         long signed = r.nextLong(-Command.MAX_OP_BYTES, Command.MAX_OP_BYTES);
         return switch (kind) {
             case NODE_SHAPE -> new Command.Node(1 + r.nextInt(1024), r.nextLong(Command.MIN_NODE_BYTES,
-                    Command.MAX_NODE_BYTES), r.nextLong(Command.MAX_NODE_BYTES), r.nextLong() | 1, 1 + r.nextInt(100_000));
+                    Command.MAX_NODE_BYTES), r.nextLong(Command.MAX_NODE_BYTES), r.nextLong() | 1, 1 + r.nextInt(100_000),
+                    List.of("", "default", "nokmem", "kmem-intended,nokmem").get(r.nextInt(4)));
             case PRINT -> new Command.Print(r.nextBoolean() ? "" : "text " + r.nextInt() + " ünïcode");
             case MKDIR -> new Command.Mkdir(path);
             case RMDIR -> new Command.Rmdir(path);
@@ -73,7 +74,8 @@ class WorkloadCodecTest {
     static Command fromGenerated(WorkloadEvent e) {
         return switch (e.getCommandCase()) {
             case NODE_SHAPE -> new Command.Node(e.getNodeShape().getCpus(), e.getNodeShape().getMemBytes(),
-                    e.getNodeShape().getSwapBytes(), e.getNodeShape().getSeed(), e.getNodeShape().getHz());
+                    e.getNodeShape().getSwapBytes(), e.getNodeShape().getSeed(), e.getNodeShape().getHz(),
+                    e.getNodeShape().getKernel());
             case PRINT -> new Command.Print(e.getPrint().getText());
             case MKDIR -> new Command.Mkdir(e.getMkdir().getPath());
             case RMDIR -> new Command.Rmdir(e.getRmdir().getPath());
@@ -98,7 +100,7 @@ class WorkloadCodecTest {
         WorkloadEvent.Builder b = WorkloadEvent.newBuilder();
         if (c instanceof Command.Node n) {
             b.setNodeShape(NodeShape.newBuilder().setCpus(n.cpus()).setMemBytes(n.memBytes()).setSwapBytes(n.swapBytes())
-                    .setSeed(n.seed()).setHz(n.hz()));
+                    .setSeed(n.seed()).setHz(n.hz()).setKernel(n.kernel()));
         } else if (c instanceof Command.Print p) {
             b.setPrint(Print.newBuilder().setText(p.text()));
         } else if (c instanceof Command.Mkdir m) {

@@ -14,9 +14,22 @@ public sealed interface Command {
     /** The largest amount one memory operation may name (in either direction). */
     long MAX_OP_BYTES = 1L << 62;
 
-    /** The node's shape; only as the first command. */
-    record Node(int cpus, long memBytes, long swapBytes, long seed, int hz) implements Command {
+    /**
+     * The node's shape; only as the first command. {@code kernel} holds the kernel options the
+     * node boots with (an experiment's {@code kernel:}); empty means the host's (the runner's
+     * {@code --kernel}, an agent's default).
+     */
+    record Node(int cpus, long memBytes, long swapBytes, long seed, int hz, String kernel) implements Command {
         public static final Node DEFAULT = new Node(1, 4L << 30, 0, 1, 100);
+
+        public Node(int cpus, long memBytes, long swapBytes, long seed, int hz) {
+            this(cpus, memBytes, swapBytes, seed, hz, "");
+        }
+
+        /** The options this node boots with: its own, or {@code host}'s when it names none. */
+        public KernelConfig config(KernelConfig host) {
+            return kernel.isEmpty() ? host : KernelConfig.parse(kernel);
+        }
 
         public Node {
             Rules.range("cpus", cpus, 1, 1024);
@@ -30,6 +43,16 @@ public sealed interface Command {
                 throw new InvalidCommandException("swap must not be negative");
             }
             Rules.range("hz", hz, 1, 100_000);
+            if (kernel == null) {
+                throw new InvalidCommandException("kernel options must not be null");
+            }
+            if (!kernel.isEmpty()) {
+                try {
+                    KernelConfig.parse(kernel);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidCommandException(e.getMessage());
+                }
+            }
         }
     }
 

@@ -30,7 +30,7 @@ public record KernelConfig(boolean kmemAccounting, boolean kmemRmdirUnchargesPar
     public static final String OPTIONS =
             "nokmem, kmem-rmdir-uncharges-parent, kmem-failure-rolls-back-res, kmem-memsw-consistent, kmem-intended";
 
-    /** Parses a comma-separated option list such as {@code nokmem} or {@code kmem-intended}. */
+    /** Parses a comma-separated option list such as {@code nokmem} or {@code kmem-intended} ({@code default}: none). */
     public static KernelConfig parse(String spec) {
         KernelConfig c = DEFAULT;
         if (spec == null || spec.isBlank()) {
@@ -48,7 +48,7 @@ public record KernelConfig(boolean kmemAccounting, boolean kmemRmdirUnchargesPar
                 case "kmem-memsw-consistent" -> new KernelConfig(c.kmemAccounting, c.kmemRmdirUnchargesParentKmem,
                         c.kmemFailureRollsBackRes, true);
                 case "kmem-intended" -> new KernelConfig(c.kmemAccounting, true, true, true);
-                case "" -> c;
+                case "", "default" -> c;
                 default -> throw new IllegalArgumentException("unknown kernel option '" + opt + "' (" + OPTIONS + ")");
             };
         }

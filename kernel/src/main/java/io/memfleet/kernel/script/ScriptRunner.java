@@ -43,7 +43,7 @@ public final class ScriptRunner {
                 }
                 commands++;
                 if (kernel == null) {
-                    kernel = Kernel.boot(c instanceof Command.Node n ? n : Command.Node.DEFAULT, config);
+                    kernel = c instanceof Command.Node n ? Kernel.boot(n, n.config(config)) : Kernel.boot(Command.Node.DEFAULT, config);
                     if (c instanceof Command.Node) {
                         continue;
                     }

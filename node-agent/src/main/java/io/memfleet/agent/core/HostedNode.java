@@ -71,7 +71,7 @@ final class HostedNode {
     Result step(long seq, Command c) {
         Result r;
         if (c instanceof Command.Node shape) {
-            kernel = Kernel.boot(shape, config);
+            kernel = Kernel.boot(shape, shape.config(config));
             r = null;
         } else {
             r = kernel().apply(c);

@@ -63,6 +63,25 @@ class AgentCoreTest {
     }
 
     @Test
+    void aNodeBootsWithTheKernelOptionsOfItsShapeNotTheAgents() {
+        CoreHarness h = new CoreHarness(SETTINGS);
+        for (String kernel : List.of("nokmem", "default")) {
+            String node = "exp/" + kernel;
+            h.send(node, h.commands(node, new io.memfleet.kernel.api.Command.Node(2, 256L << 20, 0, 7, 100, kernel)));
+            h.run(node, java.util.Arrays.copyOfRange(SETUP, 1, SETUP.length));
+            for (int i = 0; i < 4; i++) {
+                h.run(node, round(i));
+            }
+        }
+        long kmemOff = finalSample(h, "exp/nokmem").getCgroupsList().stream().filter(g -> g.getPath().equals("/a/b"))
+                .findFirst().orElseThrow().getKmemUsageInBytes();
+        long kmemOn = finalSample(h, "exp/default").getCgroupsList().stream().filter(g -> g.getPath().equals("/a/b"))
+                .findFirst().orElseThrow().getKmemUsageInBytes();
+        assertEquals(0, kmemOff, "nokmem: no kernel memory is charged");
+        assertTrue(kmemOn > 0, "the default kernel charges dentries and kmalloc to /a/b");
+    }
+
+    @Test
     void aRedeliveredRecordIsSkippedAndChangesNothing() {
         CoreHarness h = new CoreHarness(SETTINGS);
         byte[] setup = h.lines("n1", SETUP);

@@ -53,6 +53,15 @@ final class CoreHarness {
         return WorkloadWriter.script(node, first, script);
     }
 
+    /** A record of commands for a node, with the node's next seqs. */
+    byte[] commands(String node, io.memfleet.kernel.api.Command... commands) {
+        WorkloadWriter w = new WorkloadWriter().reset(node);
+        for (io.memfleet.kernel.api.Command c : commands) {
+            w.command(seq.merge(node, 1L, Long::sum), c);
+        }
+        return w.toByteArray();
+    }
+
     /** A record holding one sample request (with the node's next seq). */
     byte[] sample(String node, boolean dump, boolean release) {
         long s = seq.merge(node, 1L, Long::sum);

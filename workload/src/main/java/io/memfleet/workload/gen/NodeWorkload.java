@@ -2,6 +2,7 @@ package io.memfleet.workload.gen;
 
 import io.memfleet.kernel.Kernel;
 import io.memfleet.kernel.api.Command;
+import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.kernel.image.NodeImage;
 import io.memfleet.kernel.sim.RandomStreams;
 import io.memfleet.protocol.ConfigPlan;
@@ -48,8 +49,9 @@ public final class NodeWorkload {
 
     /** The node's shape, its cgroups and the tasks of its long-running workloads. */
     public void setup(Consumer<Command> out) {
+        String kernel = KernelConfig.parse(e.kernel()).spec();
         out.accept(new Command.Node(e.cpus(), e.memBytes(), e.swapBytes(),
-                RandomStreams.seedFor(e.seed(), "node/" + nodeIndex), 100));
+                RandomStreams.seedFor(e.seed(), "node/" + nodeIndex), 100, kernel.isEmpty() ? "default" : kernel));
         for (ConfigPlan.Write w : ConfigPlan.plan(e.cgroups(), FRESH)) {
             out.accept(w.command());
         }

@@ -100,7 +100,7 @@ class PartitionJobTest {
         for (String n : a.keySet()) {
             List<Object> ea = events(a.get(n), n);
             assertEquals(ea, events(b.get(n), n));
-            assertEquals(new Command.Node(2, 1L << 30, 0, ((Command.Node) ((List<?>) ea.get(0)).get(1)).seed(), 100),
+            assertEquals(new Command.Node(2, 1L << 30, 0, ((Command.Node) ((List<?>) ea.get(0)).get(1)).seed(), 100, "default"),
                     ((List<?>) ea.get(0)).get(1));
             assertEquals(List.of((long) ea.size(), "sample", true, true), ea.get(ea.size() - 1));
             for (int i = 0; i < ea.size(); i++) {

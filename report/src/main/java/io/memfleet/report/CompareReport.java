@@ -1,0 +1,62 @@
+package io.memfleet.report;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/** {@code compare.html}: overlaid plots of the runs and the table of differences, largest first. */
+public final class CompareReport {
+    private CompareReport() {
+    }
+
+    public static String render(Comparison c) {
+        Page p = new Page("memfleet comparison");
+        p.heading(1, "memfleet comparison");
+        List<ResultsDir> runs = c.runs();
+        StringBuilder who = new StringBuilder("Baseline: " + runs.get(0).label());
+        for (int i = 1; i < runs.size(); i++) {
+            who.append(i == 1 ? "; against: " : ", ").append(runs.get(i).label());
+        }
+        p.paragraph(who.toString());
+        List<Comparison.Row> diff = c.differing();
+        p.heading(2, diff.isEmpty() ? "No differences" : "Differences, largest first");
+        List<List<String>> rows = new ArrayList<>();
+        diff.forEach(r -> rows.add(c.cells(r)));
+        p.table("differences", new Page.Table(c.header(), rows));
+        double[] x = axis(runs);
+        TreeSet<String> cgroups = new TreeSet<>();
+        runs.forEach(r -> cgroups.addAll(HtmlReport.charted(r.series())));
+        p.heading(2, "Usage p99 per cgroup, overlaid");
+        p.chartSection("usage");
+        p.heading(2, "kmem p99 per cgroup, overlaid");
+        p.chartSection("kmem");
+        p.heading(2, "Dead caches per cgroup, overlaid");
+        p.chartSection("dead");
+        for (String cg : cgroups) {
+            p.chart(overlay("usage", "usage p99 of " + cg, cg, "usage_p99", "bytes", runs, x));
+            p.chart(overlay("kmem", "kmem p99 of " + cg, cg, "kmem_p99", "bytes", runs, x));
+            p.chart(overlay("dead", "dead caches left by " + cg, cg, "dead_caches", "count", runs, x));
+        }
+        p.heading(2, "Every compared figure");
+        List<List<String>> all = new ArrayList<>();
+        c.rows().forEach(r -> all.add(c.cells(r)));
+        p.table("all", new Page.Table(c.header(), all));
+        return p.render();
+    }
+
+    private static Page.Chart overlay(String section, String title, String cgroup, String column, String unit,
+                                      List<ResultsDir> runs, double[] x) {
+        List<Page.Line> lines = new ArrayList<>();
+        for (ResultsDir r : runs) {
+            lines.add(new Page.Line(r.dir().getFileName().toString(), r.series().column(cgroup, column, x)));
+        }
+        return new Page.Chart(section + ":" + cgroup, section, title, unit, x, lines);
+    }
+
+    private static double[] axis(List<ResultsDir> runs) {
+        TreeSet<Double> all = new TreeSet<>();
+        runs.forEach(r -> Arrays.stream(r.series().timeAxis()).forEach(all::add));
+        return all.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+}

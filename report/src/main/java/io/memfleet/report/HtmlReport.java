@@ -1,0 +1,131 @@
+package io.memfleet.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code report.html} of one results directory: the experiment and its kernel options, per-cgroup
+ * usage and kmem over simulated time (p50, p99, max over the nodes), OOM kills and allocation
+ * failures per interval, per-cgroup slab caches live and dead, the final table per cgroup, the
+ * slab caches by bytes and the nodes with the most kernel memory.
+ */
+public final class HtmlReport {
+    private HtmlReport() {
+    }
+
+    /** The cgroups drawn one chart each: the root's children (deeper ones stay in the tables and files). */
+    static List<String> charted(SeriesTable s) {
+        List<String> out = new ArrayList<>();
+        for (String c : s.cgroupPaths()) {
+            boolean topLevel = c.lastIndexOf('/') == 0 && c.length() > 1;
+            if (topLevel || (c.equals("/") && s.peak(c, "usage_max") > 0)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    public static String render(ResultsDir r) {
+        ResultsDir.Summary s = r.summary();
+        Page p = new Page("memfleet report: " + s.experiment());
+        p.heading(1, "memfleet report: " + s.experiment());
+        p.paragraph(String.format(Locale.ROOT, "%d nodes, %s simulated seconds, seed %d, kernel options: %s, %d events",
+                s.nodes(), trim(s.simulatedSeconds()), s.seed(), s.kernel().isEmpty() ? "(default)" : s.kernel(),
+                s.events()));
+        SeriesTable t = r.series();
+        double[] x = t.timeAxis();
+        p.heading(2, "Memory usage per cgroup over the fleet");
+        p.chartSection("usage");
+        p.heading(2, "Kernel memory (kmem) per cgroup over the fleet");
+        p.chartSection("kmem");
+        for (String cg : charted(t)) {
+            p.chart(statChart("usage", "usage of " + cg + " over the nodes", cg, "usage", t, x));
+            p.chart(statChart("kmem", "kmem of " + cg + " over the nodes", cg, "kmem", t, x));
+        }
+        p.heading(2, "OOM kills and allocation failures");
+        p.chartSection("events");
+        p.chart(eventChart("oom_kills", "OOM kills per telemetry interval", t, x));
+        p.chart(eventChart("alloc_failures", "allocation failures (ENOMEM) per telemetry interval", t, x));
+        p.heading(2, "Per-cgroup slab caches, live and dead");
+        p.chartSection("caches");
+        p.chart(cacheChart(t, x));
+        p.heading(2, "Final state per cgroup");
+        p.table("final-cgroups", finalTable(s));
+        p.heading(2, "Slab caches by bytes");
+        p.table("slab-caches", cacheTable(s));
+        p.heading(2, "Nodes with the most kernel memory");
+        p.table("top-kmem", topKmem(r));
+        if (!r.experimentYaml().isEmpty()) {
+            p.heading(2, "The experiment as submitted");
+            p.pre(r.experimentYaml());
+        }
+        p.muted("Made by memfleet from " + ResultsDir.SUMMARY + ", " + ResultsDir.SERIES + " and nodes/ of this directory.");
+        return p.render();
+    }
+
+    static Page.Chart statChart(String section, String title, String cgroup, String metric, SeriesTable t, double[] x) {
+        List<Page.Line> lines = new ArrayList<>();
+        for (String stat : List.of("p50", "p99", "max")) {
+            lines.add(new Page.Line(stat, t.column(cgroup, metric + "_" + stat, x)));
+        }
+        return new Page.Chart(section + ":" + cgroup, section, title, "bytes", x, lines);
+    }
+
+    private static Page.Chart eventChart(String column, String title, SeriesTable t, double[] x) {
+        List<Page.Line> lines = new ArrayList<>();
+        for (String cg : t.cgroupPaths()) {
+            if (t.peak(cg, column) > 0) {
+                lines.add(new Page.Line(cg, t.column(cg, column, x)));
+            }
+        }
+        return new Page.Chart("events:" + column, "events", title + (lines.isEmpty() ? " (none)" : ""), "count", x, lines);
+    }
+
+    private static Page.Chart cacheChart(SeriesTable t, double[] x) {
+        List<Page.Line> lines = new ArrayList<>();
+        for (String cg : charted(t)) {
+            for (String kind : List.of("live", "dead")) {
+                if (t.peak(cg, kind + "_caches") > 0) {
+                    lines.add(new Page.Line(cg + " " + kind, t.column(cg, kind + "_caches", x)));
+                }
+            }
+        }
+        return new Page.Chart("caches:live-dead", "caches", "per-cgroup slab caches over the fleet", "count", x, lines);
+    }
+
+    private static Page.Table finalTable(ResultsDir.Summary s) {
+        List<List<String>> rows = new ArrayList<>();
+        for (ResultsDir.CgroupFinal c : s.cgroups()) {
+            rows.add(List.of(c.cgroup(), Long.toString(c.nodes()), Units.bytes(c.stat("usage", "p50")),
+                    Units.bytes(c.stat("usage", "p99")), Units.bytes(c.stat("usage", "max")), Units.bytes(c.stat("kmem", "p50")),
+                    Units.bytes(c.stat("kmem", "p99")), Units.bytes(c.stat("kmem", "max")),
+                    Long.toString(c.stat("failcnt", "max")), Long.toString(c.oomKills()), Long.toString(c.allocFailures()),
+                    Long.toString(c.liveCaches()), Long.toString(c.deadCaches())));
+        }
+        return new Page.Table(List.of("cgroup", "nodes", "usage p50", "usage p99", "usage max", "kmem p50", "kmem p99",
+                "kmem max", "failcnt max", "OOM kills", "alloc failures", "live caches", "dead caches"), rows);
+    }
+
+    private static Page.Table cacheTable(ResultsDir.Summary s) {
+        List<List<String>> rows = new ArrayList<>();
+        s.caches().stream().sorted(Comparator.comparingLong(ResultsDir.CacheFinal::bytes).reversed()
+                .thenComparing(ResultsDir.CacheFinal::slab)).forEach(c -> rows.add(List.of(c.slab(),
+                        Units.bytes(c.bytes()), Long.toString(c.caches()), Long.toString(c.deadCaches()),
+                        Long.toString(c.activeObjs()), Long.toString(c.numObjs()))));
+        return new Page.Table(List.of("slab", "bytes", "caches", "dead caches", "active objs", "objs"), rows);
+    }
+
+    private static Page.Table topKmem(ResultsDir r) {
+        List<List<String>> rows = new ArrayList<>();
+        for (ResultsDir.NodeKmem n : r.topKmem()) {
+            rows.add(List.of(n.node(), n.cgroup(), Units.bytes(n.kmemUsage())));
+        }
+        return new Page.Table(List.of("node", "cgroup", "kmem usage"), rows);
+    }
+
+    static String trim(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+}

@@ -1,0 +1,144 @@
+package io.memfleet.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A self-contained HTML page: its styles, the chart library (uPlot, from its WebJar) and the
+ * chart data are all inlined, so the file opens offline and is the same bytes for the same data.
+ */
+final class Page {
+    private static final String UPLOT = "/META-INF/resources/webjars/uplot/" + version() + "/dist/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A chart: one x axis in simulated seconds, one line per series (null where a series has no point). */
+    record Chart(String id, String section, String title, String unit, double[] x, List<Line> lines) { }
+
+    record Line(String label, Number[] values) { }
+
+    /** A table of text cells; the first column is left-aligned, the others right-aligned. */
+    record Table(List<String> header, List<List<String>> rows) { }
+
+    private final StringBuilder body = new StringBuilder(1 << 14);
+    private final ArrayNode charts = JSON.createArrayNode();
+    private final String title;
+
+    Page(String title) {
+        this.title = title;
+    }
+
+    Page heading(int level, String text) {
+        body.append("<h").append(level).append('>').append(esc(text)).append("</h").append(level).append(">\n");
+        return this;
+    }
+
+    Page paragraph(String text) {
+        body.append("<p>").append(esc(text)).append("</p>\n");
+        return this;
+    }
+
+    Page muted(String text) {
+        body.append("<p class=\"muted\">").append(esc(text)).append("</p>\n");
+        return this;
+    }
+
+    Page pre(String text) {
+        body.append("<pre>").append(esc(text)).append("</pre>\n");
+        return this;
+    }
+
+    /** A place for charts, which the page's script fills. */
+    Page chartSection(String id) {
+        body.append("<div id=\"").append(esc(id)).append("\" class=\"charts\"></div>\n");
+        return this;
+    }
+
+    Page table(String id, Table t) {
+        body.append("<table id=\"").append(esc(id)).append("\"><thead><tr>");
+        t.header().forEach(h -> body.append("<th>").append(esc(h)).append("</th>"));
+        body.append("</tr></thead><tbody>\n");
+        for (List<String> row : t.rows()) {
+            body.append("<tr>");
+            row.forEach(c -> body.append("<td>").append(esc(c)).append("</td>"));
+            body.append("</tr>\n");
+        }
+        body.append("</tbody></table>\n");
+        return this;
+    }
+
+    Page chart(Chart c) {
+        ObjectNode n = charts.addObject().put("id", c.id()).put("section", c.section()).put("title", c.title())
+                .put("unit", c.unit());
+        ArrayNode x = n.putArray("x");
+        for (double t : c.x()) {
+            x.add(t);
+        }
+        ArrayNode series = n.putArray("series");
+        for (Line l : c.lines()) {
+            ObjectNode s = series.addObject().put("label", l.label());
+            ArrayNode v = s.putArray("values");
+            for (Number num : l.values()) {
+                if (num == null) {
+                    v.addNull();
+                } else if (num instanceof Long lv) {
+                    v.add(lv);
+                } else {
+                    v.add(num.doubleValue());
+                }
+            }
+        }
+        return this;
+    }
+
+    int charts() {
+        return charts.size();
+    }
+
+    String render() {
+        StringBuilder sb = new StringBuilder(1 << 17);
+        sb.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>").append(esc(title))
+                .append("</title>\n<style>\n").append(resource(UPLOT + "uPlot.min.css")).append('\n')
+                .append(resource("/io/memfleet/report/report.css")).append("</style>\n</head>\n<body>\n");
+        sb.append(body);
+        String data;
+        try {
+            data = JSON.writeValueAsString(JSON.createObjectNode().set("charts", charts));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sb.append("<script type=\"application/json\" id=\"memfleet-data\">").append(data.replace("</", "<\\/"))
+                .append("</script>\n<script>\n").append(resource(UPLOT + "uPlot.iife.min.js")).append("\n</script>\n<script>\n")
+                .append(resource("/io/memfleet/report/charts.js")).append("</script>\n</body></html>\n");
+        return sb.toString();
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** A resource on the class path (the chart library, the page's own script and style). */
+    static String resource(String path) {
+        try (InputStream in = Page.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + path + " (a broken build)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String version() {
+        try (InputStream in = Page.class.getResourceAsStream("/io/memfleet/report/uplot.version")) {
+            return in == null ? "1.6.30" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

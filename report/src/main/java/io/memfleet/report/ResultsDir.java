@@ -1,0 +1,104 @@
+package io.memfleet.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A results directory read back: the summary's final aggregates, the time series, the
+ * experiment file as submitted and the nodes with the most kernel memory. What reports and
+ * comparisons are made from, so that they need nothing but the directory.
+ */
+public record ResultsDir(Path dir, Summary summary, SeriesTable series, String experimentYaml, List<NodeKmem> topKmem) {
+    static final String SUMMARY = "summary.json";
+    static final String SERIES = "series.csv";
+    static final String EXPERIMENT = "experiment.yaml";
+    static final int TOP_NODES = 10;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The final figures of one cgroup over the fleet. */
+    public record CgroupFinal(String cgroup, long nodes, JsonNode usage, JsonNode kmem, JsonNode failcnt, long oomKills,
+                              long allocFailures, long liveCaches, long deadCaches) {
+        public long stat(String metric, String stat) {
+            JsonNode n = switch (metric) {
+                case "usage" -> usage;
+                case "kmem" -> kmem;
+                default -> failcnt;
+            };
+            return n.path(stat).asLong();
+        }
+    }
+
+    /** The fleet's total of one root slab cache at the end. */
+    public record CacheFinal(String slab, long caches, long deadCaches, long activeObjs, long numObjs, long bytes) { }
+
+    /** What summary.json says. */
+    public record Summary(String experiment, long seed, String kernel, long nodes, double simulatedSeconds, long events,
+                          List<CgroupFinal> cgroups, List<CacheFinal> caches) { }
+
+    /** One node's cgroup and its kernel memory at the end. */
+    public record NodeKmem(String node, String cgroup, long kmemUsage) { }
+
+    /** Reads {@code dir}; a missing, corrupt or foreign file is reported by name. */
+    public static ResultsDir read(Path dir) throws ResultsDirException {
+        if (!Files.isDirectory(dir)) {
+            throw new ResultsDirException(dir + ": no such directory");
+        }
+        Path summaryFile = dir.resolve(SUMMARY);
+        if (!Files.isRegularFile(summaryFile)) {
+            throw new ResultsDirException(dir + ": not a memfleet results directory (no " + SUMMARY + ")");
+        }
+        try {
+            Summary summary = summary(summaryFile);
+            Path seriesFile = dir.resolve(SERIES);
+            if (!Files.isRegularFile(seriesFile)) {
+                throw new ResultsDirException(seriesFile + ": missing (results of memfleet 0.1 or later have it)");
+            }
+            SeriesTable series = SeriesTable.read(seriesFile, seriesFile.toString());
+            Path yaml = dir.resolve(EXPERIMENT);
+            String spec = Files.isRegularFile(yaml) ? Files.readString(yaml, StandardCharsets.UTF_8) : "";
+            return new ResultsDir(dir, summary, series, spec, NodeFiles.topKmem(dir.resolve("nodes"), TOP_NODES));
+        } catch (IOException e) {
+            throw new ResultsDirException(dir + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Summary summary(Path file) throws IOException, ResultsDirException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new ResultsDirException(file + ":" + e.getLocation().getLineNr() + ": not valid JSON ("
+                    + e.getOriginalMessage() + ")");
+        }
+        if (root == null || !root.isObject() || !root.hasNonNull("experiment") || !root.path("cgroups").isArray()) {
+            throw new ResultsDirException(file + ": not a memfleet summary (it needs \"experiment\" and \"cgroups\")");
+        }
+        List<CgroupFinal> cgroups = new ArrayList<>();
+        for (JsonNode c : root.path("cgroups")) {
+            cgroups.add(new CgroupFinal(c.path("cgroup").asText(), c.path("nodes").asLong(), c.path("usage_in_bytes"),
+                    c.path("kmem_usage_in_bytes"), c.path("failcnt"), c.path("oom_kills").asLong(),
+                    c.path("alloc_failures").asLong(), c.path("live_caches").asLong(), c.path("dead_caches").asLong()));
+        }
+        List<CacheFinal> caches = new ArrayList<>();
+        for (JsonNode c : root.path("caches")) {
+            caches.add(new CacheFinal(c.path("slab").asText(), c.path("caches").asLong(), c.path("dead_caches").asLong(),
+                    c.path("active_objs").asLong(), c.path("num_objs").asLong(), c.path("bytes").asLong()));
+        }
+        return new Summary(root.path("experiment").asText(), root.path("seed").asLong(), root.path("kernel").asText(),
+                root.path("nodes").asLong(), root.path("simulated_seconds").asDouble(), root.path("events").asLong(),
+                cgroups, caches);
+    }
+
+    /** A short name for this run in comparisons: the experiment's name and its kernel options. */
+    public String label() {
+        String k = summary.kernel().isEmpty() ? "" : " [" + summary.kernel() + "]";
+        return dir.getFileName() + " (" + summary.experiment() + k + ")";
+    }
+}

@@ -1,0 +1,145 @@
+package io.memfleet.report;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * An experiment's time series as {@code series.csv} holds it: one row per (simulated time,
+ * cgroup) with the fleet's statistics in named integer columns (usage_p99, kmem_max, oom_kills,
+ * dead_caches, ...).
+ */
+public final class SeriesTable {
+    /** The columns every memfleet series file starts with. */
+    static final List<String> KEY_COLUMNS = List.of("sim_seconds", "cgroup", "nodes");
+
+    private final List<String> columns;
+    private final double[] times;
+    private final String[] cgroups;
+    private final long[][] values;
+
+    SeriesTable(List<String> columns, double[] times, String[] cgroups, long[][] values) {
+        this.columns = List.copyOf(columns);
+        this.times = times;
+        this.cgroups = cgroups;
+        this.values = values;
+    }
+
+    /** The column names, as in the file's header. */
+    public List<String> columns() {
+        return columns;
+    }
+
+    public int rows() {
+        return times.length;
+    }
+
+    public double time(int row) {
+        return times[row];
+    }
+
+    public String cgroup(int row) {
+        return cgroups[row];
+    }
+
+    /** The value of a statistic column (nodes, usage_p50, ..., dead_caches) in a row. */
+    public long value(int row, String column) {
+        int c = columns.indexOf(column);
+        if (c < 2) {
+            throw new IllegalArgumentException("no such series column: " + column);
+        }
+        return values[row][c - 2];
+    }
+
+    public boolean hasColumn(String column) {
+        return columns.indexOf(column) >= 2;
+    }
+
+    /** Every simulated time that has a row, ascending. */
+    public double[] timeAxis() {
+        TreeSet<Double> all = new TreeSet<>();
+        for (double t : times) {
+            all.add(t);
+        }
+        return all.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The cgroup paths that have rows, sorted. */
+    public List<String> cgroupPaths() {
+        return new ArrayList<>(new TreeSet<>(Arrays.asList(cgroups)));
+    }
+
+    /** One cgroup's column on {@code axis}: null where the cgroup has no row at that time. */
+    public Long[] column(String cgroup, String column, double[] axis) {
+        Long[] out = new Long[axis.length];
+        for (int r = 0; r < times.length; r++) {
+            if (cgroups[r].equals(cgroup)) {
+                int i = Arrays.binarySearch(axis, times[r]);
+                if (i >= 0) {
+                    out[i] = value(r, column);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The largest value of a column over time for one cgroup (0 when it has no rows). */
+    public long peak(String cgroup, String column) {
+        long max = 0;
+        for (int r = 0; r < times.length; r++) {
+            if (cgroups[r].equals(cgroup)) {
+                max = Math.max(max, value(r, column));
+            }
+        }
+        return max;
+    }
+
+    /** Reads a {@code series.csv}; {@code shown} is how errors name the file. */
+    static SeriesTable read(Path file, String shown) throws IOException, ResultsDirException {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = r.readLine();
+            if (header == null) {
+                throw new ResultsDirException(shown + ":1: empty file; expected the series header");
+            }
+            List<String> columns = Csv.fields(header);
+            if (columns.size() < 4 || !columns.subList(0, 3).equals(KEY_COLUMNS)) {
+                throw new ResultsDirException(shown + ":1: not a memfleet series (the header must start with "
+                        + String.join(",", KEY_COLUMNS) + ")");
+            }
+            List<Double> times = new ArrayList<>();
+            List<String> cgroups = new ArrayList<>();
+            List<long[]> values = new ArrayList<>();
+            int lineNo = 1;
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                lineNo++;
+                if (line.isEmpty()) {
+                    continue;
+                }
+                List<String> f = Csv.fields(line);
+                if (f.size() != columns.size()) {
+                    throw new ResultsDirException(shown + ":" + lineNo + ": expected " + columns.size() + " fields, found "
+                            + f.size());
+                }
+                long[] v = new long[f.size() - 2];
+                try {
+                    times.add(Double.parseDouble(f.get(0)));
+                    for (int i = 2; i < f.size(); i++) {
+                        v[i - 2] = Long.parseUnsignedLong(f.get(i));
+                    }
+                } catch (NumberFormatException e) {
+                    throw new ResultsDirException(shown + ":" + lineNo + ": not a number: " + e.getMessage());
+                }
+                cgroups.add(f.get(1));
+                values.add(v);
+            }
+            return new SeriesTable(columns, times.stream().mapToDouble(Double::doubleValue).toArray(),
+                    cgroups.toArray(new String[0]), values.toArray(new long[0][]));
+        }
+    }
+}
