@@ -88,6 +88,10 @@ public final class ControllerVerticle extends VerticleBase {
         r.get("/api/experiments/:id").handler(this::handleExperiment);
         r.delete("/api/experiments/:id").handler(this::handleCancel);
         r.get("/api/experiments/:id/series").handler(this::handleSeries);
+        DashboardStream stream = new DashboardStream(vertx, fleet, experiments);
+        r.get("/api/stream").handler(stream::handleStream);
+        r.get("/api/distribution").handler(stream::handleDistribution);
+        r.get("/assets/:file").handler(Assets::handle);
         vertx.setPeriodic(250, id -> experiments.tick(fleet).forEach(this::write));
         return vertx.createHttpServer().requestHandler(r).listen(port, host).onSuccess(s -> server = s);
     }

@@ -1,0 +1,175 @@
+// memfleet live dashboard: one Server-Sent Events stream feeds every table and chart.
+(function () {
+  'use strict';
+  function human(v) {
+    if (v == null) return '';
+    var a = Math.abs(v);
+    if (a < 1024) return v.toFixed(0) + ' B';
+    if (a < 1048576) return (v / 1024).toFixed(1) + ' KiB';
+    if (a < 1073741824) return (v / 1048576).toFixed(1) + ' MiB';
+    return (v / 1073741824).toFixed(2) + ' GiB';
+  }
+  function esc(s) {
+    return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  }
+  function bytesCell(v) { return '<td data-bytes="' + v + '">' + human(v) + '</td>'; }
+  function cell(v) { return '<td>' + esc(v) + '</td>'; }
+  var palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+  var state = { selected: null, chosenByUser: false, source: null, points: [], charts: {}, drill: null, updates: 0 };
+  window.memfleetDashboard = state;
+
+  function chart(host, id, title, unit, x, lines) {
+    var box = state.charts[id];
+    var key = lines.map(function (l) { return l.label; }).join('|');
+    if (!box || box.key !== key) {
+      if (box) { box.plot.destroy(); box.el.remove(); }
+      var el = document.createElement('div');
+      el.setAttribute('data-chart', id);
+      host.appendChild(el);
+      var series = [{ label: unit === 'rank' ? 'node rank' : 'simulated s' }];
+      lines.forEach(function (l, i) {
+        series.push({ label: l.label, stroke: palette[i % palette.length], width: 1.5, spanGaps: true,
+          value: function (u, v) { return l.bytes ? human(v) : (v == null ? '' : String(v)); } });
+      });
+      var bytes = lines.length > 0 && lines[0].bytes;
+      var plot = new uPlot({ title: title, width: 520, height: 240, scales: { x: { time: false } }, series: series,
+        axes: [{}, { size: 80, values: function (u, vals) { return vals.map(function (v) { return bytes ? human(v) : v; }); } }]
+      }, [x].concat(lines.map(function (l) { return l.values; })), el);
+      box = state.charts[id] = { el: el, plot: plot, key: key };
+    } else {
+      box.plot.setData([x].concat(lines.map(function (l) { return l.values; })));
+    }
+    box.el.setAttribute('data-points', String(x.length));
+  }
+
+  function topLevel(c) { return c.lastIndexOf('/') === 0 && c.length > 1; }
+
+  function drawSeries() {
+    var host = document.getElementById('series');
+    var times = [], cgroups = [], seenT = {}, seenC = {};
+    state.points.forEach(function (p) {
+      if (!seenT[p.sim_seconds]) { seenT[p.sim_seconds] = true; times.push(p.sim_seconds); }
+      if (topLevel(p.cgroup) && !seenC[p.cgroup]) { seenC[p.cgroup] = true; cgroups.push(p.cgroup); }
+    });
+    times.sort(function (a, b) { return a - b; });
+    cgroups.sort();
+    var index = {};
+    times.forEach(function (t, i) { index[t] = i; });
+    function lines(field, bytes) {
+      return cgroups.map(function (c) {
+        var v = times.map(function () { return null; });
+        state.points.forEach(function (p) { if (p.cgroup === c) v[index[p.sim_seconds]] = field(p); });
+        return { label: c, values: v, bytes: bytes };
+      });
+    }
+    chart(host, 'usage', 'usage p99 per cgroup', 'bytes', times, lines(function (p) { return p.usage_in_bytes.p99; }, true));
+    chart(host, 'kmem', 'kmem p99 per cgroup', 'bytes', times, lines(function (p) { return p.kmem_usage_in_bytes.p99; }, true));
+    chart(host, 'dead', 'dead caches per cgroup', 'count', times, lines(function (p) { return p.dead_caches; }, false));
+  }
+
+  function select(id, byUser) {
+    if (id === state.selected) return;
+    state.selected = id;
+    state.chosenByUser = state.chosenByUser || byUser;
+    state.points = [];
+    document.getElementById('selected').textContent = id || 'none';
+    connect();
+  }
+
+  function renderExperiments(list) {
+    var tb = document.querySelector('#experiments tbody');
+    tb.innerHTML = list.map(function (e) {
+      var pct = Math.round(100 * (e.progress.fraction || 0));
+      return '<tr class="clickable' + (e.id === state.selected ? ' selected' : '') + '" data-id="' + esc(e.id) + '">' +
+        cell(e.id) + cell(e.state + (e.reason ? ': ' + e.reason : '')) +
+        '<td><span class="bar"><i style="width:' + pct + '%"></i></span>' + pct + '%</td>' +
+        cell(e.progress.simulated_seconds.toFixed(1) + ' / ' + e.duration_seconds) +
+        cell(e.progress.nodes_finished + ' / ' + e.nodes) + cell(e.progress.events_applied) + '</tr>';
+    }).join('');
+    tb.querySelectorAll('tr').forEach(function (tr) {
+      tr.addEventListener('click', function () { select(tr.getAttribute('data-id'), true); });
+    });
+    if (!state.chosenByUser && list.length > 0) {
+      var running = list.filter(function (e) { return ['done', 'failed', 'cancelled'].indexOf(e.state) < 0; });
+      select((running[0] || list[0]).id, false);
+    }
+  }
+
+  function renderCgroups(cgroups) {
+    var tb = document.querySelector('#cgroups tbody');
+    tb.innerHTML = cgroups.map(function (c) {
+      return '<tr class="clickable' + (c.cgroup === state.drill ? ' selected' : '') + '" data-cgroup="' + esc(c.cgroup) + '">' +
+        cell(c.cgroup) + cell(c.nodes) + bytesCell(c.usage_in_bytes.p50) + bytesCell(c.usage_in_bytes.p99) +
+        bytesCell(c.usage_in_bytes.max) + bytesCell(c.kmem_usage_in_bytes.p50) + bytesCell(c.kmem_usage_in_bytes.p99) +
+        bytesCell(c.kmem_usage_in_bytes.max) + cell(c.failcnt.max) + cell(c.oom_kills) + cell(c.alloc_failures) +
+        cell(c.live_caches) + cell(c.dead_caches) + '</tr>';
+    }).join('');
+    tb.querySelectorAll('tr').forEach(function (tr) {
+      tr.addEventListener('click', function () { state.drill = tr.getAttribute('data-cgroup'); drill(); });
+    });
+  }
+
+  function drill() {
+    if (!state.drill) return;
+    fetch('/api/distribution?cgroup=' + encodeURIComponent(state.drill)).then(function (r) { return r.json(); })
+      .then(function (d) {
+        document.getElementById('drilldown').hidden = false;
+        document.getElementById('drill-cgroup').textContent = d.cgroup + ' (' + d.nodes.length + ' nodes)';
+        var x = d.nodes.map(function (n, i) { return i + 1; });
+        chart(document.getElementById('drill-chart'), 'distribution', 'usage and kmem by node, largest usage first', 'rank', x,
+          [{ label: 'usage', bytes: true, values: d.nodes.map(function (n) { return n.usage_in_bytes; }) },
+           { label: 'kmem', bytes: true, values: d.nodes.map(function (n) { return n.kmem_usage_in_bytes; }) }]);
+        document.querySelector('#drill-nodes tbody').innerHTML = d.nodes.slice(0, 10).map(function (n) {
+          return '<tr>' + cell(n.node) + bytesCell(n.usage_in_bytes) + bytesCell(n.kmem_usage_in_bytes) + cell(n.failcnt) + '</tr>';
+        }).join('');
+      });
+  }
+
+  function renderRollouts(list) {
+    document.querySelector('#rollouts tbody').innerHTML = list.map(function (r) {
+      var conf = r.cgroups.map(function (c) {
+        var parts = [];
+        if (c.limit_in_bytes != null) parts.push('limit ' + (c.limit_in_bytes < 0 ? 'unlimited' : human(c.limit_in_bytes)));
+        if (c.kmem_limit_in_bytes != null) parts.push('kmem limit ' + (c.kmem_limit_in_bytes < 0 ? 'unlimited' : human(c.kmem_limit_in_bytes)));
+        if (c.memsw_limit_in_bytes != null) parts.push('memsw limit ' + (c.memsw_limit_in_bytes < 0 ? 'unlimited' : human(c.memsw_limit_in_bytes)));
+        return c.path + (parts.length ? ': ' + parts.join(', ') : '');
+      }).join('; ');
+      return '<tr data-rollout="' + esc(r.rollout_id) + '">' + cell(r.rollout_id) + cell(r.generation) + cell(conf) +
+        cell(r.acked) + cell(r.failed) + cell(r.pending) + '</tr>';
+    }).join('');
+  }
+
+  function renderCaches(list) {
+    document.querySelector('#caches tbody').innerHTML = list.map(function (c) {
+      return '<tr>' + cell(c.slab) + cell(c.caches) + cell(c.dead_caches) + cell(c.active_objs) + cell(c.num_objs) +
+        cell(c.num_slabs) + bytesCell(c.bytes) + '</tr>';
+    }).join('');
+  }
+
+  function onUpdate(ev) {
+    var d = JSON.parse(ev.data);
+    state.updates++;
+    document.getElementById('summary').textContent = d.fleet.nodes + ' nodes reporting, ' + d.fleet.telemetry_records +
+      ' telemetry records, ' + d.experiments.length + ' experiments';
+    renderExperiments(d.experiments);
+    renderCgroups(d.fleet.cgroups);
+    renderRollouts(d.rollouts);
+    renderCaches(d.fleet.caches);
+    if (d.experiment && d.experiment === state.selected) {
+      state.points = state.points.concat(d.points);
+      drawSeries();
+    }
+    if (state.drill && state.updates % 5 === 0) drill();
+  }
+
+  function connect() {
+    if (state.source) state.source.close();
+    var s = new EventSource('/api/stream' + (state.selected ? '?experiment=' + encodeURIComponent(state.selected) : ''));
+    state.source = s;
+    var status = document.getElementById('status');
+    s.addEventListener('update', onUpdate);
+    s.onopen = function () { status.textContent = 'live'; status.className = 'live'; };
+    s.onerror = function () { status.textContent = 'reconnecting...'; status.className = 'down'; state.points = []; };
+  }
+  connect();
+})();
