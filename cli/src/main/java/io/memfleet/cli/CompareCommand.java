@@ -42,10 +42,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Comparison c = new Comparison(read(dirs));
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("compare.html"), CompareReport.render(c), StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("compare.csv"), c.csv(), StandardCharsets.UTF_8);
+        Comparison c = writeComparison(read(dirs), out);
         List<Comparison.Row> diff = c.differing();
         if (!quiet) {
             for (Comparison.Row r : diff.subList(0, Math.min(SHOWN, diff.size()))) {
@@ -65,6 +62,15 @@ final class CompareCommand implements Callable<Integer> {
         io.out().printf("[compare] %d runs, %d of %d figures differ; wrote %s%n", c.runs().size(), diff.size(),
                 c.rows().size(), out.resolve("compare.html"));
         return 0;
+    }
+
+    /** compare.html and compare.csv of {@code runs} in {@code out}. */
+    static Comparison writeComparison(List<ResultsDir> runs, Path out) throws IOException {
+        Comparison c = new Comparison(runs);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("compare.html"), CompareReport.render(c), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("compare.csv"), c.csv(), StandardCharsets.UTF_8);
+        return c;
     }
 
     static List<ResultsDir> read(List<Path> dirs) {

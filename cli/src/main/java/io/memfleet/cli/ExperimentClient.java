@@ -38,6 +38,9 @@ final class ExperimentClient implements AutoCloseable {
     private final String bootstrap;
     private final Map<TopicPartition, Long> resultsFrom = new HashMap<>();
 
+    /** The last record seen of every experiment (several may be followed one after the other). */
+    private final Map<String, Experiment> latest = new HashMap<>();
+
     ExperimentClient(String bootstrap, Topics topics, String who) {
         this.bootstrap = bootstrap;
         this.topics = topics;
@@ -78,11 +81,12 @@ final class ExperimentClient implements AutoCloseable {
     Experiment answer(String requestId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            for (Experiment e : poll()) {
+            for (Experiment e : latest.values()) {
                 if (e.getRequestId().equals(requestId)) {
                     return e;
                 }
             }
+            poll();
         }
         throw new UserError("no controller answered within " + timeout.toSeconds() + " s: is 'memfleet controller' "
                 + "running against " + bootstrap + " with topic prefix '" + topics.prefix() + "'?");
@@ -91,6 +95,10 @@ final class ExperimentClient implements AutoCloseable {
     /** Follows an experiment until it ends; {@code progress} sees every record of it. */
     Experiment follow(String experimentId, Consumer<Experiment> progress, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Experiment seen = latest.get(experimentId);
+        if (seen != null && ExperimentManager.isFinal(seen.getState())) {
+            return seen; // it ended while another experiment of this client was followed
+        }
         while (System.nanoTime() < deadline) {
             for (Experiment e : poll()) {
                 if (e.getId().equals(experimentId)) {
@@ -112,7 +120,9 @@ final class ExperimentClient implements AutoCloseable {
                 continue;
             }
             try {
-                out.add(Experiment.parseFrom(r.value()));
+                Experiment e = Experiment.parseFrom(r.value());
+                out.add(e);
+                latest.put(e.getId(), e);
             } catch (InvalidProtocolBufferException e) {
                 // not ours to judge: the controller reports what it cannot read
             }

@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -81,16 +83,33 @@ final class RunCommand implements Callable<Integer> {
         }
         PrintStream log = quiet ? new PrintStream(PrintStream.nullOutputStream()) : io.out();
         long t0 = System.nanoTime();
+        List<Submission> runs = new ArrayList<>(List.of(submission));
+        spec.variants().forEach(v -> runs.add(submission.toBuilder().setVariant(v.name()).build()));
         try (LocalFleet fleet = LocalFleet.start(kafka, "run", httpPort, loops, log);
              ExperimentClient client = new ExperimentClient(fleet.address(), fleet.topics(), "memfleet-run")) {
-            Experiment done = runToEnd(client, fleet, submission, spec, Duration.ofNanos(timeoutNs), log);
-            ExperimentClient.Results results = client.results(done.getId(), done.getNodes(),
-                    done.getSummary().getSeriesChunks(), Duration.ofMinutes(5));
-            double wall = (System.nanoTime() - t0) / 1e9;
-            ResultsWriter.write(out, spec, done, results, new ResultsWriter.RunInfo(fleet.address(), kafka.topicPrefix,
-                    wall, fleet.embedded()));
-            io.out().printf("[run] %s done in %.1f s of wall time for %.1f s simulated on %d nodes; wrote %s%n",
-                    done.getId(), wall, spec.durationNs() / 1e9, spec.nodes(), out);
+            List<String> ids = new ArrayList<>();
+            for (Submission s : runs) {
+                ids.add(submit(client, s, validate(s), log));
+            }
+            List<Path> dirs = new ArrayList<>();
+            for (int i = 0; i < runs.size(); i++) {
+                ExperimentSpec ran = validate(runs.get(i));
+                Experiment done = followToEnd(client, fleet, ids.get(i), Duration.ofNanos(timeoutNs), log);
+                ExperimentClient.Results results = client.results(done.getId(), done.getNodes(),
+                        done.getSummary().getSeriesChunks(), Duration.ofMinutes(5));
+                double wall = (System.nanoTime() - t0) / 1e9;
+                Path dir = runs.size() == 1 ? out : out.resolve(i == 0 ? "base" : runs.get(i).getVariant());
+                ResultsWriter.write(dir, ran, done, results, new ResultsWriter.RunInfo(fleet.address(), kafka.topicPrefix,
+                        wall, fleet.embedded()));
+                dirs.add(dir);
+                io.out().printf("[run] %s done in %.1f s of wall time for %.1f s simulated on %d nodes; wrote %s%n",
+                        done.getId(), wall, ran.durationNs() / 1e9, ran.nodes(), dir);
+            }
+            if (dirs.size() > 1) {
+                CompareCommand.writeComparison(CompareCommand.read(dirs), out);
+                io.out().println("[run] " + (dirs.size() - 1) + " variants against the base; wrote "
+                        + out.resolve("compare.html"));
+            }
         }
         return 0;
     }
@@ -98,14 +117,23 @@ final class RunCommand implements Callable<Integer> {
     /** Submits and follows the experiment until it ends; a failed or cancelled one is an error. */
     static Experiment runToEnd(ExperimentClient client, LocalFleet fleet, Submission submission, ExperimentSpec spec,
                                Duration timeout, PrintStream log) {
+        return followToEnd(client, fleet, submit(client, submission, spec, log), timeout, log);
+    }
+
+    /** Submits the experiment; returns its id once the controller accepted it. */
+    static String submit(ExperimentClient client, Submission submission, ExperimentSpec spec, PrintStream log) {
         String request = client.submit(submission);
         Experiment answer = client.answer(request, Duration.ofSeconds(60));
         if (answer.getState() == ExperimentState.FAILED) {
             throw new UserError(answer.getReason(), 2);
         }
-        String id = answer.getId();
-        log.println("[run] experiment " + id + " accepted: " + spec.nodes() + " nodes, " + spec.durationNs() / 1e9
-                + " s simulated");
+        log.println("[run] experiment " + answer.getId() + " accepted: " + spec.nodes() + " nodes, "
+                + spec.durationNs() / 1e9 + " s simulated");
+        return answer.getId();
+    }
+
+    /** Follows an accepted experiment until it ends; a failed or cancelled one is an error. */
+    static Experiment followToEnd(ExperimentClient client, LocalFleet fleet, String id, Duration timeout, PrintStream log) {
         Thread cancel = new Thread(() -> client.cancel(id), "memfleet-run-cancel");
         Runtime.getRuntime().addShutdownHook(cancel);
         ProgressLine progress = new ProgressLine();

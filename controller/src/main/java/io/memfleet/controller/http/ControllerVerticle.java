@@ -268,12 +268,19 @@ public final class ControllerVerticle extends VerticleBase {
         json(ctx, 200, Json.experiment(e));
     }
 
-    /** POST /api/experiments: the experiment file as the body; ?source= names it, ?kernel= overrides its options. */
+    /**
+     * POST /api/experiments: the experiment file as the body; ?source= names it, ?kernel= overrides its options,
+     * ?variant= runs one of its variants.
+     */
     private void handleSubmit(RoutingContext ctx) {
         String source = ctx.request().getParam("source", "request.yaml");
         Submission.Builder s = Submission.newBuilder().setSource(source)
                 .setYaml(ctx.body().asString(StandardCharsets.UTF_8.name()) == null ? ""
                         : ctx.body().asString(StandardCharsets.UTF_8.name()));
+        String variant = ctx.request().getParam("variant");
+        if (variant != null) {
+            s.setVariant(variant);
+        }
         String kernel = ctx.request().getParam("kernel");
         if (kernel != null) {
             s.setKernelOverride(kernel).setHasKernelOverride(true);

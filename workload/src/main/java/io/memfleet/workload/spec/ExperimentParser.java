@@ -28,7 +28,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class ExperimentParser {
     private static final Set<String> TOP = Set.of("name", "seed", "nodes", "node", "kernel", "duration", "step",
-            "telemetry_interval", "speed", "cgroups", "workloads");
+            "telemetry_interval", "speed", "cgroups", "workloads", "variants");
 
     private final String source;
 
@@ -53,6 +53,15 @@ public final class ExperimentParser {
         }
         if (s.getSpeedOverride() > 0) {
             e = e.withSpeed(s.getSpeedOverride());
+        }
+        if (!s.getVariant().isEmpty()) {
+            ExperimentSpec.Variant v = e.variants().stream().filter(x -> x.name().equals(s.getVariant())).findFirst()
+                    .orElseThrow(() -> new ExperimentException(s.getSource(), 0, "--variant", "no variant named '"
+                            + s.getVariant() + "' in the file"));
+            e = e.withVariant(v);
+            if (s.getHasKernelOverride()) {
+                e = e.withKernel(s.getKernelOverride());
+            }
         }
         return e;
     }
@@ -100,24 +109,62 @@ public final class ExperimentParser {
         }
         long telemetry = duration(f, "telemetry_interval", "", 1_000_000_000L);
         double speed = speed(f);
-        List<CgroupConfig> cgroups = cgroups(f.get("cgroups"));
+        List<CgroupConfig> cgroups = cgroups(f.get("cgroups"), "cgroups");
         List<ExperimentSpec.Workload> workloads = workloads(f.get("workloads"), cgroups);
         return new ExperimentSpec(name, seed, nodes, cpus, mem, swap, kernel, duration, step, telemetry, speed, cgroups,
-                workloads);
+                workloads, variants(f.get("variants"), name));
     }
 
-    private List<CgroupConfig> cgroups(Node n) throws ExperimentException {
+    /** {@code variants:}: the A/B matrix, each a name, kernel options and cgroup settings over the experiment's. */
+    private List<ExperimentSpec.Variant> variants(Node n, String experiment) throws ExperimentException {
+        List<ExperimentSpec.Variant> out = new ArrayList<>();
+        if (n == null) {
+            return out;
+        }
+        if (!(n instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
+            throw error(n, "variants", "expected a non-empty list of variants (name, kernel, cgroups)");
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            String p = "variants[" + i + "].";
+            Map<String, Node> v = fields(mapping(seq.getValue().get(i), p), p, Set.of("name", "kernel", "cgroups"));
+            String name = string(v, "name", p, true);
+            if (!name.matches("[a-z0-9][a-z0-9-]{0,30}") || (experiment + "-" + name).length() > 60) {
+                throw error(v.get("name"), p + "name", "use 1-31 characters of a-z, 0-9 and '-' (with the experiment's "
+                        + "name, at most 60)");
+            }
+            if (!names.add(name)) {
+                throw error(v.get("name"), p + "name", "a second variant named '" + name + "'");
+            }
+            String kernel = v.containsKey("kernel") ? string(v, "kernel", p, false) : null;
+            if (kernel != null) {
+                try {
+                    KernelConfig.parse(kernel);
+                } catch (IllegalArgumentException e) {
+                    throw error(v.get("kernel"), p + "kernel", e.getMessage());
+                }
+            }
+            if (kernel == null && !v.containsKey("cgroups")) {
+                throw error(seq.getValue().get(i), p + "name", "variant '" + name
+                        + "' changes nothing (give kernel or cgroups)");
+            }
+            out.add(new ExperimentSpec.Variant(name, kernel, cgroups(v.get("cgroups"), p + "cgroups")));
+        }
+        return out;
+    }
+
+    private List<CgroupConfig> cgroups(Node n, String field) throws ExperimentException {
         List<CgroupConfig> out = new ArrayList<>();
         if (n == null) {
             return out;
         }
         if (!(n instanceof SequenceNode seq)) {
-            throw error(n, "cgroups", "expected a list");
+            throw error(n, field, "expected a list");
         }
         Set<String> keys = Set.of("path", "limit", "soft_limit", "memsw_limit", "kmem_independent", "kmem_limit",
                 "use_hierarchy", "swappiness", "oom_kill_disable", "move_charge_at_immigrate");
         for (int i = 0; i < seq.getValue().size(); i++) {
-            String p = "cgroups[" + i + "].";
+            String p = field + "[" + i + "].";
             Map<String, Node> c = fields(mapping(seq.getValue().get(i), p), p, keys);
             String path = string(c, "path", p, true);
             if (!path.startsWith("/") || path.contains(" ") || path.contains("//")) {

@@ -11,14 +11,47 @@ import java.util.Map;
  */
 public record ExperimentSpec(String name, long seed, int nodes, int cpus, long memBytes, long swapBytes, String kernel,
                              long durationNs, long stepNs, long telemetryIntervalNs, double speed,
-                             List<CgroupConfig> cgroups, List<Workload> workloads) {
+                             List<CgroupConfig> cgroups, List<Workload> workloads, List<Variant> variants) {
 
     /** One workload model instance: which model, where it runs, how many tasks, and its parameters. */
     public record Workload(String model, String cgroup, int tasks, Map<String, Long> params) { }
 
+    /**
+     * One variant of an A/B matrix ({@code variants:}): a name, kernel options (null: the
+     * experiment's) and cgroup settings laid over the experiment's (by path; a new path is added).
+     * The workloads stay the same: they depend on the seed only.
+     */
+    public record Variant(String name, String kernel, List<CgroupConfig> cgroups) {
+        public Variant {
+            cgroups = List.copyOf(cgroups);
+        }
+    }
+
     public ExperimentSpec {
         cgroups = List.copyOf(cgroups);
         workloads = List.copyOf(workloads);
+        variants = List.copyOf(variants);
+    }
+
+    /** The experiment as one of its variants runs it: named {@code NAME-VARIANT}, without variants of its own. */
+    public ExperimentSpec withVariant(Variant v) {
+        java.util.List<CgroupConfig> merged = new java.util.ArrayList<>(cgroups);
+        for (CgroupConfig o : v.cgroups()) {
+            int at = -1;
+            for (int i = 0; i < merged.size(); i++) {
+                if (merged.get(i).getPath().equals(o.getPath())) {
+                    at = i;
+                }
+            }
+            if (at >= 0) {
+                merged.set(at, merged.get(at).toBuilder().mergeFrom(o).build());
+            } else {
+                merged.add(o);
+            }
+        }
+        return new ExperimentSpec(name + "-" + v.name(), seed, nodes, cpus, memBytes, swapBytes,
+                v.kernel() == null ? kernel : v.kernel(), durationNs, stepNs, telemetryIntervalNs, speed, merged, workloads,
+                List.of());
     }
 
     public long steps() {
@@ -28,18 +61,18 @@ public record ExperimentSpec(String name, long seed, int nodes, int cpus, long m
     /** The same experiment with other kernel options (an A/B run of one file). */
     public ExperimentSpec withKernel(String options) {
         return new ExperimentSpec(name, seed, nodes, cpus, memBytes, swapBytes, options, durationNs, stepNs,
-                telemetryIntervalNs, speed, cgroups, workloads);
+                telemetryIntervalNs, speed, cgroups, workloads, variants);
     }
 
     /** The same experiment at another pace (times real time; 0: as fast as the fleet consumes). */
     public ExperimentSpec withSpeed(double pace) {
         return new ExperimentSpec(name, seed, nodes, cpus, memBytes, swapBytes, kernel, durationNs, stepNs,
-                telemetryIntervalNs, pace, cgroups, workloads);
+                telemetryIntervalNs, pace, cgroups, workloads, variants);
     }
 
     /** The same experiment on another fleet size (benchmarks scale the bundled examples). */
     public ExperimentSpec withNodes(int n) {
         return new ExperimentSpec(name, seed, n, cpus, memBytes, swapBytes, kernel, durationNs, stepNs,
-                telemetryIntervalNs, speed, cgroups, workloads);
+                telemetryIntervalNs, speed, cgroups, workloads, variants);
     }
 }

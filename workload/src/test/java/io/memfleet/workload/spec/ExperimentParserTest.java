@@ -41,6 +41,48 @@ class ExperimentParserTest {
         assertEquals(30L, e.workloads().get(0).params().get("frees_per_step"));
     }
 
+    private static final String VARIANTS = """
+            variants:
+              - name: nokmem
+                kernel: nokmem
+              - name: web-2m
+                cgroups:
+                  - path: /web
+                    kmem_limit: 2M
+                  - path: /extra
+                    limit: 8M
+            """;
+
+    @Test
+    void variantsLayTheirKernelAndCgroupsOverTheExperiment() throws Exception {
+        ExperimentSpec e = ExperimentParser.parse(VALID + VARIANTS, "x.yaml");
+        assertEquals(2, e.variants().size());
+        ExperimentSpec nokmem = ExperimentParser.parse(io.memfleet.proto.v1.Submission.newBuilder().setSource("x.yaml")
+                .setYaml(VALID + VARIANTS).setVariant("nokmem").build());
+        assertEquals("t-nokmem", nokmem.name());
+        assertEquals("nokmem", nokmem.kernel());
+        assertEquals(e.cgroups(), nokmem.cgroups());
+        assertEquals(e.workloads(), nokmem.workloads());
+        ExperimentSpec web = e.withVariant(e.variants().get(1));
+        assertEquals(2L << 20, web.cgroups().get(0).getKmemLimitInBytes());
+        assertEquals(64L << 20, web.cgroups().get(0).getLimitInBytes(), "what the variant leaves alone stays");
+        assertEquals("/extra", web.cgroups().get(1).getPath());
+        assertEquals("", web.kernel());
+    }
+
+    @Test
+    void aBadVariantIsRejectedWithItsLineAndField() {
+        assertTrue(error(VALID + VARIANTS.replace("kernel: nokmem", "kernel: nokmen"))
+                .startsWith("x.yaml:18: field 'variants[0].kernel': unknown kernel option 'nokmen'"),
+                error(VALID + VARIANTS.replace("kernel: nokmem", "kernel: nokmen")));
+        assertTrue(error(VALID + VARIANTS.replace("name: web-2m", "name: nokmem")).contains("a second variant named"));
+        assertTrue(error(VALID + VARIANTS.replace("kmem_limit: 2M", "kmem_limt: 2M"))
+                .contains("field 'variants[1].cgroups[0].kmem_limt': unknown field"));
+        var missing = assertThrows(ExperimentException.class, () -> ExperimentParser.parse(io.memfleet.proto.v1.Submission
+                .newBuilder().setSource("x.yaml").setYaml(VALID + VARIANTS).setVariant("nope").build()));
+        assertTrue(missing.getMessage().contains("no variant named 'nope'"), missing.getMessage());
+    }
+
     @Test
     void anUnknownModelIsRejectedWithItsLineAndField() {
         String msg = error(VALID.replace("dentry-walker", "dentry-walkr"));
