@@ -42,7 +42,7 @@
     box.el.setAttribute('data-points', String(x.length));
   }
 
-  function topLevel(c) { return c.lastIndexOf('/') === 0 && c.length > 1; }
+  function topLevel(c) { return typeof c === 'string' && c.lastIndexOf('/') === 0 && c.length > 1; }
 
   function drawSeries() {
     var host = document.getElementById('series');
@@ -65,6 +65,14 @@
     chart(host, 'usage', 'usage p99 per cgroup', 'bytes', times, lines(function (p) { return p.usage_in_bytes.p99; }, true));
     chart(host, 'kmem', 'kmem p99 per cgroup', 'bytes', times, lines(function (p) { return p.kmem_usage_in_bytes.p99; }, true));
     chart(host, 'dead', 'dead caches per cgroup', 'count', times, lines(function (p) { return p.dead_caches; }, false));
+    var slabs = [], seenS = {};
+    state.points.forEach(function (p) { if (p.slab && !seenS[p.slab]) { seenS[p.slab] = true; slabs.push(p.slab); } });
+    slabs.sort();
+    chart(host, 'slabs', 'slab bytes per root cache', 'bytes', times, slabs.map(function (s) {
+      var v = times.map(function () { return null; });
+      state.points.forEach(function (p) { if (p.slab === s) v[index[p.sim_seconds]] = p.bytes; });
+      return { label: s, values: v, bytes: true };
+    }));
   }
 
   function select(id, byUser) {

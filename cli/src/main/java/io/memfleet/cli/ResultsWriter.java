@@ -56,6 +56,7 @@ final class ResultsWriter {
                 .mergeIn(Json.summary(done.getSummary()));
         Files.writeString(out.resolve("summary.json"), summary.encodePrettily() + "\n", StandardCharsets.UTF_8);
         SeriesCsv.write(out.resolve("series.csv"), results.series());
+        SeriesCsv.writeSlabs(out.resolve("slabs.csv"), results.series());
         Files.writeString(out.resolve("experiment.yaml"), done.getSubmission().getYaml(), StandardCharsets.UTF_8);
         writeReport(out);
         JsonObject info = new JsonObject().put("experiment_id", done.getId()).put("state", "done")
@@ -76,6 +77,9 @@ final class ResultsWriter {
             throw new IOException("the results just written do not read back: " + e.getMessage(), e);
         }
         SeriesParquet.write(dir.series(), out.resolve("series.parquet"));
+        if (dir.slabs().rows() > 0 || Files.exists(out.resolve("slabs.csv"))) {
+            SeriesParquet.write(dir.slabs(), out.resolve("slabs.parquet"));
+        }
         Files.writeString(out.resolve("report.html"), HtmlReport.render(dir), StandardCharsets.UTF_8);
     }
 

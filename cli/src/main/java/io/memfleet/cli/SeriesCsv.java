@@ -26,12 +26,33 @@ final class SeriesCsv {
         return m + "_min," + m + "_p50," + m + "_p99," + m + "_max," + m + "_sum";
     }
 
+    /** The header of {@code slabs.csv}: one row per (simulated time, root slab cache). */
+    static final String SLAB_HEADER = "sim_seconds,slab,caches,live_caches,dead_caches,active_objs,bytes";
+
+    /** {@code slabs.csv}: the slab points of the series (per root cache over the fleet). */
+    static void writeSlabs(Path file, List<SeriesPoint> points) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write(SLAB_HEADER);
+            w.write('\n');
+            for (SeriesPoint p : points) {
+                if (!p.getSlab().isEmpty()) {
+                    w.write(seconds(p.getSimTimeNs()) + "," + quoted(p.getSlab()) + "," + p.getSlabCaches() + ","
+                            + p.getLiveCaches() + "," + p.getDeadCaches() + "," + p.getSlabActiveObjs() + ","
+                            + p.getSlabPageBytes() + "\n");
+                }
+            }
+        }
+    }
+
     static void write(Path file, List<SeriesPoint> points) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write(HEADER);
             w.write('\n');
             StringBuilder sb = new StringBuilder(256);
             for (SeriesPoint p : points) {
+                if (!p.getSlab().isEmpty()) {
+                    continue; // in slabs.csv
+                }
                 sb.setLength(0);
                 sb.append(seconds(p.getSimTimeNs())).append(',').append(quoted(p.getCgroup())).append(',').append(p.getNodes());
                 append(sb, p.getUsageInBytes());

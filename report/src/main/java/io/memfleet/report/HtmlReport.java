@@ -8,8 +8,9 @@ import java.util.Locale;
 /**
  * {@code report.html} of one results directory: the experiment and its kernel options, per-cgroup
  * usage and kmem over simulated time (p50, p99, max over the nodes), OOM kills and allocation
- * failures per interval, per-cgroup slab caches live and dead, the final table per cgroup, the
- * slab caches by bytes and the nodes with the most kernel memory.
+ * failures per interval, per-cgroup slab caches live and dead, slab bytes and dead caches per
+ * root cache over time, the final table per cgroup, the slab caches by bytes and the nodes with
+ * the most kernel memory.
  */
 public final class HtmlReport {
     private HtmlReport() {
@@ -51,6 +52,10 @@ public final class HtmlReport {
         p.heading(2, "Per-cgroup slab caches, live and dead");
         p.chartSection("caches");
         p.chart(cacheChart(t, x));
+        p.heading(2, "Slab caches over simulated time");
+        p.chartSection("slabs");
+        p.chart(slabChart(r.slabs(), "bytes", "slab bytes per root cache (the 8 largest)", "bytes"));
+        p.chart(slabChart(r.slabs(), "dead_caches", "dead per-cgroup caches per root cache", "count"));
         p.heading(2, "Final state per cgroup");
         p.table("final-cgroups", finalTable(s));
         p.heading(2, "Slab caches by bytes");
@@ -94,6 +99,21 @@ public final class HtmlReport {
         }
         return new Page.Chart("caches:live-dead", "caches", "per-cgroup slab caches over the fleet", "count", x, lines);
     }
+
+    /** One line per root cache, the {@link #SLAB_LINES} with the largest peak of {@code column}. */
+    private static Page.Chart slabChart(SeriesTable t, String column, String title, String unit) {
+        double[] x = t.timeAxis();
+        List<String> top = t.cgroupPaths().stream().filter(s -> t.peak(s, column) > 0)
+                .sorted(Comparator.comparingLong((String s) -> t.peak(s, column)).reversed().thenComparing(s -> s))
+                .limit(SLAB_LINES).sorted().toList();
+        List<Page.Line> lines = new ArrayList<>();
+        for (String slab : top) {
+            lines.add(new Page.Line(slab, t.column(slab, column, x)));
+        }
+        return new Page.Chart("slabs:" + column, "slabs", title + (lines.isEmpty() ? " (none)" : ""), unit, x, lines);
+    }
+
+    static final int SLAB_LINES = 8;
 
     private static Page.Table finalTable(ResultsDir.Summary s) {
         List<List<String>> rows = new ArrayList<>();

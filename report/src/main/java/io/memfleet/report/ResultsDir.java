@@ -15,9 +15,11 @@ import java.util.List;
  * experiment file as submitted and the nodes with the most kernel memory. What reports and
  * comparisons are made from, so that they need nothing but the directory.
  */
-public record ResultsDir(Path dir, Summary summary, SeriesTable series, String experimentYaml, List<NodeKmem> topKmem) {
+public record ResultsDir(Path dir, Summary summary, SeriesTable series, SeriesTable slabs, String experimentYaml,
+                         List<NodeKmem> topKmem) {
     static final String SUMMARY = "summary.json";
     static final String SERIES = "series.csv";
+    static final String SLABS = "slabs.csv";
     static final String EXPERIMENT = "experiment.yaml";
     static final int TOP_NODES = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,7 +65,11 @@ public record ResultsDir(Path dir, Summary summary, SeriesTable series, String e
             SeriesTable series = SeriesTable.read(seriesFile, seriesFile.toString());
             Path yaml = dir.resolve(EXPERIMENT);
             String spec = Files.isRegularFile(yaml) ? Files.readString(yaml, StandardCharsets.UTF_8) : "";
-            return new ResultsDir(dir, summary, series, spec, NodeFiles.topKmem(dir.resolve("nodes"), TOP_NODES));
+            Path slabFile = dir.resolve(SLABS);
+            SeriesTable slabs = Files.isRegularFile(slabFile)
+                    ? SeriesTable.read(slabFile, slabFile.toString(), SeriesTable.SLAB_COLUMNS)
+                    : SeriesTable.empty(SeriesTable.SLAB_COLUMNS);
+            return new ResultsDir(dir, summary, series, slabs, spec, NodeFiles.topKmem(dir.resolve("nodes"), TOP_NODES));
         } catch (IOException e) {
             throw new ResultsDirException(dir + ": cannot read (" + e.getMessage() + ")");
         }

@@ -16,8 +16,14 @@ import java.util.TreeSet;
  * dead_caches, ...).
  */
 public final class SeriesTable {
-    /** The columns every memfleet series file starts with. */
+    /** The columns every memfleet cgroup series file starts with. */
     static final List<String> KEY_COLUMNS = List.of("sim_seconds", "cgroup", "nodes");
+    /** The columns the slab series file starts with. */
+    static final List<String> SLAB_COLUMNS = List.of("sim_seconds", "slab", "caches");
+
+    static SeriesTable empty(List<String> columns) {
+        return new SeriesTable(columns, new double[0], new String[0], new long[0][]);
+    }
 
     private final List<String> columns;
     private final double[] times;
@@ -70,7 +76,7 @@ public final class SeriesTable {
         return all.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    /** The cgroup paths that have rows, sorted. */
+    /** The row names (cgroup paths, or slab caches) that have rows, sorted. */
     public List<String> cgroupPaths() {
         return new ArrayList<>(new TreeSet<>(Arrays.asList(cgroups)));
     }
@@ -102,15 +108,20 @@ public final class SeriesTable {
 
     /** Reads a {@code series.csv}; {@code shown} is how errors name the file. */
     static SeriesTable read(Path file, String shown) throws IOException, ResultsDirException {
+        return read(file, shown, KEY_COLUMNS);
+    }
+
+    /** Reads a series file whose header starts with {@code key} (time, the row's name, a first statistic). */
+    static SeriesTable read(Path file, String shown, List<String> key) throws IOException, ResultsDirException {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = r.readLine();
             if (header == null) {
                 throw new ResultsDirException(shown + ":1: empty file; expected the series header");
             }
             List<String> columns = Csv.fields(header);
-            if (columns.size() < 4 || !columns.subList(0, 3).equals(KEY_COLUMNS)) {
+            if (columns.size() < 4 || !columns.subList(0, 3).equals(key)) {
                 throw new ResultsDirException(shown + ":1: not a memfleet series (the header must start with "
-                        + String.join(",", KEY_COLUMNS) + ")");
+                        + String.join(",", key) + ")");
             }
             List<Double> times = new ArrayList<>();
             List<String> cgroups = new ArrayList<>();

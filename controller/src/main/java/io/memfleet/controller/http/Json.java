@@ -111,6 +111,13 @@ public final class Json {
         JsonArray out = new JsonArray();
         for (io.memfleet.proto.v1.ExperimentSeries c : chunks) {
             for (io.memfleet.proto.v1.SeriesPoint p : c.getPointsList()) {
+                if (!p.getSlab().isEmpty()) {
+                    out.add(new JsonObject().put("sim_seconds", p.getSimTimeNs() / 1e9).put("slab", p.getSlab())
+                            .put("caches", p.getSlabCaches()).put("live_caches", p.getLiveCaches())
+                            .put("dead_caches", p.getDeadCaches()).put("active_objs", p.getSlabActiveObjs())
+                            .put("bytes", p.getSlabPageBytes()));
+                    continue;
+                }
                 out.add(new JsonObject().put("sim_seconds", p.getSimTimeNs() / 1e9).put("cgroup", p.getCgroup())
                         .put("nodes", p.getNodes()).put("usage_in_bytes", stat(p.getUsageInBytes()))
                         .put("kmem_usage_in_bytes", stat(p.getKmemUsageInBytes())).put("failcnt", stat(p.getFailcnt()))

@@ -17,7 +17,8 @@ import java.util.TreeMap;
 /**
  * One experiment's time series over its nodes, in simulated time: at every telemetry time, per
  * cgroup path, usage, kmem and failcnt over the nodes (min, p50, p99, max, sum), the OOM kills and
- * allocation failures of the interval, and the live and dead per-cgroup caches. Samples arrive in
+ * allocation failures of the interval, and the live and dead per-cgroup caches; per root slab
+ * cache, its caches (live and dead), active objects and slab bytes over the nodes. Samples arrive in
  * any order across nodes; a time's point is made once every node has reported it (or at
  * {@link #finish}), so only the times still in flight hold per-node values. A node's second sample
  * at one time (its final one) replaces its values there and adds its events. Deterministic: the
@@ -50,12 +51,39 @@ public final class FleetSeries {
         }
     }
 
+    /** One root slab cache at one time: per node totals of its caches. */
+    private static final class SlabColumn {
+        final int[] caches;
+        final int[] dead;
+        final long[] active;
+        final long[] bytes;
+
+        SlabColumn(int nodes) {
+            caches = new int[nodes];
+            dead = new int[nodes];
+            active = new long[nodes];
+            bytes = new long[nodes];
+        }
+
+        void clear(int node) {
+            caches[node] = 0;
+            dead[node] = 0;
+            active[node] = 0;
+            bytes[node] = 0;
+        }
+    }
+
     private final class Bucket {
         final BitSet reported = new BitSet();
         final Map<String, Column> cgroups = new TreeMap<>();
+        final Map<String, SlabColumn> slabs = new TreeMap<>();
 
         Column column(String path) {
             return cgroups.computeIfAbsent(path, p -> new Column(nodes));
+        }
+
+        SlabColumn slab(String root) {
+            return slabs.computeIfAbsent(root, r -> new SlabColumn(nodes));
         }
     }
 
@@ -83,7 +111,15 @@ public final class FleetSeries {
             c.live[index] = 0;
             c.dead[index] = 0;
         }
+        for (SlabColumn s : b.slabs.values()) {
+            s.clear(index);
+        }
         for (SlabCacheSample s : t.getCachesList()) {
+            SlabColumn sc = b.slab(FleetMetrics.rootName(s.getName()));
+            sc.caches[index]++;
+            sc.dead[index] += s.getDead() ? 1 : 0;
+            sc.active[index] += s.getActiveObjs();
+            sc.bytes[index] += s.getNumSlabs() * s.getPagesperslab() * 4096L;
             if (s.getDead()) {
                 b.column(FleetState.parentOf(s.getMemcgPath())).dead[index]++;
             } else if (!s.getMemcgPath().isEmpty()) {
@@ -116,6 +152,17 @@ public final class FleetSeries {
             }
             points.add(point(time, path, c));
         });
+        b.slabs.forEach((root, s) -> points.add(SeriesPoint.newBuilder().setSimTimeNs(time).setSlab(root)
+                .setSlabCaches(sum(s.caches)).setDeadCaches(sum(s.dead)).setLiveCaches(sum(s.caches) - sum(s.dead))
+                .setSlabActiveObjs(sum(s.active)).setSlabPageBytes(sum(s.bytes)).build()));
+    }
+
+    private static long sum(long[] v) {
+        long s = 0;
+        for (long x : v) {
+            s += x;
+        }
+        return s;
     }
 
     private static long sum(int[] v) {
@@ -148,7 +195,7 @@ public final class FleetSeries {
                 .build();
     }
 
-    /** The points made so far (every node reported their time), in (time, cgroup) order. */
+    /** The points made so far (every node reported their time), in (time, cgroup, slab) order; slab points first at a time. */
     public List<SeriesPoint> points() {
         List<SeriesPoint> out = new ArrayList<>(points);
         out.sort(ORDER);
@@ -164,5 +211,5 @@ public final class FleetSeries {
     }
 
     private static final Comparator<SeriesPoint> ORDER = Comparator.comparingLong(SeriesPoint::getSimTimeNs)
-            .thenComparing(SeriesPoint::getCgroup);
+            .thenComparing(SeriesPoint::getCgroup).thenComparing(SeriesPoint::getSlab);
 }

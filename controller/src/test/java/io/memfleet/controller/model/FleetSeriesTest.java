@@ -72,10 +72,14 @@ class FleetSeriesTest {
             }
             assertEquals(inOrder.finish(), other.finish(), "seed " + seed);
         }
-        SeriesPoint at2 = inOrder.finish().get(1);
+        List<SeriesPoint> cgroupPoints = inOrder.finish().stream().filter(p -> p.getSlab().isEmpty()).toList();
+        SeriesPoint at2 = cgroupPoints.get(1);
         assertEquals(2 * S, at2.getSimTimeNs());
         assertEquals(1, at2.getOomKills());
         assertEquals(1, at2.getLiveCaches());
+        List<SeriesPoint> slabPoints = inOrder.finish().stream().filter(p -> !p.getSlab().isEmpty()).toList();
+        assertTrue(!slabPoints.isEmpty(), "a point per root slab cache and time");
+        assertTrue(slabPoints.stream().allMatch(p -> p.getCgroup().isEmpty() && p.getSlabCaches() >= p.getDeadCaches()));
     }
 
     @Test
