@@ -58,6 +58,10 @@ final class RunCommand implements Callable<Integer> {
             + "or as fast as the fleet consumes)")
     Double speed;
 
+    @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "replaces (or adds) one value of the file, "
+            + "e.g. --set workloads[0].params.path=/data/traces or --set nodes=2000; repeatable")
+    List<String> sets = new ArrayList<>();
+
     @Option(names = "--agents", paramLabel = "N", description = "agent loops to run in this process (default: 1 "
             + "for an embedded fleet, 0 with --bootstrap)")
     Integer agents;
@@ -75,7 +79,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Submission submission = submission(file, kernel, speed);
+        Submission submission = submission(file, kernel, speed).toBuilder().addAllSets(sets).build();
         ExperimentSpec spec = validate(submission);
         int loops = agents != null ? agents : kafka.embedded() ? 1 : 0;
         if (loops < 0 || loops > 64) {

@@ -7,6 +7,10 @@ import io.memfleet.kernel.image.NodeImage;
 import io.memfleet.kernel.sim.RandomStreams;
 import io.memfleet.protocol.ConfigPlan;
 import io.memfleet.workload.spec.ExperimentSpec;
+import io.memfleet.workload.trace.TraceException;
+import io.memfleet.workload.trace.TraceSet;
+import io.memfleet.workload.trace.TraceSpec;
+import io.memfleet.workload.trace.TraceStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -31,6 +35,10 @@ public final class NodeWorkload {
     private int nextJob;
     private final List<int[]> jobs = new ArrayList<>();
     private final Command.Tick tick;
+    /** Per trace workload: the series this node replays (null: none), its read cursor, and what it holds. */
+    private final TraceSet.Series[] traces;
+    private final int[][] traceCursor;
+    private final long[][] traceHeld;
 
     public NodeWorkload(ExperimentSpec e, int nodeIndex) {
         this.e = e;
@@ -41,6 +49,21 @@ public final class NodeWorkload {
             held[w] = new long[e.workloads().get(w).tasks()];
         }
         this.tick = new Command.Tick(e.stepNs());
+        this.traces = new TraceSet.Series[e.workloads().size()];
+        this.traceCursor = new int[traces.length][1];
+        this.traceHeld = new long[traces.length][3];
+        for (int w = 0; w < traces.length; w++) {
+            TraceSpec t = e.workloads().get(w).trace();
+            if (t != null) {
+                try {
+                    traces[w] = TraceStore.load(t, e.nodes()).forNode(nodeIndex, t.cycle());
+                } catch (TraceException ex) {
+                    // the parser read this trace before; it changed or vanished since
+                    throw new IllegalStateException("the trace of workloads[" + w + "] cannot be read any more: "
+                            + ex.getMessage(), ex);
+                }
+            }
+        }
     }
 
     static int pid(int workload, int task) {
@@ -84,6 +107,7 @@ public final class NodeWorkload {
                                 Math.max(PAGE, jitter(wl.params().get("grow_per_step")))));
                     }
                 }
+                case "trace" -> trace(w, wl, step, out);
                 default -> shortLived(w, wl, step, out);
             }
         }
@@ -122,6 +146,59 @@ public final class NodeWorkload {
             held[w][t] += r;
             out.accept(new Command.Mem(Command.MemKind.FILE, pid(w, t), r));
         }
+    }
+
+    /**
+     * A recorded series as the cgroup's demand: at the step's simulated time the target (the value
+     * as bytes) is split into anonymous memory and page cache (and dentries per GiB), and each
+     * task grows or shrinks towards its share. Open loop: the kernel decides what a target above
+     * the limit ends in (reclaim, swap, an OOM kill).
+     */
+    private void trace(int w, ExperimentSpec.Workload wl, long step, Consumer<Command> out) {
+        TraceSet.Series s = traces[w];
+        if (s == null) {
+            return;
+        }
+        TraceSpec t = wl.trace();
+        double v = s.at(step * (e.stepNs() / 1e9), t.linear(), traceCursor[w]);
+        double bytes = switch (t.unit()) {
+            case BYTES -> v;
+            case PERCENT -> v / 100 * base(wl, t);
+            default -> v * base(wl, t);
+        };
+        long target = (long) Math.min(bytes, Command.MAX_NODE_BYTES);
+        long anon = target / wl.tasks() * (long) (t.anonShare() * 1_000_000) / 1_000_000 / PAGE * PAGE;
+        long file = Math.max(0, target / wl.tasks() - anon) / PAGE * PAGE;
+        long dentries = (long) ((double) target / wl.tasks() / (1L << 30) * t.kmemPerGib());
+        long[] held = traceHeld[w];
+        for (int k = 0; k < wl.tasks(); k++) {
+            int pid = pid(w, k);
+            if (anon != held[0]) {
+                out.accept(new Command.Mem(Command.MemKind.ANON, pid, anon - held[0]));
+            }
+            if (file != held[1]) {
+                out.accept(new Command.Mem(Command.MemKind.FILE, pid, file - held[1]));
+            }
+            if (dentries != held[2]) {
+                out.accept(new Command.Dentry(pid, dentries - held[2]));
+            }
+        }
+        held[0] = anon;
+        held[1] = file;
+        held[2] = dentries;
+    }
+
+    /** What a fraction or percent is of: the cgroup's limit (the node's memory when it has none), or the node's memory. */
+    private double base(ExperimentSpec.Workload wl, TraceSpec t) {
+        if (t.of() == TraceSpec.Of.LIMIT) {
+            for (io.memfleet.proto.v1.CgroupConfig c : e.cgroups()) {
+                if (c.getPath().equals(wl.cgroup()) && c.hasLimitInBytes() && c.getLimitInBytes() > 0
+                        && c.getLimitInBytes() < e.memBytes()) {
+                    return c.getLimitInBytes();
+                }
+            }
+        }
+        return e.memBytes();
     }
 
     /**

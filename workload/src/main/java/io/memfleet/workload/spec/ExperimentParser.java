@@ -6,8 +6,13 @@ import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.kernel.api.Units;
 import io.memfleet.proto.v1.CgroupConfig;
 import io.memfleet.proto.v1.Submission;
+import io.memfleet.workload.trace.TraceException;
+import io.memfleet.workload.trace.TraceSpec;
+import io.memfleet.workload.trace.TraceStore;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,12 +42,12 @@ public final class ExperimentParser {
     }
 
     public static ExperimentSpec parse(String text, String source) throws ExperimentException {
-        return new ExperimentParser(source).parse(new StringReader(text));
+        return new ExperimentParser(source).parse(new StringReader(text), List.of());
     }
 
     /** A submission as the controller holds it: the file, with the command line's kernel options if given. */
     public static ExperimentSpec parse(Submission s) throws ExperimentException {
-        ExperimentSpec e = parse(s.getYaml(), s.getSource());
+        ExperimentSpec e = new ExperimentParser(s.getSource()).parse(new StringReader(s.getYaml()), s.getSetsList());
         if (s.getHasKernelOverride()) {
             try {
                 KernelConfig.parse(s.getKernelOverride());
@@ -71,12 +76,15 @@ public final class ExperimentParser {
         return new ExperimentException(source, line, field, msg);
     }
 
-    private ExperimentSpec parse(Reader r) throws ExperimentException {
+    private ExperimentSpec parse(Reader r, List<String> sets) throws ExperimentException {
         Node root;
         try {
             root = new Yaml(new LoaderOptions()).compose(r);
         } catch (YAMLException e) {
             throw new ExperimentException(source, 0, null, "not valid YAML: " + e.getMessage().replace('\n', ' '));
+        }
+        for (String set : sets) {
+            Overrides.apply(root, set, source);
         }
         if (!(root instanceof MappingNode top)) {
             throw error(root, "(top)", "expected a mapping of experiment fields");
@@ -110,7 +118,7 @@ public final class ExperimentParser {
         long telemetry = duration(f, "telemetry_interval", "", 1_000_000_000L);
         double speed = speed(f);
         List<CgroupConfig> cgroups = cgroups(f.get("cgroups"), "cgroups");
-        List<ExperimentSpec.Workload> workloads = workloads(f.get("workloads"), cgroups);
+        List<ExperimentSpec.Workload> workloads = workloads(f.get("workloads"), cgroups, nodes);
         return new ExperimentSpec(name, seed, nodes, cpus, mem, swap, kernel, duration, step, telemetry, speed, cgroups,
                 workloads, variants(f.get("variants"), name));
     }
@@ -203,7 +211,8 @@ public final class ExperimentParser {
         return out;
     }
 
-    private List<ExperimentSpec.Workload> workloads(Node n, List<CgroupConfig> cgroups) throws ExperimentException {
+    private List<ExperimentSpec.Workload> workloads(Node n, List<CgroupConfig> cgroups, int nodes)
+            throws ExperimentException {
         if (!(n instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
             throw error(n, "workloads", "expected a non-empty list of workload models");
         }
@@ -221,6 +230,10 @@ public final class ExperimentParser {
                 throw error(w.get("cgroup"), p + "cgroup", "'" + cgroup + "' is not in the cgroups list");
             }
             int tasks = (int) number(w, "tasks", p, 1, 1, 1000);
+            if (model.equals("trace")) {
+                out.add(new ExperimentSpec.Workload(model, cgroup, tasks, Map.of(), trace(w.get("params"), p, nodes)));
+                continue;
+            }
             Map<String, Long> params = new LinkedHashMap<>(defaults);
             if (w.containsKey("params")) {
                 Map<String, Node> ps = fields(mapping(w.get("params"), p + "params"), p + "params.", defaults.keySet());
@@ -236,6 +249,33 @@ public final class ExperimentParser {
             out.add(new ExperimentSpec.Workload(model, cgroup, tasks, params));
         }
         return out;
+    }
+
+    /** A trace workload's parameters, and the trace itself read and checked row by row. */
+    private TraceSpec trace(Node params, String p, int nodes) throws ExperimentException {
+        if (params == null) {
+            throw error(null, p + "params", "required for a trace: at least path");
+        }
+        Map<String, Node> ps = fields(mapping(params, p + "params"), p + "params.", TraceSpec.PARAMS);
+        Map<String, String> text = new LinkedHashMap<>();
+        for (Map.Entry<String, Node> e : ps.entrySet()) {
+            text.put(e.getKey(), scalar(e.getValue(), p + "params." + e.getKey()));
+        }
+        Path base;
+        try {
+            base = Path.of(source).toAbsolutePath().getParent();
+        } catch (InvalidPathException e) {
+            base = null; // a source that is no path (an HTTP submission's name): relative to the working directory
+        }
+        TraceSpec spec;
+        try {
+            spec = TraceSpec.of(text, base, System.getenv());
+            TraceStore.load(spec, nodes);
+        } catch (TraceException e) {
+            Node at = e.field() == null ? ps.get("path") : ps.getOrDefault(e.field(), ps.get("path"));
+            throw error(at, p + "params." + (e.field() == null ? "path" : e.field()), e.reason());
+        }
+        return spec;
     }
 
     // ---- field helpers ----

@@ -1,6 +1,7 @@
 package io.memfleet.workload.spec;
 
 import io.memfleet.proto.v1.CgroupConfig;
+import io.memfleet.workload.trace.TraceSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -13,8 +14,12 @@ public record ExperimentSpec(String name, long seed, int nodes, int cpus, long m
                              long durationNs, long stepNs, long telemetryIntervalNs, double speed,
                              List<CgroupConfig> cgroups, List<Workload> workloads, List<Variant> variants) {
 
-    /** One workload model instance: which model, where it runs, how many tasks, and its parameters. */
-    public record Workload(String model, String cgroup, int tasks, Map<String, Long> params) { }
+    /** One workload model instance: which model, where it runs, how many tasks, and its parameters (or its trace). */
+    public record Workload(String model, String cgroup, int tasks, Map<String, Long> params, TraceSpec trace) {
+        public Workload(String model, String cgroup, int tasks, Map<String, Long> params) {
+            this(model, cgroup, tasks, params, null);
+        }
+    }
 
     /**
      * One variant of an A/B matrix ({@code variants:}): a name, kernel options (null: the

@@ -7,7 +7,7 @@ import java.util.Map;
 /** The built-in workload models and their parameters with defaults (sizes in bytes). */
 public final class WorkloadModels {
     public static final String NAMES =
-            "dentry-walker, kmalloc-service, pagecache-streamer, anon-grower, short-lived-cgroups";
+            "dentry-walker, kmalloc-service, pagecache-streamer, anon-grower, short-lived-cgroups, trace";
 
     private WorkloadModels() {
     }
@@ -26,6 +26,8 @@ public final class WorkloadModels {
             // jobs in short-lived child cgroups: created, used, removed (leaving dead caches)
             case "short-lived-cgroups" -> List.of("every_steps", 20L, "lifetime_steps", 30L, "dentries", 40L,
                     "kmallocs", 10L, "kmalloc_size", 256L);
+            // replays a recorded series per node (its params are read by TraceSpec, not as numbers)
+            case "trace" -> List.of();
             default -> null;
         };
         if (kv == null) {

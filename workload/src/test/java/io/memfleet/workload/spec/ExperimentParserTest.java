@@ -83,6 +83,26 @@ class ExperimentParserTest {
         assertTrue(missing.getMessage().contains("no variant named 'nope'"), missing.getMessage());
     }
 
+    private static ExperimentSpec withSets(String... sets) throws ExperimentException {
+        return ExperimentParser.parse(io.memfleet.proto.v1.Submission.newBuilder().setSource("x.yaml").setYaml(VALID)
+                .addAllSets(java.util.List.of(sets)).build());
+    }
+
+    @Test
+    void setReplacesOrAddsOneValueAndErrorsKeepTheirLines() throws Exception {
+        ExperimentSpec e = withSets("nodes=9", "cgroups[0].limit=32M", "speed=2", "workloads[0].params.dentries_per_step=7");
+        assertEquals(9, e.nodes());
+        assertEquals(32L << 20, e.cgroups().get(0).getLimitInBytes());
+        assertEquals(2.0, e.speed());
+        assertEquals(7L, e.workloads().get(0).params().get("dentries_per_step"));
+        String bad = assertThrows(ExperimentException.class, () -> withSets("cgroups[0].limit=lots")).getMessage();
+        assertTrue(bad.startsWith("x.yaml:9: field 'cgroups[0].limit'"), bad);
+        assertTrue(assertThrows(ExperimentException.class, () -> withSets("cgroups[3].limit=1M")).getMessage()
+                .contains("no such list entry"));
+        assertTrue(assertThrows(ExperimentException.class, () -> withSets("nodes")).getMessage()
+                .contains("expected FIELD=VALUE"));
+    }
+
     @Test
     void anUnknownModelIsRejectedWithItsLineAndField() {
         String msg = error(VALID.replace("dentry-walker", "dentry-walkr"));
