@@ -10,6 +10,34 @@ public final class NodeIds {
     private NodeIds() {
     }
 
+    /** The longest node id a record may carry. */
+    public static final int MAX_LENGTH = 200;
+
+    /**
+     * Whether {@code id} may name a node: 1 to 200 characters of A-Z, a-z, 0-9, '.', '_', '-', ':'
+     * and '/', not starting with '/' and without a '.' or '..' segment, so that no id is a path
+     * that escapes anything or an empty name.
+     */
+    public static boolean valid(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_LENGTH || id.charAt(0) == '/' || id.endsWith("/")) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                    || c == '-' || c == ':' || c == '/';
+            if (!ok) {
+                return false;
+            }
+        }
+        for (String seg : id.split("/", -1)) {
+            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static String nodeId(String experimentId, int index) {
         return experimentId + "/" + pad(index);
     }

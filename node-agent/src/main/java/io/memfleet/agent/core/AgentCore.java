@@ -3,6 +3,7 @@ package io.memfleet.agent.core;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.memfleet.common.kafka.Partitions;
 import io.memfleet.protocol.ConfigPlan;
+import io.memfleet.protocol.NodeIds;
 import io.memfleet.protocol.WorkloadReader;
 import io.memfleet.proto.v1.ConfigAck;
 import io.memfleet.proto.v1.ConfigRollout;
@@ -98,6 +99,12 @@ public final class AgentCore {
         EventPath.RecordRef ref = new EventPath.RecordRef(workloadTopic, partition, offset, key, value);
         if (key == null || value == null) {
             out.deadLetter(ref, "record without a node id key or a value");
+            return count(out);
+        }
+        if (!NodeIds.valid(key)) {
+            String shown = (key.length() > 80 ? key.substring(0, 80) + "..." : key).replaceAll("\\p{Cntrl}", "?");
+            out.deadLetter(ref, "not a node id: '" + shown
+                    + "' (1-" + NodeIds.MAX_LENGTH + " characters of A-Z a-z 0-9 . _ - : /, no empty, '.' or '..' part)");
             return count(out);
         }
         int home = homePartition(key);

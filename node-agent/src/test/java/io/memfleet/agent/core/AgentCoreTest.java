@@ -82,6 +82,18 @@ class AgentCoreTest {
     }
 
     @Test
+    void aKeyThatIsNoNodeIdIsDeadLetteredAndNoNodeIsHosted() {
+        CoreHarness h = new CoreHarness(SETTINGS);
+        for (String bad : List.of("/tmp/x/escaped", "a/../b", "n\n1", "x".repeat(201), "e1/")) {
+            h.send(bad, h.lines(bad, SETUP));
+        }
+        h.run("n1", SETUP);
+        assertEquals(5, h.deadLetterReasons().size(), h.deadLetterReasons().toString());
+        assertTrue(h.deadLetterReasons().stream().allMatch(r -> r.contains("not a node id")), h.deadLetterReasons().toString());
+        assertEquals(1, h.core.hostedNodes());
+    }
+
+    @Test
     void aRedeliveredRecordIsSkippedAndChangesNothing() {
         CoreHarness h = new CoreHarness(SETTINGS);
         byte[] setup = h.lines("n1", SETUP);

@@ -32,6 +32,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * before anything starts. Sizes take k/M/G suffixes, durations ns/us/ms/s/m.
  */
 public final class ExperimentParser {
+    /** Steps a node may run: beyond this an experiment is a typo (step: 1ns), not a plan. */
+    static final long MAX_STEPS = 10_000_000;
+    /** Objects one model may allocate or free in one step. */
+    static final long MAX_COUNT_PER_STEP = 1L << 24;
+    private static final Set<String> SIZE_PARAMS = Set.of("size", "read_per_step", "grow_per_step", "kmalloc_size");
+    private static final Set<String> POSITIVE_PARAMS = Set.of("size", "kmalloc_size", "every_steps", "lifetime_steps",
+            "truncate_every_steps");
     private static final Set<String> TOP = Set.of("name", "seed", "nodes", "node", "kernel", "duration", "step",
             "telemetry_interval", "speed", "cgroups", "workloads", "variants");
 
@@ -115,10 +122,17 @@ public final class ExperimentParser {
         if (mem < Command.MIN_NODE_BYTES || mem > Command.MAX_NODE_BYTES) {
             throw error(shape.get("mem"), "node.mem", "must be 256K to 1P");
         }
+        if (duration / step > MAX_STEPS) {
+            throw error(f.get("step"), "step", "duration / step is " + duration / step + " steps; at most " + MAX_STEPS
+                    + " per node (a longer step, or a shorter duration)");
+        }
+        if (swap > Command.MAX_NODE_BYTES) {
+            throw error(shape.get("swap"), "node.swap", "must be at most 1P");
+        }
         long telemetry = duration(f, "telemetry_interval", "", 1_000_000_000L);
         double speed = speed(f);
         List<CgroupConfig> cgroups = cgroups(f.get("cgroups"), "cgroups");
-        List<ExperimentSpec.Workload> workloads = workloads(f.get("workloads"), cgroups, nodes);
+        List<ExperimentSpec.Workload> workloads = workloads(f.get("workloads"), cgroups, nodes, mem);
         return new ExperimentSpec(name, seed, nodes, cpus, mem, swap, kernel, duration, step, telemetry, speed, cgroups,
                 workloads, variants(f.get("variants"), name));
     }
@@ -175,8 +189,17 @@ public final class ExperimentParser {
             String p = field + "[" + i + "].";
             Map<String, Node> c = fields(mapping(seq.getValue().get(i), p), p, keys);
             String path = string(c, "path", p, true);
-            if (!path.startsWith("/") || path.contains(" ") || path.contains("//")) {
-                throw error(c.get("path"), p + "path", "a cgroup path starts with '/': '" + path + "'");
+            if (!path.startsWith("/") || path.contains("//") || path.chars().anyMatch(ch -> ch <= ' ' || ch == 0x7f)) {
+                throw error(c.get("path"), p + "path", "a cgroup path starts with '/' and has no spaces, control "
+                        + "characters or empty names: '" + path.replace("\t", "\\t") + "'");
+            }
+            for (String name : path.substring(1).split("/")) {
+                if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+                    throw error(c.get("path"), p + "path", "a cgroup name is at most 255 bytes (ENAMETOOLONG)");
+                }
+                if (name.equals(".") || name.equals("..")) {
+                    throw error(c.get("path"), p + "path", "'.' and '..' are not cgroup names");
+                }
             }
             CgroupConfig.Builder b = CgroupConfig.newBuilder().setPath(path);
             if (c.containsKey("limit")) {
@@ -211,7 +234,7 @@ public final class ExperimentParser {
         return out;
     }
 
-    private List<ExperimentSpec.Workload> workloads(Node n, List<CgroupConfig> cgroups, int nodes)
+    private List<ExperimentSpec.Workload> workloads(Node n, List<CgroupConfig> cgroups, int nodes, long memBytes)
             throws ExperimentException {
         if (!(n instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
             throw error(n, "workloads", "expected a non-empty list of workload models");
@@ -239,11 +262,19 @@ public final class ExperimentParser {
                 Map<String, Node> ps = fields(mapping(w.get("params"), p + "params"), p + "params.", defaults.keySet());
                 for (String k : ps.keySet()) {
                     String v = scalar(ps.get(k), p + "params." + k);
+                    long x;
                     try {
-                        params.put(k, Units.parseSize(v));
+                        x = Units.parseSize(v);
                     } catch (InvalidCommandException e) {
                         throw error(ps.get(k), p + "params." + k, "expected a non-negative number or size, got '" + v + "'");
                     }
+                    long max = SIZE_PARAMS.contains(k) ? memBytes : MAX_COUNT_PER_STEP;
+                    if (x > max || (x == 0 && POSITIVE_PARAMS.contains(k))) {
+                        throw error(ps.get(k), p + "params." + k, (POSITIVE_PARAMS.contains(k) ? "expected 1" : "expected 0")
+                                + " to " + max + (SIZE_PARAMS.contains(k) ? " (the node's memory)" : " a step") + ", got '"
+                                + v + "'");
+                    }
+                    params.put(k, x);
                 }
             }
             out.add(new ExperimentSpec.Workload(model, cgroup, tasks, params));

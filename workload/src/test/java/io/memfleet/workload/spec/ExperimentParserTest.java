@@ -104,6 +104,20 @@ class ExperimentParserTest {
     }
 
     @Test
+    void valuesTheKernelWouldRefuseAreRejectedBeforeAnythingStarts() {
+        assertTrue(error(VALID.replace("step: 100ms", "step: 1ns")).contains("field 'step': duration / step is"));
+        assertTrue(error(VALID.replace("path: /web", "path: \"/w\\teb\"")).contains("no spaces, control characters"));
+        assertTrue(error(VALID.replace("path: /web", "path: /" + "w".repeat(256))).contains("ENAMETOOLONG"));
+        assertTrue(error(VALID.replace("path: /web", "path: /web/..")).contains("'.' and '..' are not cgroup names"));
+        assertTrue(error(VALID.replace("{dentries_per_step: 10}", "{dentries_per_step: 100000000000}"))
+                .contains("field 'workloads[0].params.dentries_per_step': expected 0 to 16777216 a step"));
+        String kmalloc = VALID.replace("model: dentry-walker", "model: kmalloc-service")
+                .replace("{dentries_per_step: 10}", "{size: 0}");
+        assertTrue(error(kmalloc).contains("field 'workloads[0].params.size': expected 1 to"), error(kmalloc));
+        assertTrue(error(VALID.replace("mem: 1G", "mem: 1G, swap: 2P")).contains("field 'node.swap'"));
+    }
+
+    @Test
     void anUnknownModelIsRejectedWithItsLineAndField() {
         String msg = error(VALID.replace("dentry-walker", "dentry-walkr"));
         assertTrue(msg.startsWith("x.yaml:13: field 'workloads[0].model': unknown model 'dentry-walkr'"), msg);

@@ -66,6 +66,28 @@ class TraceWorkloadTest {
     }
 
     @Test
+    void bytesAndPercentOfTheNodeSplitIntoAnonymousMemoryAndPageCache() throws Exception {
+        Files.writeString(tmp.resolve("b.txt"), "104857600\n");
+        Path file = Files.writeString(tmp.resolve("bytes.yaml"), experiment("""
+                path: b.txt
+                format: wide
+                value_unit: bytes
+                anon_share: 0.75
+                """));
+        ExperimentSpec e = ExperimentParser.parse(Files.readString(file), file.toString());
+        assertEquals(75L << 20, anonAfter(e, 0, 3));
+        Files.writeString(tmp.resolve("p.txt"), "25\n");
+        Path pct = Files.writeString(tmp.resolve("pct.yaml"), experiment("""
+                path: p.txt
+                format: wide
+                value_unit: percent
+                of: node
+                """));
+        assertEquals(256L << 20, anonAfter(ExperimentParser.parse(Files.readString(pct), pct.toString()), 0, 3),
+                "25% of the node's 1G, not of the cgroup's 512M limit");
+    }
+
+    @Test
     void aBadTraceIsRejectedByTheExperimentParserWithBothLines() throws Exception {
         Files.writeString(tmp.resolve("pods.csv"), "t,pod,frac\n0,p0,0.5\n60,p0,half\n");
         Path file = Files.writeString(tmp.resolve("replay.yaml"), experiment("""
