@@ -4,6 +4,7 @@ import io.memfleet.broker.EmbeddedKafka;
 import io.memfleet.common.Topics;
 import io.memfleet.common.kafka.FleetTopics;
 import io.memfleet.common.kafka.KafkaClients;
+import io.memfleet.controller.ControllerConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -126,6 +127,7 @@ final class ClusterCommand implements Runnable {
                     + ClusterState.file(dir));
             io.out().println("bootstrap=" + state.bootstrap());
             io.out().println("controller=" + state.controllerUrl());
+            io.out().println("token=" + state.token());
             return 0;
         }
 
@@ -190,7 +192,8 @@ final class ClusterCommand implements Runnable {
         private ClusterState startController(ClusterState s, Duration timeout) throws IOException {
             int port = httpPort != 0 ? httpPort : ChildProcesses.freePort();
             Path log = dir.resolve("logs").resolve("controller.log");
-            List<String> args = new ArrayList<>(List.of("controller", "--http-port", Integer.toString(port)));
+            List<String> args = new ArrayList<>(List.of("controller", "--http-port", Integer.toString(port), "--token",
+                    ControllerConfig.newToken()));
             args.addAll(kafkaArgs(s));
             long pid = ChildProcesses.start("768m", log, args);
             String url = "http://127.0.0.1:" + port + "/";
@@ -254,7 +257,7 @@ final class ClusterCommand implements Runnable {
             }
             if (json) {
                 io.out().println(new JsonObject().put("bootstrap", s.bootstrap()).put("controller", s.controllerUrl())
-                        .put("processes", rows).encodePrettily());
+                        .put("token", s.token()).put("processes", rows).encodePrettily());
             } else {
                 io.out().printf(Locale.ROOT, "%-14s %-10s %8s %6s  %s%n", "NAME", "STATE", "PID", "PORT", "LOG");
                 for (Object o : rows) {

@@ -15,6 +15,17 @@ import java.util.List;
  * {@code down} find them from any later command.
  */
 record ClusterState(String bootstrap, String controllerUrl, String topicPrefix, List<Proc> processes) {
+    /** The controller's API token (given to it on its command line), or "" when there is none. */
+    String token() {
+        for (Proc p : processes) {
+            int i = p.args().indexOf("--token");
+            if (p.role().equals("controller") && i >= 0 && i + 1 < p.args().size()) {
+                return p.args().get(i + 1);
+            }
+        }
+        return "";
+    }
+
     /** One child process of the cluster, with the memfleet command line and heap it was started with. */
     record Proc(String name, String role, long pid, int port, String log, String heap, List<String> args) {
         JsonObject json() {

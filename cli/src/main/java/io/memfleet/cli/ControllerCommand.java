@@ -45,6 +45,10 @@ final class ControllerCommand implements Callable<Integer> {
             description = "cgroups per node exported one by one in /metrics (default: ${DEFAULT-VALUE})")
     int maxMetricCgroups;
 
+    @Option(names = "--token", paramLabel = "TOKEN", description = "the token POST and DELETE requests must carry "
+            + "(Authorization: Bearer TOKEN); default: MEMFLEET_TOKEN, else a new one, printed at start")
+    String token;
+
     @Option(names = "--cadvisor-metrics", description = "also export the per-cgroup series under cAdvisor's names "
             + "(container_memory_usage_bytes{id=\"/web\",node=...}), so cAdvisor dashboards work unchanged")
     boolean cadvisorMetrics;
@@ -56,8 +60,16 @@ final class ControllerCommand implements Callable<Integer> {
         }
         Bootstrap b = Bootstrap.open(kafka, "controller", io.out());
         int threads = generatorThreads < 0 ? Runtime.getRuntime().availableProcessors() : generatorThreads;
-        ControllerConfig cfg = new ControllerConfig(b.address(), b.topics(), httpHost, httpPort,
-                new FleetMetrics.Options(maxMetricNodes, maxMetricCgroups, cadvisorMetrics), threads, kafka.topicPrefix + "-controller");
+        String given = token != null ? token : System.getenv("MEMFLEET_TOKEN");
+        ControllerConfig cfg;
+        try {
+            cfg = new ControllerConfig(b.address(), b.topics(), httpHost, httpPort,
+                    new FleetMetrics.Options(maxMetricNodes, maxMetricCgroups, cadvisorMetrics), threads,
+                    kafka.topicPrefix + "-controller", given == null || given.isEmpty() ? ControllerConfig.newToken() : given);
+        } catch (IllegalArgumentException e) {
+            b.close();
+            throw new UserError((token != null ? "--token: " : "MEMFLEET_TOKEN: ") + e.getMessage(), 2);
+        }
         ControllerRuntime c;
         try {
             c = new ControllerRuntime(cfg, io.err());
@@ -70,6 +82,8 @@ final class ControllerCommand implements Callable<Integer> {
         }
         io.out().println("memfleet controller: http://" + httpHost + ":" + c.httpPort() + "/ (topics "
                 + kafka.topicPrefix + ".* on " + b.address() + ")");
+        io.out().println("memfleet controller: API token " + (given == null || given.isEmpty() ? c.token()
+                : "as given") + " (POST and DELETE need 'Authorization: Bearer TOKEN')");
         Services.serveUntilStopped(io.err(), c, b);
         return 0;
     }

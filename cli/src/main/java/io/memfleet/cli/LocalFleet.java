@@ -35,7 +35,8 @@ final class LocalFleet implements AutoCloseable {
             if (b.isEmbedded()) {
                 c = new ControllerRuntime(ControllerConfig.of(b.address(), b.topics(), httpPort)
                         .withHttpHost(System.getenv().getOrDefault("MEMFLEET_HTTP_HOST", "127.0.0.1")), log);
-                log.println("[" + who + "] controller API, dashboard and metrics at http://127.0.0.1:" + c.httpPort() + "/");
+                log.println("[" + who + "] controller API, dashboard and metrics at http://127.0.0.1:" + c.httpPort()
+                        + "/ (API token " + c.token() + ")");
             }
             if (agentLoops > 0) {
                 a = Services.Agents.start(AgentConfig.of(b.address(), b.topics(), k.topicPrefix + "-" + who + "-agent"),

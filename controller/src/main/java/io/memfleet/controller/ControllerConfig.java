@@ -6,10 +6,12 @@ import io.memfleet.controller.model.FleetMetrics;
 /**
  * The controller's configuration: the cluster and the fleet's topics, where the HTTP API listens,
  * how much per-node detail /metrics exports (and whether under cAdvisor's names too), and how many threads its
- * built-in workload generator uses (0: none; separate {@code memfleet generate} processes do it).
+ * built-in workload generator uses (0: none; separate {@code memfleet generate} processes do it), and
+ * the token every state-changing HTTP request must carry.
  */
 public record ControllerConfig(String bootstrap, Topics topics, String httpHost, int httpPort,
-                               FleetMetrics.Options metrics, int generatorThreads, String clientId) {
+                               FleetMetrics.Options metrics, int generatorThreads, String clientId,
+                               String token) {
     public static final int DEFAULT_MAX_METRIC_NODES = 1000;
     public static final int DEFAULT_MAX_METRIC_CGROUPS = 64;
 
@@ -20,22 +22,37 @@ public record ControllerConfig(String bootstrap, Topics topics, String httpHost,
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("the HTTP port must be 0 to 65535, got " + httpPort);
         }
+        if (token == null || token.length() < 16 || !token.matches("[A-Za-z0-9._~+/=-]+")) {
+            throw new IllegalArgumentException("the API token must be at least 16 characters of A-Z a-z 0-9 . _ ~ + / = -");
+        }
+    }
+
+    /** A fresh random API token (32 hex digits). */
+    public static String newToken() {
+        byte[] b = new byte[16];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
     }
 
     public static ControllerConfig of(String bootstrap, Topics topics, int httpPort) {
         return new ControllerConfig(bootstrap, topics, "127.0.0.1", httpPort,
-                new FleetMetrics.Options(DEFAULT_MAX_METRIC_NODES, DEFAULT_MAX_METRIC_CGROUPS, false), Runtime.getRuntime().availableProcessors(), topics.prefix() + "-controller");
+                new FleetMetrics.Options(DEFAULT_MAX_METRIC_NODES, DEFAULT_MAX_METRIC_CGROUPS, false),
+                Runtime.getRuntime().availableProcessors(), topics.prefix() + "-controller", newToken());
     }
 
     public ControllerConfig withHttpHost(String host) {
-        return new ControllerConfig(bootstrap, topics, host, httpPort, metrics, generatorThreads, clientId);
+        return new ControllerConfig(bootstrap, topics, host, httpPort, metrics, generatorThreads, clientId, token);
     }
 
     public ControllerConfig withGeneratorThreads(int n) {
-        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, metrics, n, clientId);
+        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, metrics, n, clientId, token);
+    }
+
+    public ControllerConfig withToken(String t) {
+        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, metrics, generatorThreads, clientId, t);
     }
 
     public ControllerConfig withMetrics(FleetMetrics.Options options) {
-        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, options, generatorThreads, clientId);
+        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, options, generatorThreads, clientId, token);
     }
 }

@@ -43,9 +43,11 @@ public final class ControllerRuntime implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final GeneratorLoop generator;
     private final Thread generatorThread;
+    private final String token;
 
     public ControllerRuntime(ControllerConfig cfg, PrintStream log)
             throws InterruptedException, ExecutionException, TimeoutException {
+        this.token = cfg.token();
         Topics topics = cfg.topics();
         this.producer = KafkaClients.producer(cfg.bootstrap(), cfg.clientId());
         ExperimentManager manager = new ExperimentManager(topics.partitions(), System::currentTimeMillis,
@@ -68,7 +70,7 @@ public final class ControllerRuntime implements AutoCloseable {
                 producer.send(new ProducerRecord<>(topics.results(), NodeIds.seriesKey(s.getExperimentId(), s.getChunk()),
                         s.toByteArray()));
             }
-        }, manager, cfg.metrics());
+        }, manager, cfg.metrics(), cfg.token());
         vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         this.feed = new FleetFeed(cfg.bootstrap(), topics, cfg.clientId(), verticle::accept, log);
         this.feedThread = new Thread(feed, "memfleet-controller-feed");
@@ -111,6 +113,11 @@ public final class ControllerRuntime implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /** The token state-changing HTTP requests must carry ({@code Authorization: Bearer TOKEN}). */
+    public String token() {
+        return token;
     }
 
     public int httpPort() {

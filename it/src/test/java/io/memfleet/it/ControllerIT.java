@@ -41,6 +41,12 @@ class ControllerIT extends EmbeddedBrokerTest {
     private HttpResponse<String> call(ControllerRuntime c, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.httpPort() + path));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (!method.equals("GET")) {
+            b.header("Authorization", "Bearer " + c.token());
+        }
+        if (body != null) {
+            b.header("Content-Type", path.startsWith("/api/config") ? "application/json" : "application/yaml");
+        }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -154,6 +160,29 @@ class ControllerIT extends EmbeddedBrokerTest {
                 assertTrue(err.getString("error").startsWith("q.yaml:"), err.encode());
                 assertEquals("workloads[0].model", err.getString("field"));
                 assertTrue(err.getInteger("line") > 1);
+                String url = "http://127.0.0.1:" + c.httpPort();
+                HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(url + "/api/config"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(401, anonymous.statusCode(), "no token, no change: " + anonymous.body());
+                HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(url + "/api/config"))
+                        .header("Authorization", "Bearer " + c.token()).header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(415, form.statusCode(), form.body());
+                assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(url + "/api/experiments/x"))
+                        .header("Authorization", "Bearer wrong-token-wrong-token").DELETE().build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode());
+                for (String[] badValue : new String[][] {{"18446744073709551616", "limit_in_bytes"}, {"-7", "limit_in_bytes"},
+                    {"\"64M\"", "limit_in_bytes"}, {"1", "use_hierarchy"}}) {
+                    HttpResponse<String> r = call(c, "POST", "/api/config", "{\"rollout_id\": \"r\", \"cgroups\": [{\"path\": "
+                            + "\"/a\", \"" + badValue[1] + "\": " + badValue[0] + "}]}");
+                    assertEquals(400, r.statusCode(), r.body());
+                    assertTrue(new JsonObject(r.body()).getString("error").startsWith("cgroups[0]." + badValue[1] + ": expected"),
+                            r.body());
+                }
+                HttpResponse<String> wrongType = call(c, "POST", "/api/config", "{\"rollout_id\": 7, \"cgroups\": []}");
+                assertEquals(400, wrongType.statusCode());
+                assertTrue(!wrongType.body().contains("ClassCastException"), wrongType.body());
                 HttpResponse<String> ok = call(c, "POST", "/api/experiments?source=q.yaml", yaml);
                 assertEquals(201, ok.statusCode(), ok.body());
                 String id = new JsonObject(ok.body()).getString("id");

@@ -106,7 +106,8 @@ class DashboardBrowserIT extends EmbeddedBrokerTest {
                         .map(JsonObject.class::cast).anyMatch(j -> j.getString("cgroup").equals("/static")
                                 && j.getInteger("nodes") == STATIC_NODES.size()));
                 HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(api
-                        + "/api/experiments?source=quickstart.yaml")).POST(HttpRequest.BodyPublishers.ofString(yaml)).build(),
+                        + "/api/experiments?source=quickstart.yaml")).header("Authorization", "Bearer " + c.token())
+                        .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(yaml)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(201, submitted.statusCode(), submitted.body());
                 String id = new JsonObject(submitted.body()).getString("id");
@@ -154,6 +155,7 @@ class DashboardBrowserIT extends EmbeddedBrokerTest {
                     assertEquals("static-3", rows.get(0).findElement(By.tagName("td")).getText(), "largest usage first");
 
                     HttpResponse<String> rollout = http.send(HttpRequest.newBuilder(URI.create(api + "/api/config"))
+                            .header("Authorization", "Bearer " + c.token()).header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("rollout_id", "static-limit")
                                     .put("selector", new JsonObject().put("nodes", new JsonArray(STATIC_NODES)))
                                     .put("cgroups", new JsonArray().add(new JsonObject().put("path", "/static")

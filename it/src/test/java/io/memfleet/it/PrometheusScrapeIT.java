@@ -99,6 +99,7 @@ class PrometheusScrapeIT extends EmbeddedBrokerTest {
                 try {
                     HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                             + c.httpPort() + "/api/experiments?source=quickstart.yaml"))
+                            .header("Authorization", "Bearer " + c.token()).header("Content-Type", "application/yaml")
                             .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(), HttpResponse.BodyHandlers.ofString());
                     assertEquals(201, submitted.statusCode(), submitted.body());
                     String api = "http://127.0.0.1:" + c.httpPort();

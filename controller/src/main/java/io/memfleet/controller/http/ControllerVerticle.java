@@ -19,18 +19,21 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -53,6 +56,7 @@ public final class ControllerVerticle extends VerticleBase {
     private final int port;
     private final Publisher publisher;
     private final FleetMetrics.Options metrics;
+    private final ApiGuard guard;
     private final ExpositionFormats formats = ExpositionFormats.init();
     private final FleetState fleet = new FleetState();
     private final ExperimentManager experiments;
@@ -60,18 +64,24 @@ public final class ControllerVerticle extends VerticleBase {
     private long generation;
 
     public ControllerVerticle(String host, int port, Publisher publisher, ExperimentManager experiments,
-                              FleetMetrics.Options metrics) {
+                              FleetMetrics.Options metrics, String token) {
         this.host = host;
         this.port = port;
         this.publisher = publisher;
         this.experiments = experiments;
         this.metrics = metrics;
+        this.guard = new ApiGuard(token);
     }
 
     @Override
     public Future<?> start() {
         Router r = Router.router(vertx);
         r.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
+        r.post().handler(guard::requireToken);
+        r.delete().handler(guard::requireToken);
+        r.post("/api/config").handler(ctx -> guard.requireType(ctx, ApiGuard.JSON));
+        r.post("/api/experiments").handler(ctx -> guard.requireType(ctx, ApiGuard.YAML));
+        r.routeWithRegex("^/(?!api/stream).*").handler(TimeoutHandler.create(ApiGuard.REQUEST_TIMEOUT_MS));
         r.get("/").handler(this::handleDashboard);
         r.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));
         r.get("/metrics").handler(this::handleMetrics);
@@ -93,7 +103,8 @@ public final class ControllerVerticle extends VerticleBase {
         r.get("/api/distribution").handler(stream::handleDistribution);
         r.get("/assets/:file").handler(Assets::handle);
         vertx.setPeriodic(250, id -> experiments.tick(fleet).forEach(this::write));
-        return vertx.createHttpServer().requestHandler(r).listen(port, host).onSuccess(s -> server = s);
+        return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(ApiGuard.IDLE_TIMEOUT_S)
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)).requestHandler(r).listen(port, host).onSuccess(s -> server = s);
     }
 
     public int actualPort() {
@@ -239,8 +250,15 @@ public final class ControllerVerticle extends VerticleBase {
             // generations only grow, also across controller restarts: agents apply a rollout id's newer ones
             generation = Math.max(generation + 1, System.currentTimeMillis());
             ro = Json.parseRollout(ctx.body().asJsonObject(), generation);
-        } catch (IllegalArgumentException | ClassCastException | DecodeException | NullPointerException e) {
-            error(ctx, 400, String.valueOf(e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, e.getMessage());
+            return;
+        } catch (ClassCastException e) {
+            error(ctx, 400, "a field has the wrong type: rollout_id is a string, selector an object, cgroups a list of "
+                    + "objects");
+            return;
+        } catch (DecodeException | NullPointerException e) {
+            error(ctx, 400, "the body must be a JSON object: {\"rollout_id\": ..., \"cgroups\": [...]}");
             return;
         }
         applyRollout(ro);

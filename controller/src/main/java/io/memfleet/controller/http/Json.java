@@ -187,6 +187,33 @@ public final class Json {
                 .put("pending", s.count(RolloutStatus.State.PENDING)).put("nodes", nodes);
     }
 
+    /** A limit in bytes: -1 (unlimited) or 0 to 2^63-1, an integer, nothing coerced. */
+    static long limit(String field, Object v) {
+        if ((v instanceof Integer || v instanceof Long) && ((Number) v).longValue() >= -1) {
+            return ((Number) v).longValue();
+        }
+        throw new IllegalArgumentException(field + ": expected an integer number of bytes, -1 (unlimited) or 0 to "
+                + Long.MAX_VALUE + ", got " + shown(v));
+    }
+
+    static long integer(String field, Object v, long min, long max) {
+        if ((v instanceof Integer || v instanceof Long) && ((Number) v).longValue() >= min && ((Number) v).longValue() <= max) {
+            return ((Number) v).longValue();
+        }
+        throw new IllegalArgumentException(field + ": expected an integer from " + min + " to " + max + ", got " + shown(v));
+    }
+
+    static boolean flag(String field, Object v) {
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new IllegalArgumentException(field + ": expected true or false, got " + shown(v));
+    }
+
+    private static String shown(Object v) {
+        return v instanceof String s ? "the string \"" + s + "\"" : String.valueOf(v);
+    }
+
     /** Reads a rollout request; throws IllegalArgumentException naming the bad field. */
     static ConfigRollout parseRollout(JsonObject j, long generation) {
         String id = j.getString("rollout_id");
@@ -211,18 +238,19 @@ public final class Json {
             CgroupConfig.Builder g = CgroupConfig.newBuilder().setPath(path);
             for (String k : c.fieldNames()) {
                 Object v = c.getValue(k);
+                String f = "cgroups[" + i + "]." + k;
                 switch (k) {
                     case "path" -> { }
-                    case "limit_in_bytes" -> g.setLimitInBytes(((Number) v).longValue());
-                    case "soft_limit_in_bytes" -> g.setSoftLimitInBytes(((Number) v).longValue());
-                    case "memsw_limit_in_bytes" -> g.setMemswLimitInBytes(((Number) v).longValue());
-                    case "kmem_limit_in_bytes" -> g.setKmemLimitInBytes(((Number) v).longValue());
-                    case "kmem_independent" -> g.setKmemIndependent((Boolean) v);
-                    case "use_hierarchy" -> g.setUseHierarchy((Boolean) v);
-                    case "oom_kill_disable" -> g.setOomKillDisable((Boolean) v);
-                    case "swappiness" -> g.setSwappiness(((Number) v).intValue());
-                    case "move_charge_at_immigrate" -> g.setMoveChargeAtImmigrate(((Number) v).intValue());
-                    default -> throw new IllegalArgumentException("cgroups[" + i + "]." + k + ": unknown field");
+                    case "limit_in_bytes" -> g.setLimitInBytes(limit(f, v));
+                    case "soft_limit_in_bytes" -> g.setSoftLimitInBytes(limit(f, v));
+                    case "memsw_limit_in_bytes" -> g.setMemswLimitInBytes(limit(f, v));
+                    case "kmem_limit_in_bytes" -> g.setKmemLimitInBytes(limit(f, v));
+                    case "kmem_independent" -> g.setKmemIndependent(flag(f, v));
+                    case "use_hierarchy" -> g.setUseHierarchy(flag(f, v));
+                    case "oom_kill_disable" -> g.setOomKillDisable(flag(f, v));
+                    case "swappiness" -> g.setSwappiness((int) integer(f, v, 0, 100));
+                    case "move_charge_at_immigrate" -> g.setMoveChargeAtImmigrate((int) integer(f, v, 0, 3));
+                    default -> throw new IllegalArgumentException(f + ": unknown field");
                 }
             }
             b.addCgroups(g);
