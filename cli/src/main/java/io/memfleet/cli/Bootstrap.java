@@ -34,6 +34,7 @@ final class Bootstrap implements AutoCloseable {
     }
 
     static Bootstrap open(KafkaOptions k, String who, PrintStream log) {
+        k.applyClientConfig();
         Topics topics = k.topics();
         EmbeddedKafka broker = null;
         Path dir = null;

@@ -48,6 +48,23 @@ class MainTest {
     }
 
     @Test
+    void aBadKafkaConfigFileExitsTwoNamingTheFileAndKey() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("memfleet-kafka", ".properties");
+        try {
+            java.nio.file.Files.writeString(f, "security.protocol=SSL\nssl.truststore.locaton=/x\n");
+            Outcome o = memfleet("agent", "--bootstrap", "127.0.0.1:1", "--kafka-config", f.toString());
+            assertEquals(2, o.status(), o.err());
+            assertTrue(o.err().contains("--kafka-config " + f + ": ssl.truststore.locaton: not a Kafka client setting"),
+                    o.err());
+            Outcome embedded = memfleet("agent", "--kafka-config", f.toString());
+            assertEquals(2, embedded.status(), embedded.err());
+            assertTrue(embedded.err().contains("needs --bootstrap"), embedded.err());
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+    }
+
+    @Test
     void anUnknownCommandExitsTwo() {
         Outcome o = memfleet("rnu");
         assertEquals(2, o.status(), o.err());

@@ -1,7 +1,12 @@
 package io.memfleet.common.kafka;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,10 +23,52 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * bytes; producers are idempotent with acks=all (nothing is lost or duplicated when a broker
  * fails) and compress as MEMFLEET_COMPRESSION says (none by default; lz4 or zstd where the
  * network is the bottleneck); consumers commit manually and read committed data from the earliest
- * offset.
+ * offset. Settings from {@code --kafka-config} (TLS, SASL, timeouts) are laid over these in every
+ * client, except the ones the fleet's guarantees rest on.
  */
 public final class KafkaClients {
+    /** What a settings file may not change: delivery, isolation, commits and (de)serialisation. */
+    static final Set<String> FIXED = Set.of(ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            ConsumerConfig.GROUP_ID_CONFIG, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            ProducerConfig.CLIENT_ID_CONFIG, ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    private static volatile Map<String, String> extra = Map.of();
+
     private KafkaClients() {
+    }
+
+    /**
+     * Checks a settings file's entries and makes them apply to every client this process creates
+     * from now on; throws IllegalArgumentException naming the first key that is unknown to
+     * Kafka's clients or that memfleet does not let a file change.
+     */
+    public static void configure(Map<String, String> settings) {
+        Set<String> known = new HashSet<>(ProducerConfig.configNames());
+        known.addAll(ConsumerConfig.configNames());
+        known.addAll(AdminClientConfig.configNames());
+        for (String k : new TreeSet<>(settings.keySet())) {
+            if (FIXED.contains(k)) {
+                throw new IllegalArgumentException(k + ": memfleet sets this itself (its delivery and isolation "
+                        + "guarantees depend on it)");
+            }
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException(k + ": not a Kafka client setting");
+            }
+        }
+        extra = Map.copyOf(settings);
+    }
+
+    /** The settings a file added, for a client of {@code kind} (only the keys that client knows). */
+    static Map<String, String> extraFor(Set<String> names) {
+        Map<String, String> m = new TreeMap<>();
+        extra.forEach((k, v) -> {
+            if (names.contains(k)) {
+                m.put(k, v);
+            }
+        });
+        return m;
     }
 
     public static KafkaProducer<String, byte[]> producer(String bootstrap, String clientId) {
@@ -37,6 +84,7 @@ public final class KafkaClients {
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "67108864");
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, "33554432");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
+        p.putAll(extraFor(ProducerConfig.configNames()));
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -61,12 +109,15 @@ public final class KafkaClients {
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, "67108864");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "67108864");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.putAll(extraFor(ConsumerConfig.configNames()));
         p.putAll(overrides);
         return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     public static Admin admin(String bootstrap, String clientId) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, clientId));
+        Map<String, Object> p = new HashMap<>(extraFor(AdminClientConfig.configNames()));
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        return Admin.create(p);
     }
 }
