@@ -57,18 +57,20 @@ public final class ControllerRuntime implements AutoCloseable {
         this.verticle = new ControllerVerticle(cfg.httpHost(), cfg.httpPort(), new ControllerVerticle.Publisher() {
             @Override
             public void rollout(ConfigRollout ro) {
-                producer.send(new ProducerRecord<>(topics.configDesired(), ro.getRolloutId(), ro.toByteArray()));
+                producer.send(new ProducerRecord<>(topics.configDesired(), ro.getRolloutId(), ro.toByteArray()),
+                        failed("rollout " + ro.getRolloutId(), log));
             }
 
             @Override
             public void experiment(Experiment e) {
-                producer.send(new ProducerRecord<>(topics.experiments(), e.getId(), e.toByteArray()));
+                producer.send(new ProducerRecord<>(topics.experiments(), e.getId(), e.toByteArray()),
+                        failed("experiment " + e.getId(), log));
             }
 
             @Override
             public void series(io.memfleet.proto.v1.ExperimentSeries s) {
                 producer.send(new ProducerRecord<>(topics.results(), NodeIds.seriesKey(s.getExperimentId(), s.getChunk()),
-                        s.toByteArray()));
+                        s.toByteArray()), failed("series of " + s.getExperimentId(), log));
             }
         }, manager, cfg.metrics(), cfg.token());
         vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -113,6 +115,15 @@ public final class ControllerRuntime implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /** A send callback that says when the broker did not store a record. */
+    private static org.apache.kafka.clients.producer.Callback failed(String what, PrintStream log) {
+        return (md, e) -> {
+            if (e != null) {
+                log.println("memfleet controller: the " + what + " was not stored: " + e);
+            }
+        };
     }
 
     /** The token state-changing HTTP requests must carry ({@code Authorization: Bearer TOKEN}). */

@@ -109,6 +109,26 @@ class NodeAgentIT extends EmbeddedBrokerTest {
     }
 
     @Test
+    void aSampleOfANodeWithThousandsOfCgroupsIsLargerThanAMegabyteAndStillArrives() {
+        try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "wide", 2)) {
+            AgentLoop a = f.startAgent("wide-a");
+            send(f, "w1", "node cpus=1 mem=1G seed=3");
+            for (int batch = 0; batch < 20; batch++) {
+                String[] mkdirs = new String[1000];
+                for (int i = 0; i < mkdirs.length; i++) {
+                    mkdirs[i] = "mkdir /c" + (batch * 1000 + i);
+                }
+                send(f, "w1", mkdirs);
+            }
+            awaitFinalState(f);
+            int biggest = f.readUntil(f.topics().telemetry(), recs -> !recs.isEmpty()).stream()
+                    .mapToInt(r -> r.value().length).max().orElse(0);
+            assertTrue(biggest > 1 << 20, "the sample is over Kafka's default 1 MiB record limit: " + biggest);
+            assertEquals(0, a.status().sendFailures());
+        }
+    }
+
+    @Test
     void aRolloutOnTheDesiredStateTopicIsAckedPerFileOnTheAckTopic() throws Exception {
         try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "config", 3)) {
             f.startAgent("config-a");

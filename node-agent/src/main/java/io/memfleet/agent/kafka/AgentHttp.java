@@ -33,6 +33,8 @@ public final class AgentHttp implements AutoCloseable {
                 s -> s.restoreFailures());
         counter(registry, "memfleet_agent_rebalances", "partition assignments and revocations", loops,
                 s -> s.rebalances());
+        counter(registry, "memfleet_agent_send_failures", "records the broker did not store (logged)", loops,
+                s -> s.sendFailures());
         GaugeWithCallback.builder().name("memfleet_agent_hosted_nodes").help("simulated nodes hosted now")
                 .labelNames("loop").callback(cb -> {
                     for (int i = 0; i < loops.size(); i++) {

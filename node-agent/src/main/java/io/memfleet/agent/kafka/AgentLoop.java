@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -49,13 +50,15 @@ public final class AgentLoop implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean crash;
     private volatile boolean stopped;
-    private volatile Status status = new Status(0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile Status status = new Status(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    /** Records the broker refused (the producer's callback thread counts them). */
+    private final AtomicLong sendFailures = new AtomicLong();
     private long lastCommitMs;
     private long rebalances;
 
     /** What the loop has done so far, published after every poll. */
     public record Status(long records, long eventsApplied, long duplicates, long deadLettered, long telemetry,
-                         int hostedNodes, long restoreFailures, long rebalances) { }
+                         int hostedNodes, long restoreFailures, long rebalances, long sendFailures) { }
 
     public AgentLoop(AgentConfig cfg, PrintStream log) {
         this.cfg = cfg;
@@ -113,7 +116,7 @@ public final class AgentLoop implements Runnable, AutoCloseable {
     private void publishStatus() {
         AgentCore.Stats s = core.stats();
         status = new Status(s.records, s.applied, s.duplicates, s.deadLettered, s.telemetry, core.hostedNodes(),
-                s.restoreFailures, rebalances);
+                s.restoreFailures, rebalances, sendFailures.get());
     }
 
     private void shutdown() {
@@ -161,8 +164,17 @@ public final class AgentLoop implements Runnable, AutoCloseable {
     }
 
     private Future<RecordMetadata> send(Send s) {
-        return producer.send(new ProducerRecord<>(topic(s.channel()), s.partition() < 0 ? null : s.partition(), s.key(),
-                s.value()));
+        String topic = topic(s.channel());
+        return producer.send(new ProducerRecord<>(topic, s.partition() < 0 ? null : s.partition(), s.key(), s.value()),
+                (md, e) -> {
+                    if (e != null) {
+                        long n = sendFailures.incrementAndGet();
+                        if (n <= 10 || Long.bitCount(n) == 1) { // the first ten, then at powers of two
+                            log.println("memfleet agent: a record for " + s.key() + " (" + s.value().length + " bytes) "
+                                    + "was not stored on " + topic + ": " + e + " (" + n + " so far)");
+                        }
+                    }
+                });
     }
 
     private void send(Outbox out) {

@@ -219,7 +219,12 @@ public final class GeneratorLoop implements Runnable, AutoCloseable {
     private void publish(PartitionJob j, List<PartitionJob.NodeRecord> records) {
         long events = 0;
         for (PartitionJob.NodeRecord r : records) {
-            producer.send(new ProducerRecord<>(topics.workload(), j.partition(), r.nodeId(), r.value()));
+            producer.send(new ProducerRecord<>(topics.workload(), j.partition(), r.nodeId(), r.value()), (md, e) -> {
+                if (e != null) {
+                    log.println("memfleet generator: a workload record of " + r.nodeId() + " (" + r.value().length
+                            + " bytes) was not stored: " + e);
+                }
+            });
         }
         producer.flush();
         recordsPublished.addAndGet(records.size());
