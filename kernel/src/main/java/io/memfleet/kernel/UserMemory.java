@@ -80,7 +80,9 @@ final class UserMemory {
             if (t.exited()) {
                 return new Outcome(ChargeResult.KILLED, done);
             }
-            ChargeResult page = ensureFreePage(t, OomKiller.GFP_HIGHUSER_MOVABLE);
+            // kernel: mm/memory.c do_anonymous_page() alloc_zeroed_user_highpage_movable(); filemap: page_cache_alloc_cold()
+            ChargeResult page = ensureFreePage(t, file ? OomKiller.GFP_HIGHUSER_MOVABLE
+                    : OomKiller.GFP_HIGHUSER_MOVABLE | OomKiller.GFP_ZERO);
             if (page != ChargeResult.OK) {
                 return new Outcome(page, done);
             }

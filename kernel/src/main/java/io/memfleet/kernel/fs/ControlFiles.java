@@ -131,7 +131,7 @@ public final class ControlFiles {
     private static String kmemSlabinfo(CgroupImage g, List<CacheImage> caches) {
         int want = g.isRoot() ? 0 : g.id();
         StringBuilder sb = new StringBuilder(256);
-        sb.append("# name          <active_objs> <num_objs> <objsize>\n");
+        sb.append("# name            <active_objs> <num_objs> <objsize>\n");
         for (CacheImage c : caches) {
             if (c.memcgId() == want) {
                 ProcFiles.left(sb, c.name(), 17);

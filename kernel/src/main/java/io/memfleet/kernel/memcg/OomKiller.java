@@ -11,8 +11,10 @@ import java.util.function.Supplier;
  * reaped at once (its memory is freed before the charge that triggered the kill is retried).
  */
 public final class OomKiller {
-    /** The page allocation of a user fault or page-cache read (the global OOM report prints it). */
+    /** The page allocation of a page-cache read (the global OOM report prints it). */
     public static final int GFP_HIGHUSER_MOVABLE = 0x200da;
+    /** __GFP_ZERO: an anonymous fault asks for a zeroed page (alloc_zeroed_user_highpage_movable), 0x280da in all. */
+    public static final int GFP_ZERO = 0x8000;
     /** The memcg charge of user pages (mem_cgroup_newpage_charge/cache_charge) and of kmalloc slabs. */
     public static final int GFP_KERNEL = 0xd0;
     /** __GFP_RECLAIMABLE, added to slab allocations of SLAB_RECLAIM_ACCOUNT caches (dentry). */
@@ -133,8 +135,8 @@ public final class OomKiller {
                 + "kB, failcnt " + memcg.res.failcnt());
         klog.printk("memory+swap: usage " + kb(memcg.memsw.usage()) + "kB, limit " + kb(memcg.memsw.limit())
                 + "kB, failcnt " + memcg.memsw.failcnt());
-        klog.printk("kmem: usage " + kb(memcg.kmem.usage()) + " kB, limit " + kb(memcg.kmem.limit())
-                + " kB, failcnt " + memcg.kmem.failcnt());
+        klog.printk("kmem: usage " + kb(memcg.kmem.usage()) + "kB, limit " + kb(memcg.kmem.limit())
+                + "kB, failcnt " + memcg.kmem.failcnt());
     }
 
     private static String kb(long bytes) {
