@@ -23,6 +23,8 @@ public final class MemCgroup {
     private final String name;
     private final MemCgroup parent;
     private final List<MemCgroup> children = new ArrayList<>(0);
+    /** The children by name, so a path is resolved in constant time per component (dentry lookup, not a scan). */
+    private final java.util.Map<String, MemCgroup> childByName = new java.util.HashMap<>(0);
     private final List<Task> tasks = new ArrayList<>(0);
 
     final ResCounter res;
@@ -76,8 +78,29 @@ public final class MemCgroup {
         return parent == null;
     }
 
+    /** The children in creation order (read-only: {@link #addChild} and {@link #removeChild} change them). */
     public List<MemCgroup> children() {
-        return children;
+        return java.util.Collections.unmodifiableList(children);
+    }
+
+    /** The child called {@code name}, or null. */
+    public MemCgroup child(String name) {
+        return childByName.get(name);
+    }
+
+    void addChild(MemCgroup g) {
+        children.add(g);
+        childByName.put(g.name(), g);
+    }
+
+    void removeChild(MemCgroup g) {
+        children.remove(g);
+        childByName.remove(g.name());
+    }
+
+    void clearChildren() {
+        children.clear();
+        childByName.clear();
     }
 
     public List<Task> tasks() {

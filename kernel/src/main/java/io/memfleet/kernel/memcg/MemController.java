@@ -87,12 +87,7 @@ public final class MemController {
 
     /** Looks up a child by name, or null. */
     public static MemCgroup child(MemCgroup parent, String name) {
-        for (MemCgroup c : parent.children()) {
-            if (c.name().equals(name)) {
-                return c;
-            }
-        }
-        return null;
+        return parent.child(name);
     }
 
     // kernel: kernel/cgroup.c cgroup_mkdir() -> mm/memcontrol.c mem_cgroup_create()
@@ -106,7 +101,7 @@ public final class MemController {
         }
         usedIds.set(id);
         MemCgroup g = new MemCgroup(id, name, parent);
-        parent.children().add(g);
+        parent.addChild(g);
         all.add(g);
         return Errno.OK;
     }
@@ -124,7 +119,7 @@ public final class MemController {
             return e;
         }
         g.removed = true;
-        g.parent().children().remove(g);
+        g.parent().removeChild(g);
         all.remove(g);
         usedIds.clear(g.id());
         oomWait.recover(g);

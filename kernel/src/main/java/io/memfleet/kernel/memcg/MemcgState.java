@@ -161,7 +161,7 @@ public final class MemcgState {
         MemCgroup[] byId = new MemCgroup[MemController.MAX_CSS_ID + 1];
         mc.all.clear();
         mc.usedIds.clear();
-        mc.root().children().clear();
+        mc.root().clearChildren();
         for (int k = 0; k < groups; k++) {
             int id = r.i();
             String name = r.str();
@@ -172,7 +172,7 @@ public final class MemcgState {
             } else {
                 MemCgroup parent = lookup(byId, parentId);
                 g = new MemCgroup(id, name, parent);
-                parent.children().add(g);
+                parent.addChild(g);
             }
             byId[id] = g;
             mc.all.add(g);
