@@ -178,19 +178,13 @@ public final class MemCgroup {
 
     /** The counters summed over this group and, under use_hierarchy, its descendants (memory.stat total_*). */
     // kernel: mm/memcontrol.c mem_cgroup_get_total_stat()
+    // kernel: mm/memcontrol.c mem_cgroup_get_total_stat() (for_each_mem_cgroup_tree: the root walks every group)
     public long[] totalStat() {
         long[] sums = new long[stat.length];
-        addTree(this, sums);
-        return sums;
-    }
-
-    private static void addTree(MemCgroup g, long[] sums) {
-        g.addStatsTo(sums);
-        if (g.useHierarchy()) {
-            for (MemCgroup c : g.children) {
-                addTree(c, sums);
-            }
+        for (MemCgroup g : tree()) {
+            g.addStatsTo(sums);
         }
+        return sums;
     }
 
     public boolean underOom() {
@@ -243,18 +237,23 @@ public final class MemCgroup {
     }
 
     /** This group and, when use_hierarchy is set, its descendants, in pre-order. */
-    // kernel: mm/memcontrol.c for_each_mem_cgroup_tree()
+    /**
+     * This group and the groups under it that a walk from it covers: with use_hierarchy its whole
+     * subtree, without only itself, except from the root, which walks every group whatever its
+     * use_hierarchy (mem_cgroup_iter() limits only a non-root group without use_hierarchy).
+     */
+    // kernel: mm/memcontrol.c for_each_mem_cgroup_tree() -> mem_cgroup_iter()
     public List<MemCgroup> tree() {
         List<MemCgroup> out = new ArrayList<>();
-        collect(this, out);
+        collect(this, out, isRoot());
         return out;
     }
 
-    private static void collect(MemCgroup g, List<MemCgroup> out) {
+    private static void collect(MemCgroup g, List<MemCgroup> out, boolean everything) {
         out.add(g);
-        if (g.useHierarchy()) {
+        if (everything || g.useHierarchy()) {
             for (MemCgroup c : g.children) {
-                collect(c, out);
+                collect(c, out, everything);
             }
         }
     }
