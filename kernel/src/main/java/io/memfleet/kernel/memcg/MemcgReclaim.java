@@ -9,7 +9,9 @@ import java.util.function.Supplier;
  * Page reclaim as the memory controller sees it: limit reclaim inside one hierarchy
  * (try_to_free_mem_cgroup_pages in a mem_cgroup_reclaim loop) and global reclaim when the node
  * runs out of free pages. Clean page cache goes first, oldest first; anonymous pages go to swap
- * only when swap has room, swappiness is non-zero and the caller allows it; mlocked pages never go.
+ * when swap has room and the caller allows it, whatever the swappiness: in 3.3 swappiness only
+ * weighs anon against file, and a scan at priority 0 takes anon pages even at swappiness 0 (fixed
+ * only in 3.5); mlocked pages never go.
  */
 public final class MemcgReclaim {
     public static final int SWAP_CLUSTER_MAX = 32;
@@ -65,7 +67,9 @@ public final class MemcgReclaim {
     // kernel: mm/vmscan.c try_to_free_mem_cgroup_pages()
     long tryToFreeMemCgroupPages(MemCgroup memcg, boolean noswap, long target) {
         List<MemCgroup> tree = memcg.tree();
-        boolean maySwap = !noswap && memcg.swappiness() > 0;
+        // kernel: mm/vmscan.c get_scan_count(): ap = (anon_prio + 1) * ..., and "if (priority || noswap)"
+        // leaves the whole anon list to a priority-0 scan, so swappiness 0 does not forbid swapping in 3.3
+        boolean maySwap = !noswap;
         long freed = 0;
         for (MemCgroup m : tree) {
             freed += shrinkFile(m, target - freed);
@@ -130,9 +134,8 @@ public final class MemcgReclaim {
             if (freed >= target) {
                 break;
             }
-            if (m.swappiness() > 0) {
-                freed += shrinkAnon(m, target - freed);
-            }
+            // global reclaim weighs with vm_swappiness, not the group's (vmscan_swappiness()), and swaps even so
+            freed += shrinkAnon(m, target - freed);
         }
         if (freed < target) {
             freed += slabShrinker.applyAsLong(target - freed);
