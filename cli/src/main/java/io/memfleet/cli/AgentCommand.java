@@ -63,11 +63,11 @@ final class AgentCommand implements Callable<Integer> {
         Bootstrap b = Bootstrap.open(kafka, "agent", io.out());
         AgentConfig cfg = new AgentConfig(b.address(), b.topics(), b.topics().agentGroup(), telemetryIntervalNs,
                 Math.max(1, commitIntervalNs / 1_000_000), kernel, clientId);
-        Services.Agents agents = Services.Agents.start(cfg, loops, io.err());
+        Services.SupervisedAgents agents = Services.SupervisedAgents.start(cfg, loops, io.err());
         AgentHttp http = null;
         if (httpPort >= 0) {
             try {
-                http = new AgentHttp(httpHost, httpPort, agents.loops());
+                http = new AgentHttp(httpHost, httpPort, agents::loops);
             } catch (IOException e) {
                 agents.close();
                 b.close();
@@ -77,6 +77,21 @@ final class AgentCommand implements Callable<Integer> {
         io.out().println("memfleet agent: running " + loops + " loop(s) in group " + cfg.groupId() + " on "
                 + b.address() + (http == null ? "" : "; health and metrics at http://" + httpHost + ":" + http.port()
                 + "/healthz"));
+        Thread fatalWatch = new Thread(() -> {
+            for (Thread t : agents.threads()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (agents.fatal() != null) {
+                    io.err().println("memfleet agent: exiting after a fatal error: " + agents.fatal());
+                    System.exit(1); // the shutdown hook closes the rest
+                }
+            }
+        }, "memfleet-agent-fatal-watch");
+        fatalWatch.setDaemon(true);
+        fatalWatch.start();
         Services.serveUntilStopped(io.err(), http, agents, b);
         return 0;
     }

@@ -2,6 +2,7 @@ package io.memfleet.cli;
 
 import io.memfleet.agent.AgentConfig;
 import io.memfleet.agent.kafka.AgentLoop;
+import io.memfleet.agent.kafka.AgentSupervisor;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,48 @@ final class Services {
         @Override
         public void close() {
             loops.forEach(AgentLoop::close);
+            for (Thread t : threads) {
+                try {
+                    t.join(30_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /**
+     * Agent loops of a standing agent process, each kept running through broker outages by its
+     * supervisor (restarted with backoff, resuming from the last commit).
+     */
+    record SupervisedAgents(List<AgentSupervisor> supervisors, List<Thread> threads) implements AutoCloseable {
+        static SupervisedAgents start(AgentConfig cfg, int n, PrintStream log) {
+            List<AgentSupervisor> sups = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                AgentSupervisor s = new AgentSupervisor(n == 1 ? cfg : cfg.withClientId(cfg.clientId() + "-" + i), log);
+                Thread t = new Thread(s, "memfleet-agent-" + i);
+                sups.add(s);
+                threads.add(t);
+                t.start();
+            }
+            return new SupervisedAgents(sups, threads);
+        }
+
+        /** The loops now. */
+        List<AgentLoop> loops() {
+            return supervisors.stream().map(AgentSupervisor::current).toList();
+        }
+
+        /** The first supervisor's fatal Error, or null while none has one. */
+        Throwable fatal() {
+            return supervisors.stream().map(AgentSupervisor::fatal).filter(java.util.Objects::nonNull).findFirst()
+                    .orElse(null);
+        }
+
+        @Override
+        public void close() {
+            supervisors.forEach(AgentSupervisor::close);
             for (Thread t : threads) {
                 try {
                     t.join(30_000);

@@ -22,6 +22,12 @@ public final class AgentHttp implements AutoCloseable {
     private final HttpServer server;
 
     public AgentHttp(String host, int port, List<AgentLoop> loops) throws IOException {
+        this(host, port, () -> loops);
+    }
+
+    /** As above, over loops that may be replaced (supervised loops start anew after an outage). */
+    public AgentHttp(String host, int port, java.util.function.Supplier<List<AgentLoop>> current) throws IOException {
+        Sources loops = new Sources(current);
         PrometheusRegistry registry = new PrometheusRegistry();
         counter(registry, "memfleet_agent_records", "workload records consumed", loops, s -> s.records());
         counter(registry, "memfleet_agent_events_applied", "workload events applied to nodes", loops,
@@ -50,7 +56,22 @@ public final class AgentHttp implements AutoCloseable {
         server.start();
     }
 
-    private static void counter(PrometheusRegistry r, String name, String help, List<AgentLoop> loops,
+    /** The loops as the metrics and health checks read them, at the moment they read. */
+    private record Sources(java.util.function.Supplier<List<AgentLoop>> current) {
+        int size() {
+            return current.get().size();
+        }
+
+        AgentLoop get(int i) {
+            return current.get().get(i);
+        }
+
+        java.util.stream.Stream<AgentLoop> stream() {
+            return current.get().stream();
+        }
+    }
+
+    private static void counter(PrometheusRegistry r, String name, String help, Sources loops,
                                 ToDoubleFunction<AgentLoop.Status> value) {
         CounterWithCallback.builder().name(name).help(help).labelNames("loop").callback(cb -> {
             for (int i = 0; i < loops.size(); i++) {
