@@ -138,6 +138,10 @@ public final class AgentCore {
             out.deadLetter(ref, e.getMessage());
             return count(out);
         }
+        if (path.eventCount() == 0) {
+            out.deadLetter(ref, "node " + key + ": a record without events (a producer's mistake; nothing to apply)");
+            return count(out);
+        }
         if (path.appliedCount() > 0) {
             if (fresh) {
                 host(n);

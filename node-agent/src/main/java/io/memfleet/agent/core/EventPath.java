@@ -45,6 +45,11 @@ final class EventPath implements WorkloadReader.Sink {
         return applied;
     }
 
+    /** Events the record held, applied or not. */
+    int eventCount() {
+        return position;
+    }
+
     /** The bytes to log for the record: as received when every event applied, else the applied ones. */
     byte[] logBytes() {
         if (skippedAt == null) {

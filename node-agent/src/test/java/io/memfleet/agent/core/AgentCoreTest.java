@@ -94,6 +94,17 @@ class AgentCoreTest {
     }
 
     @Test
+    void aRecordWithoutEventsIsDeadLettered() {
+        CoreHarness h = new CoreHarness(SETTINGS);
+        h.run("n1", SETUP);
+        h.send("n1", new io.memfleet.protocol.WorkloadWriter().reset("n1").toByteArray());
+        h.send("n1", new byte[0]);
+        assertEquals(2, h.deadLetterReasons().size(), h.deadLetterReasons().toString());
+        assertTrue(h.deadLetterReasons().stream().allMatch(r -> r.contains("a record without events")),
+                h.deadLetterReasons().toString());
+    }
+
+    @Test
     void aRedeliveredRecordIsSkippedAndChangesNothing() {
         CoreHarness h = new CoreHarness(SETTINGS);
         byte[] setup = h.lines("n1", SETUP);
