@@ -6,6 +6,7 @@ import io.memfleet.kernel.fs.ControlFiles;
 import io.memfleet.kernel.fs.FileResult;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Path lookup for the script's file system: the memory cgroup hierarchy mounted at "/" (cgroup
@@ -67,7 +68,32 @@ final class Vfs {
         return path.substring(0, end);
     }
 
+    /** NAME_MAX and PATH_MAX of Linux: longer names and paths fail the lookup. */
+    static final int NAME_MAX = 255;
+    static final int PATH_MAX = 4096;
+
+    /** Whether a component of {@code path} is longer than NAME_MAX bytes, or the path than PATH_MAX. */
+    // kernel: fs/namei.c link_path_walk() / getname(): -ENAMETOOLONG
+    static boolean nameTooLong(String path) {
+        if (path.length() >= PATH_MAX / 4 && path.getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
+            return true;
+        }
+        int start = 0;
+        for (int i = 0; i <= path.length(); i++) {
+            if (i == path.length() || path.charAt(i) == '/') {
+                if (i - start > NAME_MAX / 4 && path.substring(start, i).getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+                    return true;
+                }
+                start = i + 1;
+            }
+        }
+        return false;
+    }
+
     Errno mkdir(String path) {
+        if (nameTooLong(path)) {
+            return Errno.ENAMETOOLONG;
+        }
         String name = baseName(path);
         if (name.isEmpty() || name.equals(".") || name.equals("..")) {
             return Errno.EEXIST;
@@ -83,6 +109,9 @@ final class Vfs {
     }
 
     Errno rmdir(String path) {
+        if (nameTooLong(path)) {
+            return Errno.ENAMETOOLONG;
+        }
         if (baseName(path).isEmpty()) {
             return Errno.EBUSY;
         }
@@ -95,6 +124,9 @@ final class Vfs {
     }
 
     FileResult read(String path) {
+        if (nameTooLong(path)) {
+            return FileResult.of(Errno.ENAMETOOLONG);
+        }
         FileResult proc = procFs.read(path);
         if (proc != null) {
             return proc;
@@ -105,6 +137,9 @@ final class Vfs {
     }
 
     Errno write(String path, String value) {
+        if (nameTooLong(path)) {
+            return Errno.ENAMETOOLONG;
+        }
         Errno proc = procFs.write(path, value);
         if (proc != null) {
             return proc;

@@ -186,6 +186,9 @@ public sealed interface Command {
             if (hasWhitespace(p)) {
                 throw new InvalidCommandException("path must be one token: '" + p + "'");
             }
+            if (p.indexOf('\0') >= 0) {
+                throw new InvalidCommandException("a path cannot hold a NUL byte");
+            }
         }
 
         static void range(String what, long v, long min, long max) {
