@@ -148,8 +148,8 @@ public sealed interface Command {
             if (pid != IRQ) {
                 Rules.pid(pid);
             }
-            if (size <= 0) {
-                throw new InvalidCommandException("kmalloc size must be positive");
+            if (size < 0) {
+                throw new InvalidCommandException("kmalloc size must not be negative");
             }
             Rules.count(count);
         }

@@ -69,6 +69,16 @@ public final class ScriptParser {
             case "dmesg":
                 t.count(1);
                 return new Command.Dmesg();
+            case "version":
+                // SIM-SCRIPT.md 1.1: an optional first line naming the script's version; it runs nothing
+                if (!first) {
+                    throw t.error("version must be the first line");
+                }
+                t.count(2);
+                if (!t.text(1).equals("1") && !t.text(1).equals("1.1")) {
+                    throw t.error("unknown script version '" + t.text(1) + "' (this kernel runs 1 and 1.1)");
+                }
+                return null;
             case "node":
                 if (!first) {
                     throw t.error("node must be the first command");
