@@ -92,12 +92,14 @@ final class RunCommand implements Callable<Integer> {
         try (LocalFleet fleet = LocalFleet.start(kafka, "run", httpPort, loops, log);
              ExperimentClient client = new ExperimentClient(fleet.address(), fleet.topics(), "memfleet-run")) {
             List<String> ids = new ArrayList<>();
+            List<ExperimentSpec> specs = new ArrayList<>();
             for (Submission s : runs) {
-                ids.add(submit(client, s, validate(s), log));
+                specs.add(validate(s));
+                ids.add(submit(client, s, specs.get(specs.size() - 1), log));
             }
             List<Path> dirs = new ArrayList<>();
             for (int i = 0; i < runs.size(); i++) {
-                ExperimentSpec ran = validate(runs.get(i));
+                ExperimentSpec ran = specs.get(i);
                 Experiment done = followToEnd(client, fleet, ids.get(i), Duration.ofNanos(timeoutNs), log);
                 ExperimentClient.Results results = client.results(done.getId(), done.getNodes(),
                         done.getSummary().getSeriesChunks(), Duration.ofMinutes(5));

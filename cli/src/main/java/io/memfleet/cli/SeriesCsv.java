@@ -2,6 +2,7 @@ package io.memfleet.cli;
 
 import io.memfleet.proto.v1.SeriesPoint;
 import io.memfleet.proto.v1.StatSummary;
+import io.memfleet.report.Csv;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ final class SeriesCsv {
             w.write('\n');
             for (SeriesPoint p : points) {
                 if (!p.getSlab().isEmpty()) {
-                    w.write(seconds(p.getSimTimeNs()) + "," + quoted(p.getSlab()) + "," + p.getSlabCaches() + ","
+                    w.write(seconds(p.getSimTimeNs()) + "," + Csv.quoted(p.getSlab()) + "," + p.getSlabCaches() + ","
                             + p.getLiveCaches() + "," + p.getDeadCaches() + "," + p.getSlabActiveObjs() + ","
                             + p.getSlabPageBytes() + "\n");
                 }
@@ -54,7 +55,7 @@ final class SeriesCsv {
                     continue; // in slabs.csv
                 }
                 sb.setLength(0);
-                sb.append(seconds(p.getSimTimeNs())).append(',').append(quoted(p.getCgroup())).append(',').append(p.getNodes());
+                sb.append(seconds(p.getSimTimeNs())).append(',').append(Csv.quoted(p.getCgroup())).append(',').append(p.getNodes());
                 append(sb, p.getUsageInBytes());
                 append(sb, p.getKmemUsageInBytes());
                 append(sb, p.getFailcnt());
@@ -74,13 +75,5 @@ final class SeriesCsv {
     /** Seconds with up to nine decimals, no trailing zeros: 1, 1.5, 0.000000001. */
     static String seconds(long ns) {
         return java.math.BigDecimal.valueOf(ns, 9).stripTrailingZeros().toPlainString();
-    }
-
-    /** A field quoted when it holds a comma, a quote or a line break (RFC 4180). */
-    static String quoted(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
-            return s;
-        }
-        return '"' + s.replace("\"", "\"\"") + '"';
     }
 }

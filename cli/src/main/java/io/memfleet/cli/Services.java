@@ -20,15 +20,10 @@ final class Services {
     record Agents(List<AgentLoop> loops, List<Thread> threads) implements AutoCloseable {
         static Agents start(AgentConfig cfg, int n, PrintStream log) {
             List<AgentLoop> loops = new ArrayList<>();
-            List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                AgentLoop a = new AgentLoop(n == 1 ? cfg : cfg.withClientId(cfg.clientId() + "-" + i), log);
-                Thread t = new Thread(a, "memfleet-agent-" + i);
-                loops.add(a);
-                threads.add(t);
-                t.start();
+                loops.add(new AgentLoop(clientConfig(cfg, n, i), log));
             }
-            return new Agents(loops, threads);
+            return new Agents(loops, startAll(loops));
         }
 
         boolean anyRunning() {
@@ -42,13 +37,7 @@ final class Services {
         @Override
         public void close() {
             loops.forEach(AgentLoop::close);
-            for (Thread t : threads) {
-                try {
-                    t.join(30_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            joinAll(threads);
         }
     }
 
@@ -59,15 +48,10 @@ final class Services {
     record SupervisedAgents(List<AgentSupervisor> supervisors, List<Thread> threads) implements AutoCloseable {
         static SupervisedAgents start(AgentConfig cfg, int n, PrintStream log) {
             List<AgentSupervisor> sups = new ArrayList<>();
-            List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                AgentSupervisor s = new AgentSupervisor(n == 1 ? cfg : cfg.withClientId(cfg.clientId() + "-" + i), log);
-                Thread t = new Thread(s, "memfleet-agent-" + i);
-                sups.add(s);
-                threads.add(t);
-                t.start();
+                sups.add(new AgentSupervisor(clientConfig(cfg, n, i), log));
             }
-            return new SupervisedAgents(sups, threads);
+            return new SupervisedAgents(sups, startAll(sups));
         }
 
         /** The loops now. */
@@ -84,12 +68,32 @@ final class Services {
         @Override
         public void close() {
             supervisors.forEach(AgentSupervisor::close);
-            for (Thread t : threads) {
-                try {
-                    t.join(30_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            joinAll(threads);
+        }
+    }
+
+    /** Loop i of n in one process: its own Kafka client id when there are several. */
+    private static AgentConfig clientConfig(AgentConfig cfg, int n, int i) {
+        return n == 1 ? cfg : cfg.withClientId(cfg.clientId() + "-" + i);
+    }
+
+    /** Starts each on a thread of its own, named memfleet-agent-N. */
+    private static List<Thread> startAll(List<? extends Runnable> loops) {
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < loops.size(); i++) {
+            Thread t = new Thread(loops.get(i), "memfleet-agent-" + i);
+            threads.add(t);
+            t.start();
+        }
+        return threads;
+    }
+
+    private static void joinAll(List<Thread> threads) {
+        for (Thread t : threads) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -6,9 +6,9 @@ import io.memfleet.agent.kafka.AgentSupervisor;
 import io.memfleet.broker.EmbeddedKafka;
 import io.memfleet.common.kafka.KafkaClients;
 import io.memfleet.it.testing.FleetHarness;
+import io.memfleet.it.testing.Ports;
 import io.memfleet.proto.v1.NodeTelemetry;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,12 +31,6 @@ class BrokerOutageIT {
     @TempDir
     Path dir;
 
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private static String[] round(int r) {
         int pid = 100 + r;
         return new String[] {"spawn " + pid + " /a", "anon " + pid + " +" + (64 * (r + 1)) + "K", "dentry " + pid + " +25",
@@ -45,7 +39,7 @@ class BrokerOutageIT {
 
     @Test
     void anAgentResumesAfterTheBrokerComesBackAndLosesNothing() throws Exception {
-        EmbeddedKafka.Member member = new EmbeddedKafka.Member(1, freePort(), freePort(), null, null, 1);
+        EmbeddedKafka.Member member = new EmbeddedKafka.Member(1, Ports.free(), Ports.free(), null, null, 1);
         Path data = dir.resolve("broker");
         EmbeddedKafka broker = EmbeddedKafka.start(data, member, Map.of());
         // short client timeouts, so that the outage is felt in seconds rather than a minute

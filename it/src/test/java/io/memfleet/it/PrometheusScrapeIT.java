@@ -9,10 +9,10 @@ import io.memfleet.controller.ControllerRuntime;
 import io.memfleet.controller.model.FleetMetrics;
 import io.memfleet.it.testing.EmbeddedBrokerTest;
 import io.memfleet.it.testing.FleetHarness;
+import io.memfleet.it.testing.Ports;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -71,12 +71,6 @@ class PrometheusScrapeIT extends EmbeddedBrokerTest {
         return result.size() == 1 ? Double.valueOf(result.getJsonObject(0).getJsonArray("value").getString(1)) : null;
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void promqlAgreesWithTheApiAndPromtoolFindsNoProblems() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(PROMETHEUS) && Files.isExecutable(PROMTOOL),
@@ -89,7 +83,7 @@ class PrometheusScrapeIT extends EmbeddedBrokerTest {
             try (ControllerRuntime c = new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0)
                     .withGeneratorThreads(1).withMetrics(new FleetMetrics.Options(1000, 64, true)),
                     new PrintStream(System.err, true))) {
-                int promPort = freePort();
+                int promPort = Ports.free();
                 Files.writeString(dir.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
                         + "scrape_configs:\n  - job_name: memfleet-controller\n    static_configs:\n"
                         + "      - targets: ['127.0.0.1:" + c.httpPort() + "']\n");

@@ -140,9 +140,6 @@ final class TaskOps {
 
     Result kmemOp(int pid, PendingOp.Kind kind, long count, long size) {
         if (pid == Command.Kmalloc.IRQ) {
-            if (kind == PendingOp.Kind.KMALLOC && size == 0) {
-                return Result.OK;
-            }
             if (count < 0) {
                 slab.kfree(null, size, -count);
                 return Result.OK;
@@ -152,9 +149,6 @@ final class TaskOps {
         Task t = tasks.get(pid);
         if (t == null) {
             return Result.of(Errno.ESRCH);
-        }
-        if (kind == PendingOp.Kind.KMALLOC && size == 0) {
-            return Result.OK; // kernel: mm/slab.c __do_kmalloc(): size 0 returns ZERO_SIZE_PTR, nothing allocated or freed
         }
         return runOrQueue(t, new PendingOp(kind, count, size, false));
     }

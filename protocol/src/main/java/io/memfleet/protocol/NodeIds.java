@@ -22,16 +22,20 @@ public final class NodeIds {
         if (id == null || id.isEmpty() || id.length() > MAX_LENGTH || id.charAt(0) == '/' || id.endsWith("/")) {
             return false;
         }
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-                    || c == '-' || c == ':' || c == '/';
-            if (!ok) {
-                return false;
+        int segment = 0; // where the current '/'-separated part starts
+        for (int i = 0; i <= id.length(); i++) {
+            char c = i < id.length() ? id.charAt(i) : '/';
+            if (c == '/') {
+                int n = i - segment;
+                if (n == 0 || (n <= 2 && id.charAt(segment) == '.' && (n == 1 || id.charAt(segment + 1) == '.'))) {
+                    return false; // an empty, '.' or '..' part
+                }
+                segment = i + 1;
+                continue;
             }
-        }
-        for (String seg : id.split("/", -1)) {
-            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                    || c == '-' || c == ':';
+            if (!ok) {
                 return false;
             }
         }

@@ -49,10 +49,10 @@ public final class Comparison {
         new Metric("kmem p99 (final)", true, (r, c) -> summaryStat(r, c, "kmem", "p99")),
         new Metric("kmem max (peak)", true, (r, c) -> r.series().peak(c, "kmem_max")),
         new Metric("failcnt max (final)", false, (r, c) -> summaryStat(r, c, "failcnt", "max")),
-        new Metric("OOM kills", false, (r, c) -> find(r, c) == null ? 0 : find(r, c).oomKills()),
-        new Metric("alloc failures", false, (r, c) -> find(r, c) == null ? 0 : find(r, c).allocFailures()),
-        new Metric("live caches (final)", false, (r, c) -> find(r, c) == null ? 0 : find(r, c).liveCaches()),
-        new Metric("dead caches (final)", false, (r, c) -> find(r, c) == null ? 0 : find(r, c).deadCaches()));
+        new Metric("OOM kills", false, (r, c) -> finalOf(r, c, ResultsDir.CgroupFinal::oomKills)),
+        new Metric("alloc failures", false, (r, c) -> finalOf(r, c, ResultsDir.CgroupFinal::allocFailures)),
+        new Metric("live caches (final)", false, (r, c) -> finalOf(r, c, ResultsDir.CgroupFinal::liveCaches)),
+        new Metric("dead caches (final)", false, (r, c) -> finalOf(r, c, ResultsDir.CgroupFinal::deadCaches)));
 
     private final List<ResultsDir> runs;
     private final List<Row> rows;
@@ -98,8 +98,13 @@ public final class Comparison {
     }
 
     private static long summaryStat(ResultsDir r, String cgroup, String metric, String stat) {
+        return finalOf(r, cgroup, c -> c.stat(metric, stat));
+    }
+
+    /** A figure of a cgroup's final state in one run, 0 when the run has no such cgroup. */
+    private static long finalOf(ResultsDir r, String cgroup, java.util.function.ToLongFunction<ResultsDir.CgroupFinal> f) {
         ResultsDir.CgroupFinal c = find(r, cgroup);
-        return c == null ? 0 : c.stat(metric, stat);
+        return c == null ? 0 : f.applyAsLong(c);
     }
 
     /** compare.csv: one row per compared figure, values then changes against the first run. */

@@ -3,8 +3,8 @@ package io.memfleet.report;
 import java.util.ArrayList;
 import java.util.List;
 
-/** RFC 4180 fields of one CSV line (quoted fields may hold commas and doubled quotes). */
-final class Csv {
+/** RFC 4180 fields of one CSV line (quoted fields may hold commas and doubled quotes), and quoting for writers. */
+public final class Csv {
     private Csv() {
     }
 
@@ -36,8 +36,8 @@ final class Csv {
         return out;
     }
 
-    /** A field quoted when it holds a comma, a quote or a line break. */
-    static String quoted(String s) {
+    /** A field quoted when it holds a comma, a quote or a line break (RFC 4180). */
+    public static String quoted(String s) {
         if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
             return s;
         }

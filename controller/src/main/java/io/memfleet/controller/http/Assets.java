@@ -10,30 +10,33 @@ import java.util.Map;
 /** The dashboard's static files: its page script and the chart library from its WebJar (no CDN: it works offline). */
 final class Assets {
     private static final String UPLOT = "/META-INF/resources/webjars/uplot/"
-            + read("/io/memfleet/controller/uplot.version").toString().trim() + "/dist/";
-    private static final Map<String, String[]> FILES = Map.of(
-            "uPlot.iife.min.js", new String[] {UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"},
-            "uPlot.min.css", new String[] {UPLOT + "uPlot.min.css", "text/css; charset=utf-8"},
-            "dashboard.js", new String[] {"/dashboard.js", "text/javascript; charset=utf-8"});
+            + new String(read("/io/memfleet/controller/uplot.version"), java.nio.charset.StandardCharsets.UTF_8).trim() + "/dist/";
+    /** A file as served: its bytes (read once, at class load) and media type. */
+    private record Asset(byte[] bytes, String type) { }
+
+    private static final Map<String, Asset> FILES = Map.of(
+            "uPlot.iife.min.js", new Asset(read(UPLOT + "uPlot.iife.min.js"), "text/javascript; charset=utf-8"),
+            "uPlot.min.css", new Asset(read(UPLOT + "uPlot.min.css"), "text/css; charset=utf-8"),
+            "dashboard.js", new Asset(read("/dashboard.js"), "text/javascript; charset=utf-8"));
 
     private Assets() {
     }
 
     static void handle(RoutingContext ctx) {
-        String[] f = FILES.get(ctx.pathParam("file"));
+        Asset f = FILES.get(ctx.pathParam("file"));
         if (f == null) {
             ControllerVerticle.error(ctx, 404, "no such asset: " + ctx.pathParam("file"));
             return;
         }
-        ctx.response().putHeader("content-type", f[1]).putHeader("cache-control", "max-age=3600").end(read(f[0]));
+        ctx.response().putHeader("content-type", f.type()).putHeader("cache-control", "max-age=3600").end(Buffer.buffer(f.bytes()));
     }
 
-    static Buffer read(String resource) {
+    static byte[] read(String resource) {
         try (InputStream in = Assets.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + resource + " (a broken build)");
             }
-            return Buffer.buffer(in.readAllBytes());
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

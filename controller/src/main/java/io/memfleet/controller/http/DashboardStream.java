@@ -78,12 +78,16 @@ final class DashboardStream {
         }
         JsonObject msg = new JsonObject().put("experiments", list).put("fleet", Json.fleet(fleet)).put("rollouts", rollouts);
         if (!selected.isEmpty() && experiments.get(selected) != null) {
-            JsonArray points = Json.series(experiments.series(selected));
             JsonArray fresh = new JsonArray();
-            for (int i = sent[0]; i < points.size(); i++) {
-                fresh.add(points.getValue(i));
+            int at = 0;
+            for (ExperimentSeries chunk : experiments.series(selected)) {
+                for (io.memfleet.proto.v1.SeriesPoint p : chunk.getPointsList()) {
+                    if (at++ >= sent[0]) {
+                        fresh.add(Json.point(p)); // only what this client has not had
+                    }
+                }
             }
-            sent[0] = points.size();
+            sent[0] = at;
             msg.put("experiment", selected).put("points", fresh);
         }
         return msg;

@@ -110,22 +110,24 @@ public final class Json {
     public static JsonArray series(java.util.List<io.memfleet.proto.v1.ExperimentSeries> chunks) {
         JsonArray out = new JsonArray();
         for (io.memfleet.proto.v1.ExperimentSeries c : chunks) {
-            for (io.memfleet.proto.v1.SeriesPoint p : c.getPointsList()) {
-                if (!p.getSlab().isEmpty()) {
-                    out.add(new JsonObject().put("sim_seconds", p.getSimTimeNs() / 1e9).put("slab", p.getSlab())
-                            .put("caches", p.getSlabCaches()).put("live_caches", p.getLiveCaches())
-                            .put("dead_caches", p.getDeadCaches()).put("active_objs", p.getSlabActiveObjs())
-                            .put("bytes", p.getSlabPageBytes()));
-                    continue;
-                }
-                out.add(new JsonObject().put("sim_seconds", p.getSimTimeNs() / 1e9).put("cgroup", p.getCgroup())
-                        .put("nodes", p.getNodes()).put("usage_in_bytes", stat(p.getUsageInBytes()))
-                        .put("kmem_usage_in_bytes", stat(p.getKmemUsageInBytes())).put("failcnt", stat(p.getFailcnt()))
-                        .put("oom_kills", p.getOomKills()).put("alloc_failures", p.getAllocFailures())
-                        .put("live_caches", p.getLiveCaches()).put("dead_caches", p.getDeadCaches()));
-            }
+            c.getPointsList().forEach(p -> out.add(point(p)));
         }
         return out;
+    }
+
+    /** One point of a series: a cgroup's statistics at a time, or a root slab cache's. */
+    static JsonObject point(io.memfleet.proto.v1.SeriesPoint p) {
+        if (!p.getSlab().isEmpty()) {
+            return new JsonObject().put("sim_seconds", p.getSimTimeNs() / 1e9).put("slab", p.getSlab())
+                    .put("caches", p.getSlabCaches()).put("live_caches", p.getLiveCaches())
+                    .put("dead_caches", p.getDeadCaches()).put("active_objs", p.getSlabActiveObjs())
+                    .put("bytes", p.getSlabPageBytes());
+        }
+        return new JsonObject().put("sim_seconds", p.getSimTimeNs() / 1e9).put("cgroup", p.getCgroup())
+                .put("nodes", p.getNodes()).put("usage_in_bytes", stat(p.getUsageInBytes()))
+                .put("kmem_usage_in_bytes", stat(p.getKmemUsageInBytes())).put("failcnt", stat(p.getFailcnt()))
+                .put("oom_kills", p.getOomKills()).put("alloc_failures", p.getAllocFailures())
+                .put("live_caches", p.getLiveCaches()).put("dead_caches", p.getDeadCaches());
     }
 
     private static JsonObject stat(StatSummary s) {

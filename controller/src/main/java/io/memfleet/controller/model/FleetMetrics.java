@@ -132,7 +132,7 @@ public final class FleetMetrics {
         for (NodeTelemetry t : nodes) {
             Map<String, long[]> byRoot = new TreeMap<>();
             for (SlabCacheSample c : t.getCachesList()) {
-                long[] a = byRoot.computeIfAbsent(rootName(c.getName()), k -> new long[3]);
+                long[] a = byRoot.computeIfAbsent(FleetState.rootName(c.getName()), k -> new long[3]);
                 a[0] += c.getActiveObjs();
                 a[1] += c.getNumObjs();
                 a[2] += c.getNumSlabs();
@@ -146,11 +146,6 @@ public final class FleetMetrics {
         out.add(active);
         out.add(objects);
         out.add(slabs);
-    }
-
-    static String rootName(String cacheName) {
-        int paren = cacheName.indexOf('(');
-        return paren < 0 ? cacheName : cacheName.substring(0, paren);
     }
 
     private static void fleetAggregates(List<MetricFamily> out, FleetState fleet) {

@@ -115,7 +115,7 @@ public final class FleetSeries {
             s.clear(index);
         }
         for (SlabCacheSample s : t.getCachesList()) {
-            SlabColumn sc = b.slab(FleetMetrics.rootName(s.getName()));
+            SlabColumn sc = b.slab(FleetState.rootName(s.getName()));
             sc.caches[index]++;
             sc.dead[index] += s.getDead() ? 1 : 0;
             sc.active[index] += s.getActiveObjs();

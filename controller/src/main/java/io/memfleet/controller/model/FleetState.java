@@ -198,6 +198,12 @@ public final class FleetState {
         return out;
     }
 
+    /** The root cache a per-cgroup cache belongs to: {@code dentry(2:web)} is {@code dentry}'s. */
+    static String rootName(String cacheName) {
+        int paren = cacheName.indexOf('(');
+        return paren < 0 ? cacheName : cacheName.substring(0, paren);
+    }
+
     /** Dead caches count toward the parent of the removed cgroup they belonged to. */
     static String parentOf(String path) {
         int slash = path.lastIndexOf('/');
@@ -214,9 +220,7 @@ public final class FleetState {
         Map<String, long[]> acc = new TreeMap<>();
         for (NodeTelemetry t : samples) {
             for (SlabCacheSample c : t.getCachesList()) {
-                int paren = c.getName().indexOf('(');
-                String root = paren < 0 ? c.getName() : c.getName().substring(0, paren);
-                long[] a = acc.computeIfAbsent(root, k -> new long[6]);
+                long[] a = acc.computeIfAbsent(rootName(c.getName()), k -> new long[6]);
                 a[0]++;
                 a[1] += c.getDead() ? 1 : 0;
                 a[2] += c.getActiveObjs();

@@ -19,7 +19,7 @@ final class MetricFamily {
     private final String help;
     private final boolean counter;
     private final List<Labels> labels = new ArrayList<>();
-    private final List<Double> values = new ArrayList<>();
+    private double[] values = new double[16];
 
     private MetricFamily(String name, String help, boolean counter) {
         this.name = name;
@@ -41,8 +41,11 @@ final class MetricFamily {
 
     /** Adds a sample; {@code labelPairs} alternate name and value. */
     MetricFamily add(double value, String... labelPairs) {
+        if (labels.size() == values.length) {
+            values = java.util.Arrays.copyOf(values, values.length * 2);
+        }
+        values[labels.size()] = value;
         labels.add(Labels.of(labelPairs));
-        values.add(value);
         return this;
     }
 
@@ -54,14 +57,14 @@ final class MetricFamily {
     MetricSnapshot snapshot() {
         if (counter) {
             CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
-            for (int i = 0; i < values.size(); i++) {
-                b.dataPoint(CounterDataPointSnapshot.builder().value(values.get(i)).labels(labels.get(i)).build());
+            for (int i = 0; i < labels.size(); i++) {
+                b.dataPoint(CounterDataPointSnapshot.builder().value(values[i]).labels(labels.get(i)).build());
             }
             return b.build();
         }
         GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
-        for (int i = 0; i < values.size(); i++) {
-            b.dataPoint(GaugeDataPointSnapshot.builder().value(values.get(i)).labels(labels.get(i)).build());
+        for (int i = 0; i < labels.size(); i++) {
+            b.dataPoint(GaugeDataPointSnapshot.builder().value(values[i]).labels(labels.get(i)).build());
         }
         return b.build();
     }

@@ -23,6 +23,7 @@ public final class MemCgroup {
     private final String name;
     private final MemCgroup parent;
     private final List<MemCgroup> children = new ArrayList<>(0);
+    private final List<MemCgroup> childrenView = java.util.Collections.unmodifiableList(children);
     /** The children by name, so a path is resolved in constant time per component (dentry lookup, not a scan). */
     private final java.util.Map<String, MemCgroup> childByName = new java.util.HashMap<>(0);
     private final List<Task> tasks = new ArrayList<>(0);
@@ -80,7 +81,7 @@ public final class MemCgroup {
 
     /** The children in creation order (read-only: {@link #addChild} and {@link #removeChild} change them). */
     public List<MemCgroup> children() {
-        return java.util.Collections.unmodifiableList(children);
+        return childrenView;
     }
 
     /** The child called {@code name}, or null. */

@@ -37,4 +37,17 @@ final class ArrayCache {
         avail -= n;
         System.arraycopy(entry, n, entry, 0, avail);
     }
+
+    /** Moves up to {@code max} of the newest objects of {@code from} here (the caller made room); returns how many. */
+    // kernel: mm/slab.c transfer_objects()
+    int transferFrom(ArrayCache from, int max) {
+        int nr = Math.min(Math.min(from.avail, max), limit - avail);
+        if (nr <= 0) {
+            return 0;
+        }
+        from.avail -= nr;
+        System.arraycopy(from.entry, from.avail, entry, avail, nr);
+        avail += nr;
+        return nr;
+    }
 }

@@ -164,7 +164,7 @@ public final class SlabAllocator {
             ac.ensureCapacity(batchcount);
             KmemCacheNode l3 = c.node;
             ArrayCache shared = l3.shared;
-            if (shared != null && transferObjects(ac, shared, batchcount) > 0) {
+            if (shared != null && ac.transferFrom(shared, batchcount) > 0) {
                 shared.touched = true;
             } else {
                 while (batchcount > 0) {
@@ -198,18 +198,6 @@ public final class SlabAllocator {
             ac.touched = true;
             return ac.entry[--ac.avail];
         }
-    }
-
-    // kernel: mm/slab.c transfer_objects()
-    private static int transferObjects(ArrayCache to, ArrayCache from, int max) {
-        int nr = Math.min(Math.min(from.avail, max), to.limit - to.avail);
-        if (nr <= 0) {
-            return 0;
-        }
-        from.avail -= nr;
-        System.arraycopy(from.entry, from.avail, to.entry, to.avail, nr);
-        to.avail += nr;
-        return nr;
     }
 
     /** Adds one slab to the free list; returns 1, or an ALLOC_* code when no slab could be had. */

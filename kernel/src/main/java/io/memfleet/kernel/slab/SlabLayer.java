@@ -121,6 +121,9 @@ public final class SlabLayer {
     /** kmalloc(size, GFP_KERNEL) {@code n} times; {@code t} null means interrupt context on CPU 0. */
     // kernel: mm/slab.c __do_kmalloc() (accounted by patch 09/13)
     public Outcome kmalloc(Task t, long size, long n) {
+        if (size == 0) {
+            return new Outcome(ChargeResult.OK, n); // kernel: mm/slab.c __do_kmalloc(): ZERO_SIZE_PTR, nothing allocated
+        }
         int idx = SlabGeometry.generalIndex(size);
         if (idx < 0) {
             return new Outcome(ChargeResult.NOMEM, 0);

@@ -39,6 +39,8 @@ public final class NodeWorkload {
     private final TraceSet.Series[] traces;
     private final int[][] traceCursor;
     private final long[][] traceHeld;
+    /** Per trace workload: what its fractions and percents are of, in bytes. */
+    private final double[] traceBase;
 
     public NodeWorkload(ExperimentSpec e, int nodeIndex) {
         this.e = e;
@@ -52,11 +54,13 @@ public final class NodeWorkload {
         this.traces = new TraceSet.Series[e.workloads().size()];
         this.traceCursor = new int[traces.length][1];
         this.traceHeld = new long[traces.length][3];
+        this.traceBase = new double[traces.length];
         for (int w = 0; w < traces.length; w++) {
             TraceSpec t = e.workloads().get(w).trace();
             if (t != null) {
                 try {
                     traces[w] = TraceStore.load(t, e.nodes()).forNode(nodeIndex, t.cycle());
+                    traceBase[w] = base(e.workloads().get(w), t);
                 } catch (TraceException ex) {
                     // the parser read this trace before; it changed or vanished since
                     throw new IllegalStateException("the trace of workloads[" + w + "] cannot be read any more: "
@@ -163,8 +167,8 @@ public final class NodeWorkload {
         double v = s.at(step * (e.stepNs() / 1e9), t.linear(), traceCursor[w]);
         double bytes = switch (t.unit()) {
             case BYTES -> v;
-            case PERCENT -> v / 100 * base(wl, t);
-            default -> v * base(wl, t);
+            case PERCENT -> v / 100 * traceBase[w];
+            default -> v * traceBase[w];
         };
         long target = (long) Math.min(bytes, Command.MAX_NODE_BYTES);
         long anon = target / wl.tasks() * (long) (t.anonShare() * 1_000_000) / 1_000_000 / PAGE * PAGE;

@@ -23,15 +23,13 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads an experiment YAML file, rejecting anything invalid with the line and field at fault
  * before anything starts. Sizes take k/M/G suffixes, durations ns/us/ms/s/m.
  */
-public final class ExperimentParser {
+public final class ExperimentParser extends YamlFields {
     /** Steps a node may run: beyond this an experiment is a typo (step: 1ns), not a plan. */
     static final long MAX_STEPS = 10_000_000;
     /** Objects one model may allocate or free in one step. */
@@ -42,10 +40,8 @@ public final class ExperimentParser {
     private static final Set<String> TOP = Set.of("name", "seed", "nodes", "node", "kernel", "duration", "step",
             "telemetry_interval", "speed", "cgroups", "workloads", "variants");
 
-    private final String source;
-
     private ExperimentParser(String source) {
-        this.source = source;
+        super(source);
     }
 
     public static ExperimentSpec parse(String text, String source) throws ExperimentException {
@@ -76,11 +72,6 @@ public final class ExperimentParser {
             }
         }
         return e;
-    }
-
-    private ExperimentException error(Node n, String field, String msg) {
-        int line = n == null ? 1 : n.getStartMark().getLine() + 1;
-        return new ExperimentException(source, line, field, msg);
     }
 
     private ExperimentSpec parse(Reader r, List<String> sets) throws ExperimentException {
@@ -307,133 +298,5 @@ public final class ExperimentParser {
             throw error(at, p + "params." + (e.field() == null ? "path" : e.field()), e.reason());
         }
         return spec;
-    }
-
-    // ---- field helpers ----
-
-    private MappingNode mapping(Node n, String field) throws ExperimentException {
-        if (!(n instanceof MappingNode m)) {
-            throw error(n, field, "expected a mapping");
-        }
-        return m;
-    }
-
-    private Map<String, Node> fields(MappingNode m, String prefix, Set<String> allowed) throws ExperimentException {
-        Map<String, Node> out = new LinkedHashMap<>();
-        for (NodeTuple t : m.getValue()) {
-            String key = scalar(t.getKeyNode(), prefix + "(key)");
-            if (!allowed.contains(key)) {
-                throw error(t.getKeyNode(), prefix + key, "unknown field (allowed: " + String.join(", ",
-                        allowed.stream().sorted().toList()) + ")");
-            }
-            if (out.put(key, t.getValueNode()) != null) {
-                throw error(t.getKeyNode(), prefix + key, "given twice");
-            }
-        }
-        return out;
-    }
-
-    private String scalar(Node n, String field) throws ExperimentException {
-        if (!(n instanceof ScalarNode s)) {
-            throw error(n, field, "expected a single value");
-        }
-        return s.getValue();
-    }
-
-    private String string(Map<String, Node> f, String key, String prefix, boolean required) throws ExperimentException {
-        Node n = f.get(key);
-        if (n == null) {
-            if (required) {
-                throw error(null, prefix + key, "required");
-            }
-            return "";
-        }
-        return scalar(n, prefix + key);
-    }
-
-    private long number(Map<String, Node> f, String key, String prefix, long dflt, long min, long max)
-            throws ExperimentException {
-        Node n = f.get(key);
-        if (n == null) {
-            if (dflt < min) {
-                throw error(null, prefix + key, "required");
-            }
-            return dflt;
-        }
-        String v = scalar(n, prefix + key);
-        try {
-            long x = Long.parseLong(v);
-            if (x >= min && x <= max) {
-                return x;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw error(n, prefix + key, "expected an integer from " + min + " to " + max + ", got '" + v + "'");
-    }
-
-    private boolean bool(Map<String, Node> f, String key, String prefix) throws ExperimentException {
-        String v = scalar(f.get(key), prefix + key);
-        return switch (v) {
-            case "true", "1", "yes" -> true;
-            case "false", "0", "no" -> false;
-            default -> throw error(f.get(key), prefix + key, "expected true or false, got '" + v + "'");
-        };
-    }
-
-    private long size(Map<String, Node> f, String key, String prefix, long dflt) throws ExperimentException {
-        Node n = f.get(key);
-        if (n == null) {
-            return dflt;
-        }
-        String text = scalar(n, prefix + key);
-        try {
-            return Units.parseSize(text);
-        } catch (InvalidCommandException e) {
-            throw error(n, prefix + key, "expected a size such as 512M or 2G, got '" + text + "'");
-        }
-    }
-
-    private double speed(Map<String, Node> f) throws ExperimentException {
-        Node n = f.get("speed");
-        if (n == null) {
-            return 0;
-        }
-        String v = scalar(n, "speed");
-        try {
-            double d = Double.parseDouble(v);
-            if (d > 0 && d <= 1e6) {
-                return d;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw error(n, "speed", "expected a pace in times real time, above 0 and at most 1000000 (e.g. 1, 10), got '"
-                + v + "'");
-    }
-
-    private long limit(Map<String, Node> f, String key, String prefix) throws ExperimentException {
-        String v = scalar(f.get(key), prefix + key);
-        return v.equals("-1") || v.equals("unlimited") ? -1 : size(f, key, prefix, 0);
-    }
-
-    private long duration(Map<String, Node> f, String key, String prefix, long dflt) throws ExperimentException {
-        Node n = f.get(key);
-        if (n == null) {
-            if (dflt < 0) {
-                throw error(null, prefix + key, "required");
-            }
-            return dflt;
-        }
-        String text = scalar(n, prefix + key);
-        try {
-            long v = Units.parseDuration(text);
-            if (v > 0) {
-                return v;
-            }
-        } catch (InvalidCommandException e) {
-            // reported below
-        }
-        throw error(n, prefix + key, "expected a duration such as 100ms or 30s, got '" + text + "'");
     }
 }

@@ -192,26 +192,6 @@ final class TraceReader implements Closeable {
         return new String(buf, from[i], to[i] - from[i], StandardCharsets.UTF_8);
     }
 
-    /** Whether field {@code i} equals the bytes of {@code ascii} (a series name seen before). */
-    boolean fieldEquals(int i, byte[] ascii) {
-        int n = to[i] - from[i];
-        if (n != ascii.length) {
-            return false;
-        }
-        for (int k = 0; k < n; k++) {
-            if (buf[from[i] + k] != ascii[k]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    byte[] fieldBytes(int i) {
-        byte[] b = new byte[to[i] - from[i]];
-        System.arraycopy(buf, from[i], b, 0, b.length);
-        return b;
-    }
-
     /**
      * Field {@code i} as a number: decimal digits with an optional sign, point and exponent, at
      * most 18 significant digits kept (the same bytes always give the same value); NaN if it is
