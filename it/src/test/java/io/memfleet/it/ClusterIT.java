@@ -13,7 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A standing local cluster of separate JVMs (one broker, a controller, two agents) started with
  * 'memfleet cluster up': experiments submitted to it give byte for byte the results of the same
  * experiment run embedded, also when two run at once, when an agent is killed with SIGKILL midway,
- * and when the controller is killed and restarted midway.
+ * when the controller is killed and restarted midway, and when an agent is stopped (SIGSTOP) past
+ * its session timeout, deposed, and resumed as a zombie.
  */
 @Timeout(900)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -40,6 +45,7 @@ class ClusterIT {
     static String controller;
     static Path quickstart;
     static Path nokmem;
+    static Path minute;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -49,6 +55,9 @@ class ClusterIT {
         Launcher.ok("run", Launcher.example("quickstart.yaml").toString(), "--out", quickstart.toString(), "-q");
         Launcher.ok("run", Launcher.example("quickstart.yaml").toString(), "--out", nokmem.toString(), "-q",
                 "--kernel", "nokmem");
+        minute = work.resolve("embedded-minute");
+        Launcher.ok("run", Launcher.example("quickstart.yaml").toString(), "--out", minute.toString(), "-q",
+                "--set", "duration=60s");
         cluster = work.resolve("cluster");
         Launcher.ok("cluster", "up", "--agents", "2", "--dir", cluster.toString(), "--partitions", "6");
         bootstrap = Launcher.bootstrap(cluster);
@@ -160,5 +169,66 @@ class ClusterIT {
         JsonObject s = new JsonObject(status.out());
         assertTrue(s.getJsonArray("processes").stream().allMatch(p -> ((JsonObject) p).getString("state")
                 .equals("running")), s.encodePrettily());
+    }
+
+    /** The committed offsets of the agents' group, by workload partition. */
+    private static Map<Integer, Long> committed(Admin admin) {
+        Map<Integer, Long> out = new java.util.TreeMap<>();
+        try {
+            admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                    .forEach((tp, o) -> {
+                        if (o != null && tp.topic().endsWith(".workload.v1")) {
+                            out.put(tp.partition(), o.offset());
+                        }
+                    });
+        } catch (Exception e) {
+            throw new IllegalStateException("listing the agents' offsets: " + e, e);
+        }
+        return out;
+    }
+
+    private static int members(Admin admin) {
+        try {
+            return admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP)
+                    .get(30, TimeUnit.SECONDS).members().size();
+        } catch (Exception e) {
+            throw new IllegalStateException("describing the agents' group: " + e, e);
+        }
+    }
+
+    private static final String GROUP = io.memfleet.common.Topics.DEFAULT_PREFIX + "-agents";
+
+    @Test
+    @Order(5)
+    void anAgentStoppedPastItsSessionAndResumedAsAZombieCannotOverwriteItsSuccessorsState() throws Exception {
+        Path out = work.resolve("agent-stopped");
+        CompletableFuture<Launcher.Outcome> run = runAsync(out, "-q", "--speed", "1", "--set", "duration=60s");
+        awaitProgress(0.1);
+        long pid = Launcher.processes(cluster).get("agent-1").getLong("pid");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            FleetHarness.await("two agents in the group", Duration.ofSeconds(60), () -> members(admin) == 2);
+            Launcher.signal(pid, "STOP");
+            try {
+                FleetHarness.await("the stopped agent deposed", Duration.ofSeconds(60), () -> members(admin) == 1);
+                Map<Integer, Long> before = committed(admin);
+                // the successor has stored state and committed past the zombie's last commit on every partition
+                FleetHarness.await("every partition committed again", Duration.ofSeconds(60), () -> {
+                    Map<Integer, Long> now = committed(admin);
+                    return now.size() == before.size() && before.entrySet().stream()
+                            .allMatch(e -> now.get(e.getKey()) > e.getValue());
+                });
+            } finally {
+                Launcher.signal(pid, "CONT");
+            }
+            FleetHarness.await("the resumed agent back in the group", Duration.ofSeconds(60), () -> members(admin) == 2);
+        }
+        assertDone(run.get());
+        Launcher.assertSameResults(minute, out);
+        // the zombie did try to commit what it held, and the group refused it
+        int port = Launcher.processes(cluster).get("agent-1").getInteger("port");
+        HttpResponse<String> m = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(m.body().lines().anyMatch(l -> l.startsWith("memfleet_agent_commits_refused_total")
+                && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1), m.body());
     }
 }

@@ -72,6 +72,26 @@ public final class KafkaClients {
     }
 
     public static KafkaProducer<String, byte[]> producer(String bootstrap, String clientId) {
+        return new KafkaProducer<>(producerProperties(bootstrap, clientId), new StringSerializer(),
+                new ByteArraySerializer());
+    }
+
+    /**
+     * A transactional producer: what it sends in a transaction becomes visible to read_committed
+     * consumers only when the transaction commits, together with the consumer offsets it sent;
+     * a transaction whose offsets the group refuses (its member was deposed) is aborted. The
+     * transaction timeout bounds how long an abandoned transaction (its process killed) keeps
+     * readers waiting.
+     */
+    public static KafkaProducer<String, byte[]> transactionalProducer(String bootstrap, String clientId,
+                                                                     String transactionalId) {
+        Properties p = producerProperties(bootstrap, clientId);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static Properties producerProperties(String bootstrap, String clientId) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -85,7 +105,7 @@ public final class KafkaClients {
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, "33554432");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
         p.putAll(extraFor(ProducerConfig.configNames()));
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        return p;
     }
 
     /** A consumer in {@code groupId} (null: no group, for assign()), reading from the earliest offset, manual commits. */

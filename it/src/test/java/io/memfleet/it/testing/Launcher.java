@@ -78,6 +78,13 @@ public final class Launcher {
         h.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
+    /** Sends a signal (STOP, CONT, ...) to a process by pid with kill(1). */
+    public static void signal(long pid, String name) throws Exception {
+        Process p = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "kill -" + name + " " + pid + ": " + said);
+    }
+
     /** Stops whatever of a cluster still runs, by pid (a safety net after the tests). */
     public static void killAll(Path dir) {
         try {

@@ -41,6 +41,9 @@ public final class AgentHttp implements AutoCloseable {
                 s -> s.rebalances());
         counter(registry, "memfleet_agent_send_failures", "records the broker did not store (logged)", loops,
                 s -> s.sendFailures());
+        counter(registry, "memfleet_agent_commits_refused", "commits the group refused and aborted (a rebalance, "
+                + "or this agent deposed); their nodes were rebuilt from the last stored state", loops,
+                s -> s.commitsRefused());
         GaugeWithCallback.builder().name("memfleet_agent_hosted_nodes").help("simulated nodes hosted now")
                 .labelNames("loop").callback(cb -> {
                     for (int i = 0; i < loops.size(); i++) {

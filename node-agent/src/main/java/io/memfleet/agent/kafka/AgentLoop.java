@@ -14,12 +14,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,15 +26,18 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * The node-agent's Kafka adapter: it polls the workload partitions the group gives it and the
  * desired-state topic, hands every record to the {@link AgentCore}, sends what the core returns,
- * and at each commit (on a timer, at a rebalance, at shutdown) stores the snapshot records before
- * committing the offsets they cover. All Kafka calls happen on the loop thread.
+ * and at each commit (on a timer, at a rebalance, at shutdown) stores the snapshot records and the
+ * offsets they cover in one transaction. The group checks the transaction's offsets against its
+ * current generation, so an agent that was deposed (stopped past its session timeout, cut off)
+ * and carries on as a zombie has its transaction refused and aborted: nothing it stores is ever
+ * read, and its successor's state stands. All Kafka calls happen on the loop thread.
  */
 public final class AgentLoop implements Runnable, AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(100);
@@ -46,19 +48,23 @@ public final class AgentLoop implements Runnable, AutoCloseable {
     private final KafkaConsumer<String, byte[]> workload;
     private final KafkaConsumer<String, byte[]> config;
     private final KafkaProducer<String, byte[]> producer;
+    /** Snapshot records and offsets, in transactions. */
+    private final KafkaProducer<String, byte[]> transactional;
     private final PrintStream log;
     private volatile boolean running = true;
     private volatile boolean crash;
     private volatile boolean stopped;
-    private volatile Status status = new Status(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile Status status = new Status(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     /** Records the broker refused (the producer's callback thread counts them). */
     private final AtomicLong sendFailures = new AtomicLong();
     private long lastCommitMs;
     private long rebalances;
+    private long commitsRefused;
 
     /** What the loop has done so far, published after every poll. */
     public record Status(long records, long eventsApplied, long duplicates, long deadLettered, long telemetry,
-                         int hostedNodes, long restoreFailures, long rebalances, long sendFailures) { }
+                         int hostedNodes, long restoreFailures, long rebalances, long sendFailures,
+                         long commitsRefused) { }
 
     public AgentLoop(AgentConfig cfg, PrintStream log) {
         this.cfg = cfg;
@@ -70,6 +76,16 @@ public final class AgentLoop implements Runnable, AutoCloseable {
                 java.util.Map.of("session.timeout.ms", 10_000, "heartbeat.interval.ms", 3_000));
         this.config = KafkaClients.consumer(cfg.bootstrap(), null, cfg.clientId() + "-config");
         this.producer = KafkaClients.producer(cfg.bootstrap(), cfg.clientId());
+        this.transactional = KafkaClients.transactionalProducer(cfg.bootstrap(), cfg.clientId() + "-snapshots",
+                transactionalId(cfg));
+    }
+
+    /** One process's token: a loop started again in the same process fences its predecessor, two processes never clash. */
+    private static final String PROCESS = java.util.UUID.randomUUID().toString().substring(0, 8);
+
+    /** The transactional id of a loop: its group, its client id and this process. */
+    static String transactionalId(AgentConfig cfg) {
+        return cfg.groupId() + "/" + cfg.clientId() + "/" + PROCESS;
     }
 
     public Status status() {
@@ -87,6 +103,7 @@ public final class AgentLoop implements Runnable, AutoCloseable {
             List<TopicPartition> desired = List.of(new TopicPartition(topics.configDesired(), 0));
             config.assign(desired);
             config.seekToBeginning(desired);
+            transactional.initTransactions();
             workload.subscribe(List.of(topics.workload()), new Rebalance());
             lastCommitMs = System.currentTimeMillis();
             while (running) {
@@ -116,16 +133,16 @@ public final class AgentLoop implements Runnable, AutoCloseable {
     private void publishStatus() {
         AgentCore.Stats s = core.stats();
         status = new Status(s.records, s.applied, s.duplicates, s.deadLettered, s.telemetry, core.hostedNodes(),
-                s.restoreFailures, rebalances, sendFailures.get());
+                s.restoreFailures, rebalances, sendFailures.get(), commitsRefused);
     }
 
     private void shutdown() {
         try {
             if (!crash) {
                 try {
-                    commit(workload.assignment().stream().map(TopicPartition::partition).toList());
+                    commit(owned());
                 } catch (WakeupException e) {
-                    commit(workload.assignment().stream().map(TopicPartition::partition).toList());
+                    commit(owned());
                 }
             }
         } finally {
@@ -133,6 +150,7 @@ public final class AgentLoop implements Runnable, AutoCloseable {
                 workload.close(CloseOptions.timeout(Duration.ofSeconds(5)));
                 config.close(CloseOptions.timeout(Duration.ofSeconds(5)));
                 producer.close(Duration.ofSeconds(5));
+                transactional.close(Duration.ofSeconds(5));
             } finally {
                 publishStatus();
                 stopped = true;
@@ -164,13 +182,18 @@ public final class AgentLoop implements Runnable, AutoCloseable {
     }
 
     private Future<RecordMetadata> send(Send s) {
+        return send(producer, s);
+    }
+
+    private Future<RecordMetadata> send(KafkaProducer<String, byte[]> via, Send s) {
         String topic = topic(s.channel());
-        return producer.send(new ProducerRecord<>(topic, s.partition() < 0 ? null : s.partition(), s.key(), s.value()),
+        return via.send(new ProducerRecord<>(topic, s.partition() < 0 ? null : s.partition(), s.key(), s.value()),
                 (md, e) -> {
                     if (e != null) {
                         long n = sendFailures.incrementAndGet();
                         if (n <= 10 || Long.bitCount(n) == 1) { // the first ten, then at powers of two
-                            log.println("memfleet agent: a record for " + s.key() + " (" + s.value().length + " bytes) "
+                            log.println("memfleet agent: a record for " + s.key() + " ("
+                                    + (s.value() == null ? 0 : s.value().length) + " bytes) "
                                     + "was not stored on " + topic + ": " + e + " (" + n + " so far)");
                         }
                     }
@@ -186,50 +209,108 @@ public final class AgentLoop implements Runnable, AutoCloseable {
         }
     }
 
-    /** Commits on the timer; a rebalance in progress or a lost membership is not fatal. */
+    /** Commits on the timer; a refused commit rebuilds the partitions' nodes from what was last stored. */
     private void periodicCommit() {
-        try {
-            commit(workload.assignment().stream().map(TopicPartition::partition).toList());
-        } catch (RebalanceInProgressException e) {
-            lastCommitMs = System.currentTimeMillis(); // the rebalance's revoke commits; try again next time
-        } catch (CommitFailedException e) {
-            log.println("memfleet agent: lost the group's partitions before committing: " + e.getMessage());
-            core.revoked(workload.assignment().stream().map(TopicPartition::partition).toList());
+        List<Integer> owned = owned();
+        if (!commit(owned)) {
+            resync(owned);
         }
     }
 
+    private List<Integer> owned() {
+        return workload.assignment().stream().map(TopicPartition::partition).sorted().toList();
+    }
+
     /**
-     * Stores the commit's snapshot records, waits until each is acknowledged, then commits the
-     * offsets, then sends what may only follow a commit. A record that is not stored stops the
-     * agent without committing (its events are replayed by the next owner).
+     * Stores the commit's snapshot records and offsets in one transaction (the records
+     * acknowledged before the offsets are sent, so a successor that waits for open transactions
+     * sees both or neither), then sends what may only follow a commit. False if the transaction
+     * was refused (the group moved on: a rebalance, or this member was deposed) and aborted;
+     * a producer that cannot even abort stops the loop, and the next one resumes from the last commit.
      */
-    private void commit(Collection<Integer> partitions) {
+    private boolean commit(Collection<Integer> partitions) {
         CommitPlan plan = core.commit(partitions);
-        List<Future<RecordMetadata>> stored = new ArrayList<>(plan.snapshots().size());
-        for (Send s : plan.snapshots()) {
-            stored.add(send(s));
-        }
-        producer.flush();
-        for (Future<RecordMetadata> f : stored) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = offsets(partitions, plan);
+        if (!plan.snapshots().isEmpty() || !offsets.isEmpty()) {
             try {
-                f.get();
-            } catch (InterruptedException | ExecutionException e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
+                transactional.beginTransaction();
+                for (Send s : plan.snapshots()) {
+                    send(transactional, s);
                 }
-                throw new IllegalStateException("a snapshot record was not stored: " + e.getMessage(), e);
+                transactional.flush();
+                transactional.sendOffsetsToTransaction(offsets, workload.groupMetadata());
+                transactional.commitTransaction();
+            } catch (KafkaException e) {
+                abort(e);
+                return false;
             }
-        }
-        if (!plan.offsets().isEmpty()) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = new TreeMap<>(
-                    (a, b) -> Integer.compare(a.partition(), b.partition()));
-            plan.offsets().forEach((p, o) -> offsets.put(new TopicPartition(topics.workload(), p), new OffsetAndMetadata(o)));
-            workload.commitSync(offsets);
         }
         for (Send s : plan.afterCommit()) {
             send(s);
         }
         lastCommitMs = System.currentTimeMillis();
+        return true;
+    }
+
+    private void abort(KafkaException cause) {
+        commitsRefused++;
+        log.println("memfleet agent: the commit was refused, nothing of it is kept (" + cause + ")");
+        try {
+            transactional.abortTransaction();
+        } catch (KafkaException e) {
+            throw new IllegalStateException("the snapshot producer cannot abort its transaction: " + e.getMessage(), e);
+        }
+        lastCommitMs = System.currentTimeMillis();
+    }
+
+    /**
+     * The offsets of a commit: what the core processed, and for partitions it processed nothing of,
+     * the consumer's position, so that every transaction carries offsets and is checked by the group.
+     */
+    private Map<TopicPartition, OffsetAndMetadata> offsets(Collection<Integer> partitions, CommitPlan plan) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new TreeMap<>(
+                (a, b) -> Integer.compare(a.partition(), b.partition()));
+        plan.offsets().forEach((p, o) -> offsets.put(new TopicPartition(topics.workload(), p), new OffsetAndMetadata(o)));
+        if (!plan.snapshots().isEmpty()) {
+            for (int p : partitions) {
+                TopicPartition tp = new TopicPartition(topics.workload(), p);
+                if (!offsets.containsKey(tp) && workload.assignment().contains(tp)) {
+                    offsets.put(tp, new OffsetAndMetadata(workload.position(tp)));
+                }
+            }
+        }
+        return offsets;
+    }
+
+    /** After a refused commit: the partitions' nodes as last stored, and their events again from the last commit. */
+    private void resync(List<Integer> partitions) {
+        core.revoked(partitions);
+        load(partitions);
+        Set<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(topics.workload(), p))
+                .collect(java.util.stream.Collectors.toSet());
+        Map<TopicPartition, OffsetAndMetadata> last = workload.committed(tps);
+        for (TopicPartition tp : tps) {
+            OffsetAndMetadata o = last.get(tp);
+            if (o != null) {
+                workload.seek(tp, o);
+            } else {
+                workload.seekToBeginning(List.of(tp));
+            }
+        }
+    }
+
+    /** Rebuilds the nodes of {@code partitions} from the snapshot topic and applies the desired state. */
+    private void load(List<Integer> partitions) {
+        // a node's snapshot lives in the same partition number as its workload (same key, same count)
+        Map<Integer, List<StoredRecord>> found = SnapshotLoader.load(cfg.bootstrap(), topics.snapshots(), partitions,
+                cfg.clientId(), Duration.ofSeconds(120));
+        for (int p : partitions) {
+            send(core.assigned(p, found.get(p)));
+        }
+        for (ConsumerRecord<String, byte[]> r : config.poll(Duration.ofMillis(200))) {
+            send(core.rollout(r.offset(), r.key(), r.value()));
+        }
+        publishStatus();
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -254,17 +335,7 @@ public final class AgentLoop implements Runnable, AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> parts) {
             rebalances++;
-            List<Integer> ps = parts.stream().map(TopicPartition::partition).sorted().toList();
-            // a node's snapshot lives in the same partition number as its workload (same key, same count)
-            Map<Integer, List<StoredRecord>> found = SnapshotLoader.load(cfg.bootstrap(), topics.snapshots(), ps,
-                    cfg.clientId(), Duration.ofSeconds(120));
-            for (int p : ps) {
-                send(core.assigned(p, found.get(p)));
-            }
-            for (ConsumerRecord<String, byte[]> r : config.poll(Duration.ofMillis(200))) {
-                send(core.rollout(r.offset(), r.key(), r.value()));
-            }
-            publishStatus();
+            load(parts.stream().map(TopicPartition::partition).sorted().toList());
         }
     }
 }
