@@ -25,7 +25,7 @@ final class AgentCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--loops", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--loops", converter = Converters.Count.class, paramLabel = "N", defaultValue = "1",
             description = "agent loops (consumers of the group) in this process (default: ${DEFAULT-VALUE})")
     int loops;
 
@@ -51,7 +51,7 @@ final class AgentCommand implements Callable<Integer> {
             description = "address of /healthz and /metrics (default: ${DEFAULT-VALUE})")
     String httpHost;
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "-1",
+    @Option(names = "--http-port", converter = Converters.PortOrNone.class, paramLabel = "PORT", defaultValue = "-1",
             description = "port of /healthz and /metrics; 0 picks a free one, -1 (default) serves none")
     int httpPort;
 

@@ -25,14 +25,14 @@ final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "log directory (default: a temporary one, removed at exit)")
     Path data;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "0", description = "client port (default: a free one)")
+    @Option(names = "--port", converter = Converters.Port.class, paramLabel = "N", defaultValue = "0", description = "client port (default: a free one)")
     int port;
 
-    @Option(names = "--controller-port", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--controller-port", converter = Converters.Port.class, paramLabel = "N", defaultValue = "0",
             description = "KRaft controller port (default: a free one)")
     int controllerPort;
 
-    @Option(names = "--node-id", paramLabel = "N", defaultValue = "1", description = "this member's node id")
+    @Option(names = "--node-id", converter = Converters.CountOrZero.class, paramLabel = "N", defaultValue = "1", description = "this member's node id")
     int nodeId;
 
     @Option(names = "--voters", paramLabel = "ID@HOST:PORT,...", description = "every member's controller address")

@@ -50,17 +50,17 @@ final class ClusterCommand implements Runnable {
             this.io = io;
         }
 
-        @Option(names = "--agents", paramLabel = "N", defaultValue = "2", description = "agent JVMs (default: ${DEFAULT-VALUE})")
+        @Option(names = "--agents", converter = Converters.CountOrZero.class, paramLabel = "N", defaultValue = "2", description = "agent JVMs (default: ${DEFAULT-VALUE})")
         int agents;
 
-        @Option(names = "--brokers", paramLabel = "1|3", defaultValue = "1", description = "Kafka brokers (default: ${DEFAULT-VALUE})")
+        @Option(names = "--brokers", converter = Converters.Count.class, paramLabel = "1|3", defaultValue = "1", description = "Kafka brokers (default: ${DEFAULT-VALUE})")
         int brokers;
 
         @Option(names = "--dir", paramLabel = "DIR", defaultValue = DEFAULT_DIR,
                 description = "logs, data and the state file (default: ${DEFAULT-VALUE})")
         Path dir;
 
-        @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0",
+        @Option(names = "--http-port", converter = Converters.Port.class, paramLabel = "PORT", defaultValue = "0",
                 description = "the controller's HTTP port (default: a free one)")
         int httpPort;
 
@@ -68,13 +68,13 @@ final class ClusterCommand implements Runnable {
                 description = "prefix of the fleet's topics (default: ${DEFAULT-VALUE})")
         String prefix;
 
-        @Option(names = "--partitions", paramLabel = "N", defaultValue = "12", description = "partitions (default: ${DEFAULT-VALUE})")
+        @Option(names = "--partitions", converter = Converters.Count.class, paramLabel = "N", defaultValue = "12", description = "partitions (default: ${DEFAULT-VALUE})")
         int partitions;
 
         @Option(names = "--agent-heap", paramLabel = "SIZE", defaultValue = "1g", description = "-Xmx of each agent JVM")
         String agentHeap;
 
-        @Option(names = "--generators", paramLabel = "N", defaultValue = "0",
+        @Option(names = "--generators", converter = Converters.CountOrZero.class, paramLabel = "N", defaultValue = "0",
                 description = "extra 'memfleet generate' JVMs besides the controller's generator (default: ${DEFAULT-VALUE})")
         int generators;
 

@@ -28,20 +28,20 @@ final class ControllerCommand implements Callable<Integer> {
             description = "address the HTTP API listens on (default: ${DEFAULT-VALUE})")
     String httpHost;
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+    @Option(names = "--http-port", converter = Converters.Port.class, paramLabel = "PORT", defaultValue = "8080",
             description = "port of the HTTP API, dashboard and /metrics; 0 picks a free one (default: ${DEFAULT-VALUE})")
     int httpPort;
 
-    @Option(names = "--generator-threads", paramLabel = "N", defaultValue = "-1",
+    @Option(names = "--generator-threads", converter = Converters.Threads.class, paramLabel = "N", defaultValue = "-1",
             description = "threads of the built-in workload generator; 0 leaves generation to 'memfleet generate' "
                     + "processes (default: one per core)")
     int generatorThreads;
 
-    @Option(names = "--max-metric-nodes", paramLabel = "N", defaultValue = "1000",
+    @Option(names = "--max-metric-nodes", converter = Converters.CountOrZero.class, paramLabel = "N", defaultValue = "1000",
             description = "nodes exported one by one in /metrics (aggregates cover every node) (default: ${DEFAULT-VALUE})")
     int maxMetricNodes;
 
-    @Option(names = "--max-metric-cgroups", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--max-metric-cgroups", converter = Converters.CountOrZero.class, paramLabel = "N", defaultValue = "64",
             description = "cgroups per node exported one by one in /metrics (default: ${DEFAULT-VALUE})")
     int maxMetricCgroups;
 

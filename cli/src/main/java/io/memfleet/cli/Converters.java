@@ -25,6 +25,68 @@ final class Converters {
         }
     }
 
+    /** An integer flag value within bounds, with an error that names the bounds. */
+    abstract static class Bounded implements CommandLine.ITypeConverter<Integer> {
+        private final long min;
+        private final long max;
+        private final String what;
+
+        Bounded(long min, long max, String what) {
+            this.min = min;
+            this.max = max;
+            this.what = what;
+        }
+
+        @Override
+        public Integer convert(String value) {
+            long v;
+            try {
+                v = Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a number (" + what + ")");
+            }
+            if (v < min || v > max) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is out of range (" + what + ")");
+            }
+            return (int) v;
+        }
+    }
+
+    /** A TCP port; 0 picks a free one. */
+    static final class Port extends Bounded {
+        Port() {
+            super(0, 65535, "a port, 0 to 65535; 0 picks a free one");
+        }
+    }
+
+    /** A TCP port, 0 for a free one, -1 for none. */
+    static final class PortOrNone extends Bounded {
+        PortOrNone() {
+            super(-1, 65535, "a port, 0 to 65535; 0 picks a free one, -1 serves none");
+        }
+    }
+
+    /** A count of at least one. */
+    static final class Count extends Bounded {
+        Count() {
+            super(1, 100_000, "1 to 100000");
+        }
+    }
+
+    /** A count that may be zero. */
+    static final class CountOrZero extends Bounded {
+        CountOrZero() {
+            super(0, 100_000, "0 to 100000");
+        }
+    }
+
+    /** A thread count, -1 for one per core. */
+    static final class Threads extends Bounded {
+        Threads() {
+            super(-1, 4096, "1 to 4096 threads, -1 for one per core");
+        }
+    }
+
     /** Kernel options (nokmem, kmem-intended, ...), checked now so a typo never runs the default kernel. */
     static final class Kernel implements CommandLine.ITypeConverter<KernelConfig> {
         @Override

@@ -27,14 +27,14 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+    @Option(names = "--http-port", converter = Converters.Port.class, paramLabel = "PORT", defaultValue = "8080",
             description = "port of the dashboard (default: ${DEFAULT-VALUE}, or a free one when that is taken)")
     int httpPort;
 
     @Option(names = "--speed", paramLabel = "N", defaultValue = "1", description = "pace: N times real time (default: ${DEFAULT-VALUE})")
     double speed;
 
-    @Option(names = "--agents", paramLabel = "N", defaultValue = "1", description = "agent loops in this process")
+    @Option(names = "--agents", converter = Converters.Count.class, paramLabel = "N", defaultValue = "1", description = "agent loops in this process")
     int agents;
 
     @Override

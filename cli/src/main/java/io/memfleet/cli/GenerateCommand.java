@@ -22,7 +22,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "-1",
+    @Option(names = "--threads", converter = Converters.Threads.class, paramLabel = "N", defaultValue = "-1",
             description = "generator threads (default: one per core)")
     int threads;
 
@@ -31,7 +31,7 @@ final class GenerateCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     long maxLag;
 
-    @Option(names = "--steps-per-record", paramLabel = "N", defaultValue = "10",
+    @Option(names = "--steps-per-record", converter = Converters.Count.class, paramLabel = "N", defaultValue = "10",
             description = "workload steps of one node per Kafka record (default: ${DEFAULT-VALUE})")
     int stepsPerRecord;
 

@@ -62,11 +62,11 @@ final class RunCommand implements Callable<Integer> {
             + "e.g. --set workloads[0].params.path=/data/traces or --set nodes=2000; repeatable")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--agents", paramLabel = "N", description = "agent loops to run in this process (default: 1 "
+    @Option(names = "--agents", converter = Converters.CountOrZero.class, paramLabel = "N", description = "agent loops to run in this process (default: 1 "
             + "for an embedded fleet, 0 with --bootstrap)")
     Integer agents;
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0",
+    @Option(names = "--http-port", converter = Converters.Port.class, paramLabel = "PORT", defaultValue = "0",
             description = "port of the embedded controller's API and dashboard (default: a free one)")
     int httpPort;
 

@@ -41,6 +41,19 @@ class MainTest {
     }
 
     @Test
+    void numbersOutOfRangeExitTwoNamingTheFlagAndItsRange() {
+        String[][] cases = {{"agent", "--loops", "0"}, {"agent", "--http-port", "70000"}, {"broker", "--port", "-5"},
+            {"controller", "--http-port", "65536"}, {"cluster", "up", "--agents", "-1"}, {"generate", "--threads", "x"}};
+        for (String[] c : cases) {
+            Outcome o = memfleet(c);
+            assertEquals(2, o.status(), String.join(" ", c) + ": " + o.err());
+            assertTrue(o.err().contains(c[c.length - 2]) && (o.err().contains("out of range") || o.err().contains("not a number")),
+                    o.err());
+            assertFalse(o.err().contains("Exception"), o.err());
+        }
+    }
+
+    @Test
     void aBadDurationExitsTwoWithTheParsersReason() {
         Outcome o = memfleet("run", "../examples/quickstart.yaml", "--out", "target/never", "--timeout", "5 parsecs");
         assertEquals(2, o.status(), o.err());

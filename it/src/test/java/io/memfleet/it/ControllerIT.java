@@ -146,6 +146,76 @@ class ControllerIT extends EmbeddedBrokerTest {
         }
     }
 
+    private static final String[] FUZZ_PATHS = {"/api/config", "/api/config/r", "/api/experiments",
+        "/api/experiments/x", "/api/experiments/x/series", "/api/nodes", "/api/nodes/a/b", "/api/fleet", "/api/cgroups",
+        "/api/caches", "/api/distribution", "/metrics", "/healthz", "/assets/app.js", "/assets/../../etc/passwd",
+        "/api/experiments?source=../../x", "/api/nodes/%00", "/api/config/%2e%2e", "/" + "a".repeat(5000),
+        "/api/experiments/x/series?cgroup=%ZZ", "/api/distribution?metric=usage&bins=-1"};
+    private static final String[] FUZZ_VALUES = {"18446744073709551616", "-1", "0", "1e400", "\"64M\"", "null", "true",
+        "[]", "{}", "[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]", "\"\\u0000\"", "\"/../..\"", "9223372036854775807", "1.5"};
+
+    private static String fuzzBody(java.util.SplittableRandom rnd, String yaml) {
+        String json = "{\"rollout_id\": \"fz\", \"selector\": {\"prefix\": \"nobody/\"}, \"cgroups\": [{\"path\": \"/a\", "
+                + "\"limit_in_bytes\": 1048576, \"use_hierarchy\": true, \"kmem_limit_in_bytes\": 4096}]}";
+        String body = rnd.nextBoolean() ? json : yaml;
+        switch (rnd.nextInt(4)) {
+            case 0 -> body = body.replaceFirst("(1048576|4096|true|\"/a\"|\"fz\"|nodes: 1)",
+                    java.util.regex.Matcher.quoteReplacement(FUZZ_VALUES[rnd.nextInt(FUZZ_VALUES.length)]));
+            case 1 -> body = body.substring(0, rnd.nextInt(body.length()));
+            case 2 -> {
+                char[] c = body.toCharArray();
+                for (int k = 0; k < 1 + rnd.nextInt(5); k++) {
+                    c[rnd.nextInt(c.length)] = (char) rnd.nextInt(128);
+                }
+                body = new String(c);
+            }
+            default -> { }
+        }
+        return body;
+    }
+
+    @Test
+    void fuzzedRequestsAreAnsweredWithClientErrorsNeverAServerErrorAndTheApiStaysUp() throws Exception {
+        String yaml = Files.readString(Path.of(System.getProperty("memfleet.examples", "../examples"), "quickstart.yaml"))
+                .replace("nodes: 24", "nodes: 1").replace("duration: 30s", "duration: 1s");
+        java.util.Set<Integer> allowed = java.util.Set.of(200, 201, 202, 400, 401, 404, 405, 409, 413, 415);
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "ctl-fuzz", 2);
+             ControllerRuntime c = controller(f)) {
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(Long.getLong("memfleet.seed", 7));
+            String[] methods = {"GET", "POST", "DELETE", "PUT", "PATCH", "OPTIONS"};
+            String[] types = {"application/json", "application/yaml", "text/plain", "application/x-www-form-urlencoded",
+                "application/json; charset=utf-16", ""};
+            for (int i = 0; i < 1500; i++) {
+                String method = methods[rnd.nextInt(methods.length)];
+                String path = FUZZ_PATHS[rnd.nextInt(FUZZ_PATHS.length)];
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.httpPort() + path));
+                String body = method.equals("GET") ? null : fuzzBody(rnd, yaml);
+                b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                if (rnd.nextInt(5) != 0) {
+                    b.header("Authorization", "Bearer " + (rnd.nextInt(10) == 0 ? "x" : c.token()));
+                }
+                String type = types[rnd.nextInt(types.length)];
+                if (body != null && !type.isEmpty()) {
+                    b.header("Content-Type", type);
+                }
+                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                statuses.merge(r.statusCode(), 1, Integer::sum);
+                String what = method + " " + path + " " + type + " " + body + " -> " + r.statusCode() + " " + r.body();
+                assertTrue(allowed.contains(r.statusCode()), what);
+                assertTrue(!r.body().contains("Exception") && !r.body().contains("\tat "), what);
+                if (r.statusCode() >= 400 && path.startsWith("/api") && r.headers().firstValue("content-type")
+                        .orElse("").startsWith("application/json")) {
+                    assertTrue(new JsonObject(r.body()).containsKey("error"), what);
+                }
+            }
+            assertEquals("ok\n", get(c, "/healthz"));
+            get(c, "/api/fleet");
+            System.out.println("ControllerIT fuzz statuses: " + statuses);
+            assertTrue(statuses.keySet().stream().anyMatch(s -> s >= 400) && statuses.containsKey(200), statuses.toString());
+        }
+    }
+
     @Test
     void anExperimentPostedOverHttpRunsToDoneWithASummaryAndAnInvalidOneIsRefusedWithItsLine() throws Exception {
         try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "ctl-exp", 4)) {

@@ -90,8 +90,15 @@ public final class Kernel {
         return clock.nowNs();
     }
 
+    private String bug;
+
     public long commandsApplied() {
         return commands;
+    }
+
+    /** The first defect of the model this node ran into (a BUG line in its log), or null. */
+    public String bug() {
+        return bug;
     }
 
     /** Applies one command. A node shape cannot be applied to a booted node (EINVAL). */
@@ -108,6 +115,9 @@ public final class Kernel {
         } catch (RuntimeException e) {
             // a defect in the model must not take the node down: report it like a kernel BUG
             klog.printk("memfleet: BUG while applying " + c + ": " + e);
+            if (bug == null) {
+                bug = c + ": " + e;
+            }
             r = Result.of(Errno.EFAULT);
         }
         return r.with(klog.recent(), commandEvents);
@@ -121,8 +131,7 @@ public final class Kernel {
         } else if (c instanceof Command.Dentry d) {
             return ops.kmemOp(d.pid(), PendingOp.Kind.DENTRY, d.count(), 0);
         } else if (c instanceof Command.Tick t) {
-            tick(t.durationNs());
-            return Result.OK;
+            return tick(t.durationNs());
         } else if (c instanceof Command.Echo e) {
             return Result.of(vfs.write(e.path(), e.value()));
         } else if (c instanceof Command.Cat cat) {
@@ -158,13 +167,35 @@ public final class Kernel {
         return sb.toString();
     }
 
-    /** Advances simulated time: deferred work, then due timers, then tasks with SIGKILL pending exit. */
-    private void tick(long durationNs) {
+    /**
+     * Advances simulated time: deferred work, then due timers, then tasks with SIGKILL pending exit.
+     * Timers run a round (2 s) at a time; once the node is idle the rest of the tick's reap firings
+     * are skipped to where they would leave it, so a tick's cost is bounded by the work there is to
+     * do, not by its length. A tick past the end of simulated time (2^63 ns) is E2BIG.
+     */
+    private Result tick(long durationNs) {
+        if (durationNs > Long.MAX_VALUE - clock.nowNs()) {
+            return Result.of(Errno.E2BIG);
+        }
         workqueue.runPending();
-        events.runUntil(clock.nowNs() + durationNs);
+        long end = clock.nowNs() + durationNs;
+        while (true) {
+            long round = end - clock.nowNs() <= 2 * ROUND_NS ? end : clock.nowNs() + ROUND_NS;
+            events.runUntil(round);
+            if (round == end) {
+                break;
+            }
+            if (slab.skipIdleReaps(end)) {
+                events.runUntil(end);
+                break;
+            }
+        }
         workqueue.runPending();
         ops.reapKilled();
+        return Result.OK;
     }
+
+    private static final long ROUND_NS = 2 * SimClock.NSEC_PER_SEC;
 
     /** An immutable picture of the node now: every cgroup, cache and the node's memory. */
     public NodeImage image() {

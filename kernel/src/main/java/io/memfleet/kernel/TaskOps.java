@@ -123,12 +123,23 @@ final class TaskOps {
         }
     }
 
+    /**
+     * What one command may cost, checked before it runs (budgets of the simulator, not rules of
+     * 3.3: a larger request fails with E2BIG): pages faulted in or read by one anon, mlock or file
+     * command (256 GiB), and objects allocated by one kmalloc or dentry command.
+     */
+    static final long MAX_PAGES_PER_COMMAND = 1L << 26;
+    static final long MAX_OBJECTS_PER_COMMAND = 1L << 24;
+
     Result memOp(Command.Mem m) {
         Task t = tasks.get(m.pid());
         if (t == null) {
             return Result.of(Errno.ESRCH);
         }
         long pages = (Math.abs(m.bytes()) + PhysMem.PAGE_SIZE - 1) >>> PhysMem.PAGE_SHIFT;
+        if (m.bytes() > 0 && pages > MAX_PAGES_PER_COMMAND) {
+            return Result.of(Errno.E2BIG);
+        }
         long signed = m.bytes() < 0 ? -pages : pages;
         PendingOp.Kind kind = switch (m.kind()) {
             case ANON -> PendingOp.Kind.ANON;
@@ -139,6 +150,9 @@ final class TaskOps {
     }
 
     Result kmemOp(int pid, PendingOp.Kind kind, long count, long size) {
+        if (count > MAX_OBJECTS_PER_COMMAND) {
+            return Result.of(Errno.E2BIG);
+        }
         if (pid == Command.Kmalloc.IRQ) {
             if (count < 0) {
                 slab.kfree(null, size, -count);

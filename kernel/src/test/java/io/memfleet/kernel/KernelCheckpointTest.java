@@ -27,7 +27,7 @@ class KernelCheckpointTest {
     private static final int RUNS = Integer.getInteger("memfleet.runs", 40);
     private static final int STEPS = 300;
 
-    private static List<Command> workload(SplittableRandom rnd, int steps) {
+    static List<Command> workload(SplittableRandom rnd, int steps) {
         List<String> lines = new ArrayList<>(List.of("mkdir /a", "echo 1 > /a/memory.use_hierarchy", "mkdir /a/c",
                 "mkdir /b", "mkdir /d", "echo 1 > /b/memory.kmem.independent_kmem_limit"));
         String[] extra = {"echo 1 > /b/memory.move_charge_at_immigrate", "echo 1 > /d/memory.force_empty",

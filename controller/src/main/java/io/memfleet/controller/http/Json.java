@@ -149,9 +149,15 @@ public final class Json {
 
     static JsonArray nodes(FleetState f) {
         JsonArray a = new JsonArray();
-        f.nodes().forEach((id, t) -> a.add(new JsonObject().put("node", id).put("sim_time_ns", t.getSimTimeNs())
-                .put("seq", t.getSeq()).put("cgroups", t.getCgroupsCount()).put("oom_kills", f.oomKills(id))
-                .put("mem_free_kb", t.getMeminfo().getMemFreeKb()).put("slab_kb", t.getMeminfo().getSlabKb())));
+        f.nodes().forEach((id, t) -> {
+            JsonObject n = new JsonObject().put("node", id).put("sim_time_ns", t.getSimTimeNs())
+                    .put("seq", t.getSeq()).put("cgroups", t.getCgroupsCount()).put("oom_kills", f.oomKills(id))
+                    .put("mem_free_kb", t.getMeminfo().getMemFreeKb()).put("slab_kb", t.getMeminfo().getSlabKb());
+            if (!t.getFailure().isEmpty()) {
+                n.put("failure", t.getFailure());
+            }
+            a.add(n);
+        });
         return a;
     }
 

@@ -49,22 +49,43 @@ public final class EventQueue {
         clock.advanceTo(timeNs);
     }
 
+    /** The pending events whose action {@code which} selects, in firing order. */
+    public java.util.List<SimEvent> pending(java.util.function.Predicate<Runnable> which) {
+        return queue.stream().filter(e -> which.test(e.action())).sorted().toList();
+    }
+
+    /**
+     * Moves every selected event due at or before {@code untilNs} forward by whole periods to its
+     * first time after it, keeping their relative order: where a periodic timer whose firings
+     * change nothing would be once those firings had run.
+     */
+    public void skipPeriodic(long untilNs, long periodNs, java.util.function.Predicate<Runnable> which) {
+        java.util.List<SimEvent> due = pending(e -> which.test(e)).stream().filter(e -> e.timeNs() <= untilNs).toList();
+        queue.removeAll(due);
+        for (SimEvent e : due) {
+            long k = (untilNs - e.timeNs()) / periodNs + 1;
+            long at = k > (Long.MAX_VALUE - e.timeNs()) / periodNs ? Long.MAX_VALUE : e.timeNs() + k * periodNs;
+            queue.add(new SimEvent(at, e.priority(), nextSeq++, e.action()));
+        }
+    }
+
     public int pending() {
         return queue.size();
     }
 
-    /** Writes the clock, the sequence counter and every pending event in firing order. */
+    /** Writes the clock and every pending event in firing order, numbered by rank. */
     public void save(StateWriter w, ActionCodec codec) {
         w.s(clock.nowNs());
-        w.u(nextSeq);
         SimEvent[] due = queue.toArray(new SimEvent[0]);
         java.util.Arrays.sort(due);
+        // sequences by rank: only their order matters, so equal queues save equal bytes however they came about
         w.u(due.length);
-        for (SimEvent e : due) {
-            w.s(e.timeNs());
-            w.s(e.priority());
-            w.u(e.seq());
-            w.s(codec.encode(e.action()));
+        w.u(due.length);
+        for (int i = 0; i < due.length; i++) {
+            w.s(due[i].timeNs());
+            w.s(due[i].priority());
+            w.u(i);
+            w.s(codec.encode(due[i].action()));
         }
     }
 

@@ -21,7 +21,12 @@ public final class SimClock {
 
     /** jiffies since boot, derived from simulated time. */
     public long jiffies() {
-        return (nowNs / NSEC_PER_SEC) * hz + (nowNs % NSEC_PER_SEC) * hz / NSEC_PER_SEC;
+        return jiffiesAt(nowNs);
+    }
+
+    /** The jiffies count at simulated time {@code ns}. */
+    public long jiffiesAt(long ns) {
+        return (ns / NSEC_PER_SEC) * hz + (ns % NSEC_PER_SEC) * hz / NSEC_PER_SEC;
     }
 
     public long jiffiesToNs(long jiffies) {

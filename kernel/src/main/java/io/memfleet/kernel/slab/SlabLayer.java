@@ -75,8 +75,24 @@ public final class SlabLayer {
         @Override
         public void run() {
             alloc.cacheReap(cpu, events.clock().jiffies(), events.clock().hz());
-            scheduleReap(cpu, events.clock().nowNs() + 2 * SimClock.NSEC_PER_SEC);
+            long now = events.clock().nowNs();
+            scheduleReap(cpu, now > Long.MAX_VALUE - IdleReap.PERIOD_NS ? Long.MAX_VALUE : now + IdleReap.PERIOD_NS);
         }
+    }
+
+    /**
+     * If the node is idle (see {@link IdleReap}) and only reap timers fall due before
+     * {@code untilNs}, moves the caches and the timers to where those firings would leave them and
+     * returns true; else changes nothing.
+     */
+    public boolean skipIdleReaps(long untilNs) {
+        if (!events.pending(a -> !(a instanceof CacheReap)).stream().allMatch(e -> e.timeNs() > untilNs)
+                || !IdleReap.idle(alloc)) {
+            return false;
+        }
+        IdleReap.skip(alloc, events, events.pending(a -> a instanceof CacheReap), untilNs);
+        events.skipPeriodic(untilNs, IdleReap.PERIOD_NS, a -> a instanceof CacheReap);
+        return true;
     }
 
     private TaskObjects objects(Task t) {

@@ -32,7 +32,7 @@ public final class AgentCore {
     private final String configTopic;
     private final Map<String, HostedNode> nodes = new HashMap<>();
     private final Map<Integer, Set<String>> byPartition = new HashMap<>();
-    /** Nodes whose snapshot could not be restored, with why: their events are dead-lettered. */
+    /** Nodes whose snapshot could not be restored or that were quarantined, with why: their events are dead-lettered. */
     private final Map<String, String> broken = new HashMap<>();
     /** Next offset to commit per workload partition. */
     private final Map<Integer, Long> processed = new HashMap<>();
@@ -60,6 +60,7 @@ public final class AgentCore {
         public long restoreFailures;
         public long checkpoints;
         public long released;
+        public long quarantined;
     }
 
     public AgentCore(AgentSettings settings, String workloadTopic, String configTopic) {
@@ -115,8 +116,7 @@ public final class AgentCore {
         }
         String why = broken.get(key);
         if (why != null) {
-            out.deadLetter(ref, "node " + key + ": its state could not be restored from its snapshot (" + why
-                    + "); events are not applied to an empty node");
+            out.deadLetter(ref, "node " + key + ": " + why + "; its events are not applied");
             return count(out);
         }
         HostedNode n = nodes.get(key);
@@ -137,6 +137,8 @@ public final class AgentCore {
         } catch (WorkloadReader.MalformedBatchException e) {
             out.deadLetter(ref, e.getMessage());
             return count(out);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return count(quarantine(n, ref, out, e));
         }
         if (path.eventCount() == 0) {
             out.deadLetter(ref, "node " + key + ": a record without events (a producer's mistake; nothing to apply)");
@@ -150,9 +152,29 @@ public final class AgentCore {
                 return count(out);
             }
             n.log.append(path.logBytes());
+            if (path.firstSeq() > 0) {
+                n.recent.add(path.firstSeq(), value);
+            }
             reconcile(n, out);
         }
         return count(out);
+    }
+
+    /**
+     * A node whose event failed in a way nothing expects (a defect of the model or of this agent):
+     * it is dropped, its record dead-lettered with the reason, a last telemetry sample marks it
+     * failed, and later records for it are dead-lettered; every other node goes on.
+     */
+    private Outbox quarantine(HostedNode n, EventPath.RecordRef ref, Outbox out, Throwable e) {
+        String why = "quarantined after an unexpected failure applying record " + ref.topic() + "/" + ref.partition()
+                + "@" + ref.offset() + " (" + e + ")";
+        drop(n.id);
+        broken.put(n.id, why);
+        stats.quarantined++;
+        out.deadLetter(ref, "node " + n.id + ": " + why);
+        out.telemetry(n.id, n.failedSample(why));
+        out.note("node " + n.id + " " + why);
+        return out;
     }
 
     private void host(HostedNode n) {
@@ -323,7 +345,8 @@ public final class AgentCore {
         for (HostedNode n : r.nodes()) {
             host(n);
         }
-        broken.putAll(r.broken());
+        r.broken().forEach((id, why) -> broken.put(id, "its state could not be restored from its snapshot (" + why
+                + "); events are not applied to an empty node"));
         stats.restoreFailures += r.broken().size();
         for (String key : r.retire()) {
             out.snapshot(new Send(Send.Channel.SNAPSHOTS, partition, key, null));

@@ -22,6 +22,10 @@ final class EventPath implements WorkloadReader.Sink {
     private int position;
     private int applied;
     private java.util.BitSet skippedAt;
+    /** The seq of the record's first event, and whether the record reuses applied seqs for other content. */
+    private long firstSeq;
+    private boolean firstApplied;
+    private boolean reused;
 
     /** Where a record came from, for dead letters. */
     record RecordRef(String topic, int partition, long offset, String key, byte[] value) { }
@@ -92,10 +96,32 @@ final class EventPath implements WorkloadReader.Sink {
         return w.toByteArray();
     }
 
-    /** True if a live event may apply: it has a seq, is new, and its node is not released. */
+    /** The seq of the record's first event if it was applied, else 0. */
+    long firstSeq() {
+        return firstApplied ? firstSeq : 0;
+    }
+
+    /**
+     * True if a live event may apply: it has a seq, follows the node's last one (a gap is
+     * dead-lettered and holds the node until the missing events come), is not a redelivery, and
+     * its node is not released. A record reusing applied seqs for other events is dead-lettered whole.
+     */
     private boolean admit(long seq) {
         if (replay) {
             return true;
+        }
+        if (position == 1) {
+            firstSeq = seq;
+            reused = seq != 0 && seq <= node.lastSeq && node.recent.reusedWithOtherContent(seq, record.value());
+            if (reused) {
+                skip();
+                out.deadLetter(record, "node " + node.id + ": the record's events reuse seqs from " + seq
+                        + " that the node applied with other content; none of it is applied");
+                return false;
+            }
+        } else if (reused) {
+            skip();
+            return false;
         }
         if (seq == 0) {
             reject(seq, "node " + node.id + ": events need a per-node seq (seq 0 cannot be deduplicated)");
@@ -104,6 +130,13 @@ final class EventPath implements WorkloadReader.Sink {
         if (seq <= node.lastSeq) {
             out.duplicate();
             skip();
+            return false;
+        }
+        if (node.events > 0 && seq > node.lastSeq + 1 && !node.released) {
+            skip();
+            out.deadLetter(record, "node " + node.id + " event seq " + seq + ": events " + (node.lastSeq + 1)
+                    + (seq - 1 > node.lastSeq + 1 ? ".." + (seq - 1) : "") + " have not arrived (a node's seqs are "
+                    + "contiguous); not applied, and the node waits for them");
             return false;
         }
         if (node.released) {
@@ -131,9 +164,13 @@ final class EventPath implements WorkloadReader.Sink {
         }
         skip();
         out.deadLetter(record, reason);
+        if (seq > node.lastSeq && node.events > 0) {
+            node.lastSeq = seq; // dead-lettered, its seq is used: the events after it follow on
+        }
     }
 
     private void done() {
+        firstApplied |= position == 1;
         applied++;
         out.countApplied();
     }

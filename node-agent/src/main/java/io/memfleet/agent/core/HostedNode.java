@@ -40,6 +40,8 @@ final class HostedNode {
     final Map<String, Long> appliedRollouts = new TreeMap<>();
     /** The workload ended with a release; the node is dropped at the next commit. */
     boolean released;
+    /** The last records applied, to tell redeliveries from reused seqs. */
+    final RecentRecords recent = new RecentRecords();
     /** Something was applied since the last commit. */
     boolean dirty;
 
@@ -75,6 +77,9 @@ final class HostedNode {
             r = null;
         } else {
             r = kernel().apply(c);
+            if (kernel.bug() != null) {
+                throw new IllegalStateException("the kernel model hit a BUG: " + kernel.bug());
+            }
         }
         counted(seq);
         return r;
@@ -108,6 +113,13 @@ final class HostedNode {
         Kernel k = kernel();
         return w.write(id, new TelemetryCodec.Progress(telemetrySeq++, events, lastSeq), k.image(), k.drainEvents(),
                 filesPublished);
+    }
+
+    /** The node's last telemetry: where it was, and why it was quarantined. */
+    byte[] failedSample(String why) {
+        return io.memfleet.proto.v1.NodeTelemetry.newBuilder().setNodeId(id).setSeq(telemetrySeq++)
+                .setSimTimeNs(kernel == null ? 0 : kernel.nowNs()).setEventsApplied(events).setLastSeq(lastSeq)
+                .setFailure(why).build().toByteArray();
     }
 
     /** The state fields every snapshot record carries: where the node is after the record. */

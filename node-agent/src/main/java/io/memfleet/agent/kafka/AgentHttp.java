@@ -44,6 +44,8 @@ public final class AgentHttp implements AutoCloseable {
         counter(registry, "memfleet_agent_commits_refused", "commits the group refused and aborted (a rebalance, "
                 + "or this agent deposed); their nodes were rebuilt from the last stored state", loops,
                 s -> s.commitsRefused());
+        counter(registry, "memfleet_agent_nodes_quarantined", "nodes stopped after an unexpected failure (their "
+                + "records dead-lettered with the reason)", loops, s -> s.quarantined());
         GaugeWithCallback.builder().name("memfleet_agent_hosted_nodes").help("simulated nodes hosted now")
                 .labelNames("loop").callback(cb -> {
                     for (int i = 0; i < loops.size(); i++) {

@@ -54,7 +54,7 @@ public final class AgentLoop implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean crash;
     private volatile boolean stopped;
-    private volatile Status status = new Status(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile Status status = new Status(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     /** Records the broker refused (the producer's callback thread counts them). */
     private final AtomicLong sendFailures = new AtomicLong();
     private long lastCommitMs;
@@ -64,7 +64,7 @@ public final class AgentLoop implements Runnable, AutoCloseable {
     /** What the loop has done so far, published after every poll. */
     public record Status(long records, long eventsApplied, long duplicates, long deadLettered, long telemetry,
                          int hostedNodes, long restoreFailures, long rebalances, long sendFailures,
-                         long commitsRefused) { }
+                         long commitsRefused, long quarantined) { }
 
     public AgentLoop(AgentConfig cfg, PrintStream log) {
         this.cfg = cfg;
@@ -133,7 +133,8 @@ public final class AgentLoop implements Runnable, AutoCloseable {
     private void publishStatus() {
         AgentCore.Stats s = core.stats();
         status = new Status(s.records, s.applied, s.duplicates, s.deadLettered, s.telemetry, core.hostedNodes(),
-                s.restoreFailures, rebalances, sendFailures.get(), commitsRefused);
+                s.restoreFailures, rebalances, sendFailures.get(), commitsRefused,
+                s.quarantined);
     }
 
     private void shutdown() {

@@ -121,6 +121,69 @@ class AgentCoreTest {
                 after.toBuilder().clearSeq().clearEventsApplied().clearLastSeq().build());
     }
 
+    private static byte[] record(String node, long firstSeq, String... script) {
+        io.memfleet.protocol.WorkloadWriter w = new io.memfleet.protocol.WorkloadWriter().reset(node);
+        long seq = firstSeq;
+        int line = 1;
+        for (String text : script) {
+            w.command(seq++, io.memfleet.kernel.script.ScriptParser.parse(text, line, line++ == 1));
+        }
+        return w.toByteArray();
+    }
+
+    @Test
+    void aGapInANodesSeqsIsDeadLetteredAndTheNodeWaitsUntilTheMissingEventsCome() {
+        CoreHarness h = new CoreHarness(SETTINGS);
+        h.send("g1", record("g1", 1, "node mem=64M", "spawn 1 /"));
+        Outbox early = h.send("g1", record("g1", 5, "anon 1 +1M"));
+        assertEquals(0, early.eventsApplied());
+        assertEquals(1, early.deadLettered());
+        assertTrue(h.deadLetterReasons().get(0).contains("events 3..4 have not arrived"), h.deadLetterReasons().toString());
+        assertEquals(2, h.send("g1", record("g1", 3, "anon 1 +4K", "anon 1 +4K")).eventsApplied(), "the gap filled");
+        assertEquals(1, h.send("g1", record("g1", 5, "anon 1 +1M")).eventsApplied(), "and then what follows it");
+    }
+
+    @Test
+    void aReusedSeqWithOtherContentIsDeadLetteredWhileARedeliveryIsADuplicate() {
+        CoreHarness h = new CoreHarness(SETTINGS);
+        h.send("r1", record("r1", 1, "node mem=64M", "spawn 1 /"));
+        byte[] first = record("r1", 3, "anon 1 +8K", "dentry 1 +5");
+        h.send("r1", first);
+        Outbox again = h.send("r1", first);
+        assertEquals(2, again.duplicates());
+        assertEquals(0, again.deadLettered());
+        Outbox other = h.send("r1", record("r1", 3, "anon 1 +800K", "dentry 1 +5"));
+        assertEquals(0, other.eventsApplied());
+        assertEquals(1, other.deadLettered());
+        assertTrue(h.deadLetterReasons().get(0).contains("reuse seqs from 3"), h.deadLetterReasons().toString());
+        assertEquals(1, h.send("r1", record("r1", 5, "tick 1s")).eventsApplied(), "the node goes on");
+    }
+
+    @Test
+    void anInvalidEventUsesItsSeqSoTheEventsAfterItStillApply() {
+        CoreHarness h = new CoreHarness(SETTINGS);
+        h.send("v1", record("v1", 1, "node mem=64M", "spawn 1 /"));
+        byte[] bad = WorkloadBatch.newBuilder().setNodeId("v1").addEvents(WorkloadEvent.newBuilder().setSeq(3)).build()
+                .toByteArray();
+        assertEquals(1, h.send("v1", bad).deadLettered());
+        assertEquals(1, h.send("v1", record("v1", 4, "anon 1 +4K")).eventsApplied());
+        assertEquals(0, h.deadLetterReasons().stream().filter(r -> r.contains("have not arrived")).count());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void hostileSizesEndInAnErrnoAndTheOtherNodesOfTheAgentGoOn() {
+        CoreHarness h = new CoreHarness(SETTINGS);
+        h.run("ok", SETUP);
+        Outbox o = h.run("hostile", "node cpus=1024 mem=1048576G", "spawn 1 /", "dentry 1 +100000000000",
+                "tick 2305843009213693951ns", "file 1 +1048575G", "kmalloc irq 32 +100000000", "anon 1 +1024G",
+                "tick 2305843009213693951ns");
+        assertEquals(8, o.eventsApplied());
+        assertEquals(0, o.deadLettered());
+        assertEquals(8, h.run("ok", round(0)).eventsApplied());
+        assertEquals(2 * 2305843009213693951L, finalSample(h, "hostile").getSimTimeNs());
+    }
+
     @Test
     void malformedRecordsAndEventsAreDeadLetteredWithWhereTheyCameFromAndTheRestApplies() {
         CoreHarness h = new CoreHarness(SETTINGS);

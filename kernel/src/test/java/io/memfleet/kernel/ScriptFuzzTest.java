@@ -1,0 +1,115 @@
+package io.memfleet.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.script.ScriptRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Seeded fuzzing of the script language: the conformance scripts mutated (extreme numbers and
+ * sizes, tokens dropped, lines repeated, swapped, cut and spliced, control characters and foreign
+ * text inserted, huge node shapes) must each end as a script ends (a result, or 'line N:' and
+ * status 2) within a time bound: no exception, no BUG in the model, no host memory exhausted.
+ * {@code -Dmemfleet.fuzz=N} runs N scripts (default 5000); {@code -Dmemfleet.seed=S} one of them.
+ */
+class ScriptFuzzTest {
+    private static final int RUNS = Integer.getInteger("memfleet.fuzz", 5000);
+    private static final String[] EXTREMES = {"0", "1", "-1", "+0", "4095", "65536", "+1048575G", "+100000000000",
+        "2305843009213693951ns", "9223372036854775807", "18446744073709551616", "-9223372036854775808", "+1G",
+        "-1G", "1024", "+16777217", "99999999999999999999", "1ns", "0ns", "+4096", "-4096", "1P", "irq"};
+    private static final String[] GARBAGE = {"\t", "\u0000", " ", "/", "//", "..", "\u00e9\u4e2d", "#", ">", ">>", "=",
+        "\\", "\"", "'", "\r", "+", "-", "x".repeat(300)};
+    private static final String[] SHAPES = {"node cpus=1024 mem=1048576G swap=1048576G hz=100000",
+        "node cpus=1 mem=256K", "node cpus=64 mem=1G hz=1", "node mem=4G swap=4G seed=-9223372036854775808"};
+
+    private static List<List<String>> corpus() throws IOException {
+        List<List<String>> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("src/test/resources/conformance"))) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".msim")).sorted().toList()) {
+                out.add(Files.readAllLines(p));
+            }
+        }
+        return out;
+    }
+
+    static List<String> mutate(List<List<String>> corpus, SplittableRandom rnd) {
+        List<String> lines = new ArrayList<>(corpus.get(rnd.nextInt(corpus.size())));
+        if (rnd.nextInt(4) == 0) {
+            lines.add(0, SHAPES[rnd.nextInt(SHAPES.length)]);
+        }
+        int edits = 1 + rnd.nextInt(6);
+        for (int e = 0; e < edits && !lines.isEmpty(); e++) {
+            int i = rnd.nextInt(lines.size());
+            String[] tokens = lines.get(i).split(" ", -1);
+            int t = rnd.nextInt(tokens.length);
+            switch (rnd.nextInt(8)) {
+                case 0 -> tokens[t] = EXTREMES[rnd.nextInt(EXTREMES.length)];
+                case 1 -> tokens[t] = "";
+                case 2 -> tokens[t] = tokens[t] + GARBAGE[rnd.nextInt(GARBAGE.length)];
+                case 3 -> {
+                    String l = lines.get(i);
+                    lines.set(i, l.substring(0, rnd.nextInt(l.length() + 1)));
+                    continue;
+                }
+                case 4 -> {
+                    for (int k = rnd.nextInt(50); k > 0; k--) {
+                        lines.add(i, lines.get(i));
+                    }
+                    continue;
+                }
+                case 5 -> {
+                    int j = rnd.nextInt(lines.size());
+                    String a = lines.get(i);
+                    lines.set(i, lines.get(j));
+                    lines.set(j, a);
+                    continue;
+                }
+                case 6 -> {
+                    List<String> other = corpus.get(rnd.nextInt(corpus.size()));
+                    lines.add(i, other.get(rnd.nextInt(other.size())));
+                    continue;
+                }
+                default -> tokens[t] = tokens[t].replaceAll("[0-9]+", EXTREMES[rnd.nextInt(EXTREMES.length)]
+                        .replaceAll("[^0-9]", ""));
+            }
+            lines.set(i, String.join(" ", tokens));
+        }
+        return lines;
+    }
+
+    @Test
+    @Timeout(600)
+    void mutatedScriptsEndAsScriptsEndNeverInAnExceptionABugOrAHang() throws IOException {
+        List<List<String>> corpus = corpus();
+        Long one = Long.getLong("memfleet.seed");
+        Map<String, Integer> endings = new TreeMap<>();
+        long slowest = 0;
+        for (long seed = one != null ? one : 1; seed <= (one != null ? one : RUNS); seed++) {
+            List<String> script = mutate(corpus, new SplittableRandom(seed));
+            long t0 = System.nanoTime();
+            ScriptRunner.Result r = ScriptRunner.run(script.iterator(), KernelConfig.DEFAULT, chunk -> { });
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            slowest = Math.max(slowest, ms);
+            String where = "seed " + seed + " (repro: -Dmemfleet.seed=" + seed + "):\n" + String.join("\n", script);
+            assertTrue(ms < 20_000, where + "\ntook " + ms + " ms");
+            if (r.kernel() != null) {
+                assertNull(r.kernel().bug(), where);
+            }
+            endings.merge(r.error() == null ? "ran" : "syntax error", 1, Integer::sum);
+        }
+        System.out.println("ScriptFuzzTest: " + endings + ", slowest " + slowest + " ms");
+        assertTrue(endings.size() == 2 || one != null, "both endings occur: " + endings);
+    }
+}
