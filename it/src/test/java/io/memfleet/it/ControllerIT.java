@@ -150,7 +150,7 @@ class ControllerIT extends EmbeddedBrokerTest {
         "/api/experiments/x", "/api/experiments/x/series", "/api/nodes", "/api/nodes/a/b", "/api/fleet", "/api/cgroups",
         "/api/caches", "/api/distribution", "/metrics", "/healthz", "/assets/app.js", "/assets/../../etc/passwd",
         "/api/experiments?source=../../x", "/api/nodes/%00", "/api/config/%2e%2e", "/" + "a".repeat(5000),
-        "/api/experiments/x/series?cgroup=%ZZ", "/api/distribution?metric=usage&bins=-1"};
+        "/api/experiments/x/series?cgroup=%25ZZ", "/api/distribution?metric=usage&bins=-1"};
     private static final String[] FUZZ_VALUES = {"18446744073709551616", "-1", "0", "1e400", "\"64M\"", "null", "true",
         "[]", "{}", "[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]", "\"\\u0000\"", "\"/../..\"", "9223372036854775807", "1.5"};
 
@@ -211,6 +211,12 @@ class ControllerIT extends EmbeddedBrokerTest {
             }
             assertEquals("ok\n", get(c, "/healthz"));
             get(c, "/api/fleet");
+            HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.httpPort()
+                    + "/api/nodes")).header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Authorization", "Bearer " + c.token())
+                    .POST(HttpRequest.BodyPublishers.ofString("a=" + "x".repeat(100_000))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, form.statusCode(), "a long form field is refused before it is read: " + form.body());
             System.out.println("ControllerIT fuzz statuses: " + statuses);
             assertTrue(statuses.keySet().stream().anyMatch(s -> s >= 400) && statuses.containsKey(200), statuses.toString());
         }

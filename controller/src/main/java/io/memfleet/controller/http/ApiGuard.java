@@ -36,6 +36,17 @@ final class ApiGuard {
         ctx.next();
     }
 
+    /** A form body (urlencoded or multipart) is refused on every route: none takes one. */
+    void refuseForms(RoutingContext ctx) {
+        String ct = ctx.request().getHeader("Content-Type");
+        String base = ct == null ? "" : ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (base.equals("application/x-www-form-urlencoded") || base.startsWith("multipart/")) {
+            ControllerVerticle.error(ctx, 415, "no route takes a form body (" + ct + ")");
+            return;
+        }
+        ctx.next();
+    }
+
     void requireType(RoutingContext ctx, Set<String> types) {
         String ct = ctx.request().getHeader("Content-Type");
         String base = ct == null ? "" : ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);

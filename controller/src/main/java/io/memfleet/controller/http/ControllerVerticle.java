@@ -76,11 +76,25 @@ public final class ControllerVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router r = Router.router(vertx);
-        r.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
+        // the token and the body's type are checked before the body is read (no route takes a form)
         r.post().handler(guard::requireToken);
         r.delete().handler(guard::requireToken);
         r.post("/api/config").handler(ctx -> guard.requireType(ctx, ApiGuard.JSON));
         r.post("/api/experiments").handler(ctx -> guard.requireType(ctx, ApiGuard.YAML));
+        r.route().handler(guard::refuseForms);
+        r.route().handler(BodyHandler.create().setBodyLimit(1 << 20).setHandleFileUploads(false));
+        r.route().failureHandler(ctx -> {
+            if (ctx.response().ended()) {
+                return;
+            }
+            int status = ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? ctx.statusCode() : 500;
+            if (status == 500) {
+                System.err.println("memfleet controller: " + ctx.request().method() + " " + ctx.request().path()
+                        + " failed: " + ctx.failure());
+            }
+            error(ctx, status, status == 413 ? "the body is over 1 MiB" : status == 500 ? "internal error (logged)"
+                    : "bad request");
+        });
         r.routeWithRegex("^/(?!api/stream).*").handler(TimeoutHandler.create(ApiGuard.REQUEST_TIMEOUT_MS));
         r.get("/").handler(this::handleDashboard);
         r.get("/healthz").handler(ctx -> ctx.response().putHeader("content-type", "text/plain").end("ok\n"));

@@ -191,6 +191,9 @@ public final class AgentLoop implements Runnable, AutoCloseable {
         return via.send(new ProducerRecord<>(topic, s.partition() < 0 ? null : s.partition(), s.key(), s.value()),
                 (md, e) -> {
                     if (e != null) {
+                        if (s.channel() == Send.Channel.RESULTS) {
+                            unmetFinalState(s, e);
+                        }
                         long n = sendFailures.incrementAndGet();
                         if (n <= 10 || Long.bitCount(n) == 1) { // the first ten, then at powers of two
                             log.println("memfleet agent: a record for " + s.key() + " ("
@@ -199,6 +202,19 @@ public final class AgentLoop implements Runnable, AutoCloseable {
                         }
                     }
                 });
+    }
+
+    /**
+     * A node's final state the broker refused: its experiment can never complete, so a dead letter
+     * for the node says why, and the controller fails the experiment with it at once.
+     */
+    private void unmetFinalState(Send s, Exception e) {
+        String reason = "node " + s.key() + ": its final state (" + (s.value() == null ? 0 : s.value().length)
+                + " bytes) could not be stored on " + topics.results() + ": " + e.getMessage();
+        byte[] letter = io.memfleet.proto.v1.DeadLetter.newBuilder().setSourceTopic(topics.results())
+                .setPartition(-1).setOffset(-1).setKey(com.google.protobuf.ByteString.copyFromUtf8(s.key()))
+                .setReason(reason).build().toByteArray();
+        producer.send(new ProducerRecord<>(topics.deadLetter(), s.key(), letter));
     }
 
     private void send(Outbox out) {
