@@ -60,7 +60,7 @@ public final class Kernel {
         UserMemory user = new UserMemory(mem, mc);
         this.slab = new SlabLayer(shape.cpus(), config, mem, mc, workqueue, events, user::ensureFreePages);
         this.images = new ImageBuilder(mc, slab, mem);
-        this.vfs = new Vfs(mc, new CgroupFs(mc, tasks::get), new ProcFs(mc, slab, images), images);
+        this.vfs = new Vfs(mc, new CgroupFs(mc, tasks::get), new ProcFs(mc, slab, images, tasks::get), images);
         this.ops = new TaskOps(shape.cpus(), clock, tasks, mc, user, slab, this::event);
         mc.oomKiller().setKillListener((victim, memcg, points) -> event(new KernelEvent.OomKill(clock.nowNs(),
                 victim.pid(), victim.comm(), memcg == null ? null : memcg.path(), points)));
@@ -144,6 +144,8 @@ public final class Kernel {
             return Result.of(vfs.rmdir(r.path()));
         } else if (c instanceof Command.Spawn s) {
             return Result.of(ops.spawn(s, vfs.resolve(s.path())));
+        } else if (c instanceof Command.Fork f) {
+            return Result.of(ops.fork(f));
         } else if (c instanceof Command.Exit e) {
             return Result.of(ops.exit(e.pid()));
         } else if (c instanceof Command.Kill k) {

@@ -5,18 +5,27 @@ import io.memfleet.kernel.fs.FileResult;
 import io.memfleet.kernel.fs.Memparse;
 import io.memfleet.kernel.fs.ProcFiles;
 import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.OomKiller;
+import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.slab.SlabLayer;
 
-/** /proc/meminfo, /proc/slabinfo and /proc/sys/vm/drop_caches. Other paths are not handled here. */
+/**
+ * /proc/meminfo, /proc/slabinfo, /proc/sys/vm/drop_caches and each task's /proc/PID/oom_score_adj
+ * and oom_score. Other paths are not handled here.
+ */
 final class ProcFs {
+    private static final String OOM_SCORE_ADJ = "oom_score_adj";
+    private static final String OOM_SCORE = "oom_score";
     private final MemController mc;
     private final SlabLayer slab;
     private final ImageBuilder images;
+    private final java.util.function.IntFunction<Task> tasks;
 
-    ProcFs(MemController mc, SlabLayer slab, ImageBuilder images) {
+    ProcFs(MemController mc, SlabLayer slab, ImageBuilder images, java.util.function.IntFunction<Task> tasks) {
         this.mc = mc;
         this.slab = slab;
         this.images = images;
+        this.tasks = tasks;
     }
 
     /** The file's contents, or null when the path is not a /proc file. */
@@ -25,7 +34,7 @@ final class ProcFs {
             case ProcFiles.MEMINFO -> FileResult.text(ProcFiles.meminfo(images.meminfo()));
             case ProcFiles.SLABINFO -> FileResult.text(ProcFiles.slabinfo(images.caches()));
             case ProcFiles.DROP_CACHES -> FileResult.of(Errno.EACCES);
-            default -> path.startsWith("/proc/") ? FileResult.of(Errno.ENOENT) : null;
+            default -> path.startsWith("/proc/") ? readPid(path) : null;
         };
     }
 
@@ -34,7 +43,60 @@ final class ProcFs {
         return switch (path) {
             case ProcFiles.DROP_CACHES -> dropCaches(value);
             case ProcFiles.MEMINFO, ProcFiles.SLABINFO -> Errno.EIO;
-            default -> path.startsWith("/proc/") ? Errno.ENOENT : null;
+            default -> path.startsWith("/proc/") ? writePid(path, value) : null;
+        };
+    }
+
+    /** The task of a /proc/PID/FILE path and the file's name, or null when there is no such task. */
+    private Object[] pidFile(String path) {
+        int slash = path.indexOf('/', 6);
+        if (slash < 0 || path.indexOf('/', slash + 1) >= 0) {
+            return null;
+        }
+        String pid = path.substring(6, slash);
+        if (pid.isEmpty() || pid.length() > 9 || !pid.chars().allMatch(Character::isDigit) || pid.startsWith("0")) {
+            return null;
+        }
+        Task t = tasks.apply(Integer.parseInt(pid));
+        return t == null || t.exited() ? null : new Object[] {t, path.substring(slash + 1)};
+    }
+
+    // kernel: fs/proc/base.c oom_score_adj_read() / proc_oom_score()
+    private FileResult readPid(String path) {
+        Object[] f = pidFile(path);
+        if (f == null) {
+            return FileResult.of(Errno.ENOENT);
+        }
+        Task t = (Task) f[0];
+        return switch ((String) f[1]) {
+            case OOM_SCORE_ADJ -> FileResult.text(t.oomScoreAdj() + "\n");
+            case OOM_SCORE -> FileResult.text(mc.oomKiller().procOomScore(t) + "\n");
+            default -> FileResult.of(Errno.ENOENT);
+        };
+    }
+
+    // kernel: fs/proc/base.c oom_score_adj_write(): at most 12 characters read, then kstrtoint, -1000..1000
+    private Errno writePid(String path, String value) {
+        Object[] f = pidFile(path);
+        if (f == null) {
+            return Errno.ENOENT;
+        }
+        Task t = (Task) f[0];
+        return switch ((String) f[1]) {
+            case OOM_SCORE_ADJ -> {
+                String buf = value + "\n";
+                Memparse.IntValue v = Memparse.kstrtoint(buf.substring(0, Math.min(buf.length(), 12)));
+                if (v.errno().isError()) {
+                    yield v.errno();
+                }
+                if (v.value() < OomKiller.OOM_SCORE_ADJ_MIN || v.value() > OomKiller.OOM_SCORE_ADJ_MAX) {
+                    yield Errno.EINVAL;
+                }
+                t.setOomScoreAdj(v.value());
+                yield Errno.OK;
+            }
+            case OOM_SCORE -> Errno.EACCES;
+            default -> Errno.ENOENT;
         };
     }
 

@@ -76,6 +76,23 @@ final class TaskOps {
         return Errno.OK;
     }
 
+    // kernel: kernel/fork.c copy_process(): the child joins the parent's cgroup, inherits oom_score_adj (copy_signal)
+    Errno fork(Command.Fork f) {
+        Task parent = tasks.get(f.parent());
+        if (parent == null || parent.exited()) {
+            return Errno.ESRCH;
+        }
+        if (tasks.contains(f.child())) {
+            return Errno.EEXIST;
+        }
+        Task t = new Task(f.child(), parent.cpu(), parent.memcg(), tasks.nextSeq());
+        t.setParent(parent);
+        t.setOomScoreAdj(parent.oomScoreAdj());
+        tasks.add(t);
+        parent.memcg().tasks().add(t);
+        return Errno.OK;
+    }
+
     Errno exit(int pid) {
         Task t = tasks.get(pid);
         if (t == null) {
@@ -112,6 +129,14 @@ final class TaskOps {
         t.memcg().tasks().remove(t);
         t.markExited();
         tasks.remove(t);
+        if (t.hasChildren()) {
+            for (Task c : tasks.all()) {
+                if (c.parent() == t) {
+                    c.setParent(null); // kernel: kernel/exit.c forget_original_parent(): reparented to init
+                }
+            }
+        }
+        t.setParent(null);
     }
 
     /** Tasks with a fatal signal pending exit (at a tick). */

@@ -278,6 +278,18 @@ public final class WorkloadReader {
                 return new Command.Print(onlyString(in, Print.TEXT_FIELD_NUMBER));
             case WorkloadEvent.EXIT_FIELD_NUMBER:
                 return new Command.Exit(onlyPid(in, Exit.PID_FIELD_NUMBER));
+            case WorkloadEvent.FORK_FIELD_NUMBER: {
+                int parent = 0;
+                int child = 0;
+                for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                    switch (WireFormat.getTagFieldNumber(tag)) {
+                        case io.memfleet.proto.v1.Fork.PARENT_FIELD_NUMBER -> parent = in.readUInt32();
+                        case io.memfleet.proto.v1.Fork.CHILD_FIELD_NUMBER -> child = in.readUInt32();
+                        default -> in.skipField(tag);
+                    }
+                }
+                return new Command.Fork(parent, child);
+            }
             case WorkloadEvent.KILL_FIELD_NUMBER:
                 return new Command.Kill(onlyPid(in, Kill.PID_FIELD_NUMBER));
             case WorkloadEvent.DMESG_FIELD_NUMBER:

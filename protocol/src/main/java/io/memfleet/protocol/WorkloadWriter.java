@@ -122,6 +122,9 @@ public final class WorkloadWriter {
         } else if (c instanceof Command.Spawn s) {
             b.begin(WorkloadEvent.SPAWN_FIELD_NUMBER).uint64(Spawn.PID_FIELD_NUMBER, s.pid())
                     .string(Spawn.PATH_FIELD_NUMBER, s.path()).uint64(Spawn.CPU_FIELD_NUMBER, s.cpu());
+        } else if (c instanceof Command.Fork f) {
+            b.begin(WorkloadEvent.FORK_FIELD_NUMBER).uint64(io.memfleet.proto.v1.Fork.PARENT_FIELD_NUMBER, f.parent())
+                    .uint64(io.memfleet.proto.v1.Fork.CHILD_FIELD_NUMBER, f.child());
         } else if (c instanceof Command.Exit e) {
             b.begin(WorkloadEvent.EXIT_FIELD_NUMBER).uint64(Exit.PID_FIELD_NUMBER, e.pid());
         } else if (c instanceof Command.Kill k) {

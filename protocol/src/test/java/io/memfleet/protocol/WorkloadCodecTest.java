@@ -56,6 +56,7 @@ class WorkloadCodecTest {
             case CAT -> new Command.Cat(path);
             case SPAWN -> new Command.Spawn(pid, path, r.nextInt(1024));
             case EXIT -> new Command.Exit(pid);
+            case FORK -> new Command.Fork(pid, 1 + r.nextInt(Integer.MAX_VALUE - 1));
             case KILL -> new Command.Kill(pid);
             case MEM -> {
                 Command.MemKind k = Command.MemKind.values()[r.nextInt(3)];
@@ -83,6 +84,7 @@ class WorkloadCodecTest {
             case CAT -> new Command.Cat(e.getCat().getPath());
             case SPAWN -> new Command.Spawn(e.getSpawn().getPid(), e.getSpawn().getPath(), e.getSpawn().getCpu());
             case EXIT -> new Command.Exit(e.getExit().getPid());
+            case FORK -> new Command.Fork(e.getFork().getParent(), e.getFork().getChild());
             case KILL -> new Command.Kill(e.getKill().getPid());
             case MEM -> new Command.Mem(Command.MemKind.values()[e.getMem().getKindValue() - 1], e.getMem().getPid(),
                     e.getMem().getBytes());
@@ -115,6 +117,8 @@ class WorkloadCodecTest {
             b.setSpawn(Spawn.newBuilder().setPid(s.pid()).setPath(s.path()).setCpu(s.cpu()));
         } else if (c instanceof Command.Exit x) {
             b.setExit(Exit.newBuilder().setPid(x.pid()));
+        } else if (c instanceof Command.Fork f) {
+            b.setFork(io.memfleet.proto.v1.Fork.newBuilder().setParent(f.parent()).setChild(f.child()));
         } else if (c instanceof Command.Kill k) {
             b.setKill(Kill.newBuilder().setPid(k.pid()));
         } else if (c instanceof Command.Mem m) {

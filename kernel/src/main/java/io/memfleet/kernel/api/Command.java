@@ -101,6 +101,14 @@ public sealed interface Command {
         }
     }
 
+    /** {@code fork PARENT CHILD}: a new task in the parent's cgroup, on its CPU, its child (SIM-SCRIPT 1.1). */
+    record Fork(int parent, int child) implements Command {
+        public Fork {
+            Rules.pid(parent);
+            Rules.pid(child);
+        }
+    }
+
     record Exit(int pid) implements Command {
         public Exit {
             Rules.pid(pid);

@@ -99,4 +99,49 @@ public final class Memparse {
         }
         return p.value();
     }
+
+    /** An int written to a /proc file, or the errno of the write: EINVAL (not a number), ERANGE (past an int). */
+    public record IntValue(io.memfleet.kernel.api.Errno errno, int value) { }
+
+    /** kstrtoint(strstrip(buf), 0): an optional sign, then 0x hex, 0 octal or decimal, one trailing newline allowed. */
+    // kernel: lib/kstrtox.c kstrtoint() / _kstrtoull()
+    public static IntValue kstrtoint(String buf) {
+        String s = buf.strip();
+        boolean negative = false;
+        int i = 0;
+        if (i < s.length() && s.charAt(i) == '+') {
+            i++;
+        } else if (i < s.length() && s.charAt(i) == '-') {
+            negative = true;
+            i++;
+        }
+        int base = 10;
+        if (s.startsWith("0x", i) || s.startsWith("0X", i)) {
+            if (i + 2 < s.length() && Character.digit(s.charAt(i + 2), 16) >= 0) {
+                base = 16;
+                i += 2;
+            }
+        } else if (s.startsWith("0", i) && i + 1 < s.length()) {
+            base = 8;
+        }
+        if (i == s.length()) {
+            return new IntValue(io.memfleet.kernel.api.Errno.EINVAL, 0);
+        }
+        long v = 0;
+        for (; i < s.length(); i++) {
+            int d = Character.digit(s.charAt(i), base);
+            if (d < 0) {
+                return new IntValue(io.memfleet.kernel.api.Errno.EINVAL, 0);
+            }
+            v = v * base + d;
+            if (v > (1L << 31)) {
+                return new IntValue(io.memfleet.kernel.api.Errno.ERANGE, 0);
+            }
+        }
+        v = negative ? -v : v;
+        if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
+            return new IntValue(io.memfleet.kernel.api.Errno.ERANGE, 0);
+        }
+        return new IntValue(io.memfleet.kernel.api.Errno.OK, (int) v);
+    }
 }

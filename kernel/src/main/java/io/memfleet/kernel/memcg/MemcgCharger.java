@@ -13,7 +13,7 @@ public final class MemcgCharger {
     static final int MEM_CGROUP_RECLAIM_RETRIES = 5;
     private static final long PAGE = PhysMem.PAGE_SIZE;
 
-    private enum DoCharge { OK, RETRY, NOMEM, WOULDBLOCK, OOM_DIE, BLOCKED }
+    private enum DoCharge { OK, RETRY, NOMEM, WOULDBLOCK, NO_VICTIM, OOM_DIE, BLOCKED }
 
     private final MemcgStock stock;
     private final MemcgReclaim reclaim;
@@ -75,7 +75,7 @@ public final class MemcgCharger {
                         }
                         nrOomRetries--;
                     }
-                    case WOULDBLOCK -> {
+                    case WOULDBLOCK, NO_VICTIM -> {
                         return ChargeResult.NOMEM;
                     }
                     case OOM_DIE -> {
@@ -147,7 +147,8 @@ public final class MemcgCharger {
         }
         Task victim = oom.memcgOutOfMemory(current, memcg, gfpMask);
         if (victim == null) {
-            return DoCharge.NOMEM;
+            // only unkillable tasks (oom_score_adj -1000) or none: 3.3 would retry for ever; the model fails the charge
+            return DoCharge.NO_VICTIM;
         }
         if (victim == current) {
             return DoCharge.OOM_DIE;

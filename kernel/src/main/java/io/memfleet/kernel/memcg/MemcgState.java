@@ -43,6 +43,8 @@ public final class MemcgState {
             w.u(t.createdSeq());
             w.u(t.memcg().id());
             w.bool(t.fatalSignalPending);
+            w.s(t.oomScoreAdj);
+            w.u(t.parent() == null ? 0 : t.parent().pid());
         }
         saveAnonRuns(mc, tasks, w);
         saveFileRuns(mc, tasks, w);
@@ -196,6 +198,11 @@ public final class MemcgState {
             MemCgroup g = lookup(byId, r.i());
             Task t = new Task(pid, cpu, g, seq);
             t.fatalSignalPending = r.bool();
+            t.oomScoreAdj = (int) r.s();
+            int parent = r.i();
+            if (parent != 0) {
+                t.setParent(tasks.get(parent)); // a parent is older than its child: restored before it
+            }
             tasks.add(t);
             g.tasks().add(t);
         }

@@ -20,6 +20,9 @@ public final class OomKiller {
     /** __GFP_RECLAIMABLE, added to slab allocations of SLAB_RECLAIM_ACCOUNT caches (dentry). */
     public static final int GFP_RECLAIMABLE = 0x80000;
 
+    public static final int OOM_SCORE_ADJ_MIN = -1000;
+    public static final int OOM_SCORE_ADJ_MAX = 1000;
+
     private final Klog klog;
     private final PhysMem mem;
     private final Supplier<Iterable<Task>> tasks;
@@ -44,14 +47,20 @@ public final class OomKiller {
 
     // kernel: mm/oom_kill.c oom_badness()
     static long oomBadness(Task p, long totalPages) {
-        if (p.exited()) {
+        if (p.exited() || p.oomScoreAdj() == OOM_SCORE_ADJ_MIN) {
             return 0;
         }
         long total = Math.max(totalPages, 1);
         long rss = p.rssPages();
         long ptes = (p.totalVmPages() + 511) / 512;
-        long points = (rss + ptes + p.swapEntries()) * 1000 / total;
+        long points = (rss + ptes + p.swapEntries()) * 1000 / total + p.oomScoreAdj(); // tasks are not root: no -30
         return points <= 0 ? 1 : Math.min(points, 1000);
+    }
+
+    /** What /proc/PID/oom_score prints: the badness against all RAM and swap, no memcg. */
+    // kernel: fs/proc/base.c proc_oom_score()
+    public long procOomScore(Task p) {
+        return oomBadness(p, mem.totalPages() + mem.swapPages());
     }
 
     // kernel: mm/memcontrol.c mem_cgroup_get_limit()
@@ -74,9 +83,7 @@ public final class OomKiller {
         }
         long points = oomBadness(victim, limit);
         dumpHeader(current, victim, memcg, gfpMask);
-        listener.killed(victim, memcg, points);
-        oomKillProcess(victim, points, "Memory cgroup out of memory");
-        return victim;
+        return oomKillProcess(victim, points, "Memory cgroup out of memory", memcg, limit);
     }
 
     /** Global OOM: the node has no free pages left after reclaim. Returns the victim or null. */
@@ -89,9 +96,7 @@ public final class OomKiller {
         }
         long points = oomBadness(victim, total);
         dumpHeader(current, victim, null, gfpMask);
-        listener.killed(victim, null, points);
-        oomKillProcess(victim, points, "Out of memory");
-        return victim;
+        return oomKillProcess(victim, points, "Out of memory", null, total);
     }
 
     // kernel: mm/oom_kill.c select_bad_process()
@@ -115,7 +120,8 @@ public final class OomKiller {
     private void dumpHeader(Task current, Task victim, MemCgroup memcg, int gfpMask) {
         String comm = current == null ? "kworker/0:1" : current.comm();
         klog.printk(comm + " invoked oom-killer: gfp_mask=0x" + Integer.toHexString(gfpMask)
-                + ", order=0, oom_adj=0, oom_score_adj=0");
+                + ", order=0, oom_adj=" + (current == null ? 0 : current.oomAdj()) + ", oom_score_adj="
+                + (current == null ? 0 : current.oomScoreAdj()));
         if (memcg != null) {
             printOomInfo(memcg, victim);
         } else {
@@ -151,17 +157,38 @@ public final class OomKiller {
                 continue;
             }
             klog.printk(String.format("[%5d] %5d %5d %8d %8d %3d     %3d         %5d %s",
-                    p.pid(), 0, p.pid(), p.totalVmPages(), p.rssPages(), p.cpu(), 0, 0, p.comm()));
+                    p.pid(), 0, p.pid(), p.totalVmPages(), p.rssPages(), p.cpu(), p.oomAdj(), p.oomScoreAdj(), p.comm()));
         }
     }
 
+    /**
+     * Kills the chosen task or, if one of its children is eligible, the child with the highest
+     * badness (the first of equals, in fork order): the parent is spared for it. Returns the task killed.
+     */
     // kernel: mm/oom_kill.c oom_kill_process()
-    private void oomKillProcess(Task victim, long points, String message) {
-        klog.printk(message + ": Kill process " + victim.pid() + " (" + victim.comm() + ") score " + points
+    private Task oomKillProcess(Task chosen, long points, String message, MemCgroup memcg, long totalPages) {
+        klog.printk(message + ": Kill process " + chosen.pid() + " (" + chosen.comm() + ") score " + points
                 + " or sacrifice child");
+        Task victim = chosen;
+        long victimPoints = 0;
+        if (chosen.hasChildren()) {
+            for (Task child : tasks.get()) {
+                if (child.parent() != chosen || child.exited()
+                        || (memcg != null && !memcg.sameOrSubtree(child.memcg()))) {
+                    continue; // oom_unkillable_task(): a child outside the memcg does not count
+                }
+                long childPoints = oomBadness(child, totalPages);
+                if (childPoints > victimPoints) {
+                    victim = child;
+                    victimPoints = childPoints;
+                }
+            }
+        }
+        listener.killed(victim, memcg, victim == chosen ? points : victimPoints);
         klog.printk("Killed process " + victim.pid() + " (" + victim.comm() + ") total-vm:"
                 + (victim.totalVmPages() * 4) + "kB, anon-rss:" + (victim.rssPages() * 4) + "kB, file-rss:0kB");
         victim.sendSigkill();
         reaper.accept(victim);
+        return victim;
     }
 }

@@ -15,6 +15,11 @@ public final class Task {
     private MemCgroup memcg;
     boolean fatalSignalPending;
     boolean exited;
+    /** The task's parent when it was forked by a task of the node (null: a child of init), and its live children. */
+    private Task parent;
+    private int children;
+    /** signal->oom_score_adj, -1000..1000 (OOM_SCORE_ADJ_MIN: never chosen). */
+    int oomScoreAdj;
 
     /** Anonymous runs, newest last: unmap takes the newest first. */
     public final List<AnonRun> anon = new ArrayList<>(2);
@@ -66,6 +71,40 @@ public final class Task {
 
     public void markExited() {
         exited = true;
+    }
+
+    public Task parent() {
+        return parent;
+    }
+
+    /** Makes {@code p} the parent (null: none), keeping both parents' child counts. */
+    public void setParent(Task p) {
+        if (parent != null) {
+            parent.children--;
+        }
+        parent = p;
+        if (p != null) {
+            p.children++;
+        }
+    }
+
+    public boolean hasChildren() {
+        return children > 0;
+    }
+
+    public int oomScoreAdj() {
+        return oomScoreAdj;
+    }
+
+    /** Sets oom_score_adj (already range-checked by the caller). */
+    public void setOomScoreAdj(int adj) {
+        oomScoreAdj = adj;
+    }
+
+    /** The legacy oom_adj the kernel derives from oom_score_adj (OOM_DISABLE -17 for -1000, else scaled to -16..15). */
+    // kernel: fs/proc/base.c oom_score_adj_write(), its oom_adj scaling
+    public int oomAdj() {
+        return oomScoreAdj == OomKiller.OOM_SCORE_ADJ_MIN ? -17 : oomScoreAdj * 15 / 1000;
     }
 
     /** Resident pages mapped by this task (its rss), as get_mm_rss() counts them. */

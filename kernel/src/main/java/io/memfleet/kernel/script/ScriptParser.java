@@ -62,6 +62,8 @@ public final class ScriptParser {
                 return new Command.Rmdir(t.path(1, 2));
             case "spawn":
                 return parseSpawn(t);
+            case "fork":
+                return new Command.Fork(t.pidAt(1, 3), t.pidAt(2, 3));
             case "exit":
                 return new Command.Exit(t.pidAt(1, 2));
             case "kill":
