@@ -54,6 +54,9 @@ final class BrokerCommand implements Callable<Integer> {
             kafka = EmbeddedKafka.start(dir, new EmbeddedKafka.Member(nodeId, port, controllerPort, voters, clusterId,
                     members), Map.of());
         } catch (RuntimeException e) {
+            if (temporary) {
+                Bootstrap.deleteTree(dir);
+            }
             throw new UserError("the broker did not start: " + e.getMessage());
         }
         io.err().println("memfleet broker ready in " + kafka.startupTime().toMillis() + " ms, data " + dir);

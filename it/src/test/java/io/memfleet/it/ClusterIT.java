@@ -91,9 +91,23 @@ class ClusterIT {
     }
 
     /** Waits until a running experiment on the standing controller has passed {@code fraction} of its time. */
-    private static String awaitProgress(double fraction) {
+    private static String awaitProgress(double fraction, CompletableFuture<Launcher.Outcome> run) {
         String[] id = {null};
-        FleetHarness.await("an experiment " + (int) (fraction * 100) + "% through", Duration.ofSeconds(120), () -> {
+        try {
+            awaitProgress(fraction, run, id);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + logTails(), e);
+        }
+        return id[0];
+    }
+
+    private static void awaitProgress(double fraction, CompletableFuture<Launcher.Outcome> run, String[] id) {
+        FleetHarness.await("an experiment " + (int) (fraction * 100) + "% through", Duration.ofSeconds(180), () -> {
+            if (run.isDone()) {
+                Launcher.Outcome o = run.join();
+                throw new AssertionError("the run ended before " + fraction + " of it: " + o.out() + o.err()
+                        + "\n" + logTails());
+            }
             try {
                 for (Object o : experiments()) {
                     JsonObject e = (JsonObject) o;
@@ -108,11 +122,25 @@ class ClusterIT {
                 return false;
             }
         });
-        return id[0];
     }
 
     private static void assertDone(Launcher.Outcome o) {
-        assertEquals(0, o.status(), o.out() + o.err());
+        assertEquals(0, o.status(), o.out() + o.err() + "\n" + logTails());
+    }
+
+    /** The last lines of every process's log, for a failure's message. */
+    private static String logTails() {
+        StringBuilder sb = new StringBuilder();
+        try {
+            for (JsonObject p : Launcher.processes(cluster).values()) {
+                java.util.List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(p.getString("log")));
+                sb.append("--- ").append(p.getString("name")).append('\n');
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> sb.append(l).append('\n'));
+            }
+        } catch (Exception e) {
+            sb.append("(logs unreadable: ").append(e).append(")");
+        }
+        return sb.toString();
     }
 
     @Test
@@ -143,11 +171,11 @@ class ClusterIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void anAgentKilledMidExperimentChangesNothingInTheResults() throws Exception {
         Path out = work.resolve("agent-killed");
         CompletableFuture<Launcher.Outcome> run = runAsync(out, "-q", "--speed", "3");
-        awaitProgress(0.3);
+        awaitProgress(0.3, run);
         Map<String, JsonObject> ps = Launcher.processes(cluster);
         Launcher.kill9(ps.get("agent-1").getLong("pid"));
         assertDone(run.get());
@@ -156,11 +184,11 @@ class ClusterIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theControllerKilledAndRestartedMidExperimentStillCompletesIt() throws Exception {
         Path out = work.resolve("controller-killed");
         CompletableFuture<Launcher.Outcome> run = runAsync(out, "-q", "--speed", "3");
-        awaitProgress(0.3);
+        awaitProgress(0.3, run);
         Launcher.kill9(Launcher.processes(cluster).get("controller").getLong("pid"));
         Launcher.ok("cluster", "restart", "controller", "--dir", cluster.toString());
         assertDone(run.get());
@@ -199,11 +227,11 @@ class ClusterIT {
     private static final String GROUP = io.memfleet.common.Topics.DEFAULT_PREFIX + "-agents";
 
     @Test
-    @Order(5)
+    @Order(3)
     void anAgentStoppedPastItsSessionAndResumedAsAZombieCannotOverwriteItsSuccessorsState() throws Exception {
         Path out = work.resolve("agent-stopped");
         CompletableFuture<Launcher.Outcome> run = runAsync(out, "-q", "--speed", "1", "--set", "duration=60s");
-        awaitProgress(0.1);
+        awaitProgress(0.1, run);
         long pid = Launcher.processes(cluster).get("agent-1").getLong("pid");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             FleetHarness.await("two agents in the group", Duration.ofSeconds(60), () -> members(admin) == 2);

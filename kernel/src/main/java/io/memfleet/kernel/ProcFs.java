@@ -42,7 +42,8 @@ final class ProcFs {
     Errno write(String path, String value) {
         return switch (path) {
             case ProcFiles.DROP_CACHES -> dropCaches(value);
-            case ProcFiles.MEMINFO, ProcFiles.SLABINFO -> Errno.EIO;
+            case ProcFiles.SLABINFO -> slabinfoWrite(value);
+            case ProcFiles.MEMINFO -> Errno.EIO;
             default -> path.startsWith("/proc/") ? writePid(path, value) : null;
         };
     }
@@ -98,6 +99,38 @@ final class ProcFs {
             case OOM_SCORE -> Errno.EACCES;
             default -> Errno.ENOENT;
         };
+    }
+
+    /**
+     * "NAME LIMIT BATCHCOUNT SHARED": the first cache of that name in the chain gets the tunables,
+     * and a root cache's per-cgroup children with it (10/13). Over 128 bytes, no space, fewer than
+     * three numbers or no such cache: EINVAL; values out of range are accepted and change nothing.
+     */
+    // kernel: mm/slab.c slabinfo_write() (patched by 10/13)
+    private Errno slabinfoWrite(String value) {
+        byte[] buf = (value + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (buf.length > 128) {
+            return Errno.EINVAL;
+        }
+        String line = new String(buf, java.nio.charset.StandardCharsets.UTF_8);
+        int space = line.indexOf(' ');
+        if (space < 0) {
+            return Errno.EINVAL;
+        }
+        String name = line.substring(0, space);
+        int[] v = Memparse.scanInts(line.substring(space + 1), 3);
+        if (v == null) {
+            return Errno.EINVAL;
+        }
+        for (io.memfleet.kernel.slab.KmemCache c : slab.caches()) {
+            if (c.name().equals(name)) {
+                if (v[0] >= 1 && v[1] >= 1 && v[1] <= v[0] && v[2] >= 0) {
+                    slab.setTunables(c, v[0], v[1], v[2]);
+                }
+                return Errno.OK;
+            }
+        }
+        return Errno.EINVAL;
     }
 
     // kernel: fs/drop_caches.c drop_caches_sysctl_handler()

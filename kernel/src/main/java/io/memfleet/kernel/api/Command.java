@@ -77,11 +77,11 @@ public sealed interface Command {
         }
     }
 
-    /** {@code echo VALUE > PATH}. */
+    /** {@code echo VALUE > PATH}; a quoted VALUE (1.1) may hold spaces, never a line break. */
     record Echo(String value, String path) implements Command {
         public Echo {
-            if (value.isEmpty() || Rules.hasWhitespace(value)) {
-                throw new InvalidCommandException("echo value must be one token: '" + value + "'");
+            if (value.isEmpty() || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
+                throw new InvalidCommandException("echo value must be one non-empty line: '" + value + "'");
             }
             Rules.path(path);
         }

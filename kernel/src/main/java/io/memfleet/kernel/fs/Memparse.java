@@ -144,4 +144,34 @@ public final class Memparse {
         }
         return new IntValue(io.memfleet.kernel.api.Errno.OK, (int) v);
     }
+
+    /**
+     * sscanf(s, " %d %d ...") for {@code n} numbers: each after optional whitespace, an optional
+     * sign and decimal digits, wrapping as simple_strtol does; the rest is ignored. Null if fewer match.
+     */
+    // kernel: lib/vsprintf.c vsscanf() with %d
+    public static int[] scanInts(String s, int n) {
+        int[] out = new int[n];
+        int i = 0;
+        for (int k = 0; k < n; k++) {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+            boolean negative = false;
+            if (i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
+                negative = s.charAt(i) == '-';
+                i++;
+            }
+            int start = i;
+            long v = 0;
+            while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                v = v * 10 + (s.charAt(i++) - '0');
+            }
+            if (i == start) {
+                return null;
+            }
+            out[k] = (int) (negative ? -v : v);
+        }
+        return out;
+    }
 }

@@ -30,6 +30,10 @@ public final class ScriptParser {
         if (isPrint(line)) {
             return new Command.Print(printText(line));
         }
+        String lead = line.stripLeading();
+        if (lead.startsWith("echo \"")) {
+            return quotedEcho(lead, lineNo);
+        }
         Tokens t = new Tokens(line, lineNo);
         if (t.count == 0) {
             return null;
@@ -92,6 +96,21 @@ public final class ScriptParser {
     }
 
     /** print takes the rest of the line verbatim, however many words it has. */
+    /** {@code echo "VALUE WITH SPACES" > PATH} (1.1, for /proc/slabinfo): the value as a shell passes it, quotes removed. */
+    private static Command quotedEcho(String line, int lineNo) {
+        int open = line.indexOf('"');
+        int close = line.indexOf('"', open + 1);
+        if (close < 0) {
+            throw new ScriptSyntaxException(lineNo, "unterminated quote in echo");
+        }
+        Tokens t = new Tokens("echo _ " + line.substring(close + 1), lineNo);
+        t.count(4);
+        if (!t.text(2).equals(">")) {
+            throw t.error("expected 'echo \"VALUE\" > PATH'");
+        }
+        return new Command.Echo(line.substring(open + 1, close), t.path(3, 4));
+    }
+
     private static boolean isPrint(String line) {
         int i = 0;
         while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
