@@ -153,6 +153,34 @@ class NodeAgentIT extends EmbeddedBrokerTest {
     }
 
     @Test
+    void aFinalStateTheBrokerWillNotStoreIsDeadLetteredWithTheReasonAtOnce() throws Exception {
+        try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "unmet", 2)) {
+            // this agent's producers refuse records over 64 KiB; the final state of 300 cgroups with every file is larger
+            io.memfleet.common.kafka.KafkaClients.configure(java.util.Map.of("max.request.size", "65536"));
+            AgentLoop a;
+            try {
+                a = f.startAgent("unmet-a");
+            } finally {
+                io.memfleet.common.kafka.KafkaClients.configure(java.util.Map.of());
+            }
+            String[] lines = new String[301];
+            lines[0] = "node mem=1G";
+            for (int i = 1; i <= 300; i++) {
+                lines[i] = "mkdir /g" + i;
+            }
+            send(f, "u1", lines);
+            f.send("u1", f.finalSample("u1"));
+            f.flush();
+            List<ConsumerRecord<String, byte[]>> dl = f.readUntil(f.topics().deadLetter(), r -> r.size() >= 1);
+            DeadLetter d = DeadLetter.parseFrom(dl.get(0).value());
+            assertEquals("u1", dl.get(0).key());
+            assertTrue(d.getReason().contains("its final state") && d.getReason().contains("could not be stored"),
+                    d.getReason());
+            assertTrue(a.status().sendFailures() >= 1);
+        }
+    }
+
+    @Test
     void aMalformedRecordGoesToTheDeadLetterTopicWithItsOriginAndTheRestIsApplied() throws Exception {
         try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "dlq", 2)) {
             AgentLoop a = f.startAgent("dlq-a");

@@ -93,6 +93,12 @@ public final class FleetHarness implements AutoCloseable {
         return WorkloadWriter.script(node, first, lines);
     }
 
+    /** A record asking for the node's final state: every file, then its release. */
+    public byte[] finalSample(String node) {
+        long s = seq.merge(node, 1L, Long::sum);
+        return new WorkloadWriter().reset(node).sample(s, true, true).toByteArray();
+    }
+
     /** A record asking for a telemetry sample of the node. */
     public byte[] sample(String node) {
         long s = seq.merge(node, 1L, Long::sum);
