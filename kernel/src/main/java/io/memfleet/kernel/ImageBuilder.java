@@ -67,6 +67,11 @@ final class ImageBuilder {
     }
 
     // kernel: fs/proc/meminfo.c meminfo_proc_show() (the counters it reads)
+    /** The node's vm events, as /proc/vmstat prints them. */
+    long[] vmEvents() {
+        return mem.vmEvents();
+    }
+
     MemInfoImage meminfo() {
         long anon = 0;
         long activeAnon = 0;

@@ -33,6 +33,7 @@ final class ProcFs {
         return switch (path) {
             case ProcFiles.MEMINFO -> FileResult.text(ProcFiles.meminfo(images.meminfo()));
             case ProcFiles.SLABINFO -> FileResult.text(ProcFiles.slabinfo(images.caches()));
+            case ProcFiles.VMSTAT -> FileResult.text(ProcFiles.vmstat(images.meminfo(), images.vmEvents()));
             case ProcFiles.DROP_CACHES -> FileResult.of(Errno.EACCES);
             default -> path.startsWith("/proc/") ? readPid(path) : null;
         };
@@ -43,7 +44,7 @@ final class ProcFs {
         return switch (path) {
             case ProcFiles.DROP_CACHES -> dropCaches(value);
             case ProcFiles.SLABINFO -> slabinfoWrite(value);
-            case ProcFiles.MEMINFO -> Errno.EIO;
+            case ProcFiles.MEMINFO, ProcFiles.VMSTAT -> Errno.EIO;
             default -> path.startsWith("/proc/") ? writePid(path, value) : null;
         };
     }

@@ -112,6 +112,9 @@ final class UserMemory {
             }
             if (!file) {
                 t.memcg().addStat(StatItem.PGFAULT, granted);
+                mem.countFaults(granted);
+            } else {
+                mem.countPagesIn(granted);
             }
             if (file) {
                 mc.pages().commitCache(t, target, granted);

@@ -8,6 +8,7 @@ import java.util.List;
 public final class ProcFiles {
     public static final String MEMINFO = "/proc/meminfo";
     public static final String SLABINFO = "/proc/slabinfo";
+    public static final String VMSTAT = "/proc/vmstat";
     public static final String DROP_CACHES = "/proc/sys/vm/drop_caches";
 
     private ProcFiles() {
@@ -23,6 +24,23 @@ public final class ProcFiles {
     }
 
     // kernel: fs/proc/meminfo.c meminfo_proc_show()
+    /** /proc/vmstat: the counters SIM-SCRIPT 1.1 names, in 3.3's order (mm/vmstat.c vmstat_text), "%s %lu". */
+    // kernel: mm/vmstat.c vmstat_show()
+    public static String vmstat(MemInfoImage m, long[] events) {
+        StringBuilder sb = new StringBuilder(512);
+        String[] names = {"nr_free_pages", "nr_inactive_anon", "nr_active_anon", "nr_inactive_file", "nr_active_file",
+            "nr_unevictable", "nr_mlock", "nr_anon_pages", "nr_mapped", "nr_file_pages", "nr_slab_reclaimable",
+            "nr_slab_unreclaimable", "nr_shmem", "pgpgin", "pgpgout", "pswpin", "pswpout", "pgfault", "pgmajfault"};
+        // the model's LRU does not age: anonymous pages are active, page cache inactive (kernel/DESIGN.md)
+        long[] values = {m.freePages(), 0, m.activeAnonPages(), m.cachedPages(), 0, m.unevictablePages(),
+            m.mlockedPages(), m.anonPages(), 0, m.cachedPages(), m.slabReclaimablePages(), m.slabUnreclaimablePages(), 0,
+            events[0], events[1], events[2], events[3], events[4], events[5]};
+        for (int i = 0; i < names.length; i++) {
+            sb.append(names[i]).append(' ').append(values[i]).append('\n');
+        }
+        return sb.toString();
+    }
+
     public static String meminfo(MemInfoImage m) {
         StringBuilder sb = new StringBuilder(512);
         line(sb, "MemTotal:", m.totalPages());

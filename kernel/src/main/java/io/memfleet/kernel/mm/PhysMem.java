@@ -14,6 +14,12 @@ public final class PhysMem {
     private long cachePages;
     private long slabReclaimablePages;
     private long slabUnreclaimablePages;
+    /** The node's vm events (include/linux/vm_event_item.h): page faults, pages read and written, swaps. */
+    private long pgfault;
+    private long pgpginKb;
+    private long pgpgoutKb;
+    private long pswpin;
+    private long pswpout;
 
     public PhysMem(long totalPages, long swapPages) {
         this.totalPages = totalPages;
@@ -64,13 +70,30 @@ public final class PhysMem {
     /** The changing counters, for a checkpoint: free, swap used, anon, locked, cache, slab (reclaimable, not). */
     public long[] counters() {
         return new long[] {freePages, swapUsed, anonPages, lockedPages, cachePages, slabReclaimablePages,
-            slabUnreclaimablePages};
+            slabUnreclaimablePages, pgfault, pgpginKb, pgpgoutKb, pswpin, pswpout};
+    }
+
+    /** Page faults of anonymous memory (count_vm_event(PGFAULT) in the fault path). */
+    // kernel: arch/x86/mm/fault.c do_page_fault()
+    public void countFaults(long n) {
+        pgfault += n;
+    }
+
+    /** File pages read from disk into the page cache: PGPGIN, in kB as /proc/vmstat shows it. */
+    // kernel: block/blk-core.c submit_bio() (READ), mm/vmstat.c vmstat_start() sectors to kB
+    public void countPagesIn(long pages) {
+        pgpginKb += pages * (PAGE_SIZE >> 10);
+    }
+
+    /** The vm events /proc/vmstat prints: pgpgin, pgpgout (kB), pswpin, pswpout, pgfault, pgmajfault. */
+    public long[] vmEvents() {
+        return new long[] {pgpginKb, pgpgoutKb, pswpin, pswpout, pgfault, 0};
     }
 
     /** Restores what {@link #counters()} returned. */
     public void restoreCounters(long[] c) {
-        if (c.length != 7) {
-            throw new IllegalArgumentException("expected 7 counters, got " + c.length);
+        if (c.length != 12) {
+            throw new IllegalArgumentException("expected 12 counters, got " + c.length);
         }
         freePages = c[0];
         swapUsed = c[1];
@@ -79,6 +102,11 @@ public final class PhysMem {
         cachePages = c[4];
         slabReclaimablePages = c[5];
         slabUnreclaimablePages = c[6];
+        pgfault = c[7];
+        pgpginKb = c[8];
+        pgpgoutKb = c[9];
+        pswpin = c[10];
+        pswpout = c[11];
     }
 
     private void take(long pages) {
@@ -133,7 +161,10 @@ public final class PhysMem {
     }
 
     /** Moves resident anonymous pages out to swap. */
+    // kernel: mm/page_io.c swap_writepage() (PSWPOUT, and the write's PGPGOUT)
     public void swapOut(long pages) {
+        pswpout += pages;
+        pgpgoutKb += pages * (PAGE_SIZE >> 10);
         swapUsed += pages;
         freePages += pages;
         anonPages -= pages;
