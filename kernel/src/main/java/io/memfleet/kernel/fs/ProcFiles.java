@@ -14,16 +14,19 @@ public final class ProcFiles {
     private ProcFiles() {
     }
 
+    /** A meminfo line: the label padded to 16 columns, then "%8lu kB" (wider values push right). */
     private static void line(StringBuilder sb, String label, long pages) {
         String v = Long.toString(MemInfoImage.kb(pages));
         sb.append(label);
-        for (int i = label.length() + v.length(); i < 24; i++) {
+        for (int i = label.length(); i < 16; i++) {
+            sb.append(' ');
+        }
+        for (int i = v.length(); i < 8; i++) {
             sb.append(' ');
         }
         sb.append(v).append(" kB\n");
     }
 
-    // kernel: fs/proc/meminfo.c meminfo_proc_show()
     /** /proc/vmstat: the counters SIM-SCRIPT 1.1 names, in 3.3's order (mm/vmstat.c vmstat_text), "%s %lu". */
     // kernel: mm/vmstat.c vmstat_show()
     public static String vmstat(MemInfoImage m, long[] events) {
@@ -41,6 +44,8 @@ public final class ProcFiles {
         return sb.toString();
     }
 
+    /** /proc/meminfo up to SUnreclaim (the lines the model has; KernelStack and later are not modelled). */
+    // kernel: fs/proc/meminfo.c meminfo_proc_show()
     public static String meminfo(MemInfoImage m) {
         StringBuilder sb = new StringBuilder(512);
         line(sb, "MemTotal:", m.totalPages());

@@ -124,13 +124,8 @@ public final class OomKiller {
                 + (current == null ? 0 : current.oomScoreAdj()));
         if (memcg != null) {
             printOomInfo(memcg, victim);
-        } else {
-            klog.printk("Mem-Info:");
-            klog.printk(mem.totalPages() + " pages RAM");
-            klog.printk(mem.freePages() + " pages free");
-            klog.printk("Free swap  = " + (mem.swapFree() * PhysMem.PAGE_SIZE >> 10) + "kB");
-            klog.printk("Total swap = " + (mem.swapPages() * PhysMem.PAGE_SIZE >> 10) + "kB");
         }
+        showMem();
         dumpTasks(memcg);
     }
 
@@ -143,6 +138,15 @@ public final class OomKiller {
                 + "kB, failcnt " + memcg.memsw.failcnt());
         klog.printk("kmem: usage " + kb(memcg.kmem.usage()) + "kB, limit " + kb(memcg.kmem.limit())
                 + "kB, failcnt " + memcg.kmem.failcnt());
+    }
+
+    /** show_mem() for memcg and global OOM alike, in 3.3: the lines the model has (no zones, no per-CPU lists). */
+    // kernel: lib/show_mem.c show_mem(), mm/swap_state.c show_swap_cache_info() (its last two lines)
+    private void showMem() {
+        klog.printk("Mem-Info:");
+        klog.printk("Free swap  = " + (mem.swapFree() * PhysMem.PAGE_SIZE >> 10) + "kB");
+        klog.printk("Total swap = " + (mem.swapPages() * PhysMem.PAGE_SIZE >> 10) + "kB");
+        klog.printk(mem.totalPages() + " pages RAM");
     }
 
     private static String kb(long bytes) {
