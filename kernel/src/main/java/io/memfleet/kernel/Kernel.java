@@ -38,6 +38,7 @@ public final class Kernel {
     private final Workqueue workqueue = new Workqueue();
     private final Klog klog = new Klog();
     private final PhysMem mem;
+    private final SwapFile swap;
     private final TaskTable tasks = new TaskTable();
     private final MemController mc;
     private final SlabLayer slab;
@@ -62,6 +63,7 @@ public final class Kernel {
         this.images = new ImageBuilder(mc, slab, mem);
         this.vfs = new Vfs(mc, new CgroupFs(mc, tasks::get), new ProcFs(mc, slab, images, tasks::get), images);
         this.ops = new TaskOps(shape.cpus(), clock, tasks, mc, user, slab, this::event);
+        this.swap = new SwapFile(mem, mc, user, tasks);
         mc.oomKiller().setKillListener((victim, memcg, points) -> event(new KernelEvent.OomKill(clock.nowNs(),
                 victim.pid(), victim.comm(), memcg == null ? null : memcg.path(), points)));
     }
@@ -144,6 +146,10 @@ public final class Kernel {
             return Result.of(vfs.rmdir(r.path()));
         } else if (c instanceof Command.Spawn s) {
             return Result.of(ops.spawn(s, vfs.resolve(s.path())));
+        } else if (c instanceof Command.Swapoff) {
+            return Result.of(swap.swapoff());
+        } else if (c instanceof Command.Swapon) {
+            return Result.of(swap.swapon());
         } else if (c instanceof Command.Fork f) {
             return Result.of(ops.fork(f));
         } else if (c instanceof Command.Exit e) {

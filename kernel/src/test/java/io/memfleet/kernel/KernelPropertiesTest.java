@@ -69,7 +69,9 @@ class KernelPropertiesTest {
         String g = GROUPS[r.nextInt(GROUPS.length)];
         String dir = g.equals("/") ? "" : g;
         int kb = 4 * (1 + r.nextInt(r.nextInt(10) == 0 ? 2048 : 64));
-        return switch (r.nextInt(25)) {
+        return switch (r.nextInt(r.nextInt(40) == 0 ? 27 : 25)) {
+            case 25 -> "swapoff";
+            case 26 -> "swapon";
             case 0, 1 -> "spawn " + pid + " " + g + " cpu=" + r.nextInt(2);
             case 23 -> "fork " + pid + " " + (1 + r.nextInt(8));
             case 24 -> "echo " + (r.nextInt(5) == 0 ? -1000 : r.nextInt(2001) - 1000) + " > /proc/" + pid + "/oom_score_adj";

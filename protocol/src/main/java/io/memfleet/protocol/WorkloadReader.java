@@ -294,6 +294,10 @@ public final class WorkloadReader {
                 return new Command.Kill(onlyPid(in, Kill.PID_FIELD_NUMBER));
             case WorkloadEvent.DMESG_FIELD_NUMBER:
                 return new Command.Dmesg();
+            case WorkloadEvent.SWAPOFF_FIELD_NUMBER:
+                return new Command.Swapoff();
+            case WorkloadEvent.SWAPON_FIELD_NUMBER:
+                return new Command.Swapon();
             default:
                 throw new UnknownCommandException();
         }

@@ -135,6 +135,10 @@ public final class WorkloadWriter {
             b.begin(WorkloadEvent.PRINT_FIELD_NUMBER).string(Print.TEXT_FIELD_NUMBER, p.text());
         } else if (c instanceof Command.Dmesg) {
             b.begin(WorkloadEvent.DMESG_FIELD_NUMBER);
+        } else if (c instanceof Command.Swapoff) {
+            b.begin(WorkloadEvent.SWAPOFF_FIELD_NUMBER);
+        } else if (c instanceof Command.Swapon) {
+            b.begin(WorkloadEvent.SWAPON_FIELD_NUMBER);
         } else if (c instanceof Command.Node n) {
             b.begin(WorkloadEvent.NODE_SHAPE_FIELD_NUMBER).uint64(NodeShape.CPUS_FIELD_NUMBER, n.cpus())
                     .uint64(NodeShape.MEM_BYTES_FIELD_NUMBER, n.memBytes())

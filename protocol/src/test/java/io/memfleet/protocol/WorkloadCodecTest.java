@@ -67,6 +67,8 @@ class WorkloadCodecTest {
                     1 + r.nextLong(Long.MAX_VALUE - 1), signed);
             case TICK -> new Command.Tick(r.nextLong(Command.Tick.MAX_NS));
             case DMESG -> new Command.Dmesg();
+            case SWAPOFF -> new Command.Swapoff();
+            case SWAPON -> new Command.Swapon();
             case SAMPLE, TELEMETRY_INTERVAL, COMMAND_NOT_SET -> throw new IllegalArgumentException(kind.name());
         };
     }
@@ -93,6 +95,8 @@ class WorkloadCodecTest {
                     : e.getKmalloc().getPid(), e.getKmalloc().getSize(), e.getKmalloc().getCount());
             case TICK -> new Command.Tick(e.getTick().getDurationNs());
             case DMESG -> new Command.Dmesg();
+            case SWAPOFF -> new Command.Swapoff();
+            case SWAPON -> new Command.Swapon();
             case SAMPLE, TELEMETRY_INTERVAL, COMMAND_NOT_SET -> throw new IllegalArgumentException(e.getCommandCase().name());
         };
     }
@@ -132,6 +136,10 @@ class WorkloadCodecTest {
             b.setTick(Tick.newBuilder().setDurationNs(t.durationNs()));
         } else if (c instanceof Command.Dmesg) {
             b.setDmesg(Dmesg.getDefaultInstance());
+        } else if (c instanceof Command.Swapoff) {
+            b.setSwapoff(io.memfleet.proto.v1.Swapoff.getDefaultInstance());
+        } else if (c instanceof Command.Swapon) {
+            b.setSwapon(io.memfleet.proto.v1.Swapon.getDefaultInstance());
         }
         return b;
     }

@@ -176,6 +176,12 @@ public sealed interface Command {
 
     record Dmesg() implements Command { }
 
+    /** {@code swapoff}: the node's swap area off, its pages read back in (SIM-SCRIPT 1.1). */
+    record Swapoff() implements Command { }
+
+    /** {@code swapon}: the node's swap area on again, empty (SIM-SCRIPT 1.1). */
+    record Swapon() implements Command { }
+
     /** The argument rules shared by the records above. */
     final class Rules {
         private Rules() {

@@ -13,7 +13,7 @@ public final class MemcgCharger {
     static final int MEM_CGROUP_RECLAIM_RETRIES = 5;
     private static final long PAGE = PhysMem.PAGE_SIZE;
 
-    private enum DoCharge { OK, RETRY, NOMEM, WOULDBLOCK, NO_VICTIM, OOM_DIE, BLOCKED }
+    private enum DoCharge { OK, RETRY, NOMEM, WOULDBLOCK, OOM_FAILED, OOM_DIE, BLOCKED }
 
     private final MemcgStock stock;
     private final MemcgReclaim reclaim;
@@ -75,7 +75,7 @@ public final class MemcgCharger {
                         }
                         nrOomRetries--;
                     }
-                    case WOULDBLOCK, NO_VICTIM -> {
+                    case WOULDBLOCK, OOM_FAILED -> {
                         return ChargeResult.NOMEM;
                     }
                     case OOM_DIE -> {
@@ -140,7 +140,7 @@ public final class MemcgCharger {
     private DoCharge handleOom(Task current, MemCgroup memcg, int gfpMask) {
         if (memcg.oomKillDisable()) {
             if (current == null) {
-                return DoCharge.NOMEM;
+                return DoCharge.OOM_FAILED; // no task to put to sleep (kernel context): the charge fails
             }
             oomWait.sleep(current, memcg);
             return DoCharge.BLOCKED;
@@ -148,7 +148,7 @@ public final class MemcgCharger {
         Task victim = oom.memcgOutOfMemory(current, memcg, gfpMask);
         if (victim == null) {
             // only unkillable tasks (oom_score_adj -1000) or none: 3.3 would retry for ever; the model fails the charge
-            return DoCharge.NO_VICTIM;
+            return DoCharge.OOM_FAILED;
         }
         if (victim == current) {
             return DoCharge.OOM_DIE;

@@ -136,6 +136,25 @@ public final class MemcgPages {
         return k;
     }
 
+    /**
+     * Reads {@code pages} swapped pages of the run back in; the caller has charged them to the
+     * run's cgroup (res and memsw), and the swap entries' memsw charge goes now.
+     */
+    // kernel: mm/memcontrol.c mem_cgroup_commit_charge_swapin() / mem_cgroup_uncharge_swap()
+    public void swapIn(AnonRun r, long pages) {
+        r.swapped -= pages;
+        r.resident += pages;
+        mem.swapIn(pages);
+        MemCgroup m = r.memcg;
+        m.addStat(StatItem.RSS, pages);
+        m.addStat(StatItem.ACTIVE_ANON, pages);
+        m.addStat(StatItem.SWAP, -pages);
+        m.addStat(StatItem.PGPGIN, pages);
+        if (!m.isRoot()) {
+            m.memsw.uncharge(pages * PAGE);
+        }
+    }
+
     /** Drops up to {@code pages} clean page-cache pages of the run; returns pages dropped. */
     // kernel: mm/memcontrol.c mem_cgroup_uncharge_cache_page() via __remove_mapping()
     long dropCache(FileRun r, long pages) {

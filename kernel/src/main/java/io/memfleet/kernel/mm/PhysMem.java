@@ -6,7 +6,11 @@ public final class PhysMem {
     public static final long PAGE_SIZE = 1L << PAGE_SHIFT;
 
     private final long totalPages;
-    private final long swapPages;
+    /** The swap area the node was given, and what is enabled now (0 after swapoff). */
+    private final long configuredSwapPages;
+    private long swapPages;
+    /** False while a swapoff is under way: reclaim may not write to the area (SWP_WRITEOK cleared). */
+    private boolean swapWritable = true;
     private long freePages;
     private long swapUsed;
     private long anonPages;
@@ -23,6 +27,7 @@ public final class PhysMem {
 
     public PhysMem(long totalPages, long swapPages) {
         this.totalPages = totalPages;
+        this.configuredSwapPages = swapPages;
         this.swapPages = swapPages;
         this.freePages = totalPages;
     }
@@ -39,8 +44,39 @@ public final class PhysMem {
         return swapPages;
     }
 
+    /** Swap pages reclaim may write to now (none while a swapoff runs or after it). */
     public long swapFree() {
-        return swapPages - swapUsed;
+        return swapWritable ? swapPages - swapUsed : 0;
+    }
+
+    /** True while a swap area is enabled. */
+    public boolean swapOn() {
+        return swapPages > 0;
+    }
+
+    public long configuredSwapPages() {
+        return configuredSwapPages;
+    }
+
+    /** A swapoff starts (true: it failed, writes allowed again) or is over. */
+    public void setSwapWritable(boolean writable) {
+        swapWritable = writable;
+    }
+
+    /** swapoff done: the area is gone; swapon: it is back, empty. */
+    public void setSwapPages(long pages) {
+        swapPages = pages;
+        swapWritable = true;
+    }
+
+    /** A swapped-out page read back in (swapoff): PSWPIN and the read's PGPGIN. */
+    // kernel: mm/page_io.c swap_readpage(), block/blk-core.c submit_bio()
+    public void swapIn(long pages) {
+        pswpin += pages;
+        pgpginKb += pages * (PAGE_SIZE >> 10);
+        swapUsed -= pages;
+        freePages -= pages;
+        anonPages += pages;
     }
 
     public long swapUsed() {
@@ -70,7 +106,7 @@ public final class PhysMem {
     /** The changing counters, for a checkpoint: free, swap used, anon, locked, cache, slab (reclaimable, not). */
     public long[] counters() {
         return new long[] {freePages, swapUsed, anonPages, lockedPages, cachePages, slabReclaimablePages,
-            slabUnreclaimablePages, pgfault, pgpginKb, pgpgoutKb, pswpin, pswpout};
+            slabUnreclaimablePages, pgfault, pgpginKb, pgpgoutKb, pswpin, pswpout, swapPages, swapWritable ? 1 : 0};
     }
 
     /** Page faults of anonymous memory (count_vm_event(PGFAULT) in the fault path). */
@@ -92,8 +128,8 @@ public final class PhysMem {
 
     /** Restores what {@link #counters()} returned. */
     public void restoreCounters(long[] c) {
-        if (c.length != 12) {
-            throw new IllegalArgumentException("expected 12 counters, got " + c.length);
+        if (c.length != 14) {
+            throw new IllegalArgumentException("expected 14 counters, got " + c.length);
         }
         freePages = c[0];
         swapUsed = c[1];
@@ -107,6 +143,8 @@ public final class PhysMem {
         pgpgoutKb = c[9];
         pswpin = c[10];
         pswpout = c[11];
+        swapPages = c[12];
+        swapWritable = c[13] != 0;
     }
 
     private void take(long pages) {

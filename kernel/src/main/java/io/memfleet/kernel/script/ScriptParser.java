@@ -66,6 +66,12 @@ public final class ScriptParser {
                 return new Command.Rmdir(t.path(1, 2));
             case "spawn":
                 return parseSpawn(t);
+            case "swapoff":
+                t.count(1);
+                return new Command.Swapoff();
+            case "swapon":
+                t.count(1);
+                return new Command.Swapon();
             case "fork":
                 return new Command.Fork(t.pidAt(1, 3), t.pidAt(2, 3));
             case "exit":

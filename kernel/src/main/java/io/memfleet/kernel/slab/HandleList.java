@@ -2,48 +2,66 @@ package io.memfleet.kernel.slab;
 
 import java.util.Arrays;
 
-/** A growable list of object handles, used as a stack (and, for unused dentries, drained oldest first). */
+/**
+ * A growable list of object handles, used as a stack (and, for unused dentries, drained oldest
+ * first): elements live in {@code a[head, end)}, so taking the oldest is constant time; the dead
+ * space before {@code head} is reclaimed when the array would otherwise grow.
+ */
 final class HandleList {
     private int[] a = new int[4];
-    private int size;
+    private int head;
+    private int end;
 
     void push(int h) {
-        if (size == a.length) {
-            a = Arrays.copyOf(a, size * 2);
+        if (end == a.length) {
+            if (head > 0) {
+                System.arraycopy(a, head, a, 0, end - head);
+                end -= head;
+                head = 0;
+            }
+            if (end == a.length) {
+                a = Arrays.copyOf(a, a.length * 2);
+            }
         }
-        a[size++] = h;
+        a[end++] = h;
     }
 
     int pop() {
-        return a[--size];
+        int h = a[--end];
+        if (end == head) {
+            head = end = 0;
+        }
+        return h;
     }
 
     /** Removes and returns the oldest element (used for LRU order). */
     int pollFirst() {
-        int h = a[0];
-        System.arraycopy(a, 1, a, 0, --size);
+        int h = a[head++];
+        if (head == end) {
+            head = end = 0;
+        }
         return h;
     }
 
     int size() {
-        return size;
+        return end - head;
     }
 
     int get(int i) {
-        return a[i];
+        return a[head + i];
     }
 
     boolean isEmpty() {
-        return size == 0;
+        return end == head;
     }
 
     void addAll(HandleList other) {
-        for (int i = 0; i < other.size; i++) {
+        for (int i = other.head; i < other.end; i++) {
             push(other.a[i]);
         }
     }
 
     void clear() {
-        size = 0;
+        head = end = 0;
     }
 }

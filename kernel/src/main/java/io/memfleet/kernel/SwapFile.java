@@ -1,0 +1,97 @@
+package io.memfleet.kernel;
+
+import io.memfleet.kernel.api.Errno;
+import io.memfleet.kernel.memcg.AnonRun;
+import io.memfleet.kernel.memcg.ChargeResult;
+import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.OomKiller;
+import io.memfleet.kernel.memcg.Task;
+import io.memfleet.kernel.memcg.TaskTable;
+import io.memfleet.kernel.mm.PhysMem;
+import java.util.ArrayList;
+
+/**
+ * The node's one swap area, turned off and on (SIM-SCRIPT 1.1 {@code swapoff} / {@code swapon}).
+ * swapoff first stops reclaim writing to the area, then reads every swapped page back, task by
+ * task in task-list order and each task's runs oldest first: each page needs a free page (global
+ * reclaim, then the global OOM killer) and a charge to the cgroup that owns it (limit reclaim,
+ * then that cgroup's OOM killer, which may kill the very task whose pages come in; its swap goes
+ * with it). A page that can be neither placed nor charged ends the swapoff with ENOMEM, the
+ * pages read so far stay in, and the area is writable again, as sys_swapoff() re-inserts it.
+ */
+final class SwapFile {
+    private final PhysMem mem;
+    private final MemController mc;
+    private final UserMemory user;
+    private final TaskTable tasks;
+
+    SwapFile(PhysMem mem, MemController mc, UserMemory user, TaskTable tasks) {
+        this.mem = mem;
+        this.mc = mc;
+        this.user = user;
+        this.tasks = tasks;
+    }
+
+    // kernel: mm/swapfile.c sys_swapoff() / try_to_unuse() / unuse_pte() (mem_cgroup_try_charge_swapin)
+    Errno swapoff() {
+        if (!mem.swapOn()) {
+            return Errno.EINVAL;
+        }
+        if (mem.swapUsed() > TaskOps.MAX_PAGES_PER_COMMAND) {
+            return Errno.E2BIG;
+        }
+        mem.setSwapWritable(false);
+        for (Task t : tasks.snapshot()) {
+            for (AnonRun r : new ArrayList<>(t.anon)) {
+                while (r.swapped > 0 && !t.exited()) {
+                    if (!readBack(t, r)) {
+                        if (t.exited()) {
+                            break; // the OOM killer took the owner, and its swap with it
+                        }
+                        mem.setSwapWritable(true);
+                        return Errno.ENOMEM;
+                    }
+                }
+            }
+        }
+        mem.setSwapPages(0);
+        return Errno.OK;
+    }
+
+    /** One page (or a run of stock hits) of {@code r} back in; false if it could not be placed or charged. */
+    private boolean readBack(Task t, AnonRun r) {
+        if (user.ensureFreePage(null, OomKiller.GFP_HIGHUSER_MOVABLE) != ChargeResult.OK || t.exited()) {
+            return false;
+        }
+        long pages = 1;
+        if (!r.memcg.isRoot()) {
+            pages = mc.stock().consumeUpTo(0, r.memcg, Math.min(r.swapped, mem.freePages()));
+            if (pages == 0) {
+                ChargeResult c = mc.charger().tryCharge(null, 0, r.memcg, 1, true, true, true, OomKiller.GFP_KERNEL);
+                if (c != ChargeResult.OK) {
+                    return false;
+                }
+                if (t.exited() || r.swapped == 0) {
+                    // kernel: mm/memcontrol.c mem_cgroup_cancel_charge_swapin(): the OOM killer took the page's owner
+                    mc.charger().cancelCharge(r.memcg, 1);
+                    return false;
+                }
+                pages = 1;
+            }
+        }
+        mc.pages().swapIn(r, pages);
+        return true;
+    }
+
+    // kernel: mm/swapfile.c sys_swapon()
+    Errno swapon() {
+        if (mem.configuredSwapPages() == 0) {
+            return Errno.ENOENT; // the node has no swap device
+        }
+        if (mem.swapOn()) {
+            return Errno.EBUSY;
+        }
+        mem.setSwapPages(mem.configuredSwapPages());
+        return Errno.OK;
+    }
+}
