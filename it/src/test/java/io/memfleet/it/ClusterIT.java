@@ -240,7 +240,8 @@ class ClusterIT {
                 FleetHarness.await("the stopped agent deposed", Duration.ofSeconds(60), () -> members(admin) == 1);
                 Map<Integer, Long> before = committed(admin);
                 // the successor has stored state and committed past the zombie's last commit on every partition
-                FleetHarness.await("every partition committed again", Duration.ofSeconds(60), () -> {
+                // (a successor may first wait for the stopped agent's open transaction to time out: 15 s)
+                FleetHarness.await("every partition committed again", Duration.ofSeconds(120), () -> {
                     Map<Integer, Long> now = committed(admin);
                     return now.size() == before.size() && before.entrySet().stream()
                             .allMatch(e -> now.get(e.getKey()) > e.getValue());

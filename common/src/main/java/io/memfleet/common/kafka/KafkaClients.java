@@ -87,7 +87,7 @@ public final class KafkaClients {
                                                                      String transactionalId) {
         Properties p = producerProperties(bootstrap, clientId);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
+        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "15000");
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
