@@ -39,6 +39,8 @@ public final class Kernel {
     private final Klog klog = new Klog();
     private final PhysMem mem;
     private final SwapFile swap;
+    /** The first defect of the model met (see {@link #bug()}); not part of a checkpoint. */
+    private String bug;
     private final TaskTable tasks = new TaskTable();
     private final MemController mc;
     private final SlabLayer slab;
@@ -91,8 +93,6 @@ public final class Kernel {
     public long nowNs() {
         return clock.nowNs();
     }
-
-    private String bug;
 
     public long commandsApplied() {
         return commands;

@@ -49,8 +49,11 @@ final class ProcFs {
         };
     }
 
-    /** The task of a /proc/PID/FILE path and the file's name, or null when there is no such task. */
-    private Object[] pidFile(String path) {
+    /** A /proc/PID/FILE path: the live task and the file's name. */
+    private record PidFile(Task task, String name) { }
+
+    /** The task and file of a /proc/PID/FILE path, or null when there is no such task. */
+    private PidFile pidFile(String path) {
         int slash = path.indexOf('/', 6);
         if (slash < 0 || path.indexOf('/', slash + 1) >= 0) {
             return null;
@@ -60,31 +63,29 @@ final class ProcFs {
             return null;
         }
         Task t = tasks.apply(Integer.parseInt(pid));
-        return t == null || t.exited() ? null : new Object[] {t, path.substring(slash + 1)};
+        return t == null || t.exited() ? null : new PidFile(t, path.substring(slash + 1));
     }
 
     // kernel: fs/proc/base.c oom_score_adj_read() / proc_oom_score()
     private FileResult readPid(String path) {
-        Object[] f = pidFile(path);
+        PidFile f = pidFile(path);
         if (f == null) {
             return FileResult.of(Errno.ENOENT);
         }
-        Task t = (Task) f[0];
-        return switch ((String) f[1]) {
-            case OOM_SCORE_ADJ -> FileResult.text(t.oomScoreAdj() + "\n");
-            case OOM_SCORE -> FileResult.text(mc.oomKiller().procOomScore(t) + "\n");
+        return switch (f.name()) {
+            case OOM_SCORE_ADJ -> FileResult.text(f.task().oomScoreAdj() + "\n");
+            case OOM_SCORE -> FileResult.text(mc.oomKiller().procOomScore(f.task()) + "\n");
             default -> FileResult.of(Errno.ENOENT);
         };
     }
 
     // kernel: fs/proc/base.c oom_score_adj_write(): at most 12 characters read, then kstrtoint, -1000..1000
     private Errno writePid(String path, String value) {
-        Object[] f = pidFile(path);
+        PidFile f = pidFile(path);
         if (f == null) {
             return Errno.ENOENT;
         }
-        Task t = (Task) f[0];
-        return switch ((String) f[1]) {
+        return switch (f.name()) {
             case OOM_SCORE_ADJ -> {
                 String buf = value + "\n";
                 Memparse.IntValue v = Memparse.kstrtoint(buf.substring(0, Math.min(buf.length(), 12)));
@@ -94,7 +95,7 @@ final class ProcFs {
                 if (v.value() < OomKiller.OOM_SCORE_ADJ_MIN || v.value() > OomKiller.OOM_SCORE_ADJ_MAX) {
                     yield Errno.EINVAL;
                 }
-                t.setOomScoreAdj(v.value());
+                f.task().setOomScoreAdj(v.value());
                 yield Errno.OK;
             }
             case OOM_SCORE -> Errno.EACCES;
@@ -109,11 +110,10 @@ final class ProcFs {
      */
     // kernel: mm/slab.c slabinfo_write() (patched by 10/13)
     private Errno slabinfoWrite(String value) {
-        byte[] buf = (value + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (buf.length > 128) {
+        String line = value + "\n";
+        if (line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 128) {
             return Errno.EINVAL;
         }
-        String line = new String(buf, java.nio.charset.StandardCharsets.UTF_8);
         int space = line.indexOf(' ');
         if (space < 0) {
             return Errno.EINVAL;

@@ -103,43 +103,20 @@ public final class Memparse {
     /** An int written to a /proc file, or the errno of the write: EINVAL (not a number), ERANGE (past an int). */
     public record IntValue(io.memfleet.kernel.api.Errno errno, int value) { }
 
-    /** kstrtoint(strstrip(buf), 0): an optional sign, then 0x hex, 0 octal or decimal, one trailing newline allowed. */
-    // kernel: lib/kstrtox.c kstrtoint() / _kstrtoull()
+    /**
+     * kstrtoint(strstrip(buf), 0): an optional sign, then 0x hex, 0 octal or decimal, the whole
+     * string. The callers pass at most 12 characters, so the digits never wrap a 64-bit value.
+     */
+    // kernel: lib/kstrtox.c kstrtoint()
     public static IntValue kstrtoint(String buf) {
         String s = buf.strip();
-        boolean negative = false;
-        int i = 0;
-        if (i < s.length() && s.charAt(i) == '+') {
-            i++;
-        } else if (i < s.length() && s.charAt(i) == '-') {
-            negative = true;
-            i++;
-        }
-        int base = 10;
-        if (s.startsWith("0x", i) || s.startsWith("0X", i)) {
-            if (i + 2 < s.length() && Character.digit(s.charAt(i + 2), 16) >= 0) {
-                base = 16;
-                i += 2;
-            }
-        } else if (s.startsWith("0", i) && i + 1 < s.length()) {
-            base = 8;
-        }
-        if (i == s.length()) {
+        int i = s.startsWith("+") || s.startsWith("-") ? 1 : 0;
+        Parsed p = strtoull(s, i, 0);
+        if (p.end() == i || p.end() != s.length()) {
             return new IntValue(io.memfleet.kernel.api.Errno.EINVAL, 0);
         }
-        long v = 0;
-        for (; i < s.length(); i++) {
-            int d = Character.digit(s.charAt(i), base);
-            if (d < 0) {
-                return new IntValue(io.memfleet.kernel.api.Errno.EINVAL, 0);
-            }
-            v = v * base + d;
-            if (v > (1L << 31)) {
-                return new IntValue(io.memfleet.kernel.api.Errno.ERANGE, 0);
-            }
-        }
-        v = negative ? -v : v;
-        if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
+        long v = s.startsWith("-") ? -p.value() : p.value();
+        if (p.value() < 0 || v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
             return new IntValue(io.memfleet.kernel.api.Errno.ERANGE, 0);
         }
         return new IntValue(io.memfleet.kernel.api.Errno.OK, (int) v);
@@ -157,20 +134,16 @@ public final class Memparse {
             while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
                 i++;
             }
-            boolean negative = false;
-            if (i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
-                negative = s.charAt(i) == '-';
+            boolean negative = i < s.length() && s.charAt(i) == '-';
+            if (i < s.length() && (negative || s.charAt(i) == '+')) {
                 i++;
             }
-            int start = i;
-            long v = 0;
-            while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                v = v * 10 + (s.charAt(i++) - '0');
-            }
-            if (i == start) {
+            Parsed p = strtoull(s, i, 10);
+            if (p.end() == i) {
                 return null;
             }
-            out[k] = (int) (negative ? -v : v);
+            out[k] = (int) (negative ? -p.value() : p.value());
+            i = p.end();
         }
         return out;
     }

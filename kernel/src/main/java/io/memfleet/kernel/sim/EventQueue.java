@@ -60,11 +60,10 @@ public final class EventQueue {
      * change nothing would be once those firings had run.
      */
     public void skipPeriodic(long untilNs, long periodNs, java.util.function.Predicate<Runnable> which) {
-        java.util.List<SimEvent> due = pending(e -> which.test(e)).stream().filter(e -> e.timeNs() <= untilNs).toList();
+        java.util.List<SimEvent> due = pending(which).stream().filter(e -> e.timeNs() <= untilNs).toList();
         queue.removeAll(due);
         for (SimEvent e : due) {
-            long k = (untilNs - e.timeNs()) / periodNs + 1;
-            long at = k > (Long.MAX_VALUE - e.timeNs()) / periodNs ? Long.MAX_VALUE : e.timeNs() + k * periodNs;
+            long at = SimClock.later(e.timeNs(), (untilNs - e.timeNs()) / periodNs + 1, periodNs);
             queue.add(new SimEvent(at, e.priority(), nextSeq++, e.action()));
         }
     }

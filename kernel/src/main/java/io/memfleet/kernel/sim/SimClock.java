@@ -29,6 +29,11 @@ public final class SimClock {
         return (ns / NSEC_PER_SEC) * hz + (ns % NSEC_PER_SEC) * hz / NSEC_PER_SEC;
     }
 
+    /** {@code t + k * period}, or Long.MAX_VALUE past the end of simulated time (timers there never fire). */
+    public static long later(long t, long k, long period) {
+        return k > (Long.MAX_VALUE - t) / period ? Long.MAX_VALUE : t + k * period;
+    }
+
     public long jiffiesToNs(long jiffies) {
         return jiffies * NSEC_PER_SEC / hz;
     }

@@ -1,5 +1,6 @@
 package io.memfleet.kernel.slab;
 
+import io.memfleet.kernel.sim.SimClock;
 import java.util.Arrays;
 
 /**
@@ -59,7 +60,7 @@ final class ReapLattice {
             long bestJ = 0;
             for (int c = 0; c < firstNs.length; c++) {
                 long k = x <= firstJiffies[c] ? 0 : Math.floorDiv(x - firstJiffies[c] + periodJiffies - 1, periodJiffies);
-                long ns = at(firstNs[c], k, periodNs);
+                long ns = SimClock.later(firstNs[c], k, periodNs);
                 if (ns < bestNs) {
                     bestNs = ns;
                     bestJ = firstJiffies[c] + k * periodJiffies;
@@ -78,13 +79,9 @@ final class ReapLattice {
             i = 0;
             m++;
         }
-        return new Firing(at(phaseNs[i], m, periodNs), phaseJiffies[i] + m * periodJiffies);
+        return new Firing(SimClock.later(phaseNs[i], m, periodNs), phaseJiffies[i] + m * periodJiffies);
     }
 
-    /** {@code t + k * period}, or Long.MAX_VALUE past the end of simulated time. */
-    static long at(long t, long k, long period) {
-        return k > (Long.MAX_VALUE - t) / period ? Long.MAX_VALUE : t + k * period;
-    }
 
     /**
      * A cache's next-reap time after every firing up to {@code untilNs} on an idle node: each

@@ -14,14 +14,13 @@ import java.util.List;
  * The SLAB allocator of 3.3 (mm/slab.c) for one NUMA node: the per-CPU array fast paths,
  * cache_alloc_refill, cache_grow, cache_flusharray, free_block, slab destruction and cache_reap.
  * Objects are int handles {@code (slabId << OBJ_BITS) | index}, so a free always finds its own
- * slab. A node holds at most {@link #MAX_SLABS} slabs (1 GiB of order-0 slab pages, some 29
- * million objects at most), past which cache_grow fails as a page allocation would: a budget of
- * the simulator, which keeps one node's objects in the host's memory, not a rule of 3.3.
+ * slab; past {@link #MAX_SLABS} slabs cache_grow fails as a page allocation would.
  */
 public final class SlabAllocator {
     static final int BATCHREFILL_LIMIT = 16;
     /** Bits of a handle that index an object in its slab: no cache has more than 112 objects per slab. */
     static final int OBJ_BITS = 7;
+    /** A budget of the simulator, not of 3.3: 1 GiB of order-0 slab pages, some 29 million objects. */
     static final int MAX_SLABS = 1 << 18;
     public static final long ALLOC_NOMEM = -1;
     public static final long ALLOC_BLOCKED = -2;

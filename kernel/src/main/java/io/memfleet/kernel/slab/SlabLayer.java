@@ -75,8 +75,7 @@ public final class SlabLayer {
         @Override
         public void run() {
             alloc.cacheReap(cpu, events.clock().jiffies(), events.clock().hz());
-            long now = events.clock().nowNs();
-            scheduleReap(cpu, now > Long.MAX_VALUE - IdleReap.PERIOD_NS ? Long.MAX_VALUE : now + IdleReap.PERIOD_NS);
+            scheduleReap(cpu, SimClock.later(events.clock().nowNs(), 1, IdleReap.PERIOD_NS));
         }
     }
 
