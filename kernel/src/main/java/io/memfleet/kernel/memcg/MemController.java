@@ -35,6 +35,7 @@ public final class MemController {
     private final MemcgReclaim reclaim;
     private final OomKiller oom;
     private final MemcgCharger charger;
+    private final MemcgMoveCharge move;
     private KmemHooks kmemHooks = MemController::memcgKmemMove;
 
     public MemController(int cpus, PhysMem mem, Klog klog, Supplier<Iterable<Task>> tasks, Consumer<Task> reaper) {
@@ -47,6 +48,7 @@ public final class MemController {
         this.reclaim = new MemcgReclaim(mem, pages, stock, () -> all);
         this.oom = new OomKiller(klog, mem, tasks, reaper);
         this.charger = new MemcgCharger(stock, reclaim, oom, oomWait);
+        this.move = new MemcgMoveCharge(stock, charger, pages);
     }
 
     public MemCgroup root() {
@@ -137,29 +139,32 @@ public final class MemController {
         }
         stock.drainAllStock(g);
         if (freeAll) {
-            int retries = MemcgCharger.MEM_CGROUP_RECLAIM_RETRIES;
-            while (retries > 0 && userUsage(g, true) > 0) {
-                if (reclaim.tryToFreeMemCgroupPages(g, false, MemcgReclaim.SWAP_CLUSTER_MAX) == 0) {
-                    retries--;
-                }
-            }
+            tryToFree(g);
         } else {
             kmemHooks.onPreDestroy(g);
         }
-        MemCgroup parent = g.parent();
-        MemcgPages.Move how = freeAll ? MemcgPages.Move.TO_PARENT_RESIDENT_ONLY : MemcgPages.Move.TO_PARENT;
-        for (AnonRun r : g.anonRuns.toList()) {
-            if (!pages.moveAnon(r, parent, how)) {
-                return Errno.EBUSY;
-            }
+        boolean shrunk = freeAll;
+        Errno e;
+        while ((e = move.moveToParent(g, !freeAll)) == Errno.ENOMEM && !shrunk) {
+            shrunk = true; // the parent could not take a page: free what can be freed, then move again
+            tryToFree(g);
+            stock.drainAllStock(g);
         }
-        for (FileRun r : g.fileRuns.toList()) {
-            if (r.pages > 0 && !pages.moveCache(r, parent)) {
-                return Errno.EBUSY;
-            }
+        if (e.isError()) {
+            return Errno.EBUSY;
         }
         g.fileRuns.clear();
         return Errno.OK;
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_force_empty() try_to_free
+    private void tryToFree(MemCgroup g) {
+        int retries = MemcgCharger.MEM_CGROUP_RECLAIM_RETRIES;
+        while (retries > 0 && userUsage(g, true) > 0) {
+            if (reclaim.tryToFreeMemCgroupPages(g, false, MemcgReclaim.SWAP_CLUSTER_MAX) == 0) {
+                retries--;
+            }
+        }
     }
 
     /** res usage without kmem when kmem is counted in it (the loop condition of patch 03/13). */
@@ -180,58 +185,10 @@ public final class MemController {
         }
     }
 
-    /** Moves a task to another group, moving its anonymous charges when bit 0 of move_charge_at_immigrate is set. */
+    /** Moves a task to another group, moving its charges as the destination's move_charge_at_immigrate asks. */
     // kernel: kernel/cgroup.c cgroup_attach_task() with mm/memcontrol.c mem_cgroup_can_attach()/move_charge()
     public Errno attach(Task t, MemCgroup to) {
-        MemCgroup from = t.memcg();
-        if (from == to) {
-            return Errno.OK;
-        }
-        if ((to.moveChargeAtImmigrate() & 1) != 0 && !t.exited()) {
-            if (!precharge(t, from, to)) {
-                return Errno.ENOMEM;
-            }
-            List<AnonRun> moved = new ArrayList<>();
-            for (AnonRun r : t.anon) {
-                if (r.memcg == from) {
-                    if (!pages.moveAnon(r, to, MemcgPages.Move.MIGRATE)) {
-                        for (AnonRun back : moved) {
-                            pages.moveAnon(back, from, MemcgPages.Move.MIGRATE);
-                        }
-                        return Errno.ENOMEM;
-                    }
-                    moved.add(r);
-                }
-            }
-        }
-        from.tasks().remove(t);
-        to.tasks().add(t);
-        t.setMemcg(to);
-        return Errno.OK;
-    }
-
-    /**
-     * The destination must take every page and swap entry of the task charged to the source at once
-     * (the kernel then gives the swap entries' res charge back). Unlike the kernel, no reclaim is
-     * tried in the destination.
-     */
-    // kernel: mm/memcontrol.c mem_cgroup_precharge_mc() / mem_cgroup_do_precharge()
-    private static boolean precharge(Task t, MemCgroup from, MemCgroup to) {
-        if (to.isRoot() || from.res.hasAncestor(to.res)) {
-            return true;
-        }
-        long pages = 0;
-        for (AnonRun r : t.anon) {
-            if (r.memcg == from) {
-                pages += r.resident + r.swapped;
-            }
-        }
-        long bytes = pages * PhysMem.PAGE_SIZE;
-        if (to.res.charge(bytes) != null) {
-            return false;
-        }
-        to.res.uncharge(bytes);
-        return true;
+        return move.attach(t, to);
     }
 
     /** Counts this group and, under use_hierarchy, its descendants. */

@@ -205,102 +205,84 @@ public final class MemcgPages {
         return n;
     }
 
-    /** How a run's charges move: with or without its swap entries, for a migration or to the parent. */
-    enum Move { MIGRATE, TO_PARENT, TO_PARENT_RESIDENT_ONLY }
-
     /**
-     * Re-charges a run from its cgroup to {@code to} (move_account) and moves its statistics.
-     * Returns false, changing nothing, when {@code to} cannot take the charge.
-     * <ul>
-     * <li>MIGRATE (move_charge_at_immigrate): the caller has checked that {@code to} takes the
-     * task's pages and swap entries (precharge); resident pages and swap entries move.</li>
-     * <li>TO_PARENT (rmdir): when the parent's counters already hold the child's charges
-     * (use_hierarchy), moving costs the parent nothing: only the levels below it are uncharged.</li>
-     * <li>TO_PARENT_RESIDENT_ONLY (force_empty): as TO_PARENT, but swap entries stay charged to
-     * the group; a partly swapped run is split.</li>
-     * </ul>
+     * Moves the statistics and LRU place of {@code k} resident pages of the run to {@code to}; the
+     * caller has moved their charges. A partial move (or one leaving swap entries behind) splits
+     * the run: the moved pages become a run of their own beside it in the task's list.
      */
-    // kernel: mm/memcontrol.c mem_cgroup_move_account() / mem_cgroup_move_parent()
-    boolean moveAnon(AnonRun r, MemCgroup to, Move how) {
+    // kernel: mm/memcontrol.c mem_cgroup_move_account() for anonymous pages
+    void moveResident(AnonRun r, MemCgroup to, long k) {
         MemCgroup from = r.memcg;
-        if (from == to) {
-            return true;
-        }
-        if (how == Move.TO_PARENT_RESIDENT_ONLY && r.swapped > 0) {
-            if (r.resident == 0) {
-                return true;
-            }
+        if (k < r.resident || r.swapped > 0) {
             AnonRun moved = new AnonRun(r.owner, from, r.locked);
-            moved.resident = r.resident;
-            r.resident = 0;
+            moved.resident = k;
+            r.resident -= k;
             int at = r.owner.anon.indexOf(r);
-            r.owner.anon.add(at < 0 ? r.owner.anon.size() : at + 1, moved);
-            from.anonRuns.add(moved);
+            r.owner.anon.add(at + 1, moved);
             r = moved;
         }
-        long res = r.resident * PAGE;
-        long sw = (r.resident + r.swapped) * PAGE;
-        if (!transfer(from, to, res, sw)) {
-            return false;
-        }
-        long k = r.resident;
+        moveResidentStats(from, to, k, r.locked);
+        reassign(r, to);
+    }
+
+    private static void moveResidentStats(MemCgroup from, MemCgroup to, long k, boolean locked) {
+        StatItem lru = locked ? StatItem.UNEVICTABLE : StatItem.ACTIVE_ANON;
         from.addStat(StatItem.RSS, -k);
         to.addStat(StatItem.RSS, k);
-        StatItem lru = r.locked ? StatItem.UNEVICTABLE : StatItem.ACTIVE_ANON;
         from.addStat(lru, -k);
         to.addStat(lru, k);
-        from.addStat(StatItem.SWAP, -r.swapped);
-        to.addStat(StatItem.SWAP, r.swapped);
         from.addStat(StatItem.PGPGOUT, k);
         to.addStat(StatItem.PGPGIN, k);
-        from.anonRuns.remove(r);
+    }
+
+    /** Moves a run's swap entries (statistics only: the caller has moved their memsw charge). */
+    // kernel: mm/memcontrol.c mem_cgroup_move_swap_account()
+    void moveSwapEntries(AnonRun r, MemCgroup to) {
+        r.memcg.addStat(StatItem.SWAP, -r.swapped);
+        to.addStat(StatItem.SWAP, r.swapped);
+        if (r.resident == 0) {
+            reassign(r, to);
+        }
+    }
+
+    /** Moves a whole run, resident pages and swap entries (the caller has moved the charges). */
+    // kernel: mm/memcontrol.c mem_cgroup_move_charge_pte_range() for one task's pages and swap entries
+    void moveRun(AnonRun r, MemCgroup to) {
+        moveResidentStats(r.memcg, to, r.resident, r.locked);
+        r.memcg.addStat(StatItem.SWAP, -r.swapped);
+        to.addStat(StatItem.SWAP, r.swapped);
+        reassign(r, to);
+    }
+
+    private static void reassign(AnonRun r, MemCgroup to) {
+        r.memcg.anonRuns.remove(r);
         to.anonRuns.add(r);
         r.memcg = to;
-        oomWait.recover(from);
-        return true;
     }
 
+    /** Moves {@code k} pages of a page-cache run to {@code to} (the caller has moved the charges); a partial move splits it. */
     // kernel: mm/memcontrol.c mem_cgroup_move_account() for a page-cache page
-    boolean moveCache(FileRun r, MemCgroup to) {
+    void moveCachePages(FileRun r, MemCgroup to, long k) {
         MemCgroup from = r.memcg;
-        long bytes = r.pages * PAGE;
-        if (!transfer(from, to, bytes, bytes)) {
-            return false;
+        if (k < r.pages) {
+            FileRun moved = new FileRun(r.owner, from, r.seq);
+            moved.pages = k;
+            r.pages -= k;
+            if (r.owner != null) {
+                int at = r.owner.files.indexOf(r);
+                r.owner.files.add(at, moved);
+            }
+            r = moved;
+        } else {
+            from.fileRuns.remove(r);
         }
-        from.addStat(StatItem.CACHE, -r.pages);
-        to.addStat(StatItem.CACHE, r.pages);
-        from.addStat(StatItem.INACTIVE_FILE, -r.pages);
-        to.addStat(StatItem.INACTIVE_FILE, r.pages);
-        from.addStat(StatItem.PGPGOUT, r.pages);
-        to.addStat(StatItem.PGPGIN, r.pages);
-        from.fileRuns.remove(r);
+        from.addStat(StatItem.CACHE, -k);
+        to.addStat(StatItem.CACHE, k);
+        from.addStat(StatItem.INACTIVE_FILE, -k);
+        to.addStat(StatItem.INACTIVE_FILE, k);
+        from.addStat(StatItem.PGPGOUT, k);
+        to.addStat(StatItem.PGPGIN, k);
         to.fileRuns.add(r);
         r.memcg = to;
-        oomWait.recover(from);
-        return true;
-    }
-
-    /**
-     * Moves {@code res}/{@code memsw} bytes of charge from one group to another. When {@code to}'s
-     * counters are ancestors of {@code from}'s they already hold the charge, so only the levels
-     * below {@code to} are uncharged.
-     */
-    private static boolean transfer(MemCgroup from, MemCgroup to, long res, long memsw) {
-        ResCounter resStop = from.res.hasAncestor(to.res) ? to.res : null;
-        ResCounter swStop = from.memsw.hasAncestor(to.memsw) ? to.memsw : null;
-        if (resStop == null && !to.isRoot()) {
-            if (to.res.charge(res) != null) {
-                return false;
-            }
-            if (to.memsw.charge(memsw) != null) {
-                to.res.uncharge(res);
-                return false;
-            }
-        }
-        if (!from.isRoot()) {
-            from.res.unchargeUntil(res, resStop);
-            from.memsw.unchargeUntil(memsw, swStop);
-        }
-        return true;
     }
 }

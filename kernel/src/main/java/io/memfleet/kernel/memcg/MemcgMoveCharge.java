@@ -1,0 +1,182 @@
+package io.memfleet.kernel.memcg;
+
+import io.memfleet.kernel.api.Errno;
+import io.memfleet.kernel.mm.PhysMem;
+
+/**
+ * Charges moving between groups: a task's pages following it into a group with
+ * move_charge_at_immigrate (precharge, move, then the leftovers settled), and a group's pages
+ * going to its parent at rmdir and force_empty, one page at a time through the parent's charge
+ * path. Both run in the writer's context, on {@link #SHELL_CPU}: stock refills go to that CPU.
+ */
+public final class MemcgMoveCharge {
+    /** The CPU the script's shell (the writer of cgroupfs files) runs on. */
+    public static final int SHELL_CPU = 0;
+    private static final long PAGE = PhysMem.PAGE_SIZE;
+
+    private final MemcgStock stock;
+    private final MemcgCharger charger;
+    private final MemcgPages pages;
+
+    MemcgMoveCharge(MemcgStock stock, MemcgCharger charger, MemcgPages pages) {
+        this.stock = stock;
+        this.charger = charger;
+        this.pages = pages;
+    }
+
+    /** Moves a task to another group, moving its anonymous charges when bit 0 of the destination's move_charge_at_immigrate is set. */
+    // kernel: mm/memcontrol.c mem_cgroup_can_attach() / mem_cgroup_move_task() / mem_cgroup_clear_mc()
+    Errno attach(Task t, MemCgroup to) {
+        MemCgroup from = t.memcg();
+        if (from == to) {
+            return Errno.OK;
+        }
+        if ((to.moveChargeAtImmigrate() & 1) != 0 && !t.exited()) {
+            long count = countPrecharge(t, from);
+            long precharge = doPrecharge(to, count);
+            if (precharge < count) {
+                charger.cancelCharge(to, precharge);
+                return Errno.ENOMEM;
+            }
+            long movedCharge = 0;
+            long movedSwap = 0;
+            for (AnonRun r : t.anon.toArray(new AnonRun[0])) {
+                if (r.memcg == from && r.resident + r.swapped <= precharge) {
+                    precharge -= r.resident + r.swapped;
+                    movedCharge += r.resident;
+                    movedSwap += r.swapped;
+                    pages.moveRun(r, to);
+                }
+            }
+            charger.cancelCharge(to, precharge);
+            charger.cancelCharge(from, movedCharge);
+            if (movedSwap > 0) {
+                if (!from.isRoot()) {
+                    from.memsw.uncharge(movedSwap * PAGE);
+                }
+                if (!to.isRoot()) {
+                    to.res.uncharge(movedSwap * PAGE);
+                }
+            }
+        }
+        from.tasks().remove(t);
+        to.tasks().add(t);
+        t.setMemcg(to);
+        return Errno.OK;
+    }
+
+    /** The task's pages and swap entries charged to the group it leaves. */
+    // kernel: mm/memcontrol.c mem_cgroup_count_precharge()
+    private static long countPrecharge(Task t, MemCgroup from) {
+        long n = 0;
+        for (AnonRun r : t.anon) {
+            if (r.memcg == from) {
+                n += r.resident + r.swapped;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Charges {@code count} pages to {@code to}: at once when more than one page and the counters
+     * take them, else one page at a time through the charge path (stock, batch, reclaim in the
+     * destination, no OOM killer). Returns the pages charged.
+     */
+    // kernel: mm/memcontrol.c mem_cgroup_do_precharge()
+    private long doPrecharge(MemCgroup to, long count) {
+        if (to.isRoot()) {
+            return count;
+        }
+        if (count > 1) {
+            long bytes = count * PAGE;
+            if (to.res.charge(bytes) == null) {
+                if (to.memsw.charge(bytes) == null) {
+                    return count;
+                }
+                to.res.uncharge(bytes);
+            }
+        }
+        long done = 0;
+        while (done < count) {
+            long k = chargePages(to, count - done);
+            if (k == 0) {
+                break;
+            }
+            done += k;
+        }
+        return done;
+    }
+
+    /**
+     * Charges up to {@code wanted} single pages from kernel context: a run of stock hits at once,
+     * else one __mem_cgroup_try_charge() of one page; returns the pages charged (0: ENOMEM).
+     */
+    // kernel: mm/memcontrol.c __mem_cgroup_try_charge(NULL, GFP_KERNEL, 1, &memcg, false)
+    private long chargePages(MemCgroup memcg, long wanted) {
+        if (memcg.isRoot()) {
+            return wanted;
+        }
+        long k = stock.consumeUpTo(SHELL_CPU, memcg, wanted);
+        if (k > 0) {
+            return k;
+        }
+        ChargeResult r = charger.tryCharge(null, SHELL_CPU, memcg, 1, false, true, false, OomKiller.GFP_KERNEL);
+        return r == ChargeResult.OK ? 1 : 0;
+    }
+
+    /**
+     * Moves what is left of a group to its parent, page by page as mem_cgroup_move_parent() does:
+     * each page charged to the parent (its stock, its batch, its reclaim) and the child's charge
+     * cancelled. With {@code swapToo} (rmdir) the swap entries follow, their memsw charge moved
+     * at once. Returns ENOMEM when the parent cannot take a page, EBUSY when it cannot take the
+     * swap entries.
+     */
+    // kernel: mm/memcontrol.c mem_cgroup_force_empty_list() / mem_cgroup_move_parent()
+    Errno moveToParent(MemCgroup g, boolean swapToo) {
+        MemCgroup parent = g.parent();
+        for (AnonRun r : g.anonRuns.toList()) {
+            while (r.memcg == g && r.resident > 0) {
+                long k = chargePages(parent, r.resident);
+                if (k == 0) {
+                    return Errno.ENOMEM;
+                }
+                if (r.memcg != g || r.resident < k) { // the parent's reclaim took the page meanwhile
+                    charger.cancelCharge(parent, k);
+                    continue;
+                }
+                charger.cancelCharge(g, k);
+                pages.moveResident(r, parent, k);
+            }
+            if (swapToo && r.memcg == g && r.swapped > 0 && !moveSwapCharge(r, g, parent)) {
+                return Errno.EBUSY;
+            }
+        }
+        for (FileRun r : g.fileRuns.toList()) {
+            while (r.memcg == g && r.pages > 0) {
+                long k = chargePages(parent, r.pages);
+                if (k == 0) {
+                    return Errno.ENOMEM;
+                }
+                if (r.memcg != g || r.pages < k) {
+                    charger.cancelCharge(parent, k);
+                    continue;
+                }
+                charger.cancelCharge(g, k);
+                pages.moveCachePages(r, parent, k);
+            }
+        }
+        return Errno.OK;
+    }
+
+    /** The swap entries' memsw charge moves to the parent, which a hierarchical parent already holds. */
+    private boolean moveSwapCharge(AnonRun r, MemCgroup from, MemCgroup to) {
+        long bytes = r.swapped * PAGE;
+        ResCounter stop = from.memsw.hasAncestor(to.memsw) ? to.memsw : null;
+        if (stop == null && !to.isRoot() && to.memsw.charge(bytes) != null) {
+            return false;
+        }
+        from.memsw.unchargeUntil(bytes, stop);
+        pages.moveSwapEntries(r, to);
+        return true;
+    }
+}
