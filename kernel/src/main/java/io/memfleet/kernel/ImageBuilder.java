@@ -48,7 +48,10 @@ final class ImageBuilder {
         }
         pids.sort(null);
         long[] limits = MemController.hierarchicalLimits(g);
-        return new CgroupImage(g.id(), g.path(), counter(g.res()), counter(g.memsw()), counter(g.kmem()),
+        // kernel: net/ipv4/tcp_memcontrol.c tcp_read_stat()/tcp_read_usage(): the root reads the node's total
+        CounterImage tcp = g.isRoot() ? new CounterImage(mc.sockMem().memoryAllocatedBytes(), 0, ResCounter.RESOURCE_MAX,
+                ResCounter.RESOURCE_MAX, 0) : counter(g.tcp());
+        return new CgroupImage(g.id(), g.path(), counter(g.res()), counter(g.memsw()), counter(g.kmem()), tcp,
                 mc.usage(g, false), mc.usage(g, true), g.useHierarchy(), g.oomKillDisable(), g.independentKmemLimit(),
                 g.swappiness(), g.moveChargeAtImmigrate(), g.underOom(), pids, StatValues.of(g.statCopy()),
                 StatValues.of(g.totalStat()), limits[0], limits[1]);

@@ -4,6 +4,7 @@ import io.memfleet.kernel.api.Errno;
 import io.memfleet.kernel.memcg.AnonRun;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemcgMoveCharge;
 import io.memfleet.kernel.memcg.OomKiller;
 import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.memcg.TaskTable;
@@ -67,7 +68,7 @@ final class SwapFile {
         if (!r.memcg.isRoot()) {
             pages = mc.stock().consumeUpTo(0, r.memcg, Math.min(r.swapped, mem.freePages()));
             if (pages == 0) {
-                ChargeResult c = mc.charger().tryCharge(null, 0, r.memcg, 1, true, true, true, OomKiller.GFP_KERNEL);
+                ChargeResult c = mc.charger().tryCharge(null, MemcgMoveCharge.SHELL_CPU, r.memcg, 1, true, true, true, OomKiller.GFP_KERNEL);
                 if (c != ChargeResult.OK) {
                     return false;
                 }

@@ -125,6 +125,7 @@ final class TaskOps {
         mc.oomWait().cancel(t);
         pending.remove(t);
         mc.pages().exitMm(t);
+        mc.sockMem().close(t);
         slab.exitTask(t);
         t.memcg().tasks().remove(t);
         t.markExited();
@@ -170,7 +171,11 @@ final class TaskOps {
             case ANON -> PendingOp.Kind.ANON;
             case MLOCK -> PendingOp.Kind.MLOCK;
             case FILE -> PendingOp.Kind.FILE;
+            case TCP -> PendingOp.Kind.TCP;
         };
+        if (kind == PendingOp.Kind.TCP) {
+            signed = m.bytes();
+        }
         return runOrQueue(t, new PendingOp(kind, signed, 0, false));
     }
 
@@ -216,6 +221,7 @@ final class TaskOps {
             switch (op.kind()) {
                 case ANON, MLOCK -> mc.pages().unmapAnon(t, -amount);
                 case FILE -> mc.pages().truncate(t, -amount);
+                case TCP -> mc.sockMem().consume(t, -amount);
                 case DENTRY -> slab.dentryFree(t, -amount);
                 case KMALLOC -> slab.kfree(t, op.size(), -amount);
             }
@@ -224,6 +230,10 @@ final class TaskOps {
         ChargeResult result;
         long done;
         switch (op.kind()) {
+            case TCP -> {
+                result = mc.sockMem().receive(t, amount) ? ChargeResult.OK : ChargeResult.NOMEM;
+                done = 0;
+            }
             case DENTRY, KMALLOC -> {
                 SlabLayer.Outcome o = op.kind() == PendingOp.Kind.DENTRY ? slab.dentryAlloc(t, amount)
                         : slab.kmalloc(t, op.size(), amount);
@@ -266,6 +276,7 @@ final class TaskOps {
     private static long requestedBytes(PendingOp op) {
         return switch (op.kind()) {
             case ANON, MLOCK, FILE -> op.amount() * PhysMem.PAGE_SIZE;
+            case TCP -> op.amount();
             case DENTRY -> op.amount() * SlabGeometry.DENTRY_SIZE;
             case KMALLOC -> op.amount() * op.size();
         };

@@ -69,6 +69,14 @@ class KernelPropertiesTest {
         String g = GROUPS[r.nextInt(GROUPS.length)];
         String dir = g.equals("/") ? "" : g;
         int kb = 4 * (1 + r.nextInt(r.nextInt(10) == 0 ? 2048 : 64));
+        if (r.nextInt(10) == 0) {
+            return switch (r.nextInt(3)) {
+                case 0 -> "tcp " + pid + " +" + (1 + r.nextInt(40000));
+                case 1 -> "tcp " + pid + " -" + (1 + r.nextInt(40000));
+                default -> "echo " + (r.nextInt(4) == 0 ? "-1" : (4 * r.nextInt(64)) + "K") + " > " + dir
+                        + "/memory.kmem.tcp.limit_in_bytes";
+            };
+        }
         return switch (r.nextInt(r.nextInt(40) == 0 ? 27 : 25)) {
             case 25 -> "swapoff";
             case 26 -> "swapon";
@@ -103,7 +111,7 @@ class KernelPropertiesTest {
         long rss = 0;
         long cache = 0;
         for (MemCgroup g : k.memController().all()) {
-            for (ResCounter c : new ResCounter[] {g.res(), g.memsw(), g.kmem()}) {
+            for (ResCounter c : new ResCounter[] {g.res(), g.memsw(), g.kmem(), g.isRoot() ? g.res() : g.tcp()}) {
                 if (c.usage() < 0) {
                     return g + " has negative usage";
                 }
@@ -124,8 +132,14 @@ class KernelPropertiesTest {
             }
         }
         long taskPages = 0;
+        long sockPages = 0;
         for (Task t : k.tasks().all()) {
             taskPages += t.rssPages();
+            sockPages += t.tcpPages();
+        }
+        if (sockPages * PhysMem.PAGE_SIZE != k.memController().sockMem().memoryAllocatedBytes()) {
+            return "socket pages " + sockPages + " != the node's tcp total "
+                    + k.memController().sockMem().memoryAllocatedBytes() + " bytes";
         }
         if (taskPages != rss || rss != mem.anonPages()) {
             return "task rss " + taskPages + ", stat rss " + rss + ", node anon " + mem.anonPages() + " differ";

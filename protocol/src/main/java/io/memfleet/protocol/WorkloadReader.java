@@ -308,6 +308,7 @@ public final class WorkloadReader {
             case Mem.Kind.ANON_VALUE -> Command.MemKind.ANON;
             case Mem.Kind.MLOCK_VALUE -> Command.MemKind.MLOCK;
             case Mem.Kind.FILE_VALUE -> Command.MemKind.FILE;
+            case Mem.Kind.TCP_VALUE -> Command.MemKind.TCP;
             default -> throw new InvalidCommandException("mem kind missing or unknown: " + kind);
         };
     }

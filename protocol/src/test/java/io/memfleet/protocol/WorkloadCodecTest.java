@@ -59,7 +59,7 @@ class WorkloadCodecTest {
             case FORK -> new Command.Fork(pid, 1 + r.nextInt(Integer.MAX_VALUE - 1));
             case KILL -> new Command.Kill(pid);
             case MEM -> {
-                Command.MemKind k = Command.MemKind.values()[r.nextInt(3)];
+                Command.MemKind k = Command.MemKind.values()[r.nextInt(Command.MemKind.values().length)];
                 yield new Command.Mem(k, pid, k == Command.MemKind.MLOCK ? Math.abs(signed) : signed);
             }
             case DENTRY -> new Command.Dentry(pid, signed);

@@ -122,9 +122,12 @@ public sealed interface Command {
     }
 
     /** The kinds of user memory a {@link Mem} command touches. */
-    enum MemKind { ANON, MLOCK, FILE }
+    enum MemKind { ANON, MLOCK, FILE, TCP }
 
-    /** anon / mlock / file: {@code bytes} positive to fault in or read, negative to unmap or truncate. */
+    /**
+     * anon / mlock / file / tcp: {@code bytes} positive to fault in, read or receive, negative to
+     * unmap, truncate or consume.
+     */
     record Mem(MemKind kind, int pid, long bytes) implements Command {
         public Mem {
             if (kind == null) {

@@ -17,7 +17,8 @@ public final class CgroupFs {
             "memory.use_hierarchy", "memory.swappiness", "memory.move_charge_at_immigrate", "memory.oom_control",
             "memory.kmem.independent_kmem_limit");
     private static final java.util.Set<String> STRING_FILES = java.util.Set.of("memory.limit_in_bytes",
-            "memory.soft_limit_in_bytes", "memory.memsw.limit_in_bytes", "memory.kmem.limit_in_bytes");
+            "memory.soft_limit_in_bytes", "memory.memsw.limit_in_bytes", "memory.kmem.limit_in_bytes",
+            "memory.kmem.tcp.limit_in_bytes");
 
     private final MemController mc;
     private final IntFunction<Task> taskLookup;
@@ -40,6 +41,9 @@ public final class CgroupFs {
             case "memory.limit_in_bytes" -> writeLimit(g, value, 0);
             case "memory.memsw.limit_in_bytes" -> writeLimit(g, value, 1);
             case "memory.kmem.limit_in_bytes" -> writeLimit(g, value, 2);
+            case "memory.kmem.tcp.limit_in_bytes" -> writeTcpLimit(g, value);
+            case "memory.kmem.tcp.failcnt" -> g.isRoot() ? Errno.OK : trigger(g.tcp(), false);
+            case "memory.kmem.tcp.max_usage_in_bytes" -> g.isRoot() ? Errno.OK : trigger(g.tcp(), true);
             case "memory.soft_limit_in_bytes" -> {
                 Long v = Memparse.limitValue(value);
                 if (v == null) {
@@ -59,6 +63,7 @@ public final class CgroupFs {
             case "memory.oom_control" -> writeU64(value, v -> mc.setOomControl(g, v));
             case "memory.kmem.independent_kmem_limit" -> writeU64(value, v -> mc.setIndependentKmemLimit(g, v));
             case "memory.usage_in_bytes", "memory.memsw.usage_in_bytes", "memory.kmem.usage_in_bytes",
+                 "memory.kmem.tcp.usage_in_bytes",
                  "memory.stat", "memory.numa_stat", "memory.kmem.slabinfo" -> Errno.EINVAL;
             default -> Errno.EACCES; // `echo > newfile`: cgroupfs directories do not create files
         };
@@ -97,6 +102,15 @@ public final class CgroupFs {
             case 1 -> mc.resizeMemswLimit(g, v);
             default -> mc.setKmemLimit(g, v);
         };
+    }
+
+    // kernel: net/ipv4/tcp_memcontrol.c tcp_cgroup_write() RES_LIMIT
+    private Errno writeTcpLimit(MemCgroup g, String value) {
+        Long v = Memparse.limitValue(value);
+        if (v == null) {
+            return Errno.EINVAL;
+        }
+        return mc.sockMem().updateLimit(g, v);
     }
 
     // kernel: kernel/cgroup.c attach_task_by_pid()

@@ -26,7 +26,9 @@ public final class ControlFiles {
             "memory.memsw.usage_in_bytes", "memory.memsw.max_usage_in_bytes",
             "memory.memsw.limit_in_bytes", "memory.memsw.failcnt",
             "memory.kmem.independent_kmem_limit", "memory.kmem.limit_in_bytes",
-            "memory.kmem.usage_in_bytes", "memory.kmem.slabinfo");
+            "memory.kmem.usage_in_bytes", "memory.kmem.slabinfo",
+            "memory.kmem.tcp.limit_in_bytes", "memory.kmem.tcp.usage_in_bytes", "memory.kmem.tcp.failcnt",
+            "memory.kmem.tcp.max_usage_in_bytes");
 
     private ControlFiles() {
     }
@@ -57,6 +59,10 @@ public final class ControlFiles {
             case "memory.kmem.limit_in_bytes" -> FileResult.text(u64(g.kmem().limit()));
             case "memory.kmem.usage_in_bytes" -> FileResult.text(u64(g.kmem().usage()));
             case "memory.kmem.slabinfo" -> FileResult.text(kmemSlabinfo(g, caches.get()));
+            case "memory.kmem.tcp.limit_in_bytes" -> FileResult.text(u64(g.tcp().limit()));
+            case "memory.kmem.tcp.usage_in_bytes" -> FileResult.text(u64(g.tcp().usage()));
+            case "memory.kmem.tcp.failcnt" -> FileResult.text(u64(g.tcp().failcnt()));
+            case "memory.kmem.tcp.max_usage_in_bytes" -> FileResult.text(u64(g.tcp().maxUsage()));
             case "memory.use_hierarchy" -> FileResult.text(g.useHierarchy() ? "1\n" : "0\n");
             case "memory.swappiness" -> FileResult.text(g.swappiness() + "\n");
             case "memory.move_charge_at_immigrate" -> FileResult.text(g.moveChargeAtImmigrate() + "\n");

@@ -9,9 +9,11 @@ import java.util.List;
  * over the subtree memory.stat prints as total_*.
  *
  * @param id     the css id (also in per-cgroup cache names, {@code dentry(5:web)})
+ * @param tcp    memory.kmem.tcp.*: for the root, the node's TCP total and no limit
  * @param pids   the tasks in the group, sorted
  */
 public record CgroupImage(int id, String path, CounterImage res, CounterImage memsw, CounterImage kmem,
+                          CounterImage tcp,
                           long usage, long memswUsage, boolean useHierarchy, boolean oomKillDisable,
                           boolean independentKmemLimit, int swappiness, int moveChargeAtImmigrate, boolean underOom,
                           List<Integer> pids, StatValues stat, StatValues total, long hierarchicalMemoryLimit,

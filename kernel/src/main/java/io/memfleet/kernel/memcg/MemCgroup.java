@@ -31,6 +31,8 @@ public final class MemCgroup {
     final ResCounter res;
     final ResCounter memsw;
     final ResCounter kmem;
+    /** TCP socket memory (tcp_memcontrol); null for the root, which has no tcp counter. */
+    TcpMemcontrol tcp;
 
     int flags;
     int swappiness;
@@ -114,6 +116,11 @@ public final class MemCgroup {
 
     public ResCounter memsw() {
         return memsw;
+    }
+
+    /** The tcp counter, or null for the root. */
+    public ResCounter tcp() {
+        return tcp == null ? null : tcp.memoryAllocated;
     }
 
     public ResCounter kmem() {

@@ -36,6 +36,7 @@ public final class MemController {
     private final OomKiller oom;
     private final MemcgCharger charger;
     private final MemcgMoveCharge move;
+    private final SockMem sockMem;
     private KmemHooks kmemHooks = MemController::memcgKmemMove;
 
     public MemController(int cpus, PhysMem mem, Klog klog, Supplier<Iterable<Task>> tasks, Consumer<Task> reaper) {
@@ -49,6 +50,7 @@ public final class MemController {
         this.oom = new OomKiller(klog, mem, tasks, reaper);
         this.charger = new MemcgCharger(stock, reclaim, oom, oomWait);
         this.move = new MemcgMoveCharge(stock, charger, pages);
+        this.sockMem = new SockMem(mem.totalPages());
     }
 
     public MemCgroup root() {
@@ -79,6 +81,10 @@ public final class MemController {
         return oom;
     }
 
+    public SockMem sockMem() {
+        return sockMem;
+    }
+
     public MemcgOomWait oomWait() {
         return oomWait;
     }
@@ -105,6 +111,7 @@ public final class MemController {
         MemCgroup g = new MemCgroup(id, name, parent);
         parent.addChild(g);
         all.add(g);
+        sockMem.initCgroup(g);
         return Errno.OK;
     }
 
@@ -121,6 +128,7 @@ public final class MemController {
             return e;
         }
         g.removed = true;
+        sockMem.destroyCgroup(g);
         g.parent().removeChild(g);
         all.remove(g);
         usedIds.clear(g.id());

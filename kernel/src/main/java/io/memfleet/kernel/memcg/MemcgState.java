@@ -64,6 +64,7 @@ public final class MemcgState {
         for (Task t : wait.woken) {
             w.u(t.pid());
         }
+        SockState.save(mc, tasks, w);
     }
 
     private static void saveCounter(ResCounter c, StateWriter w) {
@@ -227,6 +228,7 @@ public final class MemcgState {
         for (int k = 0; k < woken; k++) {
             wait.woken.add(task(tasks, r.i()));
         }
+        SockState.restore(mc, tasks, r);
     }
 
     private static void restoreAnonRuns(MemController mc, TaskTable tasks, MemCgroup[] byId, StateReader r) {

@@ -43,21 +43,20 @@ public final class ResCounter {
         return failcnt;
     }
 
-    // kernel: kernel/res_counter.c res_counter_charge_locked()
+    // kernel: kernel/res_counter.c res_counter_charge_locked(); 3.3's nofail adds a refused charge without max_usage
     private boolean chargeLocked(long bytes, boolean force) {
-        boolean ok = true;
         if (Long.compareUnsigned(usage + bytes, limit) > 0) {
             failcnt++;
-            ok = false;
-            if (!force) {
-                return false;
+            if (force) {
+                usage += bytes;
             }
+            return false;
         }
         usage += bytes;
         if (usage > maxUsage) {
             maxUsage = usage;
         }
-        return ok;
+        return true;
     }
 
     /**

@@ -20,6 +20,8 @@ public final class Task {
     private int children;
     /** signal->oom_score_adj, -1000..1000 (OOM_SCORE_ADJ_MIN: never chosen). */
     int oomScoreAdj;
+    /** The task's TCP socket, from its first receive until it exits (null: none). */
+    Sock sock;
 
     /** Anonymous runs, newest last: unmap takes the newest first. */
     public final List<AnonRun> anon = new ArrayList<>(2);
@@ -122,6 +124,11 @@ public final class Task {
             n += r.swapped;
         }
         return n;
+    }
+
+    /** Pages charged for the task's TCP socket (0 without one). */
+    public long tcpPages() {
+        return sock == null ? 0 : sock.pages;
     }
 
     public long totalVmPages() {

@@ -45,6 +45,8 @@ public final class ScriptParser {
                 return new Command.Mem(Command.MemKind.FILE, t.pidAt(1, 3), t.signedSize(2, true));
             case "mlock":
                 return new Command.Mem(Command.MemKind.MLOCK, t.pidAt(1, 3), t.signedSize(2, false));
+            case "tcp":
+                return new Command.Mem(Command.MemKind.TCP, t.pidAt(1, 3), t.signedSize(2, true));
             case "dentry":
                 return new Command.Dentry(t.pidAt(1, 3), t.signedCount(2));
             case "kmalloc":
