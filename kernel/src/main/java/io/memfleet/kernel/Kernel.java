@@ -9,6 +9,8 @@ import io.memfleet.kernel.fs.CgroupFs;
 import io.memfleet.kernel.fs.FileResult;
 import io.memfleet.kernel.image.NodeImage;
 import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemcgMoveCharge;
+import io.memfleet.kernel.memcg.MemcgThresholds;
 import io.memfleet.kernel.memcg.TaskTable;
 import io.memfleet.kernel.mm.Klog;
 import io.memfleet.kernel.mm.PhysMem;
@@ -66,6 +68,11 @@ public final class Kernel {
         this.vfs = new Vfs(mc, new CgroupFs(mc, tasks::get), new ProcFs(mc, slab, images, tasks::get), images);
         this.ops = new TaskOps(shape.cpus(), clock, tasks, mc, user, slab, this::event);
         this.swap = new SwapFile(mem, mc, user, tasks);
+        mc.thresholds().setListener((g, file, threshold) -> {
+            String path = (g.isRoot() ? "" : g.path()) + "/" + file;
+            notification(file.equals(MemcgThresholds.OOM_CONTROL) ? new KernelEvent.OomNotify(clock.nowNs(), path)
+                    : new KernelEvent.Threshold(clock.nowNs(), path, threshold));
+        });
         mc.oomKiller().setKillListener((victim, memcg, points) -> event(new KernelEvent.OomKill(clock.nowNs(),
                 victim.pid(), victim.comm(), memcg == null ? null : memcg.path(), points)));
     }
@@ -110,6 +117,7 @@ public final class Kernel {
         if (!commandEvents.isEmpty()) {
             commandEvents.clear();
         }
+        mc.events().setCurrentCpu(MemcgMoveCharge.SHELL_CPU);
         Result r;
         try {
             r = dispatch(c);
@@ -146,6 +154,8 @@ public final class Kernel {
             return Result.of(vfs.rmdir(r.path()));
         } else if (c instanceof Command.Spawn s) {
             return Result.of(ops.spawn(s, vfs.resolve(s.path())));
+        } else if (c instanceof Command.Watch w) {
+            return Result.of(vfs.watch(w.path(), w.threshold()));
         } else if (c instanceof Command.Swapoff) {
             return Result.of(swap.swapoff());
         } else if (c instanceof Command.Swapon) {
@@ -214,6 +224,13 @@ public final class Kernel {
         if (kernelEvents.size() < MAX_PENDING_EVENTS) {
             kernelEvents.add(e);
         }
+        if (commandEvents.size() < MAX_PENDING_EVENTS) {
+            commandEvents.add(e);
+        }
+    }
+
+    /** A watcher's eventfd signalled: shown with the command's result, not sent as telemetry. */
+    private void notification(KernelEvent e) {
         if (commandEvents.size() < MAX_PENDING_EVENTS) {
             commandEvents.add(e);
         }

@@ -84,6 +84,13 @@ final class KernelState {
                 w.str(f.cgroupPath());
                 w.str(f.kind());
                 w.u(f.bytes());
+            } else if (e instanceof KernelEvent.Threshold t) {
+                w.u(2);
+                w.str(t.file());
+                w.u(t.bytes());
+            } else if (e instanceof KernelEvent.OomNotify o) {
+                w.u(3);
+                w.str(o.file());
             }
         }
     }
@@ -98,6 +105,10 @@ final class KernelState {
                 out.add(new KernelEvent.OomKill(t, r.i(), r.str(), r.str(), r.u()));
             } else if (type == 1) {
                 out.add(new KernelEvent.AllocFailure(t, r.i(), r.str(), r.str(), r.u()));
+            } else if (type == 2) {
+                out.add(new KernelEvent.Threshold(t, r.str(), r.u()));
+            } else if (type == 3) {
+                out.add(new KernelEvent.OomNotify(t, r.str()));
             } else {
                 throw new StateReader.CorruptStateException("unknown kernel event type " + type);
             }

@@ -122,6 +122,9 @@ final class TaskOps {
         if (t.exited()) {
             return;
         }
+        if (!t.memdie) {
+            mc.events().setCurrentCpu(t.cpu()); // do_exit() runs on the task's CPU; an OOM victim is reaped by its killer
+        }
         mc.oomWait().cancel(t);
         pending.remove(t);
         mc.pages().exitMm(t);
@@ -216,6 +219,7 @@ final class TaskOps {
 
     /** Runs one operation; when it blocks, its remainder is queued at the head of the task's ops. */
     private ChargeResult run(Task t, PendingOp op) {
+        mc.events().setCurrentCpu(t.cpu());
         long amount = op.amount();
         if (amount < 0) {
             switch (op.kind()) {

@@ -33,7 +33,7 @@ final class UserMemory {
     // kernel: mm/page_alloc.c __alloc_pages_slowpath()
     ChargeResult ensureFreePage(Task current, int gfpMask) {
         while (mem.freePages() == 0) {
-            if (mc.reclaim().globalReclaim(MemcgReclaim.SWAP_CLUSTER_MAX) > 0) {
+            if (mc.reclaim().globalReclaim(MemcgReclaim.SWAP_CLUSTER_MAX, 0) > 0) {
                 continue;
             }
             Task victim = mc.oomKiller().outOfMemory(current, gfpMask);
@@ -51,7 +51,7 @@ final class UserMemory {
     // kernel: mm/page_alloc.c __alloc_pages_slowpath() for a slab allocation
     ChargeResult ensureFreePages(Task current, long pages, int order) {
         while (mem.freePages() < pages) {
-            if (mc.reclaim().globalReclaim(Math.max(pages, MemcgReclaim.SWAP_CLUSTER_MAX)) > 0) {
+            if (mc.reclaim().globalReclaim(Math.max(pages, MemcgReclaim.SWAP_CLUSTER_MAX), order) > 0) {
                 continue;
             }
             if (order > 3) {

@@ -148,6 +148,22 @@ final class Vfs {
         return f.errno != null ? f.errno : cgroupFs.write(f.dir, f.name, value);
     }
 
+    /** A watcher registers an eventfd on a control file through cgroup.event_control. */
+    // kernel: kernel/cgroup.c cgroup_write_event_control() with the control file opened by path
+    Errno watch(String path, String threshold) {
+        if (nameTooLong(path)) {
+            return Errno.ENAMETOOLONG;
+        }
+        ControlFile f = lookup(path);
+        if (f.errno != null) {
+            return f.errno == Errno.EISDIR ? Errno.EINVAL : f.errno; // a directory is no cgroup control file
+        }
+        if (!ControlFiles.isControlFile(f.name)) {
+            return Errno.ENOENT;
+        }
+        return cgroupFs.registerEvent(f.dir, f.name, threshold);
+    }
+
     /** A control-file path split into its cgroup directory and file name, or why it is not one. */
     private record ControlFile(MemCgroup dir, String name, Errno errno) { }
 

@@ -69,6 +69,15 @@ class KernelPropertiesTest {
         String g = GROUPS[r.nextInt(GROUPS.length)];
         String dir = g.equals("/") ? "" : g;
         int kb = 4 * (1 + r.nextInt(r.nextInt(10) == 0 ? 2048 : 64));
+        if (r.nextInt(20) == 0) {
+            return switch (r.nextInt(4)) {
+                case 0 -> "watch " + dir + "/memory.usage_in_bytes " + (4 * r.nextInt(256)) + "K";
+                case 1 -> "watch " + dir + "/memory.memsw.usage_in_bytes " + (4 * r.nextInt(256)) + "K";
+                case 2 -> "watch " + dir + "/memory.oom_control";
+                default -> "echo " + (r.nextInt(4) == 0 ? "-1" : (16 * r.nextInt(64)) + "K") + " > " + dir
+                        + "/memory.soft_limit_in_bytes";
+            };
+        }
         if (r.nextInt(10) == 0) {
             return switch (r.nextInt(3)) {
                 case 0 -> "tcp " + pid + " +" + (1 + r.nextInt(40000));

@@ -252,6 +252,18 @@ public final class WorkloadReader {
                 }
                 return new Command.Echo(value, path);
             }
+            case WorkloadEvent.WATCH_FIELD_NUMBER: {
+                String path = "";
+                String threshold = "";
+                for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                    switch (WireFormat.getTagFieldNumber(tag)) {
+                        case io.memfleet.proto.v1.Watch.PATH_FIELD_NUMBER -> path = in.readStringRequireUtf8();
+                        case io.memfleet.proto.v1.Watch.THRESHOLD_FIELD_NUMBER -> threshold = in.readStringRequireUtf8();
+                        default -> in.skipField(tag);
+                    }
+                }
+                return new Command.Watch(path, threshold);
+            }
             case WorkloadEvent.SPAWN_FIELD_NUMBER: {
                 int pid = 0;
                 String path = "";

@@ -116,6 +116,9 @@ public final class WorkloadWriter {
         } else if (c instanceof Command.Echo e) {
             b.begin(WorkloadEvent.ECHO_FIELD_NUMBER).string(Echo.VALUE_FIELD_NUMBER, e.value())
                     .string(Echo.PATH_FIELD_NUMBER, e.path());
+        } else if (c instanceof Command.Watch w) {
+            b.begin(WorkloadEvent.WATCH_FIELD_NUMBER).string(io.memfleet.proto.v1.Watch.PATH_FIELD_NUMBER, w.path())
+                    .string(io.memfleet.proto.v1.Watch.THRESHOLD_FIELD_NUMBER, w.threshold());
         } else if (c instanceof Command.Mkdir m) {
             b.begin(WorkloadEvent.MKDIR_FIELD_NUMBER).string(Mkdir.PATH_FIELD_NUMBER, m.path());
         } else if (c instanceof Command.Rmdir r) {

@@ -67,6 +67,7 @@ class WorkloadCodecTest {
                     1 + r.nextLong(Long.MAX_VALUE - 1), signed);
             case TICK -> new Command.Tick(r.nextLong(Command.Tick.MAX_NS));
             case DMESG -> new Command.Dmesg();
+            case WATCH -> new Command.Watch(path, r.nextBoolean() ? "" : Long.toString(r.nextLong()));
             case SWAPOFF -> new Command.Swapoff();
             case SWAPON -> new Command.Swapon();
             case SAMPLE, TELEMETRY_INTERVAL, COMMAND_NOT_SET -> throw new IllegalArgumentException(kind.name());
@@ -95,6 +96,7 @@ class WorkloadCodecTest {
                     : e.getKmalloc().getPid(), e.getKmalloc().getSize(), e.getKmalloc().getCount());
             case TICK -> new Command.Tick(e.getTick().getDurationNs());
             case DMESG -> new Command.Dmesg();
+            case WATCH -> new Command.Watch(e.getWatch().getPath(), e.getWatch().getThreshold());
             case SWAPOFF -> new Command.Swapoff();
             case SWAPON -> new Command.Swapon();
             case SAMPLE, TELEMETRY_INTERVAL, COMMAND_NOT_SET -> throw new IllegalArgumentException(e.getCommandCase().name());
@@ -115,6 +117,8 @@ class WorkloadCodecTest {
             b.setRmdir(Rmdir.newBuilder().setPath(m.path()));
         } else if (c instanceof Command.Echo e) {
             b.setEcho(Echo.newBuilder().setValue(e.value()).setPath(e.path()));
+        } else if (c instanceof Command.Watch w) {
+            b.setWatch(io.memfleet.proto.v1.Watch.newBuilder().setPath(w.path()).setThreshold(w.threshold()));
         } else if (c instanceof Command.Cat cat) {
             b.setCat(Cat.newBuilder().setPath(cat.path()));
         } else if (c instanceof Command.Spawn s) {

@@ -179,6 +179,19 @@ public sealed interface Command {
 
     record Dmesg() implements Command { }
 
+    /**
+     * {@code watch PATH/FILE [SIZE]}: a registration through cgroup.event_control (SIM-SCRIPT 1.1);
+     * {@code threshold} is the argument as written, empty for none.
+     */
+    record Watch(String path, String threshold) implements Command {
+        public Watch {
+            Rules.path(path);
+            if (threshold == null || threshold.indexOf('\n') >= 0 || threshold.indexOf('\0') >= 0) {
+                throw new InvalidCommandException("watch threshold must be one line");
+            }
+        }
+    }
+
     /** {@code swapoff}: the node's swap area off, its pages read back in (SIM-SCRIPT 1.1). */
     record Swapoff() implements Command { }
 

@@ -3,6 +3,7 @@ package io.memfleet.kernel.fs;
 import io.memfleet.kernel.api.Errno;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemcgThresholds;
 import io.memfleet.kernel.memcg.ResCounter;
 import io.memfleet.kernel.memcg.Task;
 import java.util.function.IntFunction;
@@ -18,7 +19,7 @@ public final class CgroupFs {
             "memory.kmem.independent_kmem_limit");
     private static final java.util.Set<String> STRING_FILES = java.util.Set.of("memory.limit_in_bytes",
             "memory.soft_limit_in_bytes", "memory.memsw.limit_in_bytes", "memory.kmem.limit_in_bytes",
-            "memory.kmem.tcp.limit_in_bytes");
+            "memory.kmem.tcp.limit_in_bytes", "cgroup.event_control");
 
     private final MemController mc;
     private final IntFunction<Task> taskLookup;
@@ -57,6 +58,7 @@ public final class CgroupFs {
             case "memory.memsw.max_usage_in_bytes" -> trigger(g.memsw(), true);
             case "memory.memsw.failcnt" -> trigger(g.memsw(), false);
             case "memory.force_empty" -> mc.forceEmpty(g, true);
+            case "cgroup.event_control" -> writeEventControl(value);
             case "memory.use_hierarchy" -> writeU64(value, v -> mc.setUseHierarchy(g, v));
             case "memory.swappiness" -> writeU64(value, v -> mc.setSwappiness(g, v));
             case "memory.move_charge_at_immigrate" -> writeU64(value, v -> mc.setMoveChargeAtImmigrate(g, v));
@@ -111,6 +113,55 @@ public final class CgroupFs {
             return Errno.EINVAL;
         }
         return mc.sockMem().updateLimit(g, v);
+    }
+
+    /**
+     * A write of "EVENT_FD CONTROL_FD ARGS" by the script's shell, which holds no eventfd: fds 0 to 2
+     * are open but no eventfds (EINVAL), any other is not open (EBADF); a malformed line is EINVAL.
+     */
+    // kernel: kernel/cgroup.c cgroup_write_event_control()
+    private static Errno writeEventControl(String value) {
+        String buf = value.strip();
+        int i = 0;
+        long efd = 0;
+        for (; i < buf.length() && Character.isDigit(buf.charAt(i)); i++) {
+            efd = efd * 10 + (buf.charAt(i) - '0');
+            if (efd > Integer.MAX_VALUE) {
+                efd = Integer.MAX_VALUE;
+            }
+        }
+        if (i >= buf.length() || buf.charAt(i) != ' ') {
+            return Errno.EINVAL;
+        }
+        for (i++; i < buf.length() && Character.isDigit(buf.charAt(i)); i++) {
+            // the control fd is looked up only after the eventfd
+        }
+        if (i < buf.length() && buf.charAt(i) != ' ') {
+            return Errno.EINVAL;
+        }
+        return efd <= 2 ? Errno.EINVAL : Errno.EBADF;
+    }
+
+    /** Registers a watcher's eventfd on a control file; files without register_event are EINVAL. */
+    // kernel: mm/memcontrol.c mem_cgroup_usage_register_event() / mem_cgroup_oom_register_event()
+    public Errno registerEvent(MemCgroup g, String file, String args) {
+        switch (file) {
+            case MemcgThresholds.USAGE, MemcgThresholds.MEMSW_USAGE -> {
+                Long v = args.isEmpty() ? null : Memparse.limitValue(args);
+                if (v == null) {
+                    return Errno.EINVAL;
+                }
+                mc.thresholds().registerUsage(g, file.equals(MemcgThresholds.MEMSW_USAGE), v);
+                return Errno.OK;
+            }
+            case MemcgThresholds.OOM_CONTROL -> {
+                mc.thresholds().registerOom(g);
+                return Errno.OK;
+            }
+            default -> {
+                return Errno.EINVAL;
+            }
+        }
     }
 
     // kernel: kernel/cgroup.c attach_task_by_pid()

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 public final class ControlFiles {
     /** Every file in a memory cgroup directory, in the order the kernel registers them. */
     public static final List<String> FILES = List.of(
-            "cgroup.procs", "tasks",
+            "cgroup.procs", "tasks", "cgroup.event_control",
             "memory.usage_in_bytes", "memory.max_usage_in_bytes", "memory.limit_in_bytes",
             "memory.soft_limit_in_bytes", "memory.failcnt", "memory.stat", "memory.force_empty",
             "memory.use_hierarchy", "memory.swappiness", "memory.move_charge_at_immigrate",
@@ -70,7 +70,7 @@ public final class ControlFiles {
                     + "\nunder_oom " + (g.underOom() ? 1 : 0) + "\n");
             case "memory.stat" -> FileResult.text(statText(g));
             case "memory.numa_stat" -> FileResult.text(numaStatText(g));
-            case "memory.force_empty" -> FileResult.of(Errno.EINVAL);
+            case "memory.force_empty", "cgroup.event_control" -> FileResult.of(Errno.EINVAL);
             default -> FileResult.of(Errno.ENOENT);
         };
     }

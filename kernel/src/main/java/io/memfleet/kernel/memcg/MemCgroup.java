@@ -46,6 +46,16 @@ public final class MemCgroup {
 
     int underOom;
     boolean removed;
+    /** Per CPU: the event counter and its next threshold and soft-limit check (3 longs a CPU), from the first event. */
+    long[] events;
+    /** Registrations through cgroup.event_control, from the first one (null: none). */
+    MemcgThresholds.Registry notify;
+    /** The soft-limit tree's view of this group (mem_cgroup_per_zone: on_tree, usage_in_excess, its place). */
+    boolean onSoftTree;
+    long usageInExcess;
+    long softTreeSeq;
+    /** The css id the soft-limit reclaim iterator of this group stopped at (reclaim_iter position). */
+    int softIterPosition;
 
     MemCgroup(int id, String name, MemCgroup parent) {
         this.id = id;
@@ -244,7 +254,6 @@ public final class MemCgroup {
         return false;
     }
 
-    /** This group and, when use_hierarchy is set, its descendants, in pre-order. */
     /**
      * This group and the groups under it that a walk from it covers: with use_hierarchy its whole
      * subtree, without only itself, except from the root, which walks every group whatever its
@@ -264,6 +273,19 @@ public final class MemCgroup {
                 collect(c, out, everything);
             }
         }
+    }
+
+    /** As {@link #tree()}, in css id order (css_get_next()), the order mem_cgroup_iter() visits. */
+    public List<MemCgroup> treeById() {
+        List<MemCgroup> out = tree();
+        out.sort(java.util.Comparator.comparingInt(MemCgroup::id));
+        return out;
+    }
+
+    /** The group whose counters this one's are chained to (use_hierarchy at mkdir), or null. */
+    // kernel: mm/memcontrol.c parent_mem_cgroup()
+    public MemCgroup parentMemcg() {
+        return res.parent() == null ? null : parent;
     }
 
     @Override

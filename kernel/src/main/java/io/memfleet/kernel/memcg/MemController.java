@@ -37,6 +37,9 @@ public final class MemController {
     private final MemcgCharger charger;
     private final MemcgMoveCharge move;
     private final SockMem sockMem;
+    private final MemcgThresholds thresholds;
+    private final MemcgEvents events;
+    private final SoftLimitTree softLimit;
     private KmemHooks kmemHooks = MemController::memcgKmemMove;
 
     public MemController(int cpus, PhysMem mem, Klog klog, Supplier<Iterable<Task>> tasks, Consumer<Task> reaper) {
@@ -45,10 +48,15 @@ public final class MemController {
         usedIds.set(1);
         all.add(root);
         this.stock = new MemcgStock(cpus);
-        this.pages = new MemcgPages(mem, oomWait);
+        this.thresholds = new MemcgThresholds(this);
+        this.events = new MemcgEvents(cpus, thresholds);
+        this.pages = new MemcgPages(mem, oomWait, events);
         this.reclaim = new MemcgReclaim(mem, pages, stock, () -> all);
+        this.softLimit = new SoftLimitTree(reclaim, mem);
+        events.setSoftLimitTree(softLimit);
+        reclaim.setSoftLimitTree(softLimit);
         this.oom = new OomKiller(klog, mem, tasks, reaper);
-        this.charger = new MemcgCharger(stock, reclaim, oom, oomWait);
+        this.charger = new MemcgCharger(stock, reclaim, oom, oomWait, thresholds);
         this.move = new MemcgMoveCharge(stock, charger, pages);
         this.sockMem = new SockMem(mem.totalPages());
     }
@@ -79,6 +87,18 @@ public final class MemController {
 
     public OomKiller oomKiller() {
         return oom;
+    }
+
+    public MemcgThresholds thresholds() {
+        return thresholds;
+    }
+
+    public MemcgEvents events() {
+        return events;
+    }
+
+    SoftLimitTree softLimit() {
+        return softLimit;
     }
 
     public SockMem sockMem() {
@@ -128,6 +148,8 @@ public final class MemController {
             return e;
         }
         g.removed = true;
+        thresholds.rmdir(g);
+        softLimit.remove(g);
         sockMem.destroyCgroup(g);
         g.parent().removeChild(g);
         all.remove(g);

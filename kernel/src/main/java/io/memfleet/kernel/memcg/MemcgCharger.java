@@ -19,12 +19,15 @@ public final class MemcgCharger {
     private final MemcgReclaim reclaim;
     private final OomKiller oom;
     private final MemcgOomWait oomWait;
+    private final MemcgThresholds thresholds;
 
-    MemcgCharger(MemcgStock stock, MemcgReclaim reclaim, OomKiller oom, MemcgOomWait oomWait) {
+    MemcgCharger(MemcgStock stock, MemcgReclaim reclaim, OomKiller oom, MemcgOomWait oomWait,
+                 MemcgThresholds thresholds) {
         this.stock = stock;
         this.reclaim = reclaim;
         this.oom = oom;
         this.oomWait = oomWait;
+        this.thresholds = thresholds;
     }
 
     /** Pages that can be charged to the group's own counters before a limit is hit. */
@@ -136,13 +139,22 @@ public final class MemcgCharger {
         return handleOom(current, overLimit, gfpMask);
     }
 
+    /**
+     * The OOM of a group: the task that takes the hierarchy's OOM lock notifies the watchers, then
+     * kills, or sleeps when the OOM killer is disabled; a task that finds the lock taken (another
+     * task sleeps in an OOM of an overlapping hierarchy) sleeps without notifying.
+     */
     // kernel: mm/memcontrol.c mem_cgroup_handle_oom()
     private DoCharge handleOom(Task current, MemCgroup memcg, int gfpMask) {
-        if (memcg.oomKillDisable()) {
+        boolean locked = oomWait.oomLockFree(memcg);
+        if (locked) {
+            thresholds.oomNotify(memcg);
+        }
+        if (!locked || memcg.oomKillDisable()) {
             if (current == null) {
                 return DoCharge.OOM_FAILED; // no task to put to sleep (kernel context): the charge fails
             }
-            oomWait.sleep(current, memcg);
+            oomWait.sleep(current, memcg, locked);
             return DoCharge.BLOCKED;
         }
         Task victim = oom.memcgOutOfMemory(current, memcg, gfpMask);

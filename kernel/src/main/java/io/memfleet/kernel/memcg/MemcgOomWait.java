@@ -9,17 +9,29 @@ import java.util.List;
  * cgroup; woken tasks are handed out by {@link #takeWoken()} to retry their charge.
  */
 public final class MemcgOomWait {
-    record Waiter(Task task, MemCgroup memcg) { }
+    /** A sleeping task, the group whose OOM it sleeps in, and whether it holds that hierarchy's OOM lock. */
+    record Waiter(Task task, MemCgroup memcg, boolean locked) { }
 
     final List<Waiter> waiters = new ArrayList<>();
     final List<Task> woken = new ArrayList<>();
 
     // kernel: mm/memcontrol.c mem_cgroup_mark_under_oom()
-    void sleep(Task t, MemCgroup memcg) {
+    void sleep(Task t, MemCgroup memcg, boolean locked) {
         for (MemCgroup m : memcg.tree()) {
             m.underOom++;
         }
-        waiters.add(new Waiter(t, memcg));
+        waiters.add(new Waiter(t, memcg, locked));
+    }
+
+    /** Whether no sleeping task holds the OOM lock of a hierarchy overlapping this group's. */
+    // kernel: mm/memcontrol.c mem_cgroup_oom_lock()
+    boolean oomLockFree(MemCgroup memcg) {
+        for (Waiter w : waiters) {
+            if (w.locked && (w.memcg.tree().contains(memcg) || memcg.tree().contains(w.memcg))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // kernel: mm/memcontrol.c memcg_oom_recover()

@@ -14,11 +14,41 @@ public final class MemcgPages {
 
     private final PhysMem mem;
     private final MemcgOomWait oomWait;
+    private final MemcgEvents events;
     long fileSeq;
+    /** current->memcg_batch: uncharges of one group deferred to the end of an unmap or truncate. */
+    private int doBatch;
+    private boolean batchDirect;
+    private MemCgroup batchMemcg;
+    private long batchPages;
+    private long batchMemswPages;
 
-    MemcgPages(PhysMem mem, MemcgOomWait oomWait) {
+    MemcgPages(PhysMem mem, MemcgOomWait oomWait, MemcgEvents events) {
         this.mem = mem;
         this.oomWait = oomWait;
+        this.events = events;
+    }
+
+    /** Starts deferring uncharges ({@code direct}: the task is an OOM victim, TIF_MEMDIE, and uncharges at once). */
+    // kernel: mm/memcontrol.c mem_cgroup_uncharge_start()
+    void unchargeStart(boolean direct) {
+        if (++doBatch == 1) {
+            batchMemcg = null;
+            batchPages = 0;
+            batchMemswPages = 0;
+            batchDirect = direct;
+        }
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_uncharge_end()
+    void unchargeEnd() {
+        if (doBatch == 0 || --doBatch > 0 || batchMemcg == null) {
+            return;
+        }
+        batchMemcg.res.uncharge(batchPages * PAGE);
+        batchMemcg.memsw.uncharge(batchMemswPages * PAGE);
+        oomWait.recover(batchMemcg);
+        batchMemcg = null;
     }
 
     // kernel: mm/memcontrol.c __mem_cgroup_commit_charge() for anonymous pages
@@ -34,6 +64,7 @@ public final class MemcgPages {
         memcg.addStat(StatItem.RSS, pages);
         memcg.addStat(locked ? StatItem.UNEVICTABLE : StatItem.ACTIVE_ANON, pages);
         memcg.addStat(StatItem.PGPGIN, pages);
+        events.count(memcg, pages, -1);
     }
 
     // kernel: mm/memcontrol.c __mem_cgroup_commit_charge() for page cache
@@ -50,22 +81,41 @@ public final class MemcgPages {
         memcg.addStat(StatItem.CACHE, pages);
         memcg.addStat(StatItem.INACTIVE_FILE, pages);
         memcg.addStat(StatItem.PGPGIN, pages);
+        events.count(memcg, pages, -1);
     }
 
+    // kernel: mm/memcontrol.c __mem_cgroup_uncharge_common() -> mem_cgroup_do_uncharge()
     private void uncharge(MemCgroup memcg, long pages, boolean memswToo) {
-        if (!memcg.isRoot()) {
-            memcg.res.uncharge(pages * PAGE);
-            if (memswToo) {
-                memcg.memsw.uncharge(pages * PAGE);
-            }
-        }
         memcg.addStat(StatItem.PGPGOUT, pages);
+        events.count(memcg, pages, 1);
+        if (memcg.isRoot()) {
+            return;
+        }
+        if (doBatch > 0 && !batchDirect && (batchMemcg == null || batchMemcg == memcg)) {
+            batchMemcg = memcg;
+            batchPages += pages;
+            batchMemswPages += memswToo ? pages : 0;
+            return;
+        }
+        memcg.res.uncharge(pages * PAGE);
+        if (memswToo) {
+            memcg.memsw.uncharge(pages * PAGE);
+        }
         oomWait.recover(memcg);
     }
 
     /** Unmaps up to {@code pages} of the task's anonymous memory, newest first; returns pages unmapped. */
     // kernel: mm/memcontrol.c mem_cgroup_uncharge_page() via zap_pte_range()
     public long unmapAnon(Task t, long pages) {
+        unchargeStart(t.memdie);
+        try {
+            return unmapRuns(t, pages);
+        } finally {
+            unchargeEnd();
+        }
+    }
+
+    private long unmapRuns(Task t, long pages) {
         long done = 0;
         List<AnonRun> runs = t.anon;
         while (done < pages && !runs.isEmpty()) {
@@ -150,6 +200,7 @@ public final class MemcgPages {
         m.addStat(StatItem.ACTIVE_ANON, pages);
         m.addStat(StatItem.SWAP, -pages);
         m.addStat(StatItem.PGPGIN, pages);
+        events.count(m, pages, -1);
         if (!m.isRoot()) {
             m.memsw.uncharge(pages * PAGE);
         }
@@ -181,6 +232,15 @@ public final class MemcgPages {
     /** Truncates up to {@code pages} of the page cache this task read, newest first. */
     // kernel: mm/truncate.c truncate_inode_pages_range()
     public long truncate(Task t, long pages) {
+        unchargeStart(false);
+        try {
+            return truncateRuns(t, pages);
+        } finally {
+            unchargeEnd();
+        }
+    }
+
+    private long truncateRuns(Task t, long pages) {
         long done = 0;
         List<FileRun> runs = t.files;
         while (done < pages && !runs.isEmpty()) {
@@ -225,7 +285,7 @@ public final class MemcgPages {
         reassign(r, to);
     }
 
-    private static void moveResidentStats(MemCgroup from, MemCgroup to, long k, boolean locked) {
+    private void moveResidentStats(MemCgroup from, MemCgroup to, long k, boolean locked) {
         StatItem lru = locked ? StatItem.UNEVICTABLE : StatItem.ACTIVE_ANON;
         from.addStat(StatItem.RSS, -k);
         to.addStat(StatItem.RSS, k);
@@ -233,6 +293,8 @@ public final class MemcgPages {
         to.addStat(lru, k);
         from.addStat(StatItem.PGPGOUT, k);
         to.addStat(StatItem.PGPGIN, k);
+        events.count(to, k, 0);
+        events.count(from, k, 0);
     }
 
     /** Moves a run's swap entries (statistics only: the caller has moved their memsw charge). */
@@ -282,6 +344,8 @@ public final class MemcgPages {
         to.addStat(StatItem.INACTIVE_FILE, k);
         from.addStat(StatItem.PGPGOUT, k);
         to.addStat(StatItem.PGPGIN, k);
+        events.count(to, k, 0);
+        events.count(from, k, 0);
         to.fileRuns.add(r);
         r.memcg = to;
     }

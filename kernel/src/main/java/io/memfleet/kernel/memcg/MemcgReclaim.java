@@ -25,6 +25,7 @@ public final class MemcgReclaim {
     private final Supplier<List<MemCgroup>> allGroups;
     /** Shrinks reclaimable slab (unused dentries) by up to N objects' pages; returns pages freed. */
     private LongUnaryOperator slabShrinker = n -> 0;
+    private SoftLimitTree softLimit;
 
     MemcgReclaim(PhysMem mem, MemcgPages pages, MemcgStock stock, Supplier<List<MemCgroup>> allGroups) {
         this.mem = mem;
@@ -88,6 +89,16 @@ public final class MemcgReclaim {
         return freed;
     }
 
+    /** Reclaims up to {@code want} pages from this group's own lists, page cache first, swapping allowed. */
+    // kernel: mm/vmscan.c mem_cgroup_shrink_node_zone()
+    long shrinkOne(MemCgroup m, long want) {
+        long freed = shrinkFile(m, want);
+        if (freed < want) {
+            freed += shrinkAnon(m, want - freed);
+        }
+        return freed;
+    }
+
     private long shrinkFile(MemCgroup m, long want) {
         long freed = 0;
         while (freed < want && !m.fileRuns.isEmpty()) {
@@ -112,11 +123,21 @@ public final class MemcgReclaim {
         return freed;
     }
 
-    /** Global direct reclaim of up to {@code target} pages: page cache by age, then swap, then slab. */
-    // kernel: mm/vmscan.c do_try_to_free_pages() for a global (non-memcg) reclaim
-    public long globalReclaim(long target) {
+    void setSoftLimitTree(SoftLimitTree softLimit) {
+        this.softLimit = softLimit;
+    }
+
+    /**
+     * Global direct reclaim of up to {@code target} pages for an allocation of {@code order}: for
+     * order 0 the groups over their soft limit first, then page cache by age, then swap, then slab.
+     */
+    // kernel: mm/vmscan.c do_try_to_free_pages() -> shrink_zones() for a global (non-memcg) reclaim
+    public long globalReclaim(long target, int order) {
         List<MemCgroup> all = allGroups.get();
-        long freed = 0;
+        long freed = order == 0 && softLimit != null ? softLimit.softLimitReclaim() : 0;
+        if (freed >= target) {
+            return freed;
+        }
         while (freed < target) {
             MemCgroup oldest = null;
             for (MemCgroup m : all) {

@@ -59,12 +59,14 @@ public final class MemcgState {
         for (MemcgOomWait.Waiter x : wait.waiters) {
             w.u(x.task().pid());
             w.u(x.memcg().id());
+            w.bool(x.locked());
         }
         w.u(wait.woken.size());
         for (Task t : wait.woken) {
             w.u(t.pid());
         }
         SockState.save(mc, tasks, w);
+        NotifyState.save(mc, w);
     }
 
     private static void saveCounter(ResCounter c, StateWriter w) {
@@ -221,7 +223,7 @@ public final class MemcgState {
         int waiters = r.i();
         for (int k = 0; k < waiters; k++) {
             Task t = task(tasks, r.i());
-            wait.waiters.add(new MemcgOomWait.Waiter(t, lookup(byId, r.i())));
+            wait.waiters.add(new MemcgOomWait.Waiter(t, lookup(byId, r.i()), r.bool()));
         }
         wait.woken.clear();
         int woken = r.i();
@@ -229,6 +231,7 @@ public final class MemcgState {
             wait.woken.add(task(tasks, r.i()));
         }
         SockState.restore(mc, tasks, r);
+        NotifyState.restore(mc, r);
     }
 
     private static void restoreAnonRuns(MemController mc, TaskTable tasks, MemCgroup[] byId, StateReader r) {

@@ -192,6 +192,7 @@ public final class OomKiller {
         klog.printk("Killed process " + victim.pid() + " (" + victim.comm() + ") total-vm:"
                 + (victim.totalVmPages() * 4) + "kB, anon-rss:" + (victim.rssPages() * 4) + "kB, file-rss:0kB");
         victim.sendSigkill();
+        victim.memdie = true;
         reaper.accept(victim);
         return victim;
     }

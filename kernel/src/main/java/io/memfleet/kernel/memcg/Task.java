@@ -14,6 +14,8 @@ public final class Task {
     private final long createdSeq;
     private MemCgroup memcg;
     boolean fatalSignalPending;
+    /** TIF_MEMDIE: chosen by the OOM killer; its exit uncharges page by page, never batched. */
+    public boolean memdie;
     boolean exited;
     /** The task's parent when it was forked by a task of the node (null: a child of init), and its live children. */
     private Task parent;

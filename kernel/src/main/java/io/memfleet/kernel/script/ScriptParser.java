@@ -68,6 +68,11 @@ public final class ScriptParser {
                 return new Command.Rmdir(t.path(1, 2));
             case "spawn":
                 return parseSpawn(t);
+            case "watch":
+                if (t.count == 2) {
+                    return new Command.Watch(t.path(1, 2), "");
+                }
+                return new Command.Watch(t.path(1, 3), t.text(2));
             case "swapoff":
                 t.count(1);
                 return new Command.Swapoff();

@@ -70,6 +70,14 @@ public final class ScriptRunner {
             case KILLED -> out.append("killed\n");
             case BLOCKED -> out.append("blocked\n");
         }
+        for (io.memfleet.kernel.api.KernelEvent e : r.events()) {
+            if (e instanceof io.memfleet.kernel.api.KernelEvent.Threshold t) {
+                out.append("event: ").append(t.file()).append(" threshold ").append(Long.toUnsignedString(t.bytes()))
+                        .append('\n');
+            } else if (e instanceof io.memfleet.kernel.api.KernelEvent.OomNotify o) {
+                out.append("event: ").append(o.file()).append(" oom\n");
+            }
+        }
     }
 
     /** Runs a whole script held in a string; returns its output, or throws on a syntax error. */
