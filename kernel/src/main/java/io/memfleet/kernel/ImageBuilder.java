@@ -86,6 +86,6 @@ final class ImageBuilder {
         }
         return new MemInfoImage(mem.totalPages(), mem.freePages(), mem.cachePages(), activeAnon, unevictable, anon,
                 mem.lockedPages(), mem.swapPages(), mem.swapFree(), mem.slabReclaimablePages(),
-                mem.slabUnreclaimablePages());
+                mem.slabUnreclaimablePages(), mem.mappedPages(), mem.shmemPages());
     }
 }

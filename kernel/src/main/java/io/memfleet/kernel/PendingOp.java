@@ -7,7 +7,7 @@ package io.memfleet.kernel;
  */
 public record PendingOp(Kind kind, long amount, long size, boolean resumed) {
     /** The kinds of operation that can wait. */
-    public enum Kind { ANON, MLOCK, FILE, TCP, DENTRY, KMALLOC }
+    public enum Kind { ANON, MLOCK, FILE, MMAP, SHM, TCP, DENTRY, KMALLOC }
 
     public PendingOp withAmount(long remaining) {
         return new PendingOp(kind, remaining, size, true);

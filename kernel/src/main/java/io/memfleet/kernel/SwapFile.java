@@ -3,13 +3,17 @@ package io.memfleet.kernel;
 import io.memfleet.kernel.api.Errno;
 import io.memfleet.kernel.memcg.AnonRun;
 import io.memfleet.kernel.memcg.ChargeResult;
+import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemcgMoveCharge;
 import io.memfleet.kernel.memcg.OomKiller;
+import io.memfleet.kernel.memcg.ShmRun;
 import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.memcg.TaskTable;
 import io.memfleet.kernel.mm.PhysMem;
 import java.util.ArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * The node's one swap area, turned off and on (SIM-SCRIPT 1.1 {@code swapoff} / {@code swapon}).
@@ -45,9 +49,23 @@ final class SwapFile {
         for (Task t : tasks.snapshot()) {
             for (AnonRun r : new ArrayList<>(t.anon)) {
                 while (r.swapped > 0 && !t.exited()) {
-                    if (!readBack(t, r)) {
+                    if (!readBack(r.memcg, r.swapped, () -> t.exited() || r.swapped == 0, n -> mc.pages().swapIn(r, n))) {
                         if (t.exited()) {
                             break; // the OOM killer took the owner, and its swap with it
+                        }
+                        mem.setSwapWritable(true);
+                        return Errno.ENOMEM;
+                    }
+                }
+            }
+        }
+        // kernel: mm/shmem.c shmem_unuse(): shared memory comes back whoever attached it
+        for (MemCgroup g : new ArrayList<>(mc.all())) {
+            for (ShmRun r : g.shmRunsOldestFirst()) {
+                while (r.swapped > 0) {
+                    if (!readBack(r.memcg, r.swapped, () -> r.swapped == 0, n -> mc.shm().swapIn(r, n))) {
+                        if (r.swapped == 0) {
+                            break;
                         }
                         mem.setSwapWritable(true);
                         return Errno.ENOMEM;
@@ -59,28 +77,33 @@ final class SwapFile {
         return Errno.OK;
     }
 
-    /** One page (or a run of stock hits) of {@code r} back in; false if it could not be placed or charged. */
-    private boolean readBack(Task t, AnonRun r) {
-        if (user.ensureFreePage(null, OomKiller.GFP_HIGHUSER_MOVABLE) != ChargeResult.OK || t.exited()) {
+    /**
+     * One page (or a run of stock hits) of swapped pages of {@code memcg} back in through
+     * {@code in}; false if it could not be placed or charged, or {@code gone} says the pages went
+     * meanwhile (the OOM killer took their owner).
+     */
+    private boolean readBack(MemCgroup memcg, long swapped, BooleanSupplier gone, LongConsumer in) {
+        if (user.ensureFreePage(null, OomKiller.GFP_HIGHUSER_MOVABLE) != ChargeResult.OK || gone.getAsBoolean()) {
             return false;
         }
         long pages = 1;
-        if (!r.memcg.isRoot()) {
-            pages = mc.stock().consumeUpTo(0, r.memcg, Math.min(r.swapped, mem.freePages()));
+        if (!memcg.isRoot()) {
+            pages = mc.stock().consumeUpTo(MemcgMoveCharge.SHELL_CPU, memcg, Math.min(swapped, mem.freePages()));
             if (pages == 0) {
-                ChargeResult c = mc.charger().tryCharge(null, MemcgMoveCharge.SHELL_CPU, r.memcg, 1, true, true, true, OomKiller.GFP_KERNEL);
+                ChargeResult c = mc.charger().tryCharge(null, MemcgMoveCharge.SHELL_CPU, memcg, 1, true, true, true,
+                        OomKiller.GFP_KERNEL);
                 if (c != ChargeResult.OK) {
                     return false;
                 }
-                if (t.exited() || r.swapped == 0) {
+                if (gone.getAsBoolean()) {
                     // kernel: mm/memcontrol.c mem_cgroup_cancel_charge_swapin(): the OOM killer took the page's owner
-                    mc.charger().cancelCharge(r.memcg, 1);
+                    mc.charger().cancelCharge(memcg, 1);
                     return false;
                 }
                 pages = 1;
             }
         }
-        mc.pages().swapIn(r, pages);
+        in.accept(pages);
         return true;
     }
 

@@ -128,6 +128,7 @@ final class TaskOps {
         mc.oomWait().cancel(t);
         pending.remove(t);
         mc.pages().exitMm(t);
+        mc.shm().detach(t);
         mc.sockMem().close(t);
         slab.exitTask(t);
         t.memcg().tasks().remove(t);
@@ -175,6 +176,8 @@ final class TaskOps {
             case MLOCK -> PendingOp.Kind.MLOCK;
             case FILE -> PendingOp.Kind.FILE;
             case TCP -> PendingOp.Kind.TCP;
+            case MMAP -> PendingOp.Kind.MMAP;
+            case SHM -> PendingOp.Kind.SHM;
         };
         if (kind == PendingOp.Kind.TCP) {
             signed = m.bytes();
@@ -226,6 +229,8 @@ final class TaskOps {
                 case ANON, MLOCK -> mc.pages().unmapAnon(t, -amount);
                 case FILE -> mc.pages().truncate(t, -amount);
                 case TCP -> mc.sockMem().consume(t, -amount);
+                case MMAP -> mc.pages().unmapFile(t, -amount);
+                case SHM -> mc.shm().release(t, -amount);
                 case DENTRY -> slab.dentryFree(t, -amount);
                 case KMALLOC -> slab.kfree(t, op.size(), -amount);
             }
@@ -245,8 +250,7 @@ final class TaskOps {
                 done = o.done();
             }
             default -> {
-                UserMemory.Outcome o = user.faultIn(t, amount, op.kind() == PendingOp.Kind.FILE,
-                        op.kind() == PendingOp.Kind.MLOCK, op.resumed());
+                UserMemory.Outcome o = user.faultIn(t, amount, op.kind(), op.resumed());
                 result = o.result();
                 done = o.done();
             }
@@ -279,7 +283,7 @@ final class TaskOps {
     /** The bytes an operation asked for: pages, dentries or kmalloc objects times their size. */
     private static long requestedBytes(PendingOp op) {
         return switch (op.kind()) {
-            case ANON, MLOCK, FILE -> op.amount() * PhysMem.PAGE_SIZE;
+            case ANON, MLOCK, FILE, MMAP, SHM -> op.amount() * PhysMem.PAGE_SIZE;
             case TCP -> op.amount();
             case DENTRY -> op.amount() * SlabGeometry.DENTRY_SIZE;
             case KMALLOC -> op.amount() * op.size();

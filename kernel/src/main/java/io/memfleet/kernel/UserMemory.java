@@ -69,11 +69,13 @@ final class UserMemory {
     }
 
     /**
-     * Faults in (or reads into the page cache) {@code pages} pages for {@code t}.
+     * Faults in {@code pages} pages of {@code kind} for {@code t}: anonymous (mlocked), page cache
+     * read, a mapped file's pages (major faults: each is read), or shared memory.
      * {@code exactFirst} makes the first charge skip the batch, as the retry after an OOM wait does.
      */
-    // kernel: mm/memory.c do_anonymous_page() / mm/filemap.c add_to_page_cache_locked()
-    Outcome faultIn(Task t, long pages, boolean file, boolean locked, boolean exactFirst) {
+    // kernel: mm/memory.c do_anonymous_page() / mm/filemap.c add_to_page_cache_locked(), filemap_fault() / mm/shmem.c shmem_fault()
+    Outcome faultIn(Task t, long pages, PendingOp.Kind kind, boolean exactFirst) {
+        boolean anon = kind == PendingOp.Kind.ANON || kind == PendingOp.Kind.MLOCK;
         long done = 0;
         boolean exact = exactFirst;
         while (done < pages) {
@@ -81,8 +83,8 @@ final class UserMemory {
                 return new Outcome(ChargeResult.KILLED, done);
             }
             // kernel: mm/memory.c do_anonymous_page() alloc_zeroed_user_highpage_movable(); filemap: page_cache_alloc_cold()
-            ChargeResult page = ensureFreePage(t, file ? OomKiller.GFP_HIGHUSER_MOVABLE
-                    : OomKiller.GFP_HIGHUSER_MOVABLE | OomKiller.GFP_ZERO);
+            ChargeResult page = ensureFreePage(t, anon ? OomKiller.GFP_HIGHUSER_MOVABLE | OomKiller.GFP_ZERO
+                    : OomKiller.GFP_HIGHUSER_MOVABLE);
             if (page != ChargeResult.OK) {
                 return new Outcome(page, done);
             }
@@ -110,19 +112,31 @@ final class UserMemory {
                     }
                 }
             }
-            if (!file) {
-                t.memcg().addStat(StatItem.PGFAULT, granted);
-                mem.countFaults(granted);
-            } else {
-                mem.countPagesIn(granted);
-            }
-            if (file) {
-                mc.pages().commitCache(t, target, granted);
-            } else {
-                mc.pages().commitAnon(t, target, granted, locked);
-            }
+            commit(t, target, granted, kind);
             done += granted;
         }
         return new Outcome(ChargeResult.OK, done);
+    }
+
+    /** The charged pages become the kind's pages, with the fault and I/O events their path counts. */
+    private void commit(Task t, MemCgroup target, long n, PendingOp.Kind kind) {
+        if (kind != PendingOp.Kind.FILE) {
+            t.memcg().addStat(StatItem.PGFAULT, n); // mem_cgroup_count_vm_event(PGFAULT) in handle_mm_fault()
+            mem.countFaults(n);
+        }
+        switch (kind) {
+            case FILE -> {
+                mem.countPagesIn(n);
+                mc.pages().commitCache(t, target, n);
+            }
+            case MMAP -> {
+                t.memcg().addStat(StatItem.PGMAJFAULT, n); // filemap_fault() read the page: VM_FAULT_MAJOR
+                mem.countMajorFaults(n);
+                mem.countPagesIn(n);
+                mc.pages().commitMapped(t, target, n);
+            }
+            case SHM -> mc.shm().commit(t, target, n);
+            default -> mc.pages().commitAnon(t, target, n, kind == PendingOp.Kind.MLOCK);
+        }
     }
 }

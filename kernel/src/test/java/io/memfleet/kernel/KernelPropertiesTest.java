@@ -78,6 +78,15 @@ class KernelPropertiesTest {
                         + "/memory.soft_limit_in_bytes";
             };
         }
+        if (r.nextInt(8) == 0) {
+            return switch (r.nextInt(5)) {
+                case 0 -> "mmap " + pid + " +" + kb + "K";
+                case 1 -> "mmap " + pid + " -" + kb + "K";
+                case 2 -> "shm " + pid + " +" + kb + "K";
+                case 3 -> "shm " + pid + " -" + kb + "K";
+                default -> "echo " + r.nextInt(4) + " > " + dir + "/memory.move_charge_at_immigrate";
+            };
+        }
         if (r.nextInt(10) == 0) {
             return switch (r.nextInt(3)) {
                 case 0 -> "tcp " + pid + " +" + (1 + r.nextInt(40000));
@@ -142,9 +151,18 @@ class KernelPropertiesTest {
         }
         long taskPages = 0;
         long sockPages = 0;
+        long mapped = 0;
         for (Task t : k.tasks().all()) {
             taskPages += t.rssPages();
             sockPages += t.tcpPages();
+            mapped += t.fileRssPages();
+        }
+        long statMapped = 0;
+        for (MemCgroup g : k.memController().all()) {
+            statMapped += g.stat(StatItem.MAPPED_FILE);
+        }
+        if (mapped != mem.mappedPages() || statMapped != mapped) {
+            return "tasks map " + mapped + " file pages, stat mapped_file " + statMapped + ", node " + mem.mappedPages();
         }
         if (sockPages * PhysMem.PAGE_SIZE != k.memController().sockMem().memoryAllocatedBytes()) {
             return "socket pages " + sockPages + " != the node's tcp total "

@@ -321,6 +321,8 @@ public final class WorkloadReader {
             case Mem.Kind.MLOCK_VALUE -> Command.MemKind.MLOCK;
             case Mem.Kind.FILE_VALUE -> Command.MemKind.FILE;
             case Mem.Kind.TCP_VALUE -> Command.MemKind.TCP;
+            case Mem.Kind.MMAP_VALUE -> Command.MemKind.MMAP;
+            case Mem.Kind.SHM_VALUE -> Command.MemKind.SHM;
             default -> throw new InvalidCommandException("mem kind missing or unknown: " + kind);
         };
     }

@@ -103,6 +103,8 @@ public final class WorkloadWriter {
                 case MLOCK -> Mem.Kind.MLOCK_VALUE;
                 case FILE -> Mem.Kind.FILE_VALUE;
                 case TCP -> Mem.Kind.TCP_VALUE;
+                case MMAP -> Mem.Kind.MMAP_VALUE;
+                case SHM -> Mem.Kind.SHM_VALUE;
             }).uint64(Mem.PID_FIELD_NUMBER, m.pid()).sint64(Mem.BYTES_FIELD_NUMBER, m.bytes());
         } else if (c instanceof Command.Kmalloc k) {
             b.begin(WorkloadEvent.KMALLOC_FIELD_NUMBER)

@@ -122,11 +122,11 @@ public sealed interface Command {
     }
 
     /** The kinds of user memory a {@link Mem} command touches. */
-    enum MemKind { ANON, MLOCK, FILE, TCP }
+    enum MemKind { ANON, MLOCK, FILE, TCP, MMAP, SHM }
 
     /**
-     * anon / mlock / file / tcp: {@code bytes} positive to fault in, read or receive, negative to
-     * unmap, truncate or consume.
+     * anon / mlock / file / tcp / mmap / shm: {@code bytes} positive to fault in, read, receive, map
+     * or attach, negative to unmap, truncate, consume, unmap or release.
      */
     record Mem(MemKind kind, int pid, long bytes) implements Command {
         public Mem {

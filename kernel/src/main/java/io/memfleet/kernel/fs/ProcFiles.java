@@ -34,9 +34,10 @@ public final class ProcFiles {
         String[] names = {"nr_free_pages", "nr_inactive_anon", "nr_active_anon", "nr_inactive_file", "nr_active_file",
             "nr_unevictable", "nr_mlock", "nr_anon_pages", "nr_mapped", "nr_file_pages", "nr_slab_reclaimable",
             "nr_slab_unreclaimable", "nr_shmem", "pgpgin", "pgpgout", "pswpin", "pswpout", "pgfault", "pgmajfault"};
-        // the model's LRU does not age: anonymous pages are active, page cache inactive (kernel/DESIGN.md)
-        long[] values = {m.freePages(), 0, m.activeAnonPages(), m.cachedPages(), 0, m.unevictablePages(),
-            m.mlockedPages(), m.anonPages(), 0, m.cachedPages(), m.slabReclaimablePages(), m.slabUnreclaimablePages(), 0,
+        // the model's LRU does not age: anonymous pages are active, page cache and shmem inactive (kernel/DESIGN.md)
+        long[] values = {m.freePages(), m.shmemPages(), m.activeAnonPages(), m.cachedPages() - m.shmemPages(), 0,
+            m.unevictablePages(), m.mlockedPages(), m.anonPages(), m.mappedPages(), m.cachedPages(),
+            m.slabReclaimablePages(), m.slabUnreclaimablePages(), m.shmemPages(),
             events[0], events[1], events[2], events[3], events[4], events[5]};
         for (int i = 0; i < names.length; i++) {
             sb.append(names[i]).append(' ').append(values[i]).append('\n');
@@ -56,9 +57,9 @@ public final class ProcFiles {
         line(sb, "Active:", m.activeAnonPages());
         line(sb, "Inactive:", m.cachedPages());
         line(sb, "Active(anon):", m.activeAnonPages());
-        line(sb, "Inactive(anon):", 0);
+        line(sb, "Inactive(anon):", m.shmemPages());
         line(sb, "Active(file):", 0);
-        line(sb, "Inactive(file):", m.cachedPages());
+        line(sb, "Inactive(file):", m.cachedPages() - m.shmemPages());
         line(sb, "Unevictable:", m.unevictablePages());
         line(sb, "Mlocked:", m.mlockedPages());
         line(sb, "SwapTotal:", m.swapTotalPages());
@@ -66,8 +67,8 @@ public final class ProcFiles {
         line(sb, "Dirty:", 0);
         line(sb, "Writeback:", 0);
         line(sb, "AnonPages:", m.anonPages());
-        line(sb, "Mapped:", 0);
-        line(sb, "Shmem:", 0);
+        line(sb, "Mapped:", m.mappedPages());
+        line(sb, "Shmem:", m.shmemPages());
         line(sb, "Slab:", m.slabReclaimablePages() + m.slabUnreclaimablePages());
         line(sb, "SReclaimable:", m.slabReclaimablePages());
         line(sb, "SUnreclaim:", m.slabUnreclaimablePages());

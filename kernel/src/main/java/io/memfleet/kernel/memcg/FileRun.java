@@ -12,6 +12,8 @@ public final class FileRun extends LruList.Node {
     public Task owner;
     public MemCgroup memcg;
     public long pages;
+    /** Pages of the run mapped into its owner (mmap), at most {@link #pages}. */
+    public long mapped;
     public long seq;
 
     public FileRun(Task owner, MemCgroup memcg, long seq) {

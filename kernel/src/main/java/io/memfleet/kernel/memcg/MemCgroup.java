@@ -43,6 +43,8 @@ public final class MemCgroup {
     final LruList<AnonRun> anonRuns = new LruList<>();
     /** Charged page-cache runs in LRU order (oldest first). */
     final LruList<FileRun> fileRuns = new LruList<>();
+    /** Charged shared memory runs in LRU order (oldest first). */
+    final LruList<ShmRun> shmRuns = new LruList<>();
 
     int underOom;
     boolean removed;
@@ -126,6 +128,11 @@ public final class MemCgroup {
 
     public ResCounter memsw() {
         return memsw;
+    }
+
+    /** The group's shared memory runs, oldest first (a copy). */
+    public List<ShmRun> shmRunsOldestFirst() {
+        return shmRuns.toList();
     }
 
     /** The tcp counter, or null for the root. */

@@ -37,6 +37,7 @@ public final class MemController {
     private final MemcgCharger charger;
     private final MemcgMoveCharge move;
     private final SockMem sockMem;
+    private final ShmPages shm;
     private final MemcgThresholds thresholds;
     private final MemcgEvents events;
     private final SoftLimitTree softLimit;
@@ -57,7 +58,9 @@ public final class MemController {
         reclaim.setSoftLimitTree(softLimit);
         this.oom = new OomKiller(klog, mem, tasks, reaper);
         this.charger = new MemcgCharger(stock, reclaim, oom, oomWait, thresholds);
-        this.move = new MemcgMoveCharge(stock, charger, pages);
+        this.move = new MemcgMoveCharge(stock, charger, new MemcgMoveAccount(events));
+        this.shm = new ShmPages(mem, pages, events);
+        reclaim.setShm(shm);
         this.sockMem = new SockMem(mem.totalPages());
     }
 
@@ -99,6 +102,10 @@ public final class MemController {
 
     SoftLimitTree softLimit() {
         return softLimit;
+    }
+
+    public ShmPages shm() {
+        return shm;
     }
 
     public SockMem sockMem() {

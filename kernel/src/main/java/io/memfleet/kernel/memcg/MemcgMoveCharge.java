@@ -16,46 +16,54 @@ public final class MemcgMoveCharge {
 
     private final MemcgStock stock;
     private final MemcgCharger charger;
-    private final MemcgPages pages;
+    private final MemcgMoveAccount account;
 
-    MemcgMoveCharge(MemcgStock stock, MemcgCharger charger, MemcgPages pages) {
+    MemcgMoveCharge(MemcgStock stock, MemcgCharger charger, MemcgMoveAccount account) {
         this.stock = stock;
         this.charger = charger;
-        this.pages = pages;
+        this.account = account;
     }
 
-    /** Moves a task to another group, moving its anonymous charges when bit 0 of the destination's move_charge_at_immigrate is set. */
+    /**
+     * Moves a task to another group, moving the charges the destination's move_charge_at_immigrate
+     * asks for: bit 0 its anonymous pages and their swap entries, bit 1 the file pages it maps and
+     * its attached shared memory with that memory's swap entries.
+     */
     // kernel: mm/memcontrol.c mem_cgroup_can_attach() / mem_cgroup_move_task() / mem_cgroup_clear_mc()
     Errno attach(Task t, MemCgroup to) {
         MemCgroup from = t.memcg();
         if (from == to) {
             return Errno.OK;
         }
-        if ((to.moveChargeAtImmigrate() & 1) != 0 && !t.exited()) {
-            long count = countPrecharge(t, from);
+        int move = to.moveChargeAtImmigrate();
+        if (move != 0 && !t.exited()) {
+            long count = countPrecharge(t, from, move);
             long precharge = doPrecharge(to, count);
             if (precharge < count) {
                 charger.cancelCharge(to, precharge);
                 return Errno.ENOMEM;
             }
-            long movedCharge = 0;
-            long movedSwap = 0;
-            for (AnonRun r : t.anon.toArray(new AnonRun[0])) {
-                if (r.memcg == from && r.resident + r.swapped <= precharge) {
-                    precharge -= r.resident + r.swapped;
-                    movedCharge += r.resident;
-                    movedSwap += r.swapped;
-                    pages.moveRun(r, to);
+            long[] moved = new long[2]; // pages, swap entries
+            if ((move & 1) != 0) {
+                for (AnonRun r : t.anon) {
+                    if (r.memcg == from && r.resident + r.swapped <= precharge - moved[0] - moved[1]) {
+                        moved[0] += r.resident;
+                        moved[1] += r.swapped;
+                        account.moveRun(r, to);
+                    }
                 }
             }
-            charger.cancelCharge(to, precharge);
-            charger.cancelCharge(from, movedCharge);
-            if (movedSwap > 0) {
+            if ((move & 2) != 0) {
+                moveFilePages(t, from, to, precharge, moved);
+            }
+            charger.cancelCharge(to, precharge - moved[0] - moved[1]);
+            charger.cancelCharge(from, moved[0]);
+            if (moved[1] > 0) {
                 if (!from.isRoot()) {
-                    from.memsw.uncharge(movedSwap * PAGE);
+                    from.memsw.uncharge(moved[1] * PAGE);
                 }
                 if (!to.isRoot()) {
-                    to.res.uncharge(movedSwap * PAGE);
+                    to.res.uncharge(moved[1] * PAGE);
                 }
             }
         }
@@ -65,13 +73,45 @@ public final class MemcgMoveCharge {
         return Errno.OK;
     }
 
-    /** The task's pages and swap entries charged to the group it leaves. */
+    /** Bit 1: mapped page-cache pages and attached shared memory (with its swap entries) charged to {@code from}. */
+    // kernel: mm/memcontrol.c mc_handle_present_pte() / mc_handle_file_pte() for file and shmem pages
+    private void moveFilePages(Task t, MemCgroup from, MemCgroup to, long precharge, long[] moved) {
+        for (FileRun r : t.mmaps.toArray(new FileRun[0])) {
+            if (r.memcg == from && r.mapped > 0 && r.mapped <= precharge - moved[0] - moved[1]) {
+                moved[0] += r.mapped;
+                account.moveCachePages(r, to, r.mapped);
+            }
+        }
+        for (ShmRun r : t.shm) {
+            if (r.memcg == from && r.resident + r.swapped <= precharge - moved[0] - moved[1]) {
+                moved[0] += r.resident;
+                moved[1] += r.swapped;
+                account.moveShmRun(r, to);
+            }
+        }
+    }
+
+    /** The pages and swap entries of the task charged to the group it leaves that the move takes. */
     // kernel: mm/memcontrol.c mem_cgroup_count_precharge()
-    private static long countPrecharge(Task t, MemCgroup from) {
+    private static long countPrecharge(Task t, MemCgroup from, int move) {
         long n = 0;
-        for (AnonRun r : t.anon) {
-            if (r.memcg == from) {
-                n += r.resident + r.swapped;
+        if ((move & 1) != 0) {
+            for (AnonRun r : t.anon) {
+                if (r.memcg == from) {
+                    n += r.resident + r.swapped;
+                }
+            }
+        }
+        if ((move & 2) != 0) {
+            for (FileRun r : t.mmaps) {
+                if (r.memcg == from) {
+                    n += r.mapped;
+                }
+            }
+            for (ShmRun r : t.shm) {
+                if (r.memcg == from) {
+                    n += r.resident + r.swapped;
+                }
             }
         }
         return n;
@@ -145,10 +185,33 @@ public final class MemcgMoveCharge {
                     continue;
                 }
                 charger.cancelCharge(g, k);
-                pages.moveResident(r, parent, k);
+                account.moveResident(r, parent, k);
             }
-            if (swapToo && r.memcg == g && r.swapped > 0 && !moveSwapCharge(r, g, parent)) {
-                return Errno.EBUSY;
+            if (swapToo && r.memcg == g && r.swapped > 0) {
+                if (!moveSwapCharge(r.swapped, g, parent)) {
+                    return Errno.EBUSY;
+                }
+                account.moveSwapEntries(r, parent);
+            }
+        }
+        for (ShmRun r : g.shmRuns.toList()) {
+            while (r.memcg == g && r.resident > 0) {
+                long k = chargePages(parent, r.resident);
+                if (k == 0) {
+                    return Errno.ENOMEM;
+                }
+                if (r.memcg != g || r.resident < k) {
+                    charger.cancelCharge(parent, k);
+                    continue;
+                }
+                charger.cancelCharge(g, k);
+                account.moveShmResident(r, parent, k);
+            }
+            if (swapToo && r.memcg == g && r.swapped > 0) {
+                if (!moveSwapCharge(r.swapped, g, parent)) {
+                    return Errno.EBUSY;
+                }
+                account.moveShmSwap(r, parent);
             }
         }
         for (FileRun r : g.fileRuns.toList()) {
@@ -162,21 +225,20 @@ public final class MemcgMoveCharge {
                     continue;
                 }
                 charger.cancelCharge(g, k);
-                pages.moveCachePages(r, parent, k);
+                account.moveCachePages(r, parent, k);
             }
         }
         return Errno.OK;
     }
 
-    /** The swap entries' memsw charge moves to the parent, which a hierarchical parent already holds. */
-    private boolean moveSwapCharge(AnonRun r, MemCgroup from, MemCgroup to) {
-        long bytes = r.swapped * PAGE;
+    /** Swap entries' memsw charge moves to the parent, which a hierarchical parent already holds. */
+    private static boolean moveSwapCharge(long entries, MemCgroup from, MemCgroup to) {
+        long bytes = entries * PAGE;
         ResCounter stop = from.memsw.hasAncestor(to.memsw) ? to.memsw : null;
         if (stop == null && !to.isRoot() && to.memsw.charge(bytes) != null) {
             return false;
         }
         from.memsw.unchargeUntil(bytes, stop);
-        pages.moveSwapEntries(r, to);
         return true;
     }
 }

@@ -84,8 +84,61 @@ public final class MemcgPages {
         events.count(memcg, pages, -1);
     }
 
+    /** Faults in page-cache pages of a file the task maps: charged as cache, and mapped (mapped_file). */
+    // kernel: mm/filemap.c filemap_fault() add_to_page_cache_lru(), then mm/memory.c __do_fault() page_add_file_rmap()
+    public void commitMapped(Task t, MemCgroup memcg, long pages) {
+        mem.allocCache(pages);
+        mem.countMapped(pages);
+        FileRun top = t.mmaps.isEmpty() ? null : t.mmaps.get(t.mmaps.size() - 1);
+        if (top == null || top.memcg != memcg || top.pages == 0 || top.mapped != top.pages) {
+            top = new FileRun(t, memcg, fileSeq++);
+            t.mmaps.add(top);
+        }
+        memcg.fileRuns.add(top);
+        top.seq = fileSeq++;
+        top.pages += pages;
+        top.mapped += pages;
+        memcg.addStat(StatItem.CACHE, pages);
+        memcg.addStat(StatItem.INACTIVE_FILE, pages);
+        memcg.addStat(StatItem.MAPPED_FILE, pages);
+        memcg.addStat(StatItem.PGPGIN, pages);
+        events.count(memcg, pages, -1);
+    }
+
+    /** Unmaps up to {@code pages} of the task's mapped file pages, newest first; they stay in the page cache. */
+    // kernel: mm/memory.c zap_pte_range() -> mm/rmap.c page_remove_rmap()
+    public long unmapFile(Task t, long pages) {
+        long done = 0;
+        List<FileRun> runs = t.mmaps;
+        while (done < pages && !runs.isEmpty()) {
+            FileRun r = runs.get(runs.size() - 1);
+            long k = Math.min(pages - done, r.mapped);
+            unmapped(r, k);
+            done += k;
+            if (r.mapped == 0) {
+                runs.remove(runs.size() - 1);
+                r.owner = null;
+            }
+        }
+        return done;
+    }
+
+    private void unmapped(FileRun r, long k) {
+        r.mapped -= k;
+        r.memcg.addStat(StatItem.MAPPED_FILE, -k);
+        mem.countMapped(-k);
+    }
+
+    /** The list of its owner's that holds a page-cache run (read or mapped), or null. */
+    static List<FileRun> ownerList(FileRun r) {
+        if (r.owner == null) {
+            return null;
+        }
+        return r.owner.mmaps.contains(r) ? r.owner.mmaps : r.owner.files;
+    }
+
     // kernel: mm/memcontrol.c __mem_cgroup_uncharge_common() -> mem_cgroup_do_uncharge()
-    private void uncharge(MemCgroup memcg, long pages, boolean memswToo) {
+    void uncharge(MemCgroup memcg, long pages, boolean memswToo) {
         memcg.addStat(StatItem.PGPGOUT, pages);
         events.count(memcg, pages, 1);
         if (memcg.isRoot()) {
@@ -162,6 +215,7 @@ public final class MemcgPages {
     /** Frees all of a task's anonymous memory and swap (exit_mmap); its page cache stays, ownerless. */
     public void exitMm(Task t) {
         unmapAnon(t, Long.MAX_VALUE);
+        unmapFile(t, Long.MAX_VALUE);
         for (FileRun r : t.files) {
             r.owner = null;
         }
@@ -213,6 +267,10 @@ public final class MemcgPages {
         if (k <= 0) {
             return 0;
         }
+        long mappedToo = k - (r.pages - r.mapped); // unmapped pages go first; a mapped one is unmapped (try_to_unmap)
+        if (mappedToo > 0) {
+            unmapped(r, mappedToo);
+        }
         r.pages -= k;
         mem.freeCache(k);
         MemCgroup m = r.memcg;
@@ -221,8 +279,10 @@ public final class MemcgPages {
         uncharge(m, k, true);
         if (r.pages == 0) {
             m.fileRuns.remove(r);
-            List<FileRun> own = r.owner == null ? List.of() : r.owner.files;
-            if (!own.isEmpty() && own.get(own.size() - 1) == r) {
+            List<FileRun> own = ownerList(r);
+            if (own != null && own == r.owner.mmaps) {
+                own.remove(r);
+            } else if (own != null && !own.isEmpty() && own.get(own.size() - 1) == r) {
                 own.remove(own.size() - 1);
             }
         }
@@ -263,90 +323,5 @@ public final class MemcgPages {
             }
         }
         return n;
-    }
-
-    /**
-     * Moves the statistics and LRU place of {@code k} resident pages of the run to {@code to}; the
-     * caller has moved their charges. A partial move (or one leaving swap entries behind) splits
-     * the run: the moved pages become a run of their own beside it in the task's list.
-     */
-    // kernel: mm/memcontrol.c mem_cgroup_move_account() for anonymous pages
-    void moveResident(AnonRun r, MemCgroup to, long k) {
-        MemCgroup from = r.memcg;
-        if (k < r.resident || r.swapped > 0) {
-            AnonRun moved = new AnonRun(r.owner, from, r.locked);
-            moved.resident = k;
-            r.resident -= k;
-            int at = r.owner.anon.indexOf(r);
-            r.owner.anon.add(at + 1, moved);
-            r = moved;
-        }
-        moveResidentStats(from, to, k, r.locked);
-        reassign(r, to);
-    }
-
-    private void moveResidentStats(MemCgroup from, MemCgroup to, long k, boolean locked) {
-        StatItem lru = locked ? StatItem.UNEVICTABLE : StatItem.ACTIVE_ANON;
-        from.addStat(StatItem.RSS, -k);
-        to.addStat(StatItem.RSS, k);
-        from.addStat(lru, -k);
-        to.addStat(lru, k);
-        from.addStat(StatItem.PGPGOUT, k);
-        to.addStat(StatItem.PGPGIN, k);
-        events.count(to, k, 0);
-        events.count(from, k, 0);
-    }
-
-    /** Moves a run's swap entries (statistics only: the caller has moved their memsw charge). */
-    // kernel: mm/memcontrol.c mem_cgroup_move_swap_account()
-    void moveSwapEntries(AnonRun r, MemCgroup to) {
-        r.memcg.addStat(StatItem.SWAP, -r.swapped);
-        to.addStat(StatItem.SWAP, r.swapped);
-        if (r.resident == 0) {
-            reassign(r, to);
-        }
-    }
-
-    /** Moves a whole run, resident pages and swap entries (the caller has moved the charges). */
-    // kernel: mm/memcontrol.c mem_cgroup_move_charge_pte_range() for one task's pages and swap entries
-    void moveRun(AnonRun r, MemCgroup to) {
-        moveResidentStats(r.memcg, to, r.resident, r.locked);
-        r.memcg.addStat(StatItem.SWAP, -r.swapped);
-        to.addStat(StatItem.SWAP, r.swapped);
-        reassign(r, to);
-    }
-
-    private static void reassign(AnonRun r, MemCgroup to) {
-        r.memcg.anonRuns.remove(r);
-        to.anonRuns.add(r);
-        r.memcg = to;
-    }
-
-    /** Moves {@code k} pages of a page-cache run to {@code to} (the caller has moved the charges); a partial move splits it. */
-    // kernel: mm/memcontrol.c mem_cgroup_move_account() for a page-cache page
-    void moveCachePages(FileRun r, MemCgroup to, long k) {
-        MemCgroup from = r.memcg;
-        if (k < r.pages) {
-            FileRun moved = new FileRun(r.owner, from, r.seq);
-            moved.pages = k;
-            r.pages -= k;
-            if (r.owner != null) {
-                int at = r.owner.files.indexOf(r);
-                r.owner.files.add(at, moved);
-            }
-            r = moved;
-        } else {
-            from.fileRuns.remove(r);
-        }
-        from.addStat(StatItem.CACHE, -k);
-        to.addStat(StatItem.CACHE, k);
-        from.addStat(StatItem.INACTIVE_FILE, -k);
-        to.addStat(StatItem.INACTIVE_FILE, k);
-        from.addStat(StatItem.PGPGOUT, k);
-        to.addStat(StatItem.PGPGIN, k);
-        events.count(to, k, 0);
-        events.count(from, k, 0);
-        to.fileRuns.add(r);
-        r.memcg = to;
     }
 }

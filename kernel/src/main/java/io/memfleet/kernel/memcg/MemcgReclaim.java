@@ -26,6 +26,7 @@ public final class MemcgReclaim {
     /** Shrinks reclaimable slab (unused dentries) by up to N objects' pages; returns pages freed. */
     private LongUnaryOperator slabShrinker = n -> 0;
     private SoftLimitTree softLimit;
+    private ShmPages shm;
 
     MemcgReclaim(PhysMem mem, MemcgPages pages, MemcgStock stock, Supplier<List<MemCgroup>> allGroups) {
         this.mem = mem;
@@ -112,15 +113,26 @@ public final class MemcgReclaim {
         return freed;
     }
 
+    /** Swaps out anonymous pages, then shared memory (both swap-backed, on the anon LRU). */
     private long shrinkAnon(MemCgroup m, long want) {
         long freed = 0;
         for (AnonRun r : m.anonRuns) {
             if (freed >= want || mem.swapFree() == 0) {
-                break;
+                return freed;
             }
             freed += pages.swapOut(r, want - freed);
         }
+        for (ShmRun r : m.shmRuns) {
+            if (freed >= want || mem.swapFree() == 0) {
+                break;
+            }
+            freed += shm.swapOut(r, want - freed);
+        }
         return freed;
+    }
+
+    void setShm(ShmPages shm) {
+        this.shm = shm;
     }
 
     void setSoftLimitTree(SoftLimitTree softLimit) {

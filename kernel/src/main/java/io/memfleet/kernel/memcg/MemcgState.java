@@ -48,6 +48,7 @@ public final class MemcgState {
         }
         saveAnonRuns(mc, tasks, w);
         saveFileRuns(mc, tasks, w);
+        saveShmRuns(mc, tasks, w);
         w.u(mc.pages().fileSeq);
         MemcgStock stock = mc.stock();
         for (int cpu = 0; cpu < stock.cached.length; cpu++) {
@@ -132,12 +133,16 @@ public final class MemcgState {
             for (FileRun r : t.files) {
                 index.computeIfAbsent(r, k -> add(table, k));
             }
+            for (FileRun r : t.mmaps) {
+                index.computeIfAbsent(r, k -> add(table, k));
+            }
         }
         w.u(table.size());
         for (FileRun r : table) {
             w.u(r.memcg.id());
             w.u(r.owner == null ? 0 : r.owner.pid());
             w.u(r.pages);
+            w.u(r.mapped);
             w.u(r.seq);
         }
         for (MemCgroup g : mc.all) {
@@ -150,6 +155,66 @@ public final class MemcgState {
             w.u(t.files.size());
             for (FileRun r : t.files) {
                 w.u(index.get(r));
+            }
+            w.u(t.mmaps.size());
+            for (FileRun r : t.mmaps) {
+                w.u(index.get(r));
+            }
+        }
+    }
+
+    private static void saveShmRuns(MemController mc, TaskTable tasks, StateWriter w) {
+        Map<ShmRun, Integer> index = new IdentityHashMap<>();
+        List<ShmRun> table = new ArrayList<>();
+        for (MemCgroup g : mc.all) {
+            for (ShmRun r : g.shmRuns) {
+                index.computeIfAbsent(r, k -> add(table, k));
+            }
+        }
+        w.u(table.size());
+        for (ShmRun r : table) {
+            w.u(r.memcg.id());
+            w.u(r.owner == null ? 0 : r.owner.pid());
+            w.u(r.resident);
+            w.u(r.swapped);
+            w.u(r.mapped);
+        }
+        for (MemCgroup g : mc.all) {
+            w.u(g.shmRuns.size());
+            for (ShmRun r : g.shmRuns) {
+                w.u(index.get(r));
+            }
+        }
+        for (Task t : tasks.all()) {
+            w.u(t.shm.size());
+            for (ShmRun r : t.shm) {
+                w.u(index.get(r));
+            }
+        }
+    }
+
+    private static void restoreShmRuns(MemController mc, TaskTable tasks, MemCgroup[] byId, StateReader r) {
+        int n = r.i();
+        ShmRun[] table = new ShmRun[n];
+        for (int k = 0; k < n; k++) {
+            MemCgroup g = lookup(byId, r.i());
+            int pid = r.i();
+            ShmRun run = new ShmRun(pid == 0 ? null : task(tasks, pid), g);
+            run.resident = r.u();
+            run.swapped = r.u();
+            run.mapped = r.u();
+            table[k] = run;
+        }
+        for (MemCgroup g : mc.all) {
+            int m = r.i();
+            for (int k = 0; k < m; k++) {
+                g.shmRuns.add(entry(table, r.i()));
+            }
+        }
+        for (Task t : tasks.all()) {
+            int m = r.i();
+            for (int k = 0; k < m; k++) {
+                t.shm.add(entry(table, r.i()));
             }
         }
     }
@@ -211,6 +276,7 @@ public final class MemcgState {
         }
         restoreAnonRuns(mc, tasks, byId, r);
         restoreFileRuns(mc, tasks, byId, r);
+        restoreShmRuns(mc, tasks, byId, r);
         mc.pages().fileSeq = r.u();
         MemcgStock stock = mc.stock();
         for (int cpu = 0; cpu < stock.cached.length; cpu++) {
@@ -267,6 +333,7 @@ public final class MemcgState {
             int pid = r.i();
             FileRun run = new FileRun(pid == 0 ? null : task(tasks, pid), g, 0);
             run.pages = r.u();
+            run.mapped = r.u();
             run.seq = r.u();
             table[k] = run;
         }
@@ -280,6 +347,10 @@ public final class MemcgState {
             int m = r.i();
             for (int k = 0; k < m; k++) {
                 t.files.add(entry(table, r.i()));
+            }
+            m = r.i();
+            for (int k = 0; k < m; k++) {
+                t.mmaps.add(entry(table, r.i()));
             }
         }
     }

@@ -51,7 +51,7 @@ public final class OomKiller {
             return 0;
         }
         long total = Math.max(totalPages, 1);
-        long rss = p.rssPages();
+        long rss = p.rssPages() + p.fileRssPages(); // get_mm_rss(): MM_ANONPAGES + MM_FILEPAGES
         long ptes = (p.totalVmPages() + 511) / 512;
         long points = (rss + ptes + p.swapEntries()) * 1000 / total + p.oomScoreAdj(); // tasks are not root: no -30
         return points <= 0 ? 1 : Math.min(points, 1000);
@@ -161,7 +161,7 @@ public final class OomKiller {
                 continue;
             }
             klog.printk(String.format("[%5d] %5d %5d %8d %8d %3d     %3d         %5d %s",
-                    p.pid(), 0, p.pid(), p.totalVmPages(), p.rssPages(), p.cpu(), p.oomAdj(), p.oomScoreAdj(), p.comm()));
+                    p.pid(), 0, p.pid(), p.totalVmPages(), p.rssPages() + p.fileRssPages(), p.cpu(), p.oomAdj(), p.oomScoreAdj(), p.comm()));
         }
     }
 
@@ -190,7 +190,8 @@ public final class OomKiller {
         }
         listener.killed(victim, memcg, victim == chosen ? points : victimPoints);
         klog.printk("Killed process " + victim.pid() + " (" + victim.comm() + ") total-vm:"
-                + (victim.totalVmPages() * 4) + "kB, anon-rss:" + (victim.rssPages() * 4) + "kB, file-rss:0kB");
+                + (victim.totalVmPages() * 4) + "kB, anon-rss:" + (victim.rssPages() * 4) + "kB, file-rss:"
+                + (victim.fileRssPages() * 4) + "kB");
         victim.sendSigkill();
         victim.memdie = true;
         reaper.accept(victim);

@@ -172,6 +172,6 @@ public final class SoftLimitTree {
                 return true;
             }
         }
-        return mem.swapPages() > 0 && !g.anonRuns.isEmpty();
+        return mem.swapPages() > 0 && (!g.anonRuns.isEmpty() || !g.shmRuns.isEmpty());
     }
 }

@@ -29,6 +29,10 @@ public final class Task {
     public final List<AnonRun> anon = new ArrayList<>(2);
     /** Page-cache runs this task read, newest last: truncate takes the newest first. */
     public final List<FileRun> files = new ArrayList<>(1);
+    /** Page-cache runs this task has mapped (mmap), newest last: munmap takes the newest first. */
+    public final List<FileRun> mmaps = new ArrayList<>(0);
+    /** Shared memory runs this task attached, newest last: release takes the newest first. */
+    public final List<ShmRun> shm = new ArrayList<>(0);
     public Task(int pid, int cpu, MemCgroup memcg, long createdSeq) {
         this.pid = pid;
         this.comm = "task" + pid;
@@ -133,8 +137,28 @@ public final class Task {
         return sock == null ? 0 : sock.pages;
     }
 
+    /** Resident file-backed pages mapped by this task (MM_FILEPAGES): mapped page cache and attached shmem. */
+    public long fileRssPages() {
+        long n = 0;
+        for (FileRun r : mmaps) {
+            n += r.mapped;
+        }
+        for (ShmRun r : shm) {
+            n += r.mapped;
+        }
+        return n;
+    }
+
+    /** total_vm: every page of the task's mappings, anonymous (resident or swapped), file and shared memory. */
     public long totalVmPages() {
-        return rssPages() + swapEntries();
+        long n = rssPages() + swapEntries();
+        for (FileRun r : mmaps) {
+            n += r.mapped;
+        }
+        for (ShmRun r : shm) {
+            n += r.resident + r.swapped;
+        }
+        return n;
     }
 
     @Override

@@ -18,6 +18,11 @@ public final class PhysMem {
     private long cachePages;
     private long slabReclaimablePages;
     private long slabUnreclaimablePages;
+    /** NR_FILE_MAPPED: page-cache and shmem pages mapped into some task. */
+    private long mappedPages;
+    /** NR_SHMEM: shared memory pages (counted in cachePages too, as NR_FILE_PAGES counts them). */
+    private long shmemPages;
+    private long pgmajfault;
     /** The node's vm events (include/linux/vm_event_item.h): page faults, pages read and written, swaps. */
     private long pgfault;
     private long pgpginKb;
@@ -106,7 +111,8 @@ public final class PhysMem {
     /** The changing counters, for a checkpoint: free, swap used, anon, locked, cache, slab (reclaimable, not). */
     public long[] counters() {
         return new long[] {freePages, swapUsed, anonPages, lockedPages, cachePages, slabReclaimablePages,
-            slabUnreclaimablePages, pgfault, pgpginKb, pgpgoutKb, pswpin, pswpout, swapPages, swapWritable ? 1 : 0};
+            slabUnreclaimablePages, pgfault, pgpginKb, pgpgoutKb, pswpin, pswpout, swapPages, swapWritable ? 1 : 0,
+            mappedPages, shmemPages, pgmajfault};
     }
 
     /** Page faults of anonymous memory (count_vm_event(PGFAULT) in the fault path). */
@@ -123,13 +129,13 @@ public final class PhysMem {
 
     /** The vm events /proc/vmstat prints: pgpgin, pgpgout (kB), pswpin, pswpout, pgfault, pgmajfault. */
     public long[] vmEvents() {
-        return new long[] {pgpginKb, pgpgoutKb, pswpin, pswpout, pgfault, 0};
+        return new long[] {pgpginKb, pgpgoutKb, pswpin, pswpout, pgfault, pgmajfault};
     }
 
     /** Restores what {@link #counters()} returned. */
     public void restoreCounters(long[] c) {
-        if (c.length != 14) {
-            throw new IllegalArgumentException("expected 14 counters, got " + c.length);
+        if (c.length != 17) {
+            throw new IllegalArgumentException("expected 17 counters, got " + c.length);
         }
         freePages = c[0];
         swapUsed = c[1];
@@ -145,6 +151,58 @@ public final class PhysMem {
         pswpout = c[11];
         swapPages = c[12];
         swapWritable = c[13] != 0;
+        mappedPages = c[14];
+        shmemPages = c[15];
+        pgmajfault = c[16];
+    }
+
+    public long mappedPages() {
+        return mappedPages;
+    }
+
+    public long shmemPages() {
+        return shmemPages;
+    }
+
+    /** Pages mapped into (positive) or unmapped from (negative) a task: NR_FILE_MAPPED. */
+    // kernel: mm/rmap.c page_add_file_rmap() / page_remove_rmap()
+    public void countMapped(long delta) {
+        mappedPages += delta;
+    }
+
+    /** Faults that had to read their page (a mapped file page not yet in the page cache). */
+    // kernel: mm/memory.c do_page_fault() VM_FAULT_MAJOR: count_vm_event(PGMAJFAULT)
+    public void countMajorFaults(long n) {
+        pgmajfault += n;
+    }
+
+    public void allocShmem(long pages) {
+        allocCache(pages);
+        shmemPages += pages;
+    }
+
+    public void freeShmem(long pages) {
+        freeCache(pages);
+        shmemPages -= pages;
+    }
+
+    /** Writes resident shmem pages to swap. */
+    // kernel: mm/shmem.c shmem_writepage() -> swap_writepage()
+    public void shmemSwapOut(long pages) {
+        pswpout += pages;
+        pgpgoutKb += pages * (PAGE_SIZE >> 10);
+        swapUsed += pages;
+        freeShmem(pages);
+    }
+
+    /** Reads swapped shmem pages back (swapoff's shmem_unuse()). */
+    public void shmemSwapIn(long pages) {
+        take(pages);
+        cachePages += pages;
+        shmemPages += pages;
+        swapUsed -= pages;
+        pswpin += pages;
+        pgpginKb += pages * (PAGE_SIZE >> 10);
     }
 
     private void take(long pages) {

@@ -45,6 +45,10 @@ public final class ScriptParser {
                 return new Command.Mem(Command.MemKind.FILE, t.pidAt(1, 3), t.signedSize(2, true));
             case "mlock":
                 return new Command.Mem(Command.MemKind.MLOCK, t.pidAt(1, 3), t.signedSize(2, false));
+            case "mmap":
+                return new Command.Mem(Command.MemKind.MMAP, t.pidAt(1, 3), t.signedSize(2, true));
+            case "shm":
+                return new Command.Mem(Command.MemKind.SHM, t.pidAt(1, 3), t.signedSize(2, true));
             case "tcp":
                 return new Command.Mem(Command.MemKind.TCP, t.pidAt(1, 3), t.signedSize(2, true));
             case "dentry":

@@ -1,0 +1,134 @@
+package io.memfleet.kernel.memcg;
+
+import io.memfleet.kernel.image.StatItem;
+import io.memfleet.kernel.mm.PhysMem;
+import java.util.List;
+
+/**
+ * Page-state transitions of SysV shared memory (shmem): commit after the charge (cache, on the
+ * inactive anon list, mapped while attached), release, detach at exit, swap-out by reclaim and
+ * swap-in by swapoff. Unmapped pages go first wherever a run shrinks.
+ */
+public final class ShmPages {
+    private final PhysMem mem;
+    private final MemcgPages pages;
+    private final MemcgEvents events;
+
+    ShmPages(PhysMem mem, MemcgPages pages, MemcgEvents events) {
+        this.mem = mem;
+        this.pages = pages;
+        this.events = events;
+    }
+
+    // kernel: mm/shmem.c shmem_getpage_gfp() -> mem_cgroup_cache_charge() (SHMEM), then __do_fault() page_add_file_rmap()
+    public void commit(Task t, MemCgroup memcg, long n) {
+        mem.allocShmem(n);
+        mem.countMapped(n);
+        ShmRun top = t.shm.isEmpty() ? null : t.shm.get(t.shm.size() - 1);
+        if (top == null || top.memcg != memcg || top.swapped != 0 || top.mapped != top.resident) {
+            top = new ShmRun(t, memcg);
+            t.shm.add(top);
+            memcg.shmRuns.add(top);
+        }
+        top.resident += n;
+        top.mapped += n;
+        memcg.addStat(StatItem.CACHE, n);
+        memcg.addStat(StatItem.INACTIVE_ANON, n);
+        memcg.addStat(StatItem.MAPPED_FILE, n);
+        memcg.addStat(StatItem.PGPGIN, n);
+        events.count(memcg, n, -1);
+    }
+
+    /** Takes {@code k} resident pages out of a run's counts (unmapped ones first). */
+    private void dropResident(ShmRun r, long k) {
+        long unmap = Math.max(0, k - (r.resident - r.mapped));
+        r.mapped -= unmap;
+        r.resident -= k;
+        mem.countMapped(-unmap);
+        MemCgroup m = r.memcg;
+        m.addStat(StatItem.MAPPED_FILE, -unmap);
+        m.addStat(StatItem.CACHE, -k);
+        m.addStat(StatItem.INACTIVE_ANON, -k);
+    }
+
+    /** Releases up to {@code n} pages of the task's segments, newest first: resident, then swapped. */
+    // kernel: ipc/shm.c shm_destroy() -> mm/shmem.c shmem_truncate_range()
+    public long release(Task t, long n) {
+        pages.unchargeStart(false);
+        try {
+            long done = 0;
+            List<ShmRun> runs = t.shm;
+            while (done < n && !runs.isEmpty()) {
+                ShmRun r = runs.get(runs.size() - 1);
+                long k = Math.min(n - done, r.resident);
+                if (k > 0) {
+                    dropResident(r, k);
+                    mem.freeShmem(k);
+                    pages.uncharge(r.memcg, k, true);
+                    done += k;
+                }
+                long s = Math.min(n - done, r.swapped);
+                if (s > 0) {
+                    r.swapped -= s;
+                    mem.freeSwap(s);
+                    r.memcg.addStat(StatItem.SWAP, -s);
+                    if (!r.memcg.isRoot()) {
+                        r.memcg.memsw.uncharge(s * PhysMem.PAGE_SIZE);
+                    }
+                    done += s;
+                }
+                if (r.resident == 0 && r.swapped == 0) {
+                    runs.remove(runs.size() - 1);
+                    r.memcg.shmRuns.remove(r);
+                }
+            }
+            return done;
+        } finally {
+            pages.unchargeEnd();
+        }
+    }
+
+    /** The task exits: its segments stay, detached (unmapped), charged, with no owner. */
+    // kernel: ipc/shm.c exit_shm() / shm_close(): segments without IPC_RMID outlive their creator
+    public void detach(Task t) {
+        for (ShmRun r : t.shm) {
+            mem.countMapped(-r.mapped);
+            r.memcg.addStat(StatItem.MAPPED_FILE, -r.mapped);
+            r.mapped = 0;
+            r.owner = null;
+        }
+        t.shm.clear();
+    }
+
+    /** Writes up to {@code n} resident pages of the run to swap; returns pages written. */
+    // kernel: mm/shmem.c shmem_writepage() -> mm/memcontrol.c mem_cgroup_uncharge_swapcache()
+    long swapOut(ShmRun r, long n) {
+        long k = Math.min(Math.min(n, r.resident), mem.swapFree());
+        if (k <= 0) {
+            return 0;
+        }
+        dropResident(r, k);
+        r.swapped += k;
+        mem.shmemSwapOut(k);
+        r.memcg.addStat(StatItem.SWAP, k);
+        pages.uncharge(r.memcg, k, false);
+        return k;
+    }
+
+    /** Reads swapped pages back into the segment (charged by the caller); they come back unmapped. */
+    // kernel: mm/shmem.c shmem_unuse() -> mem_cgroup_cache_charge(), mem_cgroup_uncharge_swap()
+    public void swapIn(ShmRun r, long n) {
+        r.swapped -= n;
+        r.resident += n;
+        mem.shmemSwapIn(n);
+        MemCgroup m = r.memcg;
+        m.addStat(StatItem.CACHE, n);
+        m.addStat(StatItem.INACTIVE_ANON, n);
+        m.addStat(StatItem.SWAP, -n);
+        m.addStat(StatItem.PGPGIN, n);
+        events.count(m, n, -1);
+        if (!m.isRoot()) {
+            m.memsw.uncharge(n * PhysMem.PAGE_SIZE);
+        }
+    }
+}
