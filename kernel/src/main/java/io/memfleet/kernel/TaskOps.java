@@ -163,6 +163,11 @@ final class TaskOps {
 
     Result memOp(Command.Mem m) {
         Task t = tasks.get(m.pid());
+        if (t == null && m.kind() == Command.MemKind.SHM && m.bytes() < 0) {
+            // the segments an exited task left stay until released by its pid (they have no IPC_RMID yet)
+            long pages = (-m.bytes() + PhysMem.PAGE_SIZE - 1) >>> PhysMem.PAGE_SHIFT;
+            return Result.of(mc.shm().releaseLeftover(m.pid(), mc.all(), pages) < 0 ? Errno.ESRCH : Errno.OK);
+        }
         if (t == null) {
             return Result.of(Errno.ESRCH);
         }

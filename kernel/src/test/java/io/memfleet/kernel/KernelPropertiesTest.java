@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.ResCounter;
+import io.memfleet.kernel.memcg.ShmRun;
 import io.memfleet.kernel.mm.PhysMem;
 import io.memfleet.kernel.slab.KmemCache;
 import io.memfleet.kernel.testing.Sim;
@@ -158,8 +159,21 @@ class KernelPropertiesTest {
             mapped += t.fileRssPages();
         }
         long statMapped = 0;
+        long shmem = 0;
+        long swapped = 0;
         for (MemCgroup g : k.memController().all()) {
             statMapped += g.stat(StatItem.MAPPED_FILE);
+            for (ShmRun r : g.shmRunsOldestFirst()) {
+                shmem += r.resident;
+                swapped += r.swapped;
+            }
+        }
+        for (Task t : k.tasks().all()) {
+            swapped += t.swapEntries();
+        }
+        if (shmem != mem.shmemPages() || swapped != mem.swapUsed()) {
+            return "shm runs hold " + shmem + " pages (node shmem " + mem.shmemPages() + "), swap entries "
+                    + swapped + " (node swap used " + mem.swapUsed() + ")";
         }
         if (mapped != mem.mappedPages() || statMapped != mapped) {
             return "tasks map " + mapped + " file pages, stat mapped_file " + statMapped + ", node " + mem.mappedPages();

@@ -108,7 +108,7 @@ final class MemcgMoveAccount {
     // kernel: mm/memcontrol.c mem_cgroup_move_account() for a shmem page
     void moveShmResident(ShmRun r, MemCgroup to, long k) {
         if (k < r.resident || r.swapped > 0) {
-            ShmRun moved = new ShmRun(r.owner, r.memcg);
+            ShmRun moved = new ShmRun(r.owner, r.creator, r.seq, r.memcg);
             moved.resident = k;
             moved.mapped = Math.min(k, r.mapped);
             r.resident -= k;

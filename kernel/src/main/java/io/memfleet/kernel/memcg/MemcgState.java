@@ -49,6 +49,7 @@ public final class MemcgState {
         saveAnonRuns(mc, tasks, w);
         saveFileRuns(mc, tasks, w);
         saveShmRuns(mc, tasks, w);
+        w.u(mc.shm().seq);
         w.u(mc.pages().fileSeq);
         MemcgStock stock = mc.stock();
         for (int cpu = 0; cpu < stock.cached.length; cpu++) {
@@ -175,6 +176,8 @@ public final class MemcgState {
         for (ShmRun r : table) {
             w.u(r.memcg.id());
             w.u(r.owner == null ? 0 : r.owner.pid());
+            w.u(r.creator);
+            w.u(r.seq);
             w.u(r.resident);
             w.u(r.swapped);
             w.u(r.mapped);
@@ -199,7 +202,7 @@ public final class MemcgState {
         for (int k = 0; k < n; k++) {
             MemCgroup g = lookup(byId, r.i());
             int pid = r.i();
-            ShmRun run = new ShmRun(pid == 0 ? null : task(tasks, pid), g);
+            ShmRun run = new ShmRun(pid == 0 ? null : task(tasks, pid), r.i(), r.u(), g);
             run.resident = r.u();
             run.swapped = r.u();
             run.mapped = r.u();
@@ -277,6 +280,7 @@ public final class MemcgState {
         restoreAnonRuns(mc, tasks, byId, r);
         restoreFileRuns(mc, tasks, byId, r);
         restoreShmRuns(mc, tasks, byId, r);
+        mc.shm().seq = r.u();
         mc.pages().fileSeq = r.u();
         MemcgStock stock = mc.stock();
         for (int cpu = 0; cpu < stock.cached.length; cpu++) {

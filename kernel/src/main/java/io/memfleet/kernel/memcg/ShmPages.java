@@ -13,6 +13,7 @@ public final class ShmPages {
     private final PhysMem mem;
     private final MemcgPages pages;
     private final MemcgEvents events;
+    long seq;
 
     ShmPages(PhysMem mem, MemcgPages pages, MemcgEvents events) {
         this.mem = mem;
@@ -26,7 +27,7 @@ public final class ShmPages {
         mem.countMapped(n);
         ShmRun top = t.shm.isEmpty() ? null : t.shm.get(t.shm.size() - 1);
         if (top == null || top.memcg != memcg || top.swapped != 0 || top.mapped != top.resident) {
-            top = new ShmRun(t, memcg);
+            top = new ShmRun(t, t.pid(), seq++, memcg);
             t.shm.add(top);
             memcg.shmRuns.add(top);
         }
@@ -54,10 +55,33 @@ public final class ShmPages {
     /** Releases up to {@code n} pages of the task's segments, newest first: resident, then swapped. */
     // kernel: ipc/shm.c shm_destroy() -> mm/shmem.c shmem_truncate_range()
     public long release(Task t, long n) {
+        return release(t.shm, n);
+    }
+
+    /**
+     * Releases up to {@code n} pages of the segments an exited task with this pid left, newest
+     * first; returns -1 when it left none.
+     */
+    public long releaseLeftover(int pid, List<MemCgroup> groups, long n) {
+        List<ShmRun> left = new java.util.ArrayList<>();
+        for (MemCgroup g : groups) {
+            for (ShmRun r : g.shmRuns) {
+                if (r.owner == null && r.creator == pid) {
+                    left.add(r);
+                }
+            }
+        }
+        if (left.isEmpty()) {
+            return -1;
+        }
+        left.sort(java.util.Comparator.comparingLong(r -> r.seq));
+        return release(left, n);
+    }
+
+    private long release(List<ShmRun> runs, long n) {
         pages.unchargeStart(false);
         try {
             long done = 0;
-            List<ShmRun> runs = t.shm;
             while (done < n && !runs.isEmpty()) {
                 ShmRun r = runs.get(runs.size() - 1);
                 long k = Math.min(n - done, r.resident);
