@@ -273,7 +273,12 @@ public final class Kernel {
 
     void restoreFacadeInto(StateReader r) {
         commands = r.u();
-        mem.restoreCounters(r.longs());
+        long[] counters = r.longs();
+        if (counters.length != mem.counters().length) {
+            throw new StateReader.CorruptStateException(counters.length + " memory counters, this kernel keeps "
+                    + mem.counters().length);
+        }
+        mem.restoreCounters(counters);
         int lines = r.i();
         List<String> unread = new ArrayList<>(lines);
         for (int i = 0; i < lines; i++) {

@@ -235,7 +235,7 @@ final class TaskOps {
                 case FILE -> mc.pages().truncate(t, -amount);
                 case TCP -> mc.sockMem().consume(t, -amount);
                 case MMAP -> mc.pages().unmapFile(t, -amount);
-                case SHM -> mc.shm().release(t, -amount);
+                case SHM -> mc.shm().release(t, -amount, mc.all());
                 case DENTRY -> slab.dentryFree(t, -amount);
                 case KMALLOC -> slab.kfree(t, op.size(), -amount);
             }

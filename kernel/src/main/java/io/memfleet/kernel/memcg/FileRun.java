@@ -14,6 +14,8 @@ public final class FileRun extends LruList.Node {
     public long pages;
     /** Pages of the run mapped into its owner (mmap), at most {@link #pages}. */
     public long mapped;
+    /** The owner's mapping of the run (its vma's pages, mapped or reclaimed since): only munmap shrinks it. */
+    public long extent;
     public long seq;
 
     public FileRun(Task owner, MemCgroup memcg, long seq) {

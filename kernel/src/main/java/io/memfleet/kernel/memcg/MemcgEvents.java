@@ -38,10 +38,12 @@ public final class MemcgEvents {
      * Counts {@code pages} events of {@code memcg} on the current CPU, checking after each page as
      * memcg_check_events() does; the checks that fall inside the run act once, as of the last of
      * them. The run's statistics are already counted, so the root's summed usage is corrected back
-     * to that page: {@code sign} is -1 for pages charged, +1 for pages uncharged, 0 for a move.
+     * to that page: {@code sign} is -1 for pages charged, +1 for pages uncharged, 0 for a move; when
+     * the res (and memsw) counters were uncharged for the whole run first, a group's usage is
+     * corrected back to the page too, whose own uncharge came after its check.
      */
     // kernel: mm/memcontrol.c mem_cgroup_charge_statistics() events, memcg_check_events(), mem_cgroup_event_ratelimit()
-    void count(MemCgroup memcg, long pages, int sign) {
+    void count(MemCgroup memcg, long pages, int sign, boolean resFirst, boolean memswFirst) {
         if (pages <= 0) {
             return;
         }
@@ -68,7 +70,7 @@ public final class MemcgEvents {
         ev[b + 2] = softNext;
         if (lastCheck >= 0) {
             long ahead = end - lastCheck;
-            thresholds.thresholds(memcg, sign * ahead);
+            thresholds.thresholds(memcg, sign * ahead, resFirst ? ahead + 1 : 0, memswFirst ? ahead + 1 : 0);
             if (soft) {
                 softLimit.updateTree(memcg);
             }

@@ -17,12 +17,24 @@ final class MemcgMoveAccount {
 
     /**
      * Moves the statistics and LRU place of {@code k} resident pages of the run to {@code to}; the
-     * caller has moved their charges. A partial move (or one leaving swap entries behind) splits
-     * the run: the moved pages become a run of their own beside it in the task's list.
+     * caller has moved their charges. The pages join {@code into} (what an earlier part of the same
+     * move made, or null); else a partial move (or one leaving swap entries behind) splits the run:
+     * the moved pages become a run of their own beside it in the task's list. Returns the run that
+     * holds them.
      */
     // kernel: mm/memcontrol.c mem_cgroup_move_account() for anonymous pages
-    void moveResident(AnonRun r, MemCgroup to, long k) {
+    AnonRun moveResident(AnonRun r, MemCgroup to, long k, AnonRun into) {
         MemCgroup from = r.memcg;
+        if (into != null && into.memcg == to && into.owner == r.owner && into.locked == r.locked && into != r) {
+            r.resident -= k;
+            into.resident += k;
+            moveResidentStats(from, to, k, r.locked);
+            if (r.isEmpty()) {
+                from.anonRuns.remove(r);
+                r.owner.anon.remove(r);
+            }
+            return into;
+        }
         if (k < r.resident || r.swapped > 0) {
             AnonRun moved = new AnonRun(r.owner, from, r.locked);
             moved.resident = k;
@@ -33,6 +45,7 @@ final class MemcgMoveAccount {
         }
         moveResidentStats(from, to, k, r.locked);
         reassign(r, to);
+        return r;
     }
 
     private void moveResidentStats(MemCgroup from, MemCgroup to, long k, boolean locked) {
@@ -43,8 +56,8 @@ final class MemcgMoveAccount {
         to.addStat(lru, k);
         from.addStat(StatItem.PGPGOUT, k);
         to.addStat(StatItem.PGPGIN, k);
-        events.count(to, k, 0);
-        events.count(from, k, 0);
+        events.count(to, k, 0, false, false);
+        events.count(from, k, 0, false, false);
     }
 
     /** Moves a run's swap entries (statistics only: the caller has moved their memsw charge). */
@@ -72,16 +85,41 @@ final class MemcgMoveAccount {
         r.memcg = to;
     }
 
-    /** Moves {@code k} pages of a page-cache run to {@code to} (the caller has moved the charges); a partial move splits it. */
+    /**
+     * Moves {@code k} pages of a page-cache run to {@code to} (the caller has moved the charges):
+     * into {@code into} as {@link #moveResident} does, else splitting a partial move. Returns the
+     * run that holds them.
+     */
     // kernel: mm/memcontrol.c mem_cgroup_move_account() for a page-cache page
-    void moveCachePages(FileRun r, MemCgroup to, long k) {
+    FileRun moveCachePages(FileRun r, MemCgroup to, long k, FileRun into) {
         MemCgroup from = r.memcg;
+        if (into != null && into.memcg == to && into.owner == r.owner && into.pages > 0 && into != r) {
+            long mapped = Math.min(k, r.mapped);
+            long extent = Math.min(k, r.extent);
+            r.pages -= k;
+            r.mapped -= mapped;
+            r.extent -= extent;
+            into.pages += k;
+            into.mapped += mapped;
+            into.extent += extent;
+            cacheStats(from, to, k, mapped);
+            if (r.pages == 0) {
+                from.fileRuns.remove(r);
+                List<FileRun> own = MemcgPages.ownerList(r);
+                if (own != null && r.extent == 0) {
+                    own.remove(r);
+                }
+            }
+            return into;
+        }
         if (k < r.pages) {
             FileRun moved = new FileRun(r.owner, from, r.seq);
             moved.pages = k;
             moved.mapped = Math.min(k, r.mapped);
+            moved.extent = Math.min(k, r.extent);
             r.pages -= k;
             r.mapped -= moved.mapped;
+            r.extent -= moved.extent;
             List<FileRun> own = MemcgPages.ownerList(r);
             if (own != null) {
                 own.add(own.indexOf(r), moved);
@@ -90,23 +128,50 @@ final class MemcgMoveAccount {
         } else {
             from.fileRuns.remove(r);
         }
-        from.addStat(StatItem.MAPPED_FILE, -r.mapped);
-        to.addStat(StatItem.MAPPED_FILE, r.mapped);
+        cacheStats(from, to, k, r.mapped);
+        to.fileRuns.add(r);
+        r.memcg = to;
+        return r;
+    }
+
+    private void cacheStats(MemCgroup from, MemCgroup to, long k, long mapped) {
+        from.addStat(StatItem.MAPPED_FILE, -mapped);
+        to.addStat(StatItem.MAPPED_FILE, mapped);
         from.addStat(StatItem.CACHE, -k);
         to.addStat(StatItem.CACHE, k);
         from.addStat(StatItem.INACTIVE_FILE, -k);
         to.addStat(StatItem.INACTIVE_FILE, k);
         from.addStat(StatItem.PGPGOUT, k);
         to.addStat(StatItem.PGPGIN, k);
-        events.count(to, k, 0);
-        events.count(from, k, 0);
-        to.fileRuns.add(r);
-        r.memcg = to;
+        events.count(to, k, 0, false, false);
+        events.count(from, k, 0, false, false);
     }
 
-    /** Moves {@code k} resident pages of a shared memory run (the caller has moved the charges); a partial move splits it. */
+    /**
+     * Moves {@code k} resident pages of a shared memory run (the caller has moved the charges):
+     * into {@code into} as {@link #moveResident} does, else splitting a partial move. Returns the
+     * run that holds them.
+     */
     // kernel: mm/memcontrol.c mem_cgroup_move_account() for a shmem page
-    void moveShmResident(ShmRun r, MemCgroup to, long k) {
+    ShmRun moveShmResident(ShmRun r, MemCgroup to, long k, ShmRun into) {
+        if (into != null && into.memcg == to && into.owner == r.owner && into.creator == r.creator && into != r) {
+            long mapped = Math.min(k, r.mapped);
+            ShmRun part = new ShmRun(r.owner, r.creator, r.seq, r.memcg); // the pages in transit, counted as a run
+            part.resident = k;
+            part.mapped = mapped;
+            r.resident -= k;
+            r.mapped -= mapped;
+            shmStats(part, to);
+            into.resident += k;
+            into.mapped += mapped;
+            if (r.resident == 0 && r.swapped == 0) {
+                r.memcg.shmRuns.remove(r);
+                if (r.owner != null) {
+                    r.owner.shm.remove(r);
+                }
+            }
+            return into;
+        }
         if (k < r.resident || r.swapped > 0) {
             ShmRun moved = new ShmRun(r.owner, r.creator, r.seq, r.memcg);
             moved.resident = k;
@@ -119,6 +184,7 @@ final class MemcgMoveAccount {
             r = moved;
         }
         moveShmRun(r, to);
+        return r;
     }
 
     /** Moves a shared memory run's swap entries, and the run itself once nothing of it is resident. */
@@ -134,6 +200,13 @@ final class MemcgMoveAccount {
 
     /** Moves a whole shared memory run, resident pages and swap entries. */
     void moveShmRun(ShmRun r, MemCgroup to) {
+        shmStats(r, to);
+        r.memcg.shmRuns.remove(r);
+        to.shmRuns.add(r);
+        r.memcg = to;
+    }
+
+    private void shmStats(ShmRun r, MemCgroup to) {
         MemCgroup from = r.memcg;
         long k = r.resident;
         from.addStat(StatItem.CACHE, -k);
@@ -146,10 +219,7 @@ final class MemcgMoveAccount {
         to.addStat(StatItem.PGPGIN, k);
         from.addStat(StatItem.SWAP, -r.swapped);
         to.addStat(StatItem.SWAP, r.swapped);
-        events.count(to, k, 0);
-        events.count(from, k, 0);
-        from.shmRuns.remove(r);
-        to.shmRuns.add(r);
-        r.memcg = to;
+        events.count(to, k, 0, false, false);
+        events.count(from, k, 0, false, false);
     }
 }

@@ -79,7 +79,7 @@ public final class MemcgMoveCharge {
         for (FileRun r : t.mmaps.toArray(new FileRun[0])) {
             if (r.memcg == from && r.mapped > 0 && r.mapped <= precharge - moved[0] - moved[1]) {
                 moved[0] += r.mapped;
-                account.moveCachePages(r, to, r.mapped);
+                account.moveCachePages(r, to, r.mapped, null);
             }
         }
         for (ShmRun r : t.shm) {
@@ -175,6 +175,7 @@ public final class MemcgMoveCharge {
     Errno moveToParent(MemCgroup g, boolean swapToo) {
         MemCgroup parent = g.parent();
         for (AnonRun r : g.anonRuns.toList()) {
+            AnonRun into = null; // the pages of one run, moved a stock's worth at a time, stay one run
             while (r.memcg == g && r.resident > 0) {
                 long k = chargePages(parent, r.resident);
                 if (k == 0) {
@@ -185,7 +186,7 @@ public final class MemcgMoveCharge {
                     continue;
                 }
                 charger.cancelCharge(g, k);
-                account.moveResident(r, parent, k);
+                into = account.moveResident(r, parent, k, into);
             }
             if (swapToo && r.memcg == g && r.swapped > 0) {
                 if (!moveSwapCharge(r.swapped, g, parent)) {
@@ -195,6 +196,7 @@ public final class MemcgMoveCharge {
             }
         }
         for (ShmRun r : g.shmRuns.toList()) {
+            ShmRun into = null;
             while (r.memcg == g && r.resident > 0) {
                 long k = chargePages(parent, r.resident);
                 if (k == 0) {
@@ -205,7 +207,7 @@ public final class MemcgMoveCharge {
                     continue;
                 }
                 charger.cancelCharge(g, k);
-                account.moveShmResident(r, parent, k);
+                into = account.moveShmResident(r, parent, k, into);
             }
             if (swapToo && r.memcg == g && r.swapped > 0) {
                 if (!moveSwapCharge(r.swapped, g, parent)) {
@@ -215,6 +217,7 @@ public final class MemcgMoveCharge {
             }
         }
         for (FileRun r : g.fileRuns.toList()) {
+            FileRun into = null;
             while (r.memcg == g && r.pages > 0) {
                 long k = chargePages(parent, r.pages);
                 if (k == 0) {
@@ -225,7 +228,7 @@ public final class MemcgMoveCharge {
                     continue;
                 }
                 charger.cancelCharge(g, k);
-                account.moveCachePages(r, parent, k);
+                into = account.moveCachePages(r, parent, k, into);
             }
         }
         return Errno.OK;

@@ -39,26 +39,36 @@ public final class MemcgOomWait {
         if (memcg == null || memcg.underOom == 0 || waiters.isEmpty()) {
             return;
         }
+        wakeRelated(memcg); // kernel: mm/memcontrol.c memcg_oom_wake_function() picks the related waiters
+    }
+
+    /**
+     * Removes a task from the wait (it was killed or exited while asleep). Leaving the OOM handler
+     * drops its OOM lock and wakes the waiters of related groups, which retry.
+     */
+    // kernel: mm/memcontrol.c mem_cgroup_handle_oom() after schedule(): mem_cgroup_oom_unlock(), memcg_wakeup_oom()
+    public void cancel(Task t) {
+        for (int i = 0; i < waiters.size(); i++) {
+            if (waiters.get(i).task == t) {
+                MemCgroup memcg = waiters.remove(i).memcg;
+                unmark(memcg);
+                wakeRelated(memcg);
+                return;
+            }
+        }
+        woken.remove(t);
+    }
+
+    // kernel: mm/memcontrol.c memcg_wakeup_oom()
+    private void wakeRelated(MemCgroup memcg) {
         for (int i = 0; i < waiters.size(); i++) {
             Waiter w = waiters.get(i);
-            // kernel: mm/memcontrol.c memcg_oom_wake_function()
             if (w.memcg.sameOrSubtree(memcg) || memcg.sameOrSubtree(w.memcg)) {
                 waiters.remove(i--);
                 unmark(w.memcg);
                 woken.add(w.task);
             }
         }
-    }
-
-    /** Removes a task from the wait (it was killed or exited while asleep). */
-    public void cancel(Task t) {
-        for (int i = 0; i < waiters.size(); i++) {
-            if (waiters.get(i).task == t) {
-                unmark(waiters.remove(i).memcg);
-                return;
-            }
-        }
-        woken.remove(t);
     }
 
     // kernel: mm/memcontrol.c mem_cgroup_unmark_under_oom()

@@ -16,39 +16,13 @@ public final class MemcgPages {
     private final MemcgOomWait oomWait;
     private final MemcgEvents events;
     long fileSeq;
-    /** current->memcg_batch: uncharges of one group deferred to the end of an unmap or truncate. */
-    private int doBatch;
-    private boolean batchDirect;
-    private MemCgroup batchMemcg;
-    private long batchPages;
-    private long batchMemswPages;
+    final MemcgUncharge uncharger;
 
     MemcgPages(PhysMem mem, MemcgOomWait oomWait, MemcgEvents events) {
         this.mem = mem;
         this.oomWait = oomWait;
         this.events = events;
-    }
-
-    /** Starts deferring uncharges ({@code direct}: the task is an OOM victim, TIF_MEMDIE, and uncharges at once). */
-    // kernel: mm/memcontrol.c mem_cgroup_uncharge_start()
-    void unchargeStart(boolean direct) {
-        if (++doBatch == 1) {
-            batchMemcg = null;
-            batchPages = 0;
-            batchMemswPages = 0;
-            batchDirect = direct;
-        }
-    }
-
-    // kernel: mm/memcontrol.c mem_cgroup_uncharge_end()
-    void unchargeEnd() {
-        if (doBatch == 0 || --doBatch > 0 || batchMemcg == null) {
-            return;
-        }
-        batchMemcg.res.uncharge(batchPages * PAGE);
-        batchMemcg.memsw.uncharge(batchMemswPages * PAGE);
-        oomWait.recover(batchMemcg);
-        batchMemcg = null;
+        this.uncharger = new MemcgUncharge(events, oomWait);
     }
 
     // kernel: mm/memcontrol.c __mem_cgroup_commit_charge() for anonymous pages
@@ -64,7 +38,7 @@ public final class MemcgPages {
         memcg.addStat(StatItem.RSS, pages);
         memcg.addStat(locked ? StatItem.UNEVICTABLE : StatItem.ACTIVE_ANON, pages);
         memcg.addStat(StatItem.PGPGIN, pages);
-        events.count(memcg, pages, -1);
+        events.count(memcg, pages, -1, false, false);
     }
 
     // kernel: mm/memcontrol.c __mem_cgroup_commit_charge() for page cache
@@ -81,7 +55,7 @@ public final class MemcgPages {
         memcg.addStat(StatItem.CACHE, pages);
         memcg.addStat(StatItem.INACTIVE_FILE, pages);
         memcg.addStat(StatItem.PGPGIN, pages);
-        events.count(memcg, pages, -1);
+        events.count(memcg, pages, -1, false, false);
     }
 
     /** Faults in page-cache pages of a file the task maps: charged as cache, and mapped (mapped_file). */
@@ -90,7 +64,7 @@ public final class MemcgPages {
         mem.allocCache(pages);
         mem.countMapped(pages);
         FileRun top = t.mmaps.isEmpty() ? null : t.mmaps.get(t.mmaps.size() - 1);
-        if (top == null || top.memcg != memcg || top.pages == 0 || top.mapped != top.pages) {
+        if (top == null || top.memcg != memcg || top.pages == 0 || top.mapped != top.pages || top.extent != top.pages) {
             top = new FileRun(t, memcg, fileSeq++);
             t.mmaps.add(top);
         }
@@ -98,24 +72,29 @@ public final class MemcgPages {
         top.seq = fileSeq++;
         top.pages += pages;
         top.mapped += pages;
+        top.extent += pages;
         memcg.addStat(StatItem.CACHE, pages);
         memcg.addStat(StatItem.INACTIVE_FILE, pages);
         memcg.addStat(StatItem.MAPPED_FILE, pages);
         memcg.addStat(StatItem.PGPGIN, pages);
-        events.count(memcg, pages, -1);
+        events.count(memcg, pages, -1, false, false);
     }
 
-    /** Unmaps up to {@code pages} of the task's mapped file pages, newest first; they stay in the page cache. */
+    /**
+     * Unmaps up to {@code pages} of the task's file mappings, newest first (pages reclaim took
+     * meanwhile count too); the pages stay in the page cache.
+     */
     // kernel: mm/memory.c zap_pte_range() -> mm/rmap.c page_remove_rmap()
     public long unmapFile(Task t, long pages) {
         long done = 0;
         List<FileRun> runs = t.mmaps;
         while (done < pages && !runs.isEmpty()) {
             FileRun r = runs.get(runs.size() - 1);
-            long k = Math.min(pages - done, r.mapped);
-            unmapped(r, k);
+            long k = Math.min(pages - done, r.extent);
+            unmapped(r, Math.min(k, r.mapped));
+            r.extent -= k;
             done += k;
-            if (r.mapped == 0) {
+            if (r.extent == 0) {
                 runs.remove(runs.size() - 1);
                 r.owner = null;
             }
@@ -137,34 +116,18 @@ public final class MemcgPages {
         return r.owner.mmaps.contains(r) ? r.owner.mmaps : r.owner.files;
     }
 
-    // kernel: mm/memcontrol.c __mem_cgroup_uncharge_common() -> mem_cgroup_do_uncharge()
     void uncharge(MemCgroup memcg, long pages, boolean memswToo) {
-        memcg.addStat(StatItem.PGPGOUT, pages);
-        events.count(memcg, pages, 1);
-        if (memcg.isRoot()) {
-            return;
-        }
-        if (doBatch > 0 && !batchDirect && (batchMemcg == null || batchMemcg == memcg)) {
-            batchMemcg = memcg;
-            batchPages += pages;
-            batchMemswPages += memswToo ? pages : 0;
-            return;
-        }
-        memcg.res.uncharge(pages * PAGE);
-        if (memswToo) {
-            memcg.memsw.uncharge(pages * PAGE);
-        }
-        oomWait.recover(memcg);
+        uncharger.uncharge(memcg, pages, memswToo);
     }
 
     /** Unmaps up to {@code pages} of the task's anonymous memory, newest first; returns pages unmapped. */
     // kernel: mm/memcontrol.c mem_cgroup_uncharge_page() via zap_pte_range()
     public long unmapAnon(Task t, long pages) {
-        unchargeStart(t.memdie);
+        uncharger.start(t.memdie, false); // unmap_page_range(): one batch for the range
         try {
             return unmapRuns(t, pages);
         } finally {
-            unchargeEnd();
+            uncharger.end();
         }
     }
 
@@ -254,7 +217,7 @@ public final class MemcgPages {
         m.addStat(StatItem.ACTIVE_ANON, pages);
         m.addStat(StatItem.SWAP, -pages);
         m.addStat(StatItem.PGPGIN, pages);
-        events.count(m, pages, -1);
+        events.count(m, pages, -1, false, false);
         if (!m.isRoot()) {
             m.memsw.uncharge(pages * PAGE);
         }
@@ -281,7 +244,9 @@ public final class MemcgPages {
             m.fileRuns.remove(r);
             List<FileRun> own = ownerList(r);
             if (own != null && own == r.owner.mmaps) {
-                own.remove(r);
+                if (r.extent == 0) {
+                    own.remove(r); // a mapping keeps its run (and its total_vm) until munmap
+                }
             } else if (own != null && !own.isEmpty() && own.get(own.size() - 1) == r) {
                 own.remove(own.size() - 1);
             }
@@ -292,11 +257,11 @@ public final class MemcgPages {
     /** Truncates up to {@code pages} of the page cache this task read, newest first. */
     // kernel: mm/truncate.c truncate_inode_pages_range()
     public long truncate(Task t, long pages) {
-        unchargeStart(false);
+        uncharger.start(false, true);
         try {
             return truncateRuns(t, pages);
         } finally {
-            unchargeEnd();
+            uncharger.end();
         }
     }
 
@@ -314,13 +279,23 @@ public final class MemcgPages {
         return done;
     }
 
-    /** Drops every clean page-cache page on the node (drop_caches 1); returns pages dropped. */
+    /** Drops every clean, unmapped page-cache page on the node (drop_caches 1); returns pages dropped. */
+    // kernel: fs/drop_caches.c drop_pagecache_sb() -> mm/truncate.c invalidate_mapping_pages(): mapped pages stay
     public long dropAllCache(List<MemCgroup> all) {
         long n = 0;
-        for (MemCgroup m : all) {
-            while (!m.fileRuns.isEmpty()) {
-                n += dropCache(m.fileRuns.peekFirst(), Long.MAX_VALUE);
+        uncharger.start(false, true);
+        try {
+            for (MemCgroup m : all) {
+                for (FileRun r : m.fileRuns.toList()) {
+                    if (r.pages > r.mapped) {
+                        n += dropCache(r, r.pages - r.mapped);
+                    } else if (r.pages == 0) {
+                        m.fileRuns.remove(r);
+                    }
+                }
             }
+        } finally {
+            uncharger.end();
         }
         return n;
     }

@@ -144,6 +144,7 @@ public final class MemcgState {
             w.u(r.owner == null ? 0 : r.owner.pid());
             w.u(r.pages);
             w.u(r.mapped);
+            w.u(r.extent);
             w.u(r.seq);
         }
         for (MemCgroup g : mc.all) {
@@ -338,6 +339,7 @@ public final class MemcgState {
             FileRun run = new FileRun(pid == 0 ? null : task(tasks, pid), g, 0);
             run.pages = r.u();
             run.mapped = r.u();
+            run.extent = r.u();
             run.seq = r.u();
             table[k] = run;
         }

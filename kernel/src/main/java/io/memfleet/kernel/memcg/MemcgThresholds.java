@@ -65,7 +65,7 @@ public final class MemcgThresholds {
         Registry reg = registry(g);
         Ary t = swap ? reg.memsw : reg.usage;
         if (t.entries.length > 0) {
-            check(g, swap, 0);
+            check(g, swap, 0, 0);
         }
         long usage = mc.usage(g, swap);
         long[] e = java.util.Arrays.copyOf(t.entries, t.entries.length + 1);
@@ -99,16 +99,17 @@ public final class MemcgThresholds {
     /**
      * Signals the thresholds usage has crossed since the last check, downward ones from the
      * highest, then upward ones from the lowest. {@code pagesAhead} corrects the root's usage
-     * (summed statistics) for pages counted after the check this stands for.
+     * (summed statistics), {@code counterAhead} another group's counter, for pages counted after
+     * the check this stands for.
      */
     // kernel: mm/memcontrol.c __mem_cgroup_threshold()
-    void check(MemCgroup g, boolean swap, long pagesAhead) {
+    void check(MemCgroup g, boolean swap, long pagesAhead, long counterAhead) {
         Registry reg = g.notify;
         Ary t = reg == null ? null : swap ? reg.memsw : reg.usage;
         if (t == null || t.entries.length == 0) {
             return;
         }
-        long usage = mc.usage(g, swap) + (g.isRoot() ? pagesAhead * PhysMem.PAGE_SIZE : 0);
+        long usage = mc.usage(g, swap) + (g.isRoot() ? pagesAhead : counterAhead) * PhysMem.PAGE_SIZE;
         String file = swap ? MEMSW_USAGE : USAGE;
         int i = t.current;
         for (; i >= 0 && Long.compareUnsigned(t.entries[i], usage) > 0; i--) {
@@ -123,11 +124,11 @@ public final class MemcgThresholds {
 
     /** The threshold checks of a group and the groups its counters are chained to. */
     // kernel: mm/memcontrol.c mem_cgroup_threshold()
-    void thresholds(MemCgroup memcg, long pagesAhead) {
+    void thresholds(MemCgroup memcg, long pagesAhead, long resAhead, long memswAhead) {
         for (MemCgroup g = memcg; g != null; g = g.parentMemcg()) {
             if (g.notify != null) {
-                check(g, false, pagesAhead);
-                check(g, true, pagesAhead);
+                check(g, false, pagesAhead, resAhead);
+                check(g, true, pagesAhead, memswAhead);
             }
         }
     }

@@ -37,7 +37,7 @@ public final class ShmPages {
         memcg.addStat(StatItem.INACTIVE_ANON, n);
         memcg.addStat(StatItem.MAPPED_FILE, n);
         memcg.addStat(StatItem.PGPGIN, n);
-        events.count(memcg, n, -1);
+        events.count(memcg, n, -1, false, false);
     }
 
     /** Takes {@code k} resident pages out of a run's counts (unmapped ones first). */
@@ -54,8 +54,12 @@ public final class ShmPages {
 
     /** Releases up to {@code n} pages of the task's segments, newest first: resident, then swapped. */
     // kernel: ipc/shm.c shm_destroy() -> mm/shmem.c shmem_truncate_range()
-    public long release(Task t, long n) {
-        return release(t.shm, n);
+    public long release(Task t, long n, List<MemCgroup> groups) {
+        long done = release(t.shm, n);
+        if (done < n) {
+            done += Math.max(0, releaseLeftover(t.pid(), groups, n - done)); // then what an earlier task of this pid left
+        }
+        return done;
     }
 
     /**
@@ -79,7 +83,7 @@ public final class ShmPages {
     }
 
     private long release(List<ShmRun> runs, long n) {
-        pages.unchargeStart(false);
+        pages.uncharger.start(false, true);
         try {
             long done = 0;
             while (done < n && !runs.isEmpty()) {
@@ -108,7 +112,7 @@ public final class ShmPages {
             }
             return done;
         } finally {
-            pages.unchargeEnd();
+            pages.uncharger.end();
         }
     }
 
@@ -150,7 +154,7 @@ public final class ShmPages {
         m.addStat(StatItem.INACTIVE_ANON, n);
         m.addStat(StatItem.SWAP, -n);
         m.addStat(StatItem.PGPGIN, n);
-        events.count(m, n, -1);
+        events.count(m, n, -1, false, false);
         if (!m.isRoot()) {
             m.memsw.uncharge(n * PhysMem.PAGE_SIZE);
         }

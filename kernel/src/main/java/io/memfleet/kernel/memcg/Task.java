@@ -153,7 +153,7 @@ public final class Task {
     public long totalVmPages() {
         long n = rssPages() + swapEntries();
         for (FileRun r : mmaps) {
-            n += r.mapped;
+            n += r.extent;
         }
         for (ShmRun r : shm) {
             n += r.resident + r.swapped;
