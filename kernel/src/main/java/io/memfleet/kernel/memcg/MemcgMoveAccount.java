@@ -188,6 +188,7 @@ final class MemcgMoveAccount {
     }
 
     /** Moves a shared memory run's swap entries, and the run itself once nothing of it is resident. */
+    // kernel: mm/memcontrol.c mem_cgroup_move_swap_account() for a shmem swap entry
     void moveShmSwap(ShmRun r, MemCgroup to) {
         r.memcg.addStat(StatItem.SWAP, -r.swapped);
         to.addStat(StatItem.SWAP, r.swapped);
@@ -199,6 +200,7 @@ final class MemcgMoveAccount {
     }
 
     /** Moves a whole shared memory run, resident pages and swap entries. */
+    // kernel: mm/memcontrol.c mem_cgroup_move_charge_pte_range() -> mc_handle_file_pte() for shmem
     void moveShmRun(ShmRun r, MemCgroup to) {
         shmStats(r, to);
         r.memcg.shmRuns.remove(r);
