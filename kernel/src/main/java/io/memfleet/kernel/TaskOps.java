@@ -163,19 +163,17 @@ final class TaskOps {
 
     Result memOp(Command.Mem m) {
         Task t = tasks.get(m.pid());
+        long pages = (Math.abs(m.bytes()) + PhysMem.PAGE_SIZE - 1) >>> PhysMem.PAGE_SHIFT;
         if (t == null && m.kind() == Command.MemKind.SHM && m.bytes() < 0) {
             // the segments an exited task left stay until released by its pid (they have no IPC_RMID yet)
-            long pages = (-m.bytes() + PhysMem.PAGE_SIZE - 1) >>> PhysMem.PAGE_SHIFT;
             return Result.of(mc.shm().releaseLeftover(m.pid(), mc.all(), pages) < 0 ? Errno.ESRCH : Errno.OK);
         }
         if (t == null) {
             return Result.of(Errno.ESRCH);
         }
-        long pages = (Math.abs(m.bytes()) + PhysMem.PAGE_SIZE - 1) >>> PhysMem.PAGE_SHIFT;
         if (m.bytes() > 0 && pages > MAX_PAGES_PER_COMMAND) {
             return Result.of(Errno.E2BIG);
         }
-        long signed = m.bytes() < 0 ? -pages : pages;
         PendingOp.Kind kind = switch (m.kind()) {
             case ANON -> PendingOp.Kind.ANON;
             case MLOCK -> PendingOp.Kind.MLOCK;
@@ -184,10 +182,8 @@ final class TaskOps {
             case MMAP -> PendingOp.Kind.MMAP;
             case SHM -> PendingOp.Kind.SHM;
         };
-        if (kind == PendingOp.Kind.TCP) {
-            signed = m.bytes();
-        }
-        return runOrQueue(t, new PendingOp(kind, signed, 0, false));
+        long amount = kind == PendingOp.Kind.TCP ? m.bytes() : m.bytes() < 0 ? -pages : pages; // tcp counts bytes
+        return runOrQueue(t, new PendingOp(kind, amount, 0, false));
     }
 
     Result kmemOp(int pid, PendingOp.Kind kind, long count, long size) {

@@ -122,24 +122,15 @@ public final class CgroupFs {
     // kernel: kernel/cgroup.c cgroup_write_event_control()
     private static Errno writeEventControl(String value) {
         String buf = value.strip();
-        int i = 0;
-        long efd = 0;
-        for (; i < buf.length() && Character.isDigit(buf.charAt(i)); i++) {
-            efd = efd * 10 + (buf.charAt(i) - '0');
-            if (efd > Integer.MAX_VALUE) {
-                efd = Integer.MAX_VALUE;
-            }
-        }
-        if (i >= buf.length() || buf.charAt(i) != ' ') {
+        Memparse.Parsed efd = Memparse.strtoull(buf, 0, 10);
+        if (efd.end() >= buf.length() || buf.charAt(efd.end()) != ' ') {
             return Errno.EINVAL;
         }
-        for (i++; i < buf.length() && Character.isDigit(buf.charAt(i)); i++) {
-            // the control fd is looked up only after the eventfd
-        }
-        if (i < buf.length() && buf.charAt(i) != ' ') {
+        int end = Memparse.strtoull(buf, efd.end() + 1, 10).end(); // the control fd is looked up only after the eventfd
+        if (end < buf.length() && buf.charAt(end) != ' ') {
             return Errno.EINVAL;
         }
-        return efd <= 2 ? Errno.EINVAL : Errno.EBADF;
+        return Long.compareUnsigned(efd.value(), 2) <= 0 ? Errno.EINVAL : Errno.EBADF;
     }
 
     /** Registers a watcher's eventfd on a control file; files without register_event are EINVAL. */

@@ -50,17 +50,14 @@ public final class MemController {
         all.add(root);
         this.stock = new MemcgStock(cpus);
         this.thresholds = new MemcgThresholds(this);
-        this.events = new MemcgEvents(cpus, thresholds);
+        this.softLimit = new SoftLimitTree(mem);
+        this.events = new MemcgEvents(cpus, thresholds, softLimit);
         this.pages = new MemcgPages(mem, oomWait, events);
-        this.reclaim = new MemcgReclaim(mem, pages, stock, () -> all);
-        this.softLimit = new SoftLimitTree(reclaim, mem);
-        events.setSoftLimitTree(softLimit);
-        reclaim.setSoftLimitTree(softLimit);
+        this.shm = new ShmPages(mem, pages, events);
+        this.reclaim = new MemcgReclaim(mem, pages, shm, stock, softLimit, () -> all);
         this.oom = new OomKiller(klog, mem, tasks, reaper);
         this.charger = new MemcgCharger(stock, reclaim, oom, oomWait, thresholds);
         this.move = new MemcgMoveCharge(stock, charger, new MemcgMoveAccount(events));
-        this.shm = new ShmPages(mem, pages, events);
-        reclaim.setShm(shm);
         this.sockMem = new SockMem(mem.totalPages());
     }
 

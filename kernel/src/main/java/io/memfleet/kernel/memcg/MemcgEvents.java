@@ -13,25 +13,18 @@ public final class MemcgEvents {
 
     private final int cpus;
     private final MemcgThresholds thresholds;
-    private SoftLimitTree softLimit;
+    private final SoftLimitTree softLimit;
     private int currentCpu;
 
-    MemcgEvents(int cpus, MemcgThresholds thresholds) {
+    MemcgEvents(int cpus, MemcgThresholds thresholds, SoftLimitTree softLimit) {
         this.cpus = cpus;
         this.thresholds = thresholds;
-    }
-
-    void setSoftLimitTree(SoftLimitTree softLimit) {
         this.softLimit = softLimit;
     }
 
     /** smp_processor_id() for the work that follows. */
     public void setCurrentCpu(int cpu) {
         currentCpu = cpu;
-    }
-
-    int currentCpu() {
-        return currentCpu;
     }
 
     /**

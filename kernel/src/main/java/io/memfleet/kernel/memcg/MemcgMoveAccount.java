@@ -156,12 +156,9 @@ final class MemcgMoveAccount {
     ShmRun moveShmResident(ShmRun r, MemCgroup to, long k, ShmRun into) {
         if (into != null && into.memcg == to && into.owner == r.owner && into.creator == r.creator && into != r) {
             long mapped = Math.min(k, r.mapped);
-            ShmRun part = new ShmRun(r.owner, r.creator, r.seq, r.memcg); // the pages in transit, counted as a run
-            part.resident = k;
-            part.mapped = mapped;
+            shmStats(r.memcg, to, k, mapped, 0);
             r.resident -= k;
             r.mapped -= mapped;
-            shmStats(part, to);
             into.resident += k;
             into.mapped += mapped;
             if (r.resident == 0 && r.swapped == 0) {
@@ -202,25 +199,23 @@ final class MemcgMoveAccount {
     /** Moves a whole shared memory run, resident pages and swap entries. */
     // kernel: mm/memcontrol.c mem_cgroup_move_charge_pte_range() -> mc_handle_file_pte() for shmem
     void moveShmRun(ShmRun r, MemCgroup to) {
-        shmStats(r, to);
+        shmStats(r.memcg, to, r.resident, r.mapped, r.swapped);
         r.memcg.shmRuns.remove(r);
         to.shmRuns.add(r);
         r.memcg = to;
     }
 
-    private void shmStats(ShmRun r, MemCgroup to) {
-        MemCgroup from = r.memcg;
-        long k = r.resident;
+    private void shmStats(MemCgroup from, MemCgroup to, long k, long mapped, long swapped) {
         from.addStat(StatItem.CACHE, -k);
         to.addStat(StatItem.CACHE, k);
         from.addStat(StatItem.INACTIVE_ANON, -k);
         to.addStat(StatItem.INACTIVE_ANON, k);
-        from.addStat(StatItem.MAPPED_FILE, -r.mapped);
-        to.addStat(StatItem.MAPPED_FILE, r.mapped);
+        from.addStat(StatItem.MAPPED_FILE, -mapped);
+        to.addStat(StatItem.MAPPED_FILE, mapped);
         from.addStat(StatItem.PGPGOUT, k);
         to.addStat(StatItem.PGPGIN, k);
-        from.addStat(StatItem.SWAP, -r.swapped);
-        to.addStat(StatItem.SWAP, r.swapped);
+        from.addStat(StatItem.SWAP, -swapped);
+        to.addStat(StatItem.SWAP, swapped);
         events.count(to, k, 0, false, false);
         events.count(from, k, 0, false, false);
     }

@@ -2,6 +2,8 @@ package io.memfleet.kernel.memcg;
 
 import io.memfleet.kernel.api.Errno;
 import io.memfleet.kernel.mm.PhysMem;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Charges moving between groups: a task's pages following it into a group with
@@ -175,18 +177,10 @@ public final class MemcgMoveCharge {
     Errno moveToParent(MemCgroup g, boolean swapToo) {
         MemCgroup parent = g.parent();
         for (AnonRun r : g.anonRuns.toList()) {
-            AnonRun into = null; // the pages of one run, moved a stock's worth at a time, stay one run
-            while (r.memcg == g && r.resident > 0) {
-                long k = chargePages(parent, r.resident);
-                if (k == 0) {
-                    return Errno.ENOMEM;
-                }
-                if (r.memcg != g || r.resident < k) { // the parent's reclaim took the page meanwhile
-                    charger.cancelCharge(parent, k);
-                    continue;
-                }
-                charger.cancelCharge(g, k);
-                into = account.moveResident(r, parent, k, into);
+            AnonRun[] into = {null}; // the pages of one run, moved a stock's worth at a time, stay one run
+            if (!movePages(g, parent, () -> r.memcg == g ? r.resident : 0,
+                    k -> into[0] = account.moveResident(r, parent, k, into[0]))) {
+                return Errno.ENOMEM;
             }
             if (swapToo && r.memcg == g && r.swapped > 0) {
                 if (!moveSwapCharge(r.swapped, g, parent)) {
@@ -196,18 +190,10 @@ public final class MemcgMoveCharge {
             }
         }
         for (ShmRun r : g.shmRuns.toList()) {
-            ShmRun into = null;
-            while (r.memcg == g && r.resident > 0) {
-                long k = chargePages(parent, r.resident);
-                if (k == 0) {
-                    return Errno.ENOMEM;
-                }
-                if (r.memcg != g || r.resident < k) {
-                    charger.cancelCharge(parent, k);
-                    continue;
-                }
-                charger.cancelCharge(g, k);
-                into = account.moveShmResident(r, parent, k, into);
+            ShmRun[] into = {null};
+            if (!movePages(g, parent, () -> r.memcg == g ? r.resident : 0,
+                    k -> into[0] = account.moveShmResident(r, parent, k, into[0]))) {
+                return Errno.ENOMEM;
             }
             if (swapToo && r.memcg == g && r.swapped > 0) {
                 if (!moveSwapCharge(r.swapped, g, parent)) {
@@ -217,21 +203,35 @@ public final class MemcgMoveCharge {
             }
         }
         for (FileRun r : g.fileRuns.toList()) {
-            FileRun into = null;
-            while (r.memcg == g && r.pages > 0) {
-                long k = chargePages(parent, r.pages);
-                if (k == 0) {
-                    return Errno.ENOMEM;
-                }
-                if (r.memcg != g || r.pages < k) {
-                    charger.cancelCharge(parent, k);
-                    continue;
-                }
-                charger.cancelCharge(g, k);
-                into = account.moveCachePages(r, parent, k, into);
+            FileRun[] into = {null};
+            if (!movePages(g, parent, () -> r.memcg == g ? r.pages : 0,
+                    k -> into[0] = account.moveCachePages(r, parent, k, into[0]))) {
+                return Errno.ENOMEM;
             }
         }
         return Errno.OK;
+    }
+
+    /**
+     * Moves a run's resident pages ({@code left}: how many are still in {@code g}) a charge at a
+     * time: the parent charged, the child's charge cancelled, then {@code move} of those pages. A
+     * charge whose pages the parent's reclaim took meanwhile is cancelled. False: the parent took
+     * no page.
+     */
+    private boolean movePages(MemCgroup g, MemCgroup parent, LongSupplier left, LongConsumer move) {
+        for (long n = left.getAsLong(); n > 0; n = left.getAsLong()) {
+            long k = chargePages(parent, n);
+            if (k == 0) {
+                return false;
+            }
+            if (left.getAsLong() < k) {
+                charger.cancelCharge(parent, k);
+                continue;
+            }
+            charger.cancelCharge(g, k);
+            move.accept(k);
+        }
+        return true;
     }
 
     /** Swap entries' memsw charge moves to the parent, which a hierarchical parent already holds. */

@@ -43,39 +43,36 @@ public final class MemcgPages {
 
     // kernel: mm/memcontrol.c __mem_cgroup_commit_charge() for page cache
     public void commitCache(Task t, MemCgroup memcg, long pages) {
-        mem.allocCache(pages);
-        FileRun top = t.files.isEmpty() ? null : t.files.get(t.files.size() - 1);
-        if (top == null || top.memcg != memcg || top.pages == 0) {
-            top = new FileRun(t, memcg, fileSeq++);
-            t.files.add(top);
-        }
-        memcg.fileRuns.add(top); // (back) to the young end of the LRU
-        top.seq = fileSeq++;
-        top.pages += pages;
-        memcg.addStat(StatItem.CACHE, pages);
-        memcg.addStat(StatItem.INACTIVE_FILE, pages);
-        memcg.addStat(StatItem.PGPGIN, pages);
-        events.count(memcg, pages, -1, false, false);
+        commitFile(t, memcg, pages, false);
     }
 
     /** Faults in page-cache pages of a file the task maps: charged as cache, and mapped (mapped_file). */
     // kernel: mm/filemap.c filemap_fault() add_to_page_cache_lru(), then mm/memory.c __do_fault() page_add_file_rmap()
     public void commitMapped(Task t, MemCgroup memcg, long pages) {
+        commitFile(t, memcg, pages, true);
+    }
+
+    /** Page cache read ({@code t.files}) or mapped ({@code t.mmaps}), onto the task's newest run when it can grow. */
+    private void commitFile(Task t, MemCgroup memcg, long pages, boolean mapped) {
+        List<FileRun> runs = mapped ? t.mmaps : t.files;
         mem.allocCache(pages);
-        mem.countMapped(pages);
-        FileRun top = t.mmaps.isEmpty() ? null : t.mmaps.get(t.mmaps.size() - 1);
-        if (top == null || top.memcg != memcg || top.pages == 0 || top.mapped != top.pages || top.extent != top.pages) {
+        FileRun top = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+        if (top == null || top.memcg != memcg || top.pages == 0
+                || mapped && (top.mapped != top.pages || top.extent != top.pages)) {
             top = new FileRun(t, memcg, fileSeq++);
-            t.mmaps.add(top);
+            runs.add(top);
         }
-        memcg.fileRuns.add(top);
+        memcg.fileRuns.add(top); // (back) to the young end of the LRU
         top.seq = fileSeq++;
         top.pages += pages;
-        top.mapped += pages;
-        top.extent += pages;
+        if (mapped) {
+            top.mapped += pages;
+            top.extent += pages;
+            mem.countMapped(pages);
+            memcg.addStat(StatItem.MAPPED_FILE, pages);
+        }
         memcg.addStat(StatItem.CACHE, pages);
         memcg.addStat(StatItem.INACTIVE_FILE, pages);
-        memcg.addStat(StatItem.MAPPED_FILE, pages);
         memcg.addStat(StatItem.PGPGIN, pages);
         events.count(memcg, pages, -1, false, false);
     }
@@ -166,13 +163,18 @@ public final class MemcgPages {
     // kernel: mm/memcontrol.c mem_cgroup_uncharge_swap()
     private void releaseSwap(AnonRun r, long s) {
         r.swapped -= s;
+        freeSwapEntries(r.memcg, s);
+        oomWait.recover(r.memcg);
+    }
+
+    /** Frees {@code s} swap entries charged to the group: the swap slots, its swap statistic, its memsw charge. */
+    // kernel: mm/swapfile.c swap_entry_free() -> mm/memcontrol.c mem_cgroup_uncharge_swap()
+    void freeSwapEntries(MemCgroup m, long s) {
         mem.freeSwap(s);
-        MemCgroup m = r.memcg;
         m.addStat(StatItem.SWAP, -s);
         if (!m.isRoot()) {
             m.memsw.uncharge(s * PAGE);
         }
-        oomWait.recover(m);
     }
 
     /** Frees all of a task's anonymous memory and swap (exit_mmap); its page cache stays, ownerless. */

@@ -25,13 +25,16 @@ public final class MemcgReclaim {
     private final Supplier<List<MemCgroup>> allGroups;
     /** Shrinks reclaimable slab (unused dentries) by up to N objects' pages; returns pages freed. */
     private LongUnaryOperator slabShrinker = n -> 0;
-    private SoftLimitTree softLimit;
-    private ShmPages shm;
+    private final SoftLimitTree softLimit;
+    private final ShmPages shm;
 
-    MemcgReclaim(PhysMem mem, MemcgPages pages, MemcgStock stock, Supplier<List<MemCgroup>> allGroups) {
+    MemcgReclaim(PhysMem mem, MemcgPages pages, ShmPages shm, MemcgStock stock, SoftLimitTree softLimit,
+                 Supplier<List<MemCgroup>> allGroups) {
         this.mem = mem;
         this.pages = pages;
+        this.shm = shm;
         this.stock = stock;
+        this.softLimit = softLimit;
         this.allGroups = allGroups;
     }
 
@@ -131,14 +134,6 @@ public final class MemcgReclaim {
         return freed;
     }
 
-    void setShm(ShmPages shm) {
-        this.shm = shm;
-    }
-
-    void setSoftLimitTree(SoftLimitTree softLimit) {
-        this.softLimit = softLimit;
-    }
-
     /**
      * Global direct reclaim of up to {@code target} pages for an allocation of {@code order}: for
      * order 0 the groups over their soft limit first, then page cache by age, then swap, then slab.
@@ -146,7 +141,7 @@ public final class MemcgReclaim {
     // kernel: mm/vmscan.c do_try_to_free_pages() -> shrink_zones() for a global (non-memcg) reclaim
     public long globalReclaim(long target, int order) {
         List<MemCgroup> all = allGroups.get();
-        long freed = order == 0 && softLimit != null ? softLimit.softLimitReclaim() : 0;
+        long freed = order == 0 ? softLimit.softLimitReclaim(this) : 0;
         if (freed >= target) {
             return freed;
         }

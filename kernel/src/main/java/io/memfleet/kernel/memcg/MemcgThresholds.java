@@ -26,14 +26,16 @@ public final class MemcgThresholds {
         int current = -1;
     }
 
+    /** One eventfd registered on a group: the file, and the threshold (-1 for OOM). */
+    record Registration(String file, long threshold) { }
+
     /** One group's registrations: its two threshold arrays, its OOM eventfds and its event_list, newest first. */
     static final class Registry {
         final Ary usage = new Ary();
         final Ary memsw = new Ary();
         int oomEventfds;
-        /** cgroup->event_list, newest first: the file and threshold (-1 for OOM) of each registration. */
-        final List<String> files = new ArrayList<>();
-        final List<Long> thresholds = new ArrayList<>();
+        /** cgroup->event_list, newest first. */
+        final List<Registration> events = new ArrayList<>();
     }
 
     private final MemController mc;
@@ -55,8 +57,7 @@ public final class MemcgThresholds {
     }
 
     private static void remember(Registry reg, String file, long threshold) {
-        reg.files.add(0, file);
-        reg.thresholds.add(0, threshold);
+        reg.events.add(0, new Registration(file, threshold));
     }
 
     /** Registers a usage threshold (already parsed and page-aligned); no signal for it now. */
@@ -152,8 +153,8 @@ public final class MemcgThresholds {
         if (reg == null) {
             return;
         }
-        for (int k = 0; k < reg.files.size(); k++) {
-            listener.signal(g, reg.files.get(k), reg.thresholds.get(k));
+        for (Registration e : reg.events) {
+            listener.signal(g, e.file(), e.threshold());
         }
         g.notify = null;
     }

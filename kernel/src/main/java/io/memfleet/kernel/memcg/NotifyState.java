@@ -30,10 +30,10 @@ final class NotifyState {
                     w.s(a.current);
                 }
                 w.u(reg.oomEventfds);
-                w.u(reg.files.size());
-                for (int k = 0; k < reg.files.size(); k++) {
-                    w.str(reg.files.get(k));
-                    w.s(reg.thresholds.get(k));
+                w.u(reg.events.size());
+                for (MemcgThresholds.Registration e : reg.events) {
+                    w.str(e.file());
+                    w.s(e.threshold());
                 }
             }
             w.bool(g.onSoftTree);
@@ -66,8 +66,7 @@ final class NotifyState {
                 reg.oomEventfds = r.i();
                 int n = r.i();
                 for (int k = 0; k < n; k++) {
-                    reg.files.add(r.str());
-                    reg.thresholds.add(r.s());
+                    reg.events.add(new MemcgThresholds.Registration(r.str(), r.s()));
                 }
                 g.notify = reg;
             }

@@ -98,11 +98,7 @@ public final class ShmPages {
                 long s = Math.min(n - done, r.swapped);
                 if (s > 0) {
                     r.swapped -= s;
-                    mem.freeSwap(s);
-                    r.memcg.addStat(StatItem.SWAP, -s);
-                    if (!r.memcg.isRoot()) {
-                        r.memcg.memsw.uncharge(s * PhysMem.PAGE_SIZE);
-                    }
+                    pages.freeSwapEntries(r.memcg, s);
                     done += s;
                 }
                 if (r.resident == 0 && r.swapped == 0) {

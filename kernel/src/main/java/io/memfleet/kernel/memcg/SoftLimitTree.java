@@ -17,11 +17,9 @@ public final class SoftLimitTree {
     final TreeSet<MemCgroup> tree = new TreeSet<>(Comparator.<MemCgroup>comparingLong(g -> g.usageInExcess)
             .thenComparingLong(g -> g.softTreeSeq));
     long seq;
-    private final MemcgReclaim reclaim;
     private final PhysMem mem;
 
-    SoftLimitTree(MemcgReclaim reclaim, PhysMem mem) {
-        this.reclaim = reclaim;
+    SoftLimitTree(PhysMem mem) {
         this.mem = mem;
     }
 
@@ -81,7 +79,7 @@ public final class SoftLimitTree {
 
     /** Reclaims from the groups over their soft limit, most in excess first; returns pages freed. */
     // kernel: mm/memcontrol.c mem_cgroup_soft_limit_reclaim()
-    long softLimitReclaim() {
+    long softLimitReclaim(MemcgReclaim reclaim) {
         long nrReclaimed = 0;
         MemCgroup next = null;
         int loop = 0;
@@ -90,7 +88,7 @@ public final class SoftLimitTree {
             if (mz == null) {
                 break;
             }
-            long reclaimed = softReclaim(mz);
+            long reclaimed = softReclaim(mz, reclaim);
             nrReclaimed += reclaimed;
             next = null;
             if (reclaimed == 0) {
@@ -110,7 +108,7 @@ public final class SoftLimitTree {
 
     /** Reclaims from one group's hierarchy, a group at a time from where the last reclaim stopped. */
     // kernel: mm/memcontrol.c mem_cgroup_soft_reclaim()
-    private long softReclaim(MemCgroup root) {
+    private long softReclaim(MemCgroup root, MemcgReclaim reclaim) {
         long excessPages = excess(root) >>> PhysMem.PAGE_SHIFT;
         long total = 0;
         int loop = 0;

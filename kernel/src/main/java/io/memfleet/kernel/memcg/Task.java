@@ -115,7 +115,7 @@ public final class Task {
         return oomScoreAdj == OomKiller.OOM_SCORE_ADJ_MIN ? -17 : oomScoreAdj * 15 / 1000;
     }
 
-    /** Resident pages mapped by this task (its rss), as get_mm_rss() counts them. */
+    /** Resident anonymous pages of this task (MM_ANONPAGES; {@link #fileRssPages()} has the rest of its rss). */
     public long rssPages() {
         long n = 0;
         for (AnonRun r : anon) {

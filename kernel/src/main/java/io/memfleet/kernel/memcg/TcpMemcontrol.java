@@ -19,8 +19,4 @@ public final class TcpMemcontrol {
         this.memoryAllocated = new ResCounter(parent == null ? null : parent.memoryAllocated);
         System.arraycopy(sysctlTcpMem, 0, protMem, 0, protMem.length);
     }
-
-    public ResCounter counter() {
-        return memoryAllocated;
-    }
 }
