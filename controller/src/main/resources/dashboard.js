@@ -9,11 +9,69 @@
     if (a < 1073741824) return (v / 1048576).toFixed(1) + ' MiB';
     return (v / 1073741824).toFixed(2) + ' GiB';
   }
-  function esc(s) {
-    return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  // A cell is described, never written as HTML: {text}, {bytes} (shown in human units, the exact
+  // value kept in data-bytes) or {bar, text} (a progress bar and its label).
+  function bytesCell(v) { return { bytes: v }; }
+  function cell(v) { return { text: v == null ? '' : String(v) }; }
+
+  // Updates a table body in place: one row per key, created once, its cells written only when
+  // their value changed, rows moved only when the order changed, gone keys removed. An element a
+  // person (or a test) holds stays attached across updates, and so do hover, selection and scroll.
+  function syncRows(tbody, items, keyOf, cellsOf, onCreate) {
+    var rows = tbody._rows || (tbody._rows = {});
+    var keep = {};
+    items.forEach(function (item, i) {
+      var key = String(keyOf(item));
+      keep[key] = true;
+      var tr = rows[key];
+      var cells = cellsOf(item);
+      if (!tr) {
+        tr = rows[key] = document.createElement('tr');
+        tr.setAttribute('data-key', key);
+        if (onCreate) onCreate(tr, key);
+      }
+      while (tr.cells.length < cells.length) tr.appendChild(document.createElement('td'));
+      cells.forEach(function (c, j) { writeCell(tr.cells[j], c); });
+      if (tbody.children[i] !== tr) tbody.insertBefore(tr, tbody.children[i] || null);
+    });
+    Object.keys(rows).forEach(function (key) {
+      if (!keep[key]) { rows[key].remove(); delete rows[key]; }
+    });
   }
-  function bytesCell(v) { return '<td data-bytes="' + v + '">' + human(v) + '</td>'; }
-  function cell(v) { return '<td>' + esc(v) + '</td>'; }
+
+  function writeCell(td, c) {
+    if (c.bytes !== undefined) {
+      var exact = String(c.bytes);
+      if (td.getAttribute('data-bytes') !== exact) {
+        td.setAttribute('data-bytes', exact);
+        td.textContent = human(c.bytes);
+      }
+      return;
+    }
+    if (c.bar !== undefined) {
+      var bar = td.firstChild;
+      if (!bar || bar.nodeName !== 'SPAN') {
+        td.textContent = '';
+        bar = document.createElement('span');
+        bar.className = 'bar';
+        bar.appendChild(document.createElement('i'));
+        td.appendChild(bar);
+        td.appendChild(document.createTextNode(''));
+      }
+      var width = c.bar + '%';
+      if (bar.firstChild.style.width !== width) bar.firstChild.style.width = width;
+      if (td.lastChild.data !== c.text) td.lastChild.data = c.text;
+      return;
+    }
+    if (td.textContent !== c.text) td.textContent = c.text;
+  }
+
+  function markSelected(tbody, key) {
+    Array.prototype.forEach.call(tbody.rows, function (tr) {
+      tr.classList.toggle('selected', tr.getAttribute('data-key') === key);
+    });
+  }
+
   var palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
   var state = { selected: null, chosenByUser: false, source: null, points: [], charts: {}, drill: null, updates: 0 };
   window.memfleetDashboard = state;
@@ -86,35 +144,36 @@
 
   function renderExperiments(list) {
     var tb = document.querySelector('#experiments tbody');
-    tb.innerHTML = list.map(function (e) {
+    syncRows(tb, list, function (e) { return e.id; }, function (e) {
       var pct = Math.round(100 * (e.progress.fraction || 0));
-      return '<tr class="clickable' + (e.id === state.selected ? ' selected' : '') + '" data-id="' + esc(e.id) + '">' +
-        cell(e.id) + cell(e.state + (e.reason ? ': ' + e.reason : '')) +
-        '<td><span class="bar"><i style="width:' + pct + '%"></i></span>' + pct + '%</td>' +
-        cell(e.progress.simulated_seconds.toFixed(1) + ' / ' + e.duration_seconds) +
-        cell(e.progress.nodes_finished + ' / ' + e.nodes) + cell(e.progress.events_applied) + '</tr>';
-    }).join('');
-    tb.querySelectorAll('tr').forEach(function (tr) {
-      tr.addEventListener('click', function () { select(tr.getAttribute('data-id'), true); });
+      return [cell(e.id), cell(e.state + (e.reason ? ': ' + e.reason : '')), { bar: pct, text: pct + '%' },
+        cell(e.progress.simulated_seconds.toFixed(1) + ' / ' + e.duration_seconds),
+        cell(e.progress.nodes_finished + ' / ' + e.nodes), cell(e.progress.events_applied)];
+    }, function (tr, key) {
+      tr.className = 'clickable';
+      tr.setAttribute('data-id', key);
+      tr.addEventListener('click', function () { select(key, true); });
     });
     if (!state.chosenByUser && list.length > 0) {
       var running = list.filter(function (e) { return ['done', 'failed', 'cancelled'].indexOf(e.state) < 0; });
       select((running[0] || list[0]).id, false);
     }
+    markSelected(tb, state.selected);
   }
 
   function renderCgroups(cgroups) {
     var tb = document.querySelector('#cgroups tbody');
-    tb.innerHTML = cgroups.map(function (c) {
-      return '<tr class="clickable' + (c.cgroup === state.drill ? ' selected' : '') + '" data-cgroup="' + esc(c.cgroup) + '">' +
-        cell(c.cgroup) + cell(c.nodes) + bytesCell(c.usage_in_bytes.p50) + bytesCell(c.usage_in_bytes.p99) +
-        bytesCell(c.usage_in_bytes.max) + bytesCell(c.kmem_usage_in_bytes.p50) + bytesCell(c.kmem_usage_in_bytes.p99) +
-        bytesCell(c.kmem_usage_in_bytes.max) + cell(c.failcnt.max) + cell(c.oom_kills) + cell(c.alloc_failures) +
-        cell(c.live_caches) + cell(c.dead_caches) + '</tr>';
-    }).join('');
-    tb.querySelectorAll('tr').forEach(function (tr) {
-      tr.addEventListener('click', function () { state.drill = tr.getAttribute('data-cgroup'); drill(); });
+    syncRows(tb, cgroups, function (c) { return c.cgroup; }, function (c) {
+      return [cell(c.cgroup), cell(c.nodes), bytesCell(c.usage_in_bytes.p50), bytesCell(c.usage_in_bytes.p99),
+        bytesCell(c.usage_in_bytes.max), bytesCell(c.kmem_usage_in_bytes.p50), bytesCell(c.kmem_usage_in_bytes.p99),
+        bytesCell(c.kmem_usage_in_bytes.max), cell(c.failcnt.max), cell(c.oom_kills), cell(c.alloc_failures),
+        cell(c.live_caches), cell(c.dead_caches)];
+    }, function (tr, key) {
+      tr.className = 'clickable';
+      tr.setAttribute('data-cgroup', key);
+      tr.addEventListener('click', function () { state.drill = key; markSelected(tb, key); drill(); });
     });
+    markSelected(tb, state.drill);
   }
 
   function drill() {
@@ -122,49 +181,55 @@
     fetch('/api/distribution?cgroup=' + encodeURIComponent(state.drill)).then(function (r) { return r.json(); })
       .then(function (d) {
         document.getElementById('drilldown').hidden = false;
-        document.getElementById('drill-cgroup').textContent = d.cgroup + ' (' + d.nodes.length + ' nodes)';
+        var title = document.getElementById('drill-cgroup');
+        var text = d.cgroup + ' (' + d.nodes.length + ' nodes)';
+        if (title.textContent !== text) title.textContent = text;
         var x = d.nodes.map(function (n, i) { return i + 1; });
         chart(document.getElementById('drill-chart'), 'distribution', 'usage and kmem by node, largest usage first', 'rank', x,
           [{ label: 'usage', bytes: true, values: d.nodes.map(function (n) { return n.usage_in_bytes; }) },
            { label: 'kmem', bytes: true, values: d.nodes.map(function (n) { return n.kmem_usage_in_bytes; }) }]);
-        document.querySelector('#drill-nodes tbody').innerHTML = d.nodes.slice(0, 10).map(function (n) {
-          return '<tr>' + cell(n.node) + bytesCell(n.usage_in_bytes) + bytesCell(n.kmem_usage_in_bytes) + cell(n.failcnt) + '</tr>';
-        }).join('');
+        syncRows(document.querySelector('#drill-nodes tbody'), d.nodes.slice(0, 10), function (n) { return n.node; },
+          function (n) {
+            return [cell(n.node), bytesCell(n.usage_in_bytes), bytesCell(n.kmem_usage_in_bytes), cell(n.failcnt)];
+          });
       });
   }
 
+  function limitText(v) { return v < 0 ? 'unlimited' : human(v); }
+
   function renderRollouts(list) {
-    document.querySelector('#rollouts tbody').innerHTML = list.map(function (r) {
+    syncRows(document.querySelector('#rollouts tbody'), list, function (r) { return r.rollout_id; }, function (r) {
       var conf = r.cgroups.map(function (c) {
         var parts = [];
-        if (c.limit_in_bytes != null) parts.push('limit ' + (c.limit_in_bytes < 0 ? 'unlimited' : human(c.limit_in_bytes)));
-        if (c.kmem_limit_in_bytes != null) parts.push('kmem limit ' + (c.kmem_limit_in_bytes < 0 ? 'unlimited' : human(c.kmem_limit_in_bytes)));
-        if (c.memsw_limit_in_bytes != null) parts.push('memsw limit ' + (c.memsw_limit_in_bytes < 0 ? 'unlimited' : human(c.memsw_limit_in_bytes)));
+        if (c.limit_in_bytes != null) parts.push('limit ' + limitText(c.limit_in_bytes));
+        if (c.kmem_limit_in_bytes != null) parts.push('kmem limit ' + limitText(c.kmem_limit_in_bytes));
+        if (c.memsw_limit_in_bytes != null) parts.push('memsw limit ' + limitText(c.memsw_limit_in_bytes));
         return c.path + (parts.length ? ': ' + parts.join(', ') : '');
       }).join('; ');
-      return '<tr data-rollout="' + esc(r.rollout_id) + '">' + cell(r.rollout_id) + cell(r.generation) + cell(conf) +
-        cell(r.acked) + cell(r.failed) + cell(r.pending) + '</tr>';
-    }).join('');
+      return [cell(r.rollout_id), cell(r.generation), cell(conf), cell(r.acked), cell(r.failed), cell(r.pending)];
+    }, function (tr, key) { tr.setAttribute('data-rollout', key); });
   }
 
   function renderCaches(list) {
-    document.querySelector('#caches tbody').innerHTML = list.map(function (c) {
-      return '<tr>' + cell(c.slab) + cell(c.caches) + cell(c.dead_caches) + cell(c.active_objs) + cell(c.num_objs) +
-        cell(c.num_slabs) + bytesCell(c.bytes) + '</tr>';
-    }).join('');
+    syncRows(document.querySelector('#caches tbody'), list, function (c) { return c.slab; }, function (c) {
+      return [cell(c.slab), cell(c.caches), cell(c.dead_caches), cell(c.active_objs), cell(c.num_objs),
+        cell(c.num_slabs), bytesCell(c.bytes)];
+    }, function (tr, key) { tr.setAttribute('data-slab', key); });
   }
 
   function onUpdate(ev) {
     var d = JSON.parse(ev.data);
     state.updates++;
-    document.getElementById('summary').textContent = d.fleet.nodes + ' nodes reporting, ' + d.fleet.telemetry_records +
-      ' telemetry records, ' + d.experiments.length + ' experiments';
+    var summary = document.getElementById('summary');
+    var text = d.fleet.nodes + ' nodes reporting, ' + d.fleet.telemetry_records + ' telemetry records, ' +
+      d.experiments.length + ' experiments';
+    if (summary.textContent !== text) summary.textContent = text;
     renderExperiments(d.experiments);
     renderCgroups(d.fleet.cgroups);
     renderRollouts(d.rollouts);
     renderCaches(d.fleet.caches);
     if (d.experiment && d.experiment === state.selected) {
-      state.points = state.points.concat(d.points);
+      state.points = d.resync ? d.points : state.points.concat(d.points); // a resync replaces what it missed
       drawSeries();
     }
     if (state.drill && state.updates % 5 === 0) drill();

@@ -57,6 +57,7 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Shutdown.process().cooperate();
         if (loops < 1 || loops > 64) {
             throw new UserError("--loops must be 1 to 64, got " + loops, 2);
         }
@@ -92,7 +93,8 @@ final class AgentCommand implements Callable<Integer> {
         }, "memfleet-agent-fatal-watch");
         fatalWatch.setDaemon(true);
         fatalWatch.start();
-        Services.serveUntilStopped(io.err(), http, agents, b);
+        Services.serveUntilStopped(io.err(), "memfleet agent: stopped (" + loops + " loop(s) closed; the group "
+                + "gives their nodes to the other agents)", http, agents, b);
         return 0;
     }
 }

@@ -19,18 +19,12 @@ final class Bootstrap implements AutoCloseable {
     private final EmbeddedKafka embedded;
     private final Path embeddedDir;
     private final Topics topics;
-    private final Thread cleanup;
 
     private Bootstrap(String address, EmbeddedKafka embedded, Path embeddedDir, Topics topics) {
         this.address = address;
         this.embedded = embedded;
         this.embeddedDir = embeddedDir;
         this.topics = topics;
-        // an embedded broker's data lives as long as the command: also when it is interrupted
-        this.cleanup = embedded == null ? null : new Thread(this::stopAndDelete, "memfleet-embedded-cleanup");
-        if (cleanup != null) {
-            Runtime.getRuntime().addShutdownHook(cleanup);
-        }
     }
 
     static Bootstrap open(KafkaOptions k, String who, PrintStream log) {
@@ -42,9 +36,12 @@ final class Bootstrap implements AutoCloseable {
         if (k.embedded()) {
             try {
                 dir = Files.createTempDirectory("memfleet-kafka");
+                // its data lives as long as the command, also when the command is interrupted
+                Shutdown.process().temporary(dir);
                 broker = EmbeddedKafka.start(dir);
             } catch (IOException | RuntimeException e) {
                 deleteTree(dir);
+                Shutdown.process().notTemporary(dir);
                 throw new UserError("cannot start the embedded Kafka broker: " + e.getMessage());
             }
             address = broker.bootstrapServers();
@@ -57,6 +54,7 @@ final class Bootstrap implements AutoCloseable {
             if (broker != null) {
                 broker.close();
                 deleteTree(dir);
+                Shutdown.process().notTemporary(dir);
             }
             throw new UserError("cannot reach the Kafka cluster at " + address + " to create the fleet's topics ("
                     + e.getMessage() + ")");
@@ -82,20 +80,12 @@ final class Bootstrap implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        if (cleanup != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException e) {
-                return; // the JVM is shutting down: the hook does it
-            }
-            stopAndDelete();
+    public synchronized void close() {
+        if (embedded != null) {
+            embedded.close();
+            deleteTree(embeddedDir);
+            Shutdown.process().notTemporary(embeddedDir);
         }
-    }
-
-    private synchronized void stopAndDelete() {
-        embedded.close();
-        deleteTree(embeddedDir);
     }
 
     /** Deletes a directory and everything under it, as far as it can (a leftover is only disk space). */

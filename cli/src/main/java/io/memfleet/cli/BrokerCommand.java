@@ -48,7 +48,11 @@ final class BrokerCommand implements Callable<Integer> {
             throw new UserError("--voters needs --cluster-id (every member formats its log with the same id)", 2);
         }
         boolean temporary = data == null;
+        Shutdown.process().cooperate();
         Path dir = temporary ? Files.createTempDirectory("memfleet-broker") : data;
+        if (temporary) {
+            Shutdown.process().temporary(dir);
+        }
         EmbeddedKafka kafka;
         try {
             kafka = EmbeddedKafka.start(dir, new EmbeddedKafka.Member(nodeId, port, controllerPort, voters, clusterId,
@@ -62,7 +66,8 @@ final class BrokerCommand implements Callable<Integer> {
         io.err().println("memfleet broker ready in " + kafka.startupTime().toMillis() + " ms, data " + dir);
         io.out().println("bootstrap=" + kafka.bootstrapServers());
         io.out().flush();
-        Services.serveUntilStopped(io.err(), kafka, () -> {
+        Services.serveUntilStopped(io.err(), "memfleet broker: stopped" + (temporary ? " (its temporary data removed)"
+                : " (data kept in " + dir + ")"), kafka, () -> {
             if (temporary) {
                 Bootstrap.deleteTree(dir);
             }

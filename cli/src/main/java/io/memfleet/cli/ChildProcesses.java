@@ -98,7 +98,10 @@ final class ChildProcesses {
                         + log);
             }
             try {
-                Thread.sleep(200); // polling a child process's health; nothing to wait on in-process
+                // polling a child process's health (nothing to wait on in-process), or Ctrl-C
+                if (Shutdown.process().awaitRequest(java.time.Duration.ofMillis(200))) {
+                    throw new Shutdown.Interrupted();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new UserError("interrupted while waiting for " + what);
@@ -130,6 +133,29 @@ final class ChildProcesses {
         } catch (java.util.concurrent.ExecutionException e) {
             return !h.get().isAlive();
         }
+    }
+
+    /** SIGTERM to all at once, then SIGKILL to those still there after {@code grace}; true if all are gone. */
+    static boolean stopAll(List<Long> pids, Duration grace) {
+        List<ProcessHandle> live = new ArrayList<>();
+        for (long pid : pids) {
+            ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresent(h -> {
+                h.destroy();
+                live.add(h);
+            });
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (ProcessHandle h : live) {
+            try {
+                h.onExit().get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                h.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                h.destroyForcibly();
+            }
+        }
+        return live.stream().noneMatch(ProcessHandle::isAlive);
     }
 
     static int freePort() {

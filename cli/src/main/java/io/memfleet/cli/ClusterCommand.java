@@ -82,8 +82,25 @@ final class ClusterCommand implements Runnable {
                 description = "how long each process may take to become healthy (default: ${DEFAULT-VALUE})")
         long timeoutNs;
 
+        /** Every process this command started, also one not yet healthy (and so not yet in the state). */
+        private final List<Long> started = new ArrayList<>();
+
+        private long started(long pid) {
+            started.add(pid);
+            return pid;
+        }
+
+        /** Stops what this command started: the others at once, then the brokers (whom they were talking to). */
+        private void stopStarted(ClusterState s, Duration grace) {
+            List<Long> brokerPids = s.processes().stream().filter(p -> p.role().equals("broker"))
+                    .map(ClusterState.Proc::pid).toList();
+            ChildProcesses.stopAll(started.stream().filter(p -> !brokerPids.contains(p)).toList(), grace);
+            ChildProcesses.stopAll(brokerPids, grace);
+        }
+
         @Override
         public Integer call() throws IOException {
+            Shutdown.process().cooperate();
             if (brokers != 1 && brokers != 3) {
                 throw new UserError("--brokers must be 1 or 3, got " + brokers, 2);
             }
@@ -117,10 +134,15 @@ final class ClusterCommand implements Runnable {
                     state = startGenerator(state, i);
                     state.save(dir);
                 }
+            } catch (Shutdown.Interrupted e) {
+                stopStarted(state, Duration.ofSeconds(4));
+                Files.deleteIfExists(ClusterState.file(dir));
+                throw new UserError("interrupted: stopped the " + started.size()
+                        + " process(es) it had started (logs kept in " + dir.resolve("logs") + ")", 130);
             } catch (UserError | IOException e) {
                 state.save(dir);
                 io.err().println("memfleet cluster up: " + e.getMessage() + "; stopping what was started");
-                Down.stopAll(state, Duration.ofSeconds(20));
+                stopStarted(state, Duration.ofSeconds(15));
                 throw e instanceof UserError u ? u : new UserError(e.getMessage());
             }
             io.out().println("memfleet cluster: up (" + brokers + " broker(s), " + agents + " agent(s)); state in "
@@ -156,7 +178,7 @@ final class ClusterCommand implements Runnable {
                     args.addAll(List.of("--node-id", Integer.toString(i + 1), "--voters", voters.toString(),
                             "--cluster-id", clusterId));
                 }
-                long pid = ChildProcesses.start("768m", log, args);
+                long pid = started(ChildProcesses.start("768m", log, args));
                 s = s.with(new ClusterState.Proc(name, "broker", pid, ports[i], log.toString(), "768m", args));
                 bootstrap.add("127.0.0.1:" + ports[i]);
             }
@@ -181,6 +203,7 @@ final class ClusterCommand implements Runnable {
                     } catch (Exception e) {
                         // not ready yet
                     }
+                    Shutdown.process().check();
                     if (System.nanoTime() > deadline) {
                         throw new UserError("the brokers did not form a cluster within " + timeout.toSeconds() + " s; see "
                                 + dir.resolve("logs"));
@@ -195,7 +218,7 @@ final class ClusterCommand implements Runnable {
             List<String> args = new ArrayList<>(List.of("controller", "--http-port", Integer.toString(port), "--token",
                     ControllerConfig.newToken()));
             args.addAll(kafkaArgs(s));
-            long pid = ChildProcesses.start("768m", log, args);
+            long pid = started(ChildProcesses.start("768m", log, args));
             String url = "http://127.0.0.1:" + port + "/";
             s = s.with(new ClusterState.Proc("controller", "controller", pid, port, log.toString(), "768m", args))
                     .withController(url);
@@ -210,7 +233,7 @@ final class ClusterCommand implements Runnable {
             List<String> args = new ArrayList<>(List.of("agent", "--http-port", Integer.toString(port), "--client-id",
                     prefix + "-" + name));
             args.addAll(kafkaArgs(s));
-            long pid = ChildProcesses.start(agentHeap, log, args);
+            long pid = started(ChildProcesses.start(agentHeap, log, args));
             s = s.with(new ClusterState.Proc(name, "agent", pid, port, log.toString(), agentHeap, args));
             ChildProcesses.await(name, pid, log, timeout,
                     () -> ChildProcesses.healthy("http://127.0.0.1:" + port + "/healthz"));
@@ -222,7 +245,7 @@ final class ClusterCommand implements Runnable {
             Path log = dir.resolve("logs").resolve(name + ".log");
             List<String> args = new ArrayList<>(List.of("generate", "--client-id", prefix + "-" + name));
             args.addAll(kafkaArgs(s));
-            long pid = ChildProcesses.start("512m", log, args);
+            long pid = started(ChildProcesses.start("512m", log, args));
             return s.with(new ClusterState.Proc(name, "generator", pid, 0, log.toString(), "512m", args));
         }
     }

@@ -40,9 +40,17 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "print only errors and the final line")
     boolean quiet;
 
+    @Option(names = "--force", description = "replace an earlier comparison in DIR (only memfleet's own files)")
+    boolean force;
+
     @Override
     public Integer call() throws IOException {
-        Comparison c = writeComparison(read(dirs), out);
+        List<ResultsDir> runs = read(dirs);
+        Comparison c;
+        try (ResultsTarget target = ResultsTarget.claim(out, "--out", force)) {
+            c = writeComparison(runs, target.staging());
+            target.commit();
+        }
         List<Comparison.Row> diff = c.differing();
         if (!quiet) {
             for (Comparison.Row r : diff.subList(0, Math.min(SHOWN, diff.size()))) {

@@ -55,6 +55,7 @@ final class ControllerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Shutdown.process().cooperate();
         if (maxMetricNodes < 0 || maxMetricCgroups < 0) {
             throw new UserError("--max-metric-nodes and --max-metric-cgroups must not be negative");
         }
@@ -84,7 +85,8 @@ final class ControllerCommand implements Callable<Integer> {
                 + kafka.topicPrefix + ".* on " + b.address() + ")");
         io.out().println("memfleet controller: API token " + (given == null || given.isEmpty() ? c.token()
                 : "as given") + " (POST and DELETE need 'Authorization: Bearer TOKEN')");
-        Services.serveUntilStopped(io.err(), c, b);
+        Services.serveUntilStopped(io.err(), "memfleet controller: stopped (experiments in flight go on when a "
+                + "controller starts again on this fleet)", c, b);
         return 0;
     }
 }

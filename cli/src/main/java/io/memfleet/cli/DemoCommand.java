@@ -49,23 +49,32 @@ final class DemoCommand implements Callable<Integer> {
         Submission s = Submission.newBuilder().setSource("demo.yaml").setYaml(yaml).setSpeedOverride(speed).build();
         ExperimentSpec spec = RunCommand.validate(s);
         int port = httpPort != 0 && !free(httpPort) ? 0 : httpPort;
-        LocalFleet fleet = LocalFleet.start(kafka, "demo", port, agents, io.out());
-        if (fleet.httpPort() > 0) {
-            io.out().println("memfleet demo: open http://127.0.0.1:" + fleet.httpPort()
-                    + "/  (API: /api/experiments, /api/fleet; metrics: /metrics)");
-        }
-        ExperimentClient client = new ExperimentClient(fleet.address(), fleet.topics(), "memfleet-demo");
-        Thread follower = new Thread(() -> {
-            try {
-                Experiment e = RunCommand.runToEnd(client, fleet, s, spec, Duration.ofHours(24), io.out());
-                io.out().println("memfleet demo: experiment " + e.getId() + " done; serving until interrupted (Ctrl-C)");
-            } catch (UserError e) {
-                io.err().println("memfleet demo: " + e.getMessage());
+        Shutdown.process().cooperate();
+        try (LocalFleet fleet = LocalFleet.start(kafka, "demo", port, agents, io.out());
+             ExperimentClient client = new ExperimentClient(fleet.address(), fleet.topics(), "memfleet-demo")) {
+            if (fleet.httpPort() > 0) {
+                io.out().println("memfleet demo: open http://127.0.0.1:" + fleet.httpPort()
+                        + "/  (API: /api/experiments, /api/fleet; metrics: /metrics)");
             }
-        }, "memfleet-demo");
-        follower.setDaemon(true);
-        follower.start();
-        Services.serveUntilStopped(io.err(), client, fleet);
+            String id = null;
+            try {
+                id = RunCommand.submit(client, s, spec, io.out());
+                Experiment e = RunCommand.followToEnd(client, fleet, id, Duration.ofHours(24), io.out());
+                io.out().println("memfleet demo: experiment " + e.getId() + " done; serving until interrupted (Ctrl-C)");
+            } catch (Shutdown.Interrupted e) {
+                fleet.abortOnClose();
+                String what = id == null ? "no experiment was submitted"
+                        : client.cancelAndConfirm(id, Duration.ofSeconds(3)) == ExperimentClient.Cancelled.CANCELLED
+                        ? "experiment " + id + " cancelled" : "experiment " + id + " had ended";
+                throw new UserError("interrupted: " + what + (fleet.embedded() ? " (the embedded fleet stopped)" : ""),
+                        130);
+            } catch (UserError e) {
+                io.err().println("memfleet demo: " + e.getMessage() + "; serving until interrupted (Ctrl-C)");
+            }
+            Shutdown.process().awaitRequest();
+            fleet.abortOnClose();
+            io.out().println("memfleet demo: stopped" + (id == null ? "" : " (experiment " + id + " had ended)"));
+        }
         return 0;
     }
 

@@ -37,6 +37,8 @@ final class ExperimentClient implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> experiments;
     private final String bootstrap;
     private final Map<TopicPartition, Long> resultsFrom = new HashMap<>();
+    /** Ctrl-C wakes this client's polls (the only thing another thread may do to a consumer). */
+    private final AutoCloseable waker;
 
     /** The last record seen of every experiment (several may be followed one after the other). */
     private final Map<String, Experiment> latest = new HashMap<>();
@@ -47,6 +49,7 @@ final class ExperimentClient implements AutoCloseable {
         this.who = who;
         this.producer = KafkaClients.producer(bootstrap, who);
         this.experiments = KafkaClients.consumer(bootstrap, null, who + "-experiments");
+        this.waker = Shutdown.process().wakeWith(experiments::wakeup);
         TopicPartition exp = new TopicPartition(topics.experiments(), 0);
         experiments.assign(List.of(exp));
         experiments.seekToEnd(List.of(exp));
@@ -86,13 +89,13 @@ final class ExperimentClient implements AutoCloseable {
                     return e;
                 }
             }
-            poll();
+            poll(true);
         }
         throw new UserError("no controller answered within " + timeout.toSeconds() + " s: is 'memfleet controller' "
                 + "running against " + bootstrap + " with topic prefix '" + topics.prefix() + "'?");
     }
 
-    /** Follows an experiment until it ends; {@code progress} sees every record of it. */
+    /** Follows an experiment until it ends; {@code progress} sees every record of it. Ctrl-C ends it with Interrupted. */
     Experiment follow(String experimentId, Consumer<Experiment> progress, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Experiment seen = latest.get(experimentId);
@@ -100,7 +103,7 @@ final class ExperimentClient implements AutoCloseable {
             return seen; // it ended while another experiment of this client was followed
         }
         while (System.nanoTime() < deadline) {
-            for (Experiment e : poll()) {
+            for (Experiment e : poll(true)) {
                 if (e.getId().equals(experimentId)) {
                     progress.accept(e);
                     if (ExperimentManager.isFinal(e.getState())) {
@@ -113,9 +116,49 @@ final class ExperimentClient implements AutoCloseable {
                 + " minutes (see --timeout)");
     }
 
-    private List<Experiment> poll() {
+    /** What a cancellation came to. */
+    enum Cancelled { CANCELLED, ENDED_BEFORE, UNCONFIRMED }
+
+    /** Asks the controller to cancel an experiment and waits up to {@code timeout} for it to say so. */
+    Cancelled cancelAndConfirm(String experimentId, Duration timeout) {
+        Experiment seen = latest.get(experimentId);
+        if (seen != null && ExperimentManager.isFinal(seen.getState())) {
+            return seen.getState() == io.memfleet.proto.v1.ExperimentState.CANCELLED ? Cancelled.CANCELLED
+                    : Cancelled.ENDED_BEFORE;
+        }
+        try {
+            cancel(experimentId);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            return Cancelled.UNCONFIRMED;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Experiment e : poll(false)) {
+                if (e.getId().equals(experimentId) && ExperimentManager.isFinal(e.getState())) {
+                    return e.getState() == io.memfleet.proto.v1.ExperimentState.CANCELLED ? Cancelled.CANCELLED
+                            : Cancelled.ENDED_BEFORE;
+                }
+            }
+        }
+        return Cancelled.UNCONFIRMED;
+    }
+
+    /** One poll of the experiments topic; with {@code interruptible}, a stop request ends it with Interrupted. */
+    private List<Experiment> poll(boolean interruptible) {
+        if (interruptible) {
+            Shutdown.process().check();
+        }
         List<Experiment> out = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : experiments.poll(Duration.ofMillis(200))) {
+        org.apache.kafka.clients.consumer.ConsumerRecords<String, byte[]> records;
+        try {
+            records = experiments.poll(Duration.ofMillis(200));
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+            if (interruptible) {
+                Shutdown.process().check();
+            }
+            return out;
+        }
+        for (ConsumerRecord<String, byte[]> r : records) {
             if (r.value() == null) {
                 continue;
             }
@@ -146,6 +189,7 @@ final class ExperimentClient implements AutoCloseable {
             resultsFrom.forEach(c::seek);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < nodes || chunks.size() < seriesChunks) {
+                Shutdown.process().check();
                 if (System.nanoTime() > deadline) {
                     throw new UserError("the final states of " + (nodes - out.size()) + " of " + nodes + " nodes and "
                             + (seriesChunks - chunks.size()) + " of " + seriesChunks
@@ -176,7 +220,12 @@ final class ExperimentClient implements AutoCloseable {
 
     @Override
     public void close() {
-        experiments.close();
+        try {
+            waker.close();
+        } catch (Exception e) {
+            // only a set's removal
+        }
+        experiments.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
         producer.close(Duration.ofSeconds(5));
     }
 }

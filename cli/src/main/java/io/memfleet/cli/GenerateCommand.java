@@ -41,6 +41,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Shutdown.process().cooperate();
         Bootstrap b = Bootstrap.open(kafka, "generate", io.out());
         GeneratorConfig cfg;
         try {
@@ -55,9 +56,9 @@ final class GenerateCommand implements Callable<Integer> {
         t.start();
         io.out().println("memfleet generate: running with " + cfg.threads() + " thread(s) in group "
                 + kafka.topics().generatorGroup() + " on " + b.address());
-        Services.serveUntilStopped(io.err(), () -> {
+        Services.serveUntilStopped(io.err(), "memfleet generate: stopped (other generators take its partitions)", () -> {
             g.close();
-            t.join(15_000);
+            t.join(Services.JOIN.toMillis());
         }, b);
         return 0;
     }

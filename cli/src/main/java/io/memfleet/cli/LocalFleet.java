@@ -15,6 +15,7 @@ final class LocalFleet implements AutoCloseable {
     private final ControllerRuntime controller;
     private final Services.Agents agents;
     private final PrintStream log;
+    private boolean abort;
 
     private LocalFleet(Bootstrap bootstrap, ControllerRuntime controller, Services.Agents agents, PrintStream log) {
         this.bootstrap = bootstrap;
@@ -72,8 +73,16 @@ final class LocalFleet implements AutoCloseable {
         return agents == null || agents.anyRunning();
     }
 
+    /** Closing stops the agent loops as a crash would (nothing more committed): the fleet is being thrown away. */
+    void abortOnClose() {
+        abort = true;
+    }
+
     @Override
     public void close() {
+        if (abort && agents != null && bootstrap.isEmbedded()) {
+            agents.crash();
+        }
         Services.closeAll(log, agents, controller, bootstrap);
     }
 }

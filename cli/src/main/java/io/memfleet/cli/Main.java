@@ -28,7 +28,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        Shutdown.process().install();
         int status = execute(args, System.out, System.err);
+        Shutdown.process().finished(); // a Ctrl-C's hook waits for this before the process ends
         System.exit(status); // never left waiting on a broker or agent thread after a failure
     }
 

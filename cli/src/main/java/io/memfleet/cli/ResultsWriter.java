@@ -10,15 +10,15 @@ import io.memfleet.report.ResultsDir;
 import io.memfleet.report.ResultsDirException;
 import io.memfleet.report.SeriesParquet;
 import io.memfleet.workload.spec.ExperimentSpec;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Writes an experiment's results directory: {@code summary.json} (the fleet's aggregates over the
@@ -39,11 +39,7 @@ final class ResultsWriter {
     static void write(Path out, ExperimentSpec spec, Experiment done, ExperimentClient.Results results, RunInfo run)
             throws IOException {
         Map<Integer, NodeTelemetry> finals = results.finals();
-        Files.createDirectories(out);
-        Path nodes = out.resolve("nodes");
-        if (Files.isDirectory(nodes)) {
-            deleteTree(nodes); // a previous run's nodes must not mix with this run's
-        }
+        Path nodes = out.resolve("nodes"); // out is a fresh staging directory: nothing of another run is in it
         Files.createDirectories(nodes);
         for (Map.Entry<Integer, NodeTelemetry> e : finals.entrySet()) {
             try (BufferedWriter w = Files.newBufferedWriter(nodes.resolve(NodeIds.nodeName(spec.name(), e.getKey()) + ".txt"),
@@ -68,7 +64,7 @@ final class ResultsWriter {
         Files.writeString(out.resolve("run.json"), info.encodePrettily() + "\n", StandardCharsets.UTF_8);
     }
 
-    /** series.parquet and report.html, both made from the directory's own files. */
+    /** series.parquet and report.html, both made from the directory's own files; each replaced whole. */
     static void writeReport(Path out) throws IOException {
         ResultsDir dir;
         try {
@@ -76,11 +72,28 @@ final class ResultsWriter {
         } catch (ResultsDirException e) {
             throw new IOException("the results just written do not read back: " + e.getMessage(), e);
         }
-        SeriesParquet.write(dir.series(), out.resolve("series.parquet"));
+        replace(out.resolve("series.parquet"), f -> SeriesParquet.write(dir.series(), f));
         if (dir.slabs().rows() > 0 || Files.exists(out.resolve("slabs.csv"))) {
-            SeriesParquet.write(dir.slabs(), out.resolve("slabs.parquet"));
+            replace(out.resolve("slabs.parquet"), f -> SeriesParquet.write(dir.slabs(), f));
         }
-        Files.writeString(out.resolve("report.html"), HtmlReport.render(dir), StandardCharsets.UTF_8);
+        String html = HtmlReport.render(dir);
+        replace(out.resolve("report.html"), f -> Files.writeString(f, html, StandardCharsets.UTF_8));
+    }
+
+    /** Writes a file beside {@code file}, then moves it over {@code file}: a reader sees the old one or the new one. */
+    static void replace(Path file, FileWriter writer) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".memfleet-tmp-" + ProcessHandle.current().pid());
+        try {
+            writer.write(tmp);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writes one file. */
+    interface FileWriter {
+        void write(Path file) throws IOException;
     }
 
     static void writeNode(BufferedWriter w, NodeTelemetry t) throws IOException {
@@ -95,11 +108,9 @@ final class ResultsWriter {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+    /** The top-level run.json of an A/B matrix: which experiment each variant's directory holds. */
+    static void writeMatrixInfo(Path out, JsonArray variants) throws IOException {
+        JsonObject info = new JsonObject().put("variants", variants).put("version", new Version().getVersion()[0]);
+        Files.writeString(out.resolve("run.json"), info.encodePrettily() + "\n", StandardCharsets.UTF_8);
     }
 }

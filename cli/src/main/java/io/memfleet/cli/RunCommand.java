@@ -8,6 +8,8 @@ import io.memfleet.proto.v1.Submission;
 import io.memfleet.workload.spec.ExperimentException;
 import io.memfleet.workload.spec.ExperimentParser;
 import io.memfleet.workload.spec.ExperimentSpec;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +35,9 @@ import picocli.CommandLine.Parameters;
             "Without --bootstrap a whole fleet (embedded broker, controller, agents) runs in this process; with it, "
                 + "the experiment goes to the standing fleet on that cluster (memfleet cluster up, docker compose, "
                 + "Kubernetes). An invalid FILE is refused before anything starts (exit status 2, naming the line "
-                + "and field). Ctrl-C cancels the experiment."})
+                + "and field). DIR must be new or empty (--force replaces an earlier run's results, and only those); "
+                + "the results appear there as a whole when the run ends. Ctrl-C cancels the experiment and "
+                + "leaves DIR as it was."})
 final class RunCommand implements Callable<Integer> {
     private final Console io;
 
@@ -77,6 +81,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "print only errors and the final line")
     boolean quiet;
 
+    @Option(names = "--force", description = "replace the results of an earlier run in DIR (only memfleet's own "
+            + "results: a directory holding anything else is never touched)")
+    boolean force;
+
     @Override
     public Integer call() throws IOException {
         Submission submission = submission(file, kernel, speed).toBuilder().addAllSets(sets).build();
@@ -89,35 +97,84 @@ final class RunCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<Submission> runs = new ArrayList<>(List.of(submission));
         spec.variants().forEach(v -> runs.add(submission.toBuilder().setVariant(v.name()).build()));
-        try (LocalFleet fleet = LocalFleet.start(kafka, "run", httpPort, loops, log);
-             ExperimentClient client = new ExperimentClient(fleet.address(), fleet.topics(), "memfleet-run")) {
+        Shutdown.process().cooperate();
+        try (ResultsTarget target = ResultsTarget.claim(out, "--out", force)) {
+            Path staged = target.staging();
             List<String> ids = new ArrayList<>();
-            List<ExperimentSpec> specs = new ArrayList<>();
-            for (Submission s : runs) {
-                specs.add(validate(s));
-                ids.add(submit(client, s, specs.get(specs.size() - 1), log));
+            try (LocalFleet fleet = LocalFleet.start(kafka, "run", httpPort, loops, log);
+                 ExperimentClient client = new ExperimentClient(fleet.address(), fleet.topics(), "memfleet-run")) {
+                try {
+                    runAll(runs, staged, fleet, client, ids, t0, log);
+                } catch (Shutdown.Interrupted e) {
+                    fleet.abortOnClose();
+                    throw new UserError("interrupted: " + cancelAll(client, ids, fleet.embedded())
+                            + "; nothing written to " + out, 130);
+                }
             }
-            List<Path> dirs = new ArrayList<>();
-            for (int i = 0; i < runs.size(); i++) {
-                ExperimentSpec ran = specs.get(i);
-                Experiment done = followToEnd(client, fleet, ids.get(i), Duration.ofNanos(timeoutNs), log);
-                ExperimentClient.Results results = client.results(done.getId(), done.getNodes(),
-                        done.getSummary().getSeriesChunks(), Duration.ofMinutes(5));
-                double wall = (System.nanoTime() - t0) / 1e9;
-                Path dir = runs.size() == 1 ? out : out.resolve(i == 0 ? "base" : runs.get(i).getVariant());
-                ResultsWriter.write(dir, ran, done, results, new ResultsWriter.RunInfo(fleet.address(), kafka.topicPrefix,
-                        wall, fleet.embedded()));
-                dirs.add(dir);
-                io.out().printf("[run] %s done in %.1f s of wall time for %.1f s simulated on %d nodes; wrote %s%n",
-                        done.getId(), wall, ran.durationNs() / 1e9, ran.nodes(), dir);
-            }
-            if (dirs.size() > 1) {
-                CompareCommand.writeComparison(CompareCommand.read(dirs), out);
-                io.out().println("[run] " + (dirs.size() - 1) + " variants against the base; wrote "
-                        + out.resolve("compare.html"));
+            target.commit();
+        }
+        io.out().println("[run] wrote " + out);
+        return 0;
+    }
+
+    /** Submits every run of the file, follows each to its end and writes its results under {@code staged}. */
+    private void runAll(List<Submission> runs, Path staged, LocalFleet fleet, ExperimentClient client, List<String> ids,
+                        long t0, PrintStream log) throws IOException {
+        Shutdown.process().check();
+        List<ExperimentSpec> specs = new ArrayList<>();
+        for (Submission s : runs) {
+            specs.add(validate(s));
+            ids.add(submit(client, s, specs.get(specs.size() - 1), log));
+        }
+        List<Path> dirs = new ArrayList<>();
+        JsonArray variants = new JsonArray();
+        for (int i = 0; i < runs.size(); i++) {
+            ExperimentSpec ran = specs.get(i);
+            Experiment done = followToEnd(client, fleet, ids.get(i), Duration.ofNanos(timeoutNs), log);
+            ExperimentClient.Results results = client.results(done.getId(), done.getNodes(),
+                    done.getSummary().getSeriesChunks(), Duration.ofMinutes(5));
+            double wall = (System.nanoTime() - t0) / 1e9;
+            String name = runs.size() == 1 ? "" : i == 0 ? "base" : runs.get(i).getVariant();
+            Path dir = name.isEmpty() ? staged : staged.resolve(name);
+            ResultsWriter.write(dir, ran, done, results, new ResultsWriter.RunInfo(fleet.address(), kafka.topicPrefix,
+                    wall, fleet.embedded()));
+            dirs.add(dir);
+            variants.add(new JsonObject().put("name", name).put("experiment_id", done.getId()));
+            io.out().printf("[run] %s done in %.1f s of wall time for %.1f s simulated on %d nodes%n",
+                    done.getId(), wall, ran.durationNs() / 1e9, ran.nodes());
+        }
+        if (dirs.size() > 1) {
+            CompareCommand.writeComparison(CompareCommand.read(dirs), staged);
+            ResultsWriter.writeMatrixInfo(staged, variants);
+            io.out().println("[run] " + (dirs.size() - 1) + " variants against the base; compared in "
+                    + out.resolve("compare.html"));
+        }
+    }
+
+    /** Cancels the experiments still running; says what became of them. */
+    private static String cancelAll(ExperimentClient client, List<String> ids, boolean embedded) {
+        List<String> cancelled = new ArrayList<>();
+        List<String> unconfirmed = new ArrayList<>();
+        for (String id : ids) {
+            switch (client.cancelAndConfirm(id, Duration.ofSeconds(3))) {
+                case CANCELLED -> cancelled.add(id);
+                case UNCONFIRMED -> unconfirmed.add(id);
+                default -> { } // it had ended already
             }
         }
-        return 0;
+        if (ids.isEmpty()) {
+            return "no experiment was submitted";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (!cancelled.isEmpty()) {
+            sb.append("experiment ").append(String.join(", ", cancelled)).append(" cancelled")
+                    .append(embedded ? " (the embedded fleet stopped)" : " on the fleet");
+        }
+        if (!unconfirmed.isEmpty()) {
+            sb.append(sb.length() > 0 ? "; " : "").append("experiment ").append(String.join(", ", unconfirmed))
+                    .append(" asked to cancel, but no controller confirmed it: it may still run on the fleet");
+        }
+        return sb.length() > 0 ? sb.toString() : "every experiment had ended";
     }
 
     /** Submits and follows the experiment until it ends; a failed or cancelled one is an error. */
@@ -140,8 +197,6 @@ final class RunCommand implements Callable<Integer> {
 
     /** Follows an accepted experiment until it ends; a failed or cancelled one is an error. */
     static Experiment followToEnd(ExperimentClient client, LocalFleet fleet, String id, Duration timeout, PrintStream log) {
-        Thread cancel = new Thread(() -> client.cancel(id), "memfleet-run-cancel");
-        Runtime.getRuntime().addShutdownHook(cancel);
         ProgressLine progress = new ProgressLine();
         long[] lastPrint = {0};
         Experiment end = client.follow(id, e -> {
@@ -154,7 +209,6 @@ final class RunCommand implements Callable<Integer> {
                 throw new UserError("every agent loop of this process stopped (see the messages above)");
             }
         }, timeout);
-        Runtime.getRuntime().removeShutdownHook(cancel);
         if (end.getState() != ExperimentState.DONE) {
             throw new UserError("experiment " + id + " " + end.getState().name().toLowerCase(java.util.Locale.ROOT)
                     + (end.getReason().isEmpty() ? "" : ": " + end.getReason()));

@@ -6,7 +6,6 @@ import io.memfleet.agent.kafka.AgentSupervisor;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Long-running parts of a process (agent loops, a controller, a generator) and how the process
@@ -28,6 +27,11 @@ final class Services {
 
         boolean anyRunning() {
             return loops.stream().anyMatch(AgentLoop::isRunning);
+        }
+
+        /** Stops every loop without committing (their state is being thrown away); close() then joins them. */
+        void crash() {
+            loops.forEach(AgentLoop::crash);
         }
 
         long eventsApplied() {
@@ -88,24 +92,31 @@ final class Services {
         return threads;
     }
 
+    /** Joins every thread within one deadline (a stop must fit in Shutdown's grace, whatever the loops do). */
     private static void joinAll(List<Thread> threads) {
+        long deadline = System.nanoTime() + JOIN.toNanos();
         for (Thread t : threads) {
             try {
-                t.join(30_000);
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             }
         }
     }
 
-    /** Blocks until the process is asked to stop, then closes {@code resources} in order. */
-    static void serveUntilStopped(PrintStream log, AutoCloseable... resources) throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            closeAll(log, resources);
-            done.countDown();
-        }, "memfleet-shutdown"));
-        done.await();
+    /** How long stopping a process's loops may take in all; a loop still running after that is left to the exit. */
+    static final java.time.Duration JOIN = java.time.Duration.ofSeconds(5);
+
+    /**
+     * Blocks until the process is asked to stop (Ctrl-C, SIGTERM), then closes {@code resources} in
+     * order on this thread and prints {@code stopped}: the one line that says what happened.
+     */
+    static void serveUntilStopped(PrintStream log, String stopped, AutoCloseable... resources) throws InterruptedException {
+        Shutdown.process().cooperate();
+        Shutdown.process().awaitRequest();
+        closeAll(log, resources);
+        log.println(stopped);
     }
 
     static void closeAll(PrintStream log, AutoCloseable... resources) {

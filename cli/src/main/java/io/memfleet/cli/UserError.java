@@ -1,7 +1,7 @@
 package io.memfleet.cli;
 
 /** A problem with what the user asked for: printed as one line, with an exit status. */
-final class UserError extends RuntimeException {
+class UserError extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int status;
 

@@ -68,20 +68,36 @@ class DashboardBrowserIT extends EmbeddedBrokerTest {
         }
     }
 
+    /**
+     * The cells of the rows {@code selector} matches, read in one script call (so no update of the
+     * page can fall between two reads): per row, per cell, its text and its data-bytes attribute.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<List<List<String>>> rows(JavascriptExecutor js, String selector) {
+        return (List<List<List<String>>>) js.executeScript("return Array.from(document.querySelectorAll(arguments[0]))"
+                + ".map(function (tr) { return Array.from(tr.cells).map(function (td) {"
+                + " return [td.textContent, td.getAttribute('data-bytes')]; }); });", selector);
+    }
+
     /** A value as the page shows it (1.5 MiB), back in bytes; within half of its last digit of the exact one. */
-    private static void assertShows(long bytes, WebElement cell) {
-        assertEquals(Long.toString(bytes), cell.getAttribute("data-bytes"), "the cell holds the API's value");
-        Matcher m = HUMAN.matcher(cell.getText());
-        assertTrue(m.matches(), "human units: " + cell.getText());
+    private static void assertShows(long bytes, List<String> cell) {
+        String text = cell.get(0);
+        assertEquals(Long.toString(bytes), cell.get(1), "the cell holds the API's value");
+        Matcher m = HUMAN.matcher(text);
+        assertTrue(m.matches(), "human units: " + text);
         double scale = switch (m.group(2)) {
             case "B" -> 1;
             case "KiB" -> 1024;
             case "MiB" -> 1 << 20;
             default -> 1 << 30;
         };
-        assertTrue(bytes < 1024 || !m.group(2).equals("B"), "KiB from 1 KiB on: " + cell.getText());
-        assertTrue(bytes >= 1 << 20 || !m.group(2).equals("MiB"), "no \"0.0 MiB\" below 1 MiB: " + cell.getText());
-        assertEquals(bytes / scale, Double.parseDouble(m.group(1)), scale == 1 ? 0 : 0.051, cell.getText());
+        assertTrue(bytes < 1024 || !m.group(2).equals("B"), "KiB from 1 KiB on: " + text);
+        assertTrue(bytes >= 1 << 20 || !m.group(2).equals("MiB"), "no \"0.0 MiB\" below 1 MiB: " + text);
+        assertEquals(bytes / scale, Double.parseDouble(m.group(1)), scale == 1 ? 0 : 0.051, text);
+    }
+
+    private static int updates(JavascriptExecutor js) {
+        return ((Number) js.executeScript("return window.memfleetDashboard.updates;")).intValue();
     }
 
     @Test
@@ -136,23 +152,31 @@ class DashboardBrowserIT extends EmbeddedBrokerTest {
 
                     JsonObject fromApi = new JsonArray(get(api + "/api/cgroups")).stream().map(JsonObject.class::cast)
                             .filter(j -> j.getString("cgroup").equals("/static")).findFirst().orElseThrow();
-                    List<WebElement> cells = driver.findElements(By.cssSelector("#cgroups tr[data-cgroup='/static'] td"));
-                    assertEquals("3", cells.get(1).getText());
+                    List<List<String>> cells = rows(js, "#cgroups tr[data-cgroup='/static']").get(0);
+                    assertEquals("3", cells.get(1).get(0));
                     assertShows(fromApi.getJsonObject("usage_in_bytes").getLong("p99"), cells.get(3));
                     assertShows(fromApi.getJsonObject("usage_in_bytes").getLong("max"), cells.get(4));
                     assertShows(fromApi.getJsonObject("kmem_usage_in_bytes").getLong("p99"), cells.get(6));
 
-                    driver.findElement(By.cssSelector("#cgroups tr[data-cgroup='/static']")).click();
-                    FleetHarness.await("the drill-down lists the nodes", Duration.ofSeconds(30), () ->
-                            driver.findElements(By.cssSelector("#drill-nodes tbody tr")).size() == STATIC_NODES.size());
+                    // the page updates in place: rows and cells found before an update are the ones shown after it
+                    WebElement row = driver.findElement(By.cssSelector("#cgroups tr[data-cgroup='/static']"));
+                    WebElement progress = driver.findElement(By.cssSelector("#experiments tr[data-id='" + id + "'] td"));
+                    int seen = updates(js);
+                    FleetHarness.await("two more updates pushed", Duration.ofSeconds(60), () -> updates(js) >= seen + 2);
+                    assertEquals(Boolean.TRUE, js.executeScript("return arguments[0].isConnected && arguments[1].isConnected;",
+                            row, progress), "an element found before an update is still on the page after it");
+                    assertEquals(id, progress.getText());
+
+                    row.click();
+                    FleetHarness.await("the drill-down lists the nodes", Duration.ofSeconds(60), () ->
+                            rows(js, "#drill-nodes tbody tr").size() == STATIC_NODES.size());
                     JsonArray dist = new JsonObject(get(api + "/api/distribution?cgroup=/static")).getJsonArray("nodes");
-                    List<WebElement> rows = driver.findElements(By.cssSelector("#drill-nodes tbody tr"));
-                    for (int i = 0; i < rows.size(); i++) {
-                        List<WebElement> td = rows.get(i).findElements(By.tagName("td"));
-                        assertEquals(dist.getJsonObject(i).getString("node"), td.get(0).getText());
-                        assertShows(dist.getJsonObject(i).getLong("usage_in_bytes"), td.get(1));
+                    List<List<List<String>>> drill = rows(js, "#drill-nodes tbody tr");
+                    for (int i = 0; i < drill.size(); i++) {
+                        assertEquals(dist.getJsonObject(i).getString("node"), drill.get(i).get(0).get(0));
+                        assertShows(dist.getJsonObject(i).getLong("usage_in_bytes"), drill.get(i).get(1));
                     }
-                    assertEquals("static-3", rows.get(0).findElement(By.tagName("td")).getText(), "largest usage first");
+                    assertEquals("static-3", drill.get(0).get(0).get(0), "largest usage first");
 
                     HttpResponse<String> rollout = http.send(HttpRequest.newBuilder(URI.create(api + "/api/config"))
                             .header("Authorization", "Bearer " + c.token()).header("Content-Type", "application/json")
@@ -162,13 +186,13 @@ class DashboardBrowserIT extends EmbeddedBrokerTest {
                                             .put("limit_in_bytes", 96L << 20))).encode())).build(),
                             HttpResponse.BodyHandlers.ofString());
                     assertTrue(rollout.statusCode() / 100 == 2, rollout.body());
+                    String rolloutRow = "#rollouts tr[data-rollout='static-limit']";
                     FleetHarness.await("the rollout shows acked by the 3 nodes", Duration.ofSeconds(60), () -> {
-                        List<WebElement> td = driver.findElements(By.cssSelector("#rollouts tr[data-rollout='static-limit'] td"));
-                        return td.size() == 6 && td.get(3).getText().equals("3");
+                        List<List<List<String>>> r = rows(js, rolloutRow);
+                        return r.size() == 1 && r.get(0).size() == 6 && r.get(0).get(3).get(0).equals("3");
                     });
-                    String conf = driver.findElement(By.cssSelector("#rollouts tr[data-rollout='static-limit'] td:nth-child(3)"))
-                            .getText();
-                    assertEquals("/static: limit 96.0 MiB", conf, "the pushed configuration shows");
+                    assertEquals("/static: limit 96.0 MiB", rows(js, rolloutRow).get(0).get(2).get(0),
+                            "the pushed configuration shows");
                     JsonObject status = new JsonObject(get(api + "/api/config/static-limit"));
                     assertEquals(3, status.getInteger("acked"));
                     // kept for whoever reads a failed CI run, and for a look at the page

@@ -60,6 +60,8 @@ public final class ControllerVerticle extends VerticleBase {
     private final ExpositionFormats formats = ExpositionFormats.init();
     private final FleetState fleet = new FleetState();
     private final ExperimentManager experiments;
+    private final ServerMetrics serverMetrics = new ServerMetrics();
+    private DashboardStream stream;
     private HttpServer server;
     private long generation;
 
@@ -112,13 +114,16 @@ public final class ControllerVerticle extends VerticleBase {
         r.get("/api/experiments/:id").handler(this::handleExperiment);
         r.delete("/api/experiments/:id").handler(this::handleCancel);
         r.get("/api/experiments/:id/series").handler(this::handleSeries);
-        DashboardStream stream = new DashboardStream(vertx, fleet, experiments);
+        stream = new DashboardStream(vertx, fleet, experiments);
         r.get("/api/stream").handler(stream::handleStream);
         r.get("/api/distribution").handler(stream::handleDistribution);
         r.get("/assets/:file").handler(Assets::handle);
         vertx.setPeriodic(250, id -> experiments.tick(fleet).forEach(this::write));
+        // a bounded socket send buffer: a client that does not read holds at most that much in the kernel
+        // before its write queue fills, and the dashboard stream skips and then drops it
         return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(ApiGuard.IDLE_TIMEOUT_S)
-                .setIdleTimeoutUnit(TimeUnit.SECONDS)).requestHandler(r).listen(port, host).onSuccess(s -> server = s);
+                .setIdleTimeoutUnit(TimeUnit.SECONDS).setSendBufferSize(DashboardStream.WRITE_QUEUE_BYTES))
+                .requestHandler(r).listen(port, host).onSuccess(s -> server = s);
     }
 
     public int actualPort() {
@@ -225,7 +230,7 @@ public final class ControllerVerticle extends VerticleBase {
         ExpositionFormatWriter writer = formats.findWriter(ctx.request().getHeader("Accept"));
         ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
         try {
-            writer.write(out, FleetMetrics.snapshot(fleet, experiments.all(), metrics));
+            writer.write(out, serverMetrics.with(FleetMetrics.snapshot(fleet, experiments.all(), metrics), stream.counts()));
         } catch (IOException e) {
             error(ctx, 500, "cannot write metrics: " + e.getMessage());
             return;

@@ -58,6 +58,80 @@ public final class Launcher {
         return Path.of(System.getProperty("memfleet.examples", "../examples"), name);
     }
 
+    /**
+     * A memfleet command in a JVM of its own, as a user starts it: Ctrl-C (SIGINT) and SIGTERM at
+     * their default disposition (whatever this JVM inherited), its output in a log file.
+     */
+    public record Child(Process process, Path log) {
+        public long pid() {
+            return process.pid();
+        }
+
+        public String output() {
+            try {
+                return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+            } catch (IOException e) {
+                return "(log unreadable: " + e + ")";
+            }
+        }
+
+        /** Waits until the output has a line that {@code pattern} finds; fails with the output if the process ends first. */
+        public java.util.regex.Matcher awaitLine(String what, java.util.regex.Pattern pattern, java.time.Duration timeout) {
+            java.util.regex.Matcher[] m = {null};
+            FleetHarness.await(what, timeout, () -> {
+                java.util.regex.Matcher found = pattern.matcher(output());
+                if (found.find()) {
+                    m[0] = found;
+                    return true;
+                }
+                if (!process.isAlive()) {
+                    throw new AssertionError(what + ": the process ended (" + process.exitValue() + "):\n" + output());
+                }
+                return false;
+            }, this::output);
+            return m[0];
+        }
+
+        /** Sends {@code signal} and waits up to {@code timeout} for the exit; returns the exit status and the wait. */
+        public Exit signalAndWait(String signal, java.time.Duration timeout) throws Exception {
+            long t0 = System.nanoTime();
+            Launcher.signal(pid(), signal);
+            boolean ended = process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - t0);
+            if (!ended) {
+                process.destroyForcibly();
+                throw new AssertionError("still running " + timeout.toSeconds() + " s after SIG" + signal + ":\n"
+                        + output());
+            }
+            return new Exit(process.exitValue(), took);
+        }
+
+        public void kill() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    /** How a child ended: its status and how long after the signal. */
+    public record Exit(int status, java.time.Duration took) { }
+
+    /** Starts {@code memfleet ARGS} in a new JVM ({@code jvm}: extra JVM options) writing to {@code log}. */
+    public static Child spawn(Path log, List<String> jvm, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/env", "--default-signal=INT,TERM",
+                ProcessHandle.current().info().command().orElse("java"), "-XX:+UseParallelGC"));
+        cmd.addAll(jvm);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("memfleet.classpath", System.getProperty("java.class.path")));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(args));
+        Files.createDirectories(log.getParent());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().remove("MEMFLEET_BOOTSTRAP");
+        return new Child(pb.start(), log);
+    }
+
     /** The processes a {@code cluster up} in {@code dir} started, by name: pid, port, role. */
     public static Map<String, JsonObject> processes(Path dir) throws IOException {
         JsonObject state = new JsonObject(Files.readString(dir.resolve("cluster.json")));
