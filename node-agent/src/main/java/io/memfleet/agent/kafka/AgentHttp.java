@@ -44,6 +44,9 @@ public final class AgentHttp implements AutoCloseable {
         counter(registry, "memfleet_agent_commits_refused", "commits the group refused and aborted (a rebalance, "
                 + "or this agent deposed); their nodes were rebuilt from the last stored state", loops,
                 s -> s.commitsRefused());
+        counter(registry, "memfleet_agent_partitions_lost", "partitions the group gave to others while this agent "
+                + "could not answer (stopped past its session, cut off): their nodes were dropped unsaved", loops,
+                s -> s.partitionsLost());
         counter(registry, "memfleet_agent_nodes_quarantined", "nodes stopped after an unexpected failure (their "
                 + "records dead-lettered with the reason)", loops, s -> s.quarantined());
         GaugeWithCallback.builder().name("memfleet_agent_hosted_nodes").help("simulated nodes hosted now")

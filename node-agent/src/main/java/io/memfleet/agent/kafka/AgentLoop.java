@@ -54,17 +54,18 @@ public final class AgentLoop implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean crash;
     private volatile boolean stopped;
-    private volatile Status status = new Status(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile Status status = new Status(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     /** Records the broker refused (the producer's callback thread counts them). */
     private final AtomicLong sendFailures = new AtomicLong();
     private long lastCommitMs;
     private long rebalances;
     private long commitsRefused;
+    private long partitionsLost;
 
     /** What the loop has done so far, published after every poll. */
     public record Status(long records, long eventsApplied, long duplicates, long deadLettered, long telemetry,
                          int hostedNodes, long restoreFailures, long rebalances, long sendFailures,
-                         long commitsRefused, long quarantined) { }
+                         long commitsRefused, long quarantined, long partitionsLost) { }
 
     public AgentLoop(AgentConfig cfg, PrintStream log) {
         this.cfg = cfg;
@@ -134,7 +135,7 @@ public final class AgentLoop implements Runnable, AutoCloseable {
         AgentCore.Stats s = core.stats();
         status = new Status(s.records, s.applied, s.duplicates, s.deadLettered, s.telemetry, core.hostedNodes(),
                 s.restoreFailures, rebalances, sendFailures.get(), commitsRefused,
-                s.quarantined);
+                s.quarantined, partitionsLost);
     }
 
     private void shutdown() {
@@ -346,6 +347,7 @@ public final class AgentLoop implements Runnable, AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> parts) {
+            partitionsLost += parts.size(); // the group moved on without this loop: it was deposed
             core.revoked(parts.stream().map(TopicPartition::partition).toList());
         }
 
