@@ -45,9 +45,14 @@ final class SeriesCsv {
         }
     }
 
+    /** The columns a series with rollouts adds: the rollout a row is split by, and its group of nodes. */
+    static final String SPLIT_HEADER = ",rollout,group";
+
     static void write(Path file, List<SeriesPoint> points) throws IOException {
+        boolean split = points.stream().anyMatch(p -> !p.getGroup().isEmpty());
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write(HEADER);
+            w.write(split ? SPLIT_HEADER : "");
             w.write('\n');
             StringBuilder sb = new StringBuilder(256);
             for (SeriesPoint p : points) {
@@ -60,8 +65,12 @@ final class SeriesCsv {
                 append(sb, p.getKmemUsageInBytes());
                 append(sb, p.getFailcnt());
                 sb.append(',').append(p.getOomKills()).append(',').append(p.getAllocFailures()).append(',')
-                        .append(p.getLiveCaches()).append(',').append(p.getDeadCaches()).append('\n');
-                w.write(sb.toString());
+                        .append(p.getLiveCaches()).append(',').append(p.getDeadCaches());
+                if (split) {
+                    sb.append(',').append(Csv.quoted(p.getRollout())).append(',')
+                            .append(p.getGroup().isEmpty() ? "all" : p.getGroup());
+                }
+                w.write(sb.append('\n').toString());
             }
         }
     }

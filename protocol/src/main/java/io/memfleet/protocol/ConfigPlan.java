@@ -43,14 +43,42 @@ public final class ConfigPlan {
         return !s.getNodeIdPrefix().isEmpty() && nodeId.startsWith(s.getNodeIdPrefix());
     }
 
+    /** What the plan needs to know of a node now: which cgroups exist, and their memsw limits. */
+    public interface Current {
+        boolean exists(String path);
+
+        /** The cgroup's memory.memsw.limit_in_bytes (unsigned; unlimited is all ones). */
+        long memswLimit(String path);
+
+        /** A kernel's view, from its image. */
+        static Current of(NodeImage k) {
+            return new Current() {
+                @Override
+                public boolean exists(String path) {
+                    return k.cgroup(path) != null;
+                }
+
+                @Override
+                public long memswLimit(String path) {
+                    CgroupImage c = k.cgroup(path);
+                    return c == null ? Long.MAX_VALUE : c.memsw().limit();
+                }
+            };
+        }
+    }
+
     public static List<Write> plan(List<CgroupConfig> desired, NodeImage k) {
+        return plan(desired, Current.of(k));
+    }
+
+    public static List<Write> plan(List<CgroupConfig> desired, Current k) {
         List<CgroupConfig> sorted = new ArrayList<>(desired);
         sorted.sort(Comparator.comparingInt((CgroupConfig c) -> depth(c.getPath())).thenComparing(CgroupConfig::getPath));
         List<Write> out = new ArrayList<>();
         for (CgroupConfig c : sorted) {
             String p = c.getPath();
-            CgroupImage existing = k.cgroup(p);
-            if (existing == null) {
+            boolean existing = k.exists(p);
+            if (!existing) {
                 out.add(new Write(p, null, "mkdir"));
             }
             if (c.hasUseHierarchy()) {
@@ -62,7 +90,7 @@ public final class ConfigPlan {
             if (c.hasKmemLimitInBytes()) {
                 out.add(new Write(p, "memory.kmem.limit_in_bytes", limit(c.getKmemLimitInBytes())));
             }
-            limits(c, existing, out);
+            limits(c, existing ? k.memswLimit(p) : Long.MAX_VALUE, out);
             if (c.hasSoftLimitInBytes()) {
                 out.add(new Write(p, "memory.soft_limit_in_bytes", limit(c.getSoftLimitInBytes())));
             }
@@ -80,13 +108,12 @@ public final class ConfigPlan {
         return out;
     }
 
-    private static void limits(CgroupConfig c, CgroupImage existing, List<Write> out) {
+    private static void limits(CgroupConfig c, long curMemsw, List<Write> out) {
         String p = c.getPath();
         Write mem = c.hasLimitInBytes() ? new Write(p, "memory.limit_in_bytes", limit(c.getLimitInBytes())) : null;
         Write sw = c.hasMemswLimitInBytes()
                 ? new Write(p, "memory.memsw.limit_in_bytes", limit(c.getMemswLimitInBytes())) : null;
         if (mem != null && sw != null) {
-            long curMemsw = existing == null ? Long.MAX_VALUE : existing.memsw().limit();
             long newMem = c.getLimitInBytes() < 0 ? Long.MAX_VALUE : c.getLimitInBytes();
             boolean raising = Long.compareUnsigned(newMem, curMemsw) > 0;
             out.add(raising ? sw : mem);

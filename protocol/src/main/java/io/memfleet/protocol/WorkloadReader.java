@@ -41,6 +41,9 @@ public final class WorkloadReader {
         /** The node's telemetry clock from now on (simulated nanoseconds between samples). */
         void telemetryInterval(long seq, long intervalNs);
 
+        /** One step of an experiment's rollout: writes to apply and ack. */
+        void configStep(long seq, RolloutStep step);
+
         /** An event that names another node, carries no command, or a command the kernel cannot run. */
         void invalid(long seq, String reason);
     }
@@ -100,6 +103,7 @@ public final class WorkloadReader {
         boolean dump = false;
         boolean release = false;
         long interval = -1;
+        RolloutStep step = null;
         while (true) {
             int tag = in.readTag();
             if (tag == 0) {
@@ -115,9 +119,12 @@ public final class WorkloadReader {
                 cmd = null;
                 sample = false;
                 interval = -1;
+                step = null;
                 error = null;
                 try {
-                    if (field == WorkloadEvent.TELEMETRY_INTERVAL_FIELD_NUMBER) {
+                    if (field == WorkloadEvent.CONFIG_STEP_FIELD_NUMBER) {
+                        step = rolloutStep(in.readRawBytes(in.getBytesUntilLimit()));
+                    } else if (field == WorkloadEvent.TELEMETRY_INTERVAL_FIELD_NUMBER) {
                         interval = intervalNs(in);
                         if (interval <= 0) {
                             error = "telemetry interval must be positive";
@@ -150,6 +157,8 @@ public final class WorkloadReader {
             sink.sample(seq, dump, release);
         } else if (interval > 0) {
             sink.telemetryInterval(seq, interval);
+        } else if (step != null) {
+            sink.configStep(seq, step);
         } else if (cmd != null) {
             sink.command(seq, cmd);
         } else {
@@ -160,6 +169,19 @@ public final class WorkloadReader {
     /** A command field number this reader does not know (a newer writer's command). */
     private static final class UnknownCommandException extends Exception {
         private static final long serialVersionUID = 1L;
+    }
+
+    /** A rollout step: rare (a few per node), so the generated parser reads it. */
+    private static RolloutStep rolloutStep(byte[] bytes) throws IOException {
+        io.memfleet.proto.v1.ConfigStep s = io.memfleet.proto.v1.ConfigStep.parseFrom(bytes);
+        if (s.getWave() < 1 || s.getRollout().isEmpty()) {
+            throw new InvalidCommandException("a config step needs its rollout and a wave from 1");
+        }
+        java.util.List<Command.Echo> writes = new java.util.ArrayList<>();
+        for (Echo e : s.getWritesList()) {
+            writes.add(new Command.Echo(e.getValue(), e.getPath()));
+        }
+        return new RolloutStep(s.getRollout(), s.getWave(), s.getRollback(), writes);
     }
 
     private static long intervalNs(CodedInputStream in) throws IOException {

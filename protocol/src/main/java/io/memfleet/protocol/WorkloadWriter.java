@@ -3,6 +3,7 @@ package io.memfleet.protocol;
 import io.memfleet.kernel.api.Command;
 import io.memfleet.kernel.script.ScriptParser;
 import io.memfleet.proto.v1.Cat;
+import io.memfleet.proto.v1.ConfigStep;
 import io.memfleet.proto.v1.Dentry;
 import io.memfleet.proto.v1.Echo;
 import io.memfleet.proto.v1.Exit;
@@ -91,6 +92,21 @@ public final class WorkloadWriter {
                 .begin(WorkloadEvent.TELEMETRY_INTERVAL_FIELD_NUMBER)
                 .uint64(TelemetryInterval.INTERVAL_NS_FIELD_NUMBER, intervalNs)
                 .end().end();
+        events++;
+        return this;
+    }
+
+    /** Appends one step of an experiment's rollout: its writes, applied and acked between workload steps. */
+    public WorkloadWriter configStep(long seq, RolloutStep step) {
+        out.begin(WorkloadBatch.EVENTS_FIELD_NUMBER).uint64(WorkloadEvent.SEQ_FIELD_NUMBER, seq)
+                .begin(WorkloadEvent.CONFIG_STEP_FIELD_NUMBER)
+                .string(ConfigStep.ROLLOUT_FIELD_NUMBER, step.rollout()).uint64(ConfigStep.WAVE_FIELD_NUMBER, step.wave())
+                .bool(ConfigStep.ROLLBACK_FIELD_NUMBER, step.rollback());
+        for (Command.Echo e : step.writes()) {
+            out.begin(ConfigStep.WRITES_FIELD_NUMBER).string(Echo.VALUE_FIELD_NUMBER, e.value())
+                    .string(Echo.PATH_FIELD_NUMBER, e.path()).end();
+        }
+        out.end().end();
         events++;
         return this;
     }

@@ -70,7 +70,8 @@ class WorkloadCodecTest {
             case WATCH -> new Command.Watch(path, r.nextBoolean() ? "" : Long.toString(r.nextLong()));
             case SWAPOFF -> new Command.Swapoff();
             case SWAPON -> new Command.Swapon();
-            case SAMPLE, TELEMETRY_INTERVAL, COMMAND_NOT_SET -> throw new IllegalArgumentException(kind.name());
+            case SAMPLE, TELEMETRY_INTERVAL, CONFIG_STEP, COMMAND_NOT_SET -> throw new IllegalArgumentException(
+                    kind.name());
         };
     }
 
@@ -99,7 +100,8 @@ class WorkloadCodecTest {
             case WATCH -> new Command.Watch(e.getWatch().getPath(), e.getWatch().getThreshold());
             case SWAPOFF -> new Command.Swapoff();
             case SWAPON -> new Command.Swapon();
-            case SAMPLE, TELEMETRY_INTERVAL, COMMAND_NOT_SET -> throw new IllegalArgumentException(e.getCommandCase().name());
+            case SAMPLE, TELEMETRY_INTERVAL, CONFIG_STEP, COMMAND_NOT_SET -> throw new IllegalArgumentException(
+                    e.getCommandCase().name());
         };
     }
 
@@ -152,7 +154,7 @@ class WorkloadCodecTest {
         List<WorkloadEvent.CommandCase> out = new ArrayList<>();
         for (WorkloadEvent.CommandCase k : WorkloadEvent.CommandCase.values()) {
             if (k != WorkloadEvent.CommandCase.SAMPLE && k != WorkloadEvent.CommandCase.TELEMETRY_INTERVAL
-                    && k != WorkloadEvent.CommandCase.COMMAND_NOT_SET) {
+                    && k != WorkloadEvent.CommandCase.CONFIG_STEP && k != WorkloadEvent.CommandCase.COMMAND_NOT_SET) {
                 out.add(k);
             }
         }
@@ -181,9 +183,32 @@ class WorkloadCodecTest {
         }
 
         @Override
+        public void configStep(long seq, RolloutStep step) {
+            items.add(List.of(seq, step));
+        }
+
+        @Override
         public void invalid(long seq, String reason) {
             items.add(List.of(seq, "invalid", reason));
         }
+    }
+
+    @Test
+    void rolloutStepsRoundTripThroughTheGeneratedClasses() throws Exception {
+        RolloutStep step = new RolloutStep("tighter-batch", 3, true, List.of(new Command.Echo("25165824",
+                "/batch/memory.limit_in_bytes"), new Command.Echo("-1", "/batch/memory.memsw.limit_in_bytes")));
+        byte[] bytes = new WorkloadWriter().reset("n").configStep(7, step).toByteArray();
+        io.memfleet.proto.v1.ConfigStep parsed = WorkloadBatch.parseFrom(bytes).getEvents(0).getConfigStep();
+        assertEquals(List.of("tighter-batch", 3, true, 2), List.of(parsed.getRollout(), parsed.getWave(),
+                parsed.getRollback(), parsed.getWritesCount()));
+        assertEquals("/batch/memory.memsw.limit_in_bytes", parsed.getWrites(1).getPath());
+        Seen got = new Seen();
+        WorkloadReader.read(bytes, "n", got);
+        assertEquals(List.of(List.of(7L, step)), got.items());
+        Seen bad = new Seen();
+        WorkloadReader.read(WorkloadBatch.newBuilder().addEvents(WorkloadEvent.newBuilder().setSeq(1).setConfigStep(
+                io.memfleet.proto.v1.ConfigStep.newBuilder().setRollout("r"))).build().toByteArray(), "n", bad);
+        assertEquals(List.of(List.of(1L, "invalid", "a config step needs its rollout and a wave from 1")), bad.items());
     }
 
     @Test
@@ -252,7 +277,7 @@ class WorkloadCodecTest {
         for (Descriptors.FieldDescriptor f : command.getFields()) {
             oneof.add(f.getName());
         }
-        Set<String> known = new HashSet<>(Set.of("sample", "telemetry_interval"));
+        Set<String> known = new HashSet<>(Set.of("sample", "telemetry_interval", "config_step"));
         for (WorkloadEvent.CommandCase k : commandCases()) {
             known.add(WorkloadEvent.getDescriptor().findFieldByNumber(k.getNumber()).getName());
         }

@@ -48,7 +48,11 @@ public final class SeriesParquet {
         b.required(PrimitiveTypeName.DOUBLE).named(columns.get(0));
         b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(columns.get(1));
         for (String c : columns.subList(2, columns.size())) {
-            b.required(PrimitiveTypeName.INT64).named(c);
+            if (SeriesTable.TEXT_COLUMNS.contains(c)) {
+                b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(c);
+            } else {
+                b.required(PrimitiveTypeName.INT64).named(c);
+            }
         }
         return b.named("memfleet_series");
     }
@@ -69,7 +73,11 @@ public final class SeriesParquet {
             for (int r = 0; r < t.rows(); r++) {
                 Group g = rows.newGroup().append(t.columns().get(0), t.time(r)).append(t.columns().get(1), t.cgroup(r));
                 for (String c : stats) {
-                    g.append(c, t.value(r, c));
+                    switch (c) {
+                        case "rollout" -> g.append(c, t.rollout(r));
+                        case "group" -> g.append(c, t.group(r));
+                        default -> g.append(c, t.value(r, c));
+                    }
                 }
                 w.write(g);
             }

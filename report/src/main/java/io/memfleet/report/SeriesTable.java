@@ -13,28 +13,86 @@ import java.util.TreeSet;
 /**
  * An experiment's time series as {@code series.csv} holds it: one row per (simulated time,
  * cgroup) with the fleet's statistics in named integer columns (usage_p99, kmem_max, oom_kills,
- * dead_caches, ...).
+ * dead_caches, ...). An experiment with rollouts adds two text columns, {@code rollout} and
+ * {@code group}: {@code all} for the row over every node, {@code changed} and {@code unchanged}
+ * for the rows over the nodes a rollout has changed at that time and the rest. Whole-fleet rows
+ * are what {@link #column}, {@link #peak} and {@link #cgroupPaths} read.
  */
 public final class SeriesTable {
+    /** The text columns a series with rollouts has besides the row's name. */
+    static final List<String> TEXT_COLUMNS = List.of("rollout", "group");
+    /** The group of a row over every node. */
+    public static final String ALL = "all";
     /** The columns every memfleet cgroup series file starts with. */
     static final List<String> KEY_COLUMNS = List.of("sim_seconds", "cgroup", "nodes");
     /** The columns the slab series file starts with. */
     static final List<String> SLAB_COLUMNS = List.of("sim_seconds", "slab", "caches");
 
     static SeriesTable empty(List<String> columns) {
-        return new SeriesTable(columns, new double[0], new String[0], new long[0][]);
+        return new SeriesTable(columns, new double[0], new String[0], new long[0][], null, null);
     }
 
     private final List<String> columns;
+    /** The statistic columns, in the order of a row's values. */
+    private final List<String> numeric;
     private final double[] times;
     private final String[] cgroups;
     private final long[][] values;
+    /** Per row, its rollout and group; null for a series without rollouts. */
+    private final String[] rollouts;
+    private final String[] groups;
 
-    SeriesTable(List<String> columns, double[] times, String[] cgroups, long[][] values) {
+    SeriesTable(List<String> columns, double[] times, String[] cgroups, long[][] values, String[] rollouts,
+                String[] groups) {
         this.columns = List.copyOf(columns);
+        this.numeric = columns.subList(2, columns.size()).stream().filter(c -> !TEXT_COLUMNS.contains(c)).toList();
         this.times = times;
         this.cgroups = cgroups;
         this.values = values;
+        this.rollouts = rollouts;
+        this.groups = groups;
+    }
+
+    /** True when the series has rows split by rollout (changed and unchanged nodes). */
+    public boolean hasSplits() {
+        return groups != null;
+    }
+
+    public String rollout(int row) {
+        return rollouts == null ? "" : rollouts[row];
+    }
+
+    public String group(int row) {
+        return groups == null ? ALL : groups[row];
+    }
+
+    private boolean whole(int row) {
+        return groups == null || groups[row].equals(ALL) || groups[row].isEmpty();
+    }
+
+    /** The (rollout, cgroup) pairs that have split rows, in order of first appearance. */
+    public List<List<String>> splits() {
+        java.util.LinkedHashSet<List<String>> out = new java.util.LinkedHashSet<>();
+        for (int r = 0; r < times.length; r++) {
+            if (!whole(r)) {
+                out.add(List.of(rollouts[r], cgroups[r]));
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** One rollout group's column for a cgroup on {@code axis}: null where it has no row at that time. */
+    public Long[] column(String cgroup, String rollout, String group, String column, double[] axis) {
+        Long[] out = new Long[axis.length];
+        for (int r = 0; r < times.length; r++) {
+            if (!whole(r) && cgroups[r].equals(cgroup) && rollouts[r].equals(rollout) && groups[r].equals(group)) {
+                int i = Arrays.binarySearch(axis, times[r]);
+                if (i >= 0) {
+                    out[i] = value(r, column);
+                }
+            }
+        }
+        return out;
     }
 
     /** The column names, as in the file's header. */
@@ -56,15 +114,20 @@ public final class SeriesTable {
 
     /** The value of a statistic column (nodes, usage_p50, ..., dead_caches) in a row. */
     public long value(int row, String column) {
-        int c = columns.indexOf(column);
-        if (c < 2) {
+        int c = numeric.indexOf(column);
+        if (c < 0) {
             throw new IllegalArgumentException("no such series column: " + column);
         }
-        return values[row][c - 2];
+        return values[row][c];
     }
 
     public boolean hasColumn(String column) {
-        return columns.indexOf(column) >= 2;
+        return numeric.contains(column);
+    }
+
+    /** The statistic columns, as in the header. */
+    public List<String> statColumns() {
+        return numeric;
     }
 
     /** Every simulated time that has a row, ascending. */
@@ -78,14 +141,20 @@ public final class SeriesTable {
 
     /** The row names (cgroup paths, or slab caches) that have rows, sorted. */
     public List<String> cgroupPaths() {
-        return new ArrayList<>(new TreeSet<>(Arrays.asList(cgroups)));
+        TreeSet<String> out = new TreeSet<>();
+        for (int r = 0; r < times.length; r++) {
+            if (whole(r)) {
+                out.add(cgroups[r]);
+            }
+        }
+        return new ArrayList<>(out);
     }
 
     /** One cgroup's column on {@code axis}: null where the cgroup has no row at that time. */
     public Long[] column(String cgroup, String column, double[] axis) {
         Long[] out = new Long[axis.length];
         for (int r = 0; r < times.length; r++) {
-            if (cgroups[r].equals(cgroup)) {
+            if (whole(r) && cgroups[r].equals(cgroup)) {
                 int i = Arrays.binarySearch(axis, times[r]);
                 if (i >= 0) {
                     out[i] = value(r, column);
@@ -99,7 +168,7 @@ public final class SeriesTable {
     public long peak(String cgroup, String column) {
         long max = 0;
         for (int r = 0; r < times.length; r++) {
-            if (cgroups[r].equals(cgroup)) {
+            if (whole(r) && cgroups[r].equals(cgroup)) {
                 max = Math.max(max, value(r, column));
             }
         }
@@ -123,9 +192,15 @@ public final class SeriesTable {
                 throw new ResultsDirException(shown + ":1: not a memfleet series (the header must start with "
                         + String.join(",", key) + ")");
             }
+            int rolloutAt = columns.indexOf("rollout");
+            int groupAt = columns.indexOf("group");
+            boolean split = rolloutAt > 2 && groupAt > 2;
             List<Double> times = new ArrayList<>();
             List<String> cgroups = new ArrayList<>();
+            List<String> rollouts = new ArrayList<>();
+            List<String> groups = new ArrayList<>();
             List<long[]> values = new ArrayList<>();
+            int stats = columns.size() - 2 - (split ? 2 : 0);
             int lineNo = 1;
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 lineNo++;
@@ -137,20 +212,28 @@ public final class SeriesTable {
                     throw new ResultsDirException(shown + ":" + lineNo + ": expected " + columns.size() + " fields, found "
                             + f.size());
                 }
-                long[] v = new long[f.size() - 2];
+                long[] v = new long[stats];
                 try {
                     times.add(Double.parseDouble(f.get(0)));
+                    int k = 0;
                     for (int i = 2; i < f.size(); i++) {
-                        v[i - 2] = Long.parseUnsignedLong(f.get(i));
+                        if (!split || (i != rolloutAt && i != groupAt)) {
+                            v[k++] = Long.parseUnsignedLong(f.get(i));
+                        }
                     }
                 } catch (NumberFormatException e) {
                     throw new ResultsDirException(shown + ":" + lineNo + ": not a number: " + e.getMessage());
                 }
                 cgroups.add(f.get(1));
+                if (split) {
+                    rollouts.add(f.get(rolloutAt));
+                    groups.add(f.get(groupAt));
+                }
                 values.add(v);
             }
             return new SeriesTable(columns, times.stream().mapToDouble(Double::doubleValue).toArray(),
-                    cgroups.toArray(new String[0]), values.toArray(new long[0][]));
+                    cgroups.toArray(new String[0]), values.toArray(new long[0][]),
+                    split ? rollouts.toArray(new String[0]) : null, split ? groups.toArray(new String[0]) : null);
         }
     }
 }

@@ -13,6 +13,9 @@ import io.memfleet.proto.v1.Experiment;
 import io.memfleet.proto.v1.ExperimentSeries;
 import io.memfleet.proto.v1.ExperimentState;
 import io.memfleet.proto.v1.ExperimentSummary;
+import io.memfleet.proto.v1.RolloutDecision;
+import io.memfleet.workload.gen.RolloutPlan;
+import io.memfleet.workload.spec.RolloutSpec;
 import io.memfleet.proto.v1.GenerationProgress;
 import io.memfleet.proto.v1.NodeTelemetry;
 import io.memfleet.proto.v1.Progress;
@@ -66,12 +69,56 @@ public final class ExperimentManager {
         boolean progressChanged;
         FleetSeries series;
         List<ExperimentSeries> seriesChunks = List.of();
+        /** The rollouts' rules being measured (null without rollouts), and the verdicts of the record. */
+        RolloutGuards guards;
+        RolloutPlan.Verdicts verdicts = RolloutPlan.Verdicts.NONE;
 
         FleetSeries series() {
             if (series == null) {
-                series = new FleetSeries(record.getNodes());
+                series = new FleetSeries(record.getNodes(), guards() == null ? FleetSeries.Split.NONE : split());
             }
             return series;
+        }
+
+        RolloutGuards guards() {
+            if (guards == null && spec != null && !spec.rollouts().isEmpty()) {
+                guards = new RolloutGuards(spec);
+            }
+            return guards;
+        }
+
+        /** The series of a rollout's cgroups (and its rules') split into the nodes it changed and the rest. */
+        private FleetSeries.Split split() {
+            RolloutPlan plan = guards.plan();
+            List<String> names = spec.rollouts().stream().map(RolloutSpec::name).toList();
+            List<Set<String>> paths = new ArrayList<>();
+            for (RolloutSpec r : spec.rollouts()) {
+                Set<String> p = new TreeSet<>();
+                r.cgroups().forEach(c -> p.add(c.getPath()));
+                r.haltIf().forEach(g -> p.add(g.cgroup()));
+                paths.add(p);
+            }
+            return new FleetSeries.Split() {
+                @Override
+                public List<String> rollouts() {
+                    return names;
+                }
+
+                @Override
+                public Set<String> cgroups(int rollout) {
+                    return paths.get(rollout);
+                }
+
+                @Override
+                public boolean changed(int rollout, int node, long timeNs) {
+                    return plan.changedAt(rollout, node, timeNs, verdicts);
+                }
+            };
+        }
+
+        void record(Experiment e) {
+            record = e;
+            verdicts = RolloutPlan.Verdicts.of(e.getDecisionsList());
         }
     }
 
@@ -102,7 +149,7 @@ public final class ExperimentManager {
     /** An Experiment record read back from the topic (at start-up): the state it says. */
     public void replay(Experiment e) {
         Tracked t = experiments.computeIfAbsent(e.getId(), k -> new Tracked());
-        t.record = e;
+        t.record(e);
         if (!e.getRequestId().isEmpty()) {
             byRequest.put(e.getRequestId(), e.getId());
         }
@@ -204,15 +251,27 @@ public final class ExperimentManager {
             return out;
         }
         t.progressChanged = true;
-        t.series().add(NodeIds.indexOf(n.getNodeId()), n);
+        int index = NodeIds.indexOf(n.getNodeId());
+        t.series().add(index, n);
+        if (t.guards() != null) {
+            t.guards.add(index, n, t.verdicts);
+            List<RolloutDecision> made = t.guards.decide(t.verdicts);
+            if (!made.isEmpty()) {
+                long now = clockMs.getAsLong();
+                t.record(t.record.toBuilder().addAllDecisions(made).setUpdatedAtMs(now)
+                        .setVersion(t.record.getVersion() + 1).build());
+                t.lastWrittenMs = now;
+                out.add(t.record); // the generators wait for it at the wave's decision time
+            }
+        }
         if (n.getFilesPublished()) {
             t.finished.add(n.getNodeId());
         }
         if (t.finished.size() >= t.record.getNodes() && t.record.getState() != ExperimentState.DONE) {
             t.seriesChunks = chunks(t.record.getId(), t.series.finish());
             t.series = null; // the points are in the chunks now
-            t.record = t.record.toBuilder().setProgress(progress(t, fleet))
-                    .setSummary(summary(t, fleet).toBuilder().setSeriesChunks(t.seriesChunks.size())).build();
+            t.record(t.record.toBuilder().setProgress(progress(t, fleet))
+                    .setSummary(summary(t, fleet).toBuilder().setSeriesChunks(t.seriesChunks.size())).build());
             out.add(change(t, ExperimentState.DONE, null));
         }
         return out;
@@ -293,6 +352,9 @@ public final class ExperimentManager {
             samples += n.getSeq() + 1;
         }
         b.setEvents(events).setTelemetrySamples(samples);
+        if (t.spec != null && !t.spec.rollouts().isEmpty()) {
+            b.addAllRollouts(RolloutReport.of(t.spec, t.record.getDecisionsList(), finals));
+        }
         for (CgroupAggregate a : fleet.cgroupAggregates(finals)) {
             b.addCgroups(CgroupSummary.newBuilder().setPath(a.path()).setNodes((int) a.nodes())
                     .setUsageInBytes(stat(a.usage())).setKmemUsageInBytes(stat(a.kmemUsage()))

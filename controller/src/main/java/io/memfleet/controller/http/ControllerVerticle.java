@@ -280,8 +280,17 @@ public final class ControllerVerticle extends VerticleBase {
             error(ctx, 400, "the body must be a JSON object: {\"rollout_id\": ..., \"cgroups\": [...]}");
             return;
         }
+        String refused = ExperimentNodes.refusal(ro.getSelector(), experiments);
+        if (refused != null) {
+            error(ctx, 409, refused);
+            return;
+        }
         applyRollout(ro);
-        json(ctx, 202, Json.rollout(fleet.rollouts().get(ro.getRolloutId())));
+        JsonObject answer = Json.rollout(fleet.rollouts().get(ro.getRolloutId()));
+        if (ro.getSelector().getAll()) {
+            answer.put("note", ExperimentNodes.NOT_EXPERIMENTS);
+        }
+        json(ctx, 202, answer);
     }
 
     /** Records a rollout as desired state and publishes it (on the event loop). */

@@ -80,6 +80,9 @@ public final class Json {
         if (!e.getReason().isEmpty()) {
             j.put("reason", e.getReason());
         }
+        if (e.getDecisionsCount() > 0) {
+            j.put("rollout_decisions", RolloutJson.decisions(e.getDecisionsList()));
+        }
         if (e.hasSummary()) {
             j.put("summary", summary(e.getSummary()));
         }
@@ -102,8 +105,12 @@ public final class Json {
                     .put("dead_caches", c.getDeadCaches()).put("active_objs", c.getActiveObjs())
                     .put("num_objs", c.getNumObjs()).put("num_slabs", c.getNumSlabs()).put("bytes", c.getBytes()));
         }
-        return new JsonObject().put("nodes", s.getNodes()).put("events", s.getEvents())
+        JsonObject out = new JsonObject().put("nodes", s.getNodes()).put("events", s.getEvents())
                 .put("telemetry_samples", s.getTelemetrySamples()).put("cgroups", cgroups).put("caches", caches);
+        if (s.getRolloutsCount() > 0) {
+            out.put("rollouts", RolloutJson.summary(s.getRolloutsList()));
+        }
+        return out;
     }
 
     /** An experiment's time series as a JSON array of points, in (time, cgroup) order. */
@@ -123,8 +130,11 @@ public final class Json {
                     .put("dead_caches", p.getDeadCaches()).put("active_objs", p.getSlabActiveObjs())
                     .put("bytes", p.getSlabPageBytes());
         }
-        return new JsonObject().put("sim_seconds", p.getSimTimeNs() / 1e9).put("cgroup", p.getCgroup())
-                .put("nodes", p.getNodes()).put("usage_in_bytes", stat(p.getUsageInBytes()))
+        JsonObject j = new JsonObject().put("sim_seconds", p.getSimTimeNs() / 1e9).put("cgroup", p.getCgroup());
+        if (!p.getGroup().isEmpty()) {
+            j.put("rollout", p.getRollout()).put("group", p.getGroup());
+        }
+        return j.put("nodes", p.getNodes()).put("usage_in_bytes", stat(p.getUsageInBytes()))
                 .put("kmem_usage_in_bytes", stat(p.getKmemUsageInBytes())).put("failcnt", stat(p.getFailcnt()))
                 .put("oom_kills", p.getOomKills()).put("alloc_failures", p.getAllocFailures())
                 .put("live_caches", p.getLiveCaches()).put("dead_caches", p.getDeadCaches());

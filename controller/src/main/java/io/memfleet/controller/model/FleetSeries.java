@@ -39,8 +39,9 @@ public final class FleetSeries {
         final long[] failcnt;
         final int[] live;
         final int[] dead;
-        long oomKills;
-        long allocFailures;
+        /** The interval's events, per node (a split point counts its own nodes'). */
+        final int[] oomKills;
+        final int[] allocFailures;
 
         Column(int nodes) {
             usage = new long[nodes];
@@ -48,8 +49,44 @@ public final class FleetSeries {
             failcnt = new long[nodes];
             live = new int[nodes];
             dead = new int[nodes];
+            oomKills = new int[nodes];
+            allocFailures = new int[nodes];
         }
     }
+
+    /**
+     * Splits the points of some cgroups by rollout: besides the point over every node, one over
+     * the nodes a rollout has changed at that time and one over the rest.
+     */
+    public interface Split {
+        Split NONE = new Split() {
+            @Override
+            public List<String> rollouts() {
+                return List.of();
+            }
+
+            @Override
+            public java.util.Set<String> cgroups(int rollout) {
+                return java.util.Set.of();
+            }
+
+            @Override
+            public boolean changed(int rollout, int node, long timeNs) {
+                return false;
+            }
+        };
+
+        /** The rollouts' names, in the file's order. */
+        List<String> rollouts();
+
+        /** The cgroup paths whose points rollout {@code rollout} splits. */
+        java.util.Set<String> cgroups(int rollout);
+
+        /** Whether the rollout has changed the node as its sample at {@code timeNs} sees it. */
+        boolean changed(int rollout, int node, long timeNs);
+    }
+
+    private final Split split;
 
     /** One root slab cache at one time: per node totals of its caches. */
     private static final class SlabColumn {
@@ -88,7 +125,12 @@ public final class FleetSeries {
     }
 
     public FleetSeries(int nodes) {
+        this(nodes, Split.NONE);
+    }
+
+    public FleetSeries(int nodes, Split split) {
         this.nodes = nodes;
+        this.split = split;
     }
 
     /** Adds node {@code index}'s sample (a fresh one: the caller drops redelivered samples). */
@@ -129,9 +171,9 @@ public final class FleetSeries {
         for (KernelEvent e : t.getEventsList()) {
             if (e.hasOomKill()) {
                 String path = e.getOomKill().getMemcgPath().isEmpty() ? "/" : e.getOomKill().getMemcgPath();
-                b.column(path).oomKills++;
+                b.column(path).oomKills[index]++;
             } else if (e.hasAllocFailure()) {
-                b.column(e.getAllocFailure().getCgroupPath()).allocFailures++;
+                b.column(e.getAllocFailure().getCgroupPath()).allocFailures[index]++;
             }
         }
         if (b.reported.cardinality() == nodes) {
@@ -146,11 +188,33 @@ public final class FleetSeries {
     private void close(long time) {
         Bucket b = open.remove(time);
         closed.add(-Collections.binarySearch(closed, time) - 1, time);
+        BitSet all = new BitSet();
+        all.set(0, nodes);
         b.cgroups.forEach((path, c) -> {
-            if (c.present.isEmpty() && c.oomKills == 0 && c.allocFailures == 0 && sum(c.live) == 0 && sum(c.dead) == 0) {
+            if (c.present.isEmpty() && sum(c.oomKills) == 0 && sum(c.allocFailures) == 0 && sum(c.live) == 0
+                    && sum(c.dead) == 0) {
                 return;
             }
-            points.add(point(time, path, c));
+            points.add(point(time, path, c, all).build());
+            for (int r = 0; r < split.rollouts().size(); r++) {
+                if (!split.cgroups(r).contains(path)) {
+                    continue;
+                }
+                BitSet changed = new BitSet();
+                for (int i = 0; i < nodes; i++) {
+                    if (split.changed(r, i, time)) {
+                        changed.set(i);
+                    }
+                }
+                BitSet unchanged = (BitSet) all.clone();
+                unchanged.andNot(changed);
+                for (BitSet group : List.of(changed, unchanged)) {
+                    if (!group.isEmpty()) {
+                        points.add(point(time, path, c, group).setRollout(split.rollouts().get(r))
+                                .setGroup(group == changed ? "changed" : "unchanged").build());
+                    }
+                }
+            }
         });
         b.slabs.forEach((root, s) -> points.add(SeriesPoint.newBuilder().setSimTimeNs(time).setSlab(root)
                 .setSlabCaches(sum(s.caches)).setDeadCaches(sum(s.dead)).setLiveCaches(sum(s.caches) - sum(s.dead))
@@ -173,21 +237,34 @@ public final class FleetSeries {
         return s;
     }
 
-    private static SeriesPoint point(long time, String path, Column c) {
-        int n = c.present.cardinality();
+    /** The point of one cgroup over the nodes in {@code of}. */
+    private static SeriesPoint.Builder point(long time, String path, Column c, BitSet of) {
+        BitSet here = (BitSet) c.present.clone();
+        here.and(of);
+        int n = here.cardinality();
         long[] usage = new long[n];
         long[] kmem = new long[n];
         long[] failcnt = new long[n];
         int k = 0;
-        for (int i = c.present.nextSetBit(0); i >= 0; i = c.present.nextSetBit(i + 1)) {
+        for (int i = here.nextSetBit(0); i >= 0; i = here.nextSetBit(i + 1)) {
             usage[k] = c.usage[i];
             kmem[k] = c.kmem[i];
             failcnt[k++] = c.failcnt[i];
         }
+        long oom = 0;
+        long alloc = 0;
+        long live = 0;
+        long dead = 0;
+        for (int i = of.nextSetBit(0); i >= 0; i = of.nextSetBit(i + 1)) {
+            oom += c.oomKills[i];
+            alloc += c.allocFailures[i];
+            live += c.live[i];
+            dead += c.dead[i];
+        }
         return SeriesPoint.newBuilder().setSimTimeNs(time).setCgroup(path).setNodes(n)
                 .setUsageInBytes(stat(Stats.of(usage))).setKmemUsageInBytes(stat(Stats.of(kmem)))
-                .setFailcnt(stat(Stats.of(failcnt))).setOomKills(c.oomKills).setAllocFailures(c.allocFailures)
-                .setLiveCaches(sum(c.live)).setDeadCaches(sum(c.dead)).build();
+                .setFailcnt(stat(Stats.of(failcnt))).setOomKills(oom).setAllocFailures(alloc)
+                .setLiveCaches(live).setDeadCaches(dead);
     }
 
     public static StatSummary stat(Stats s) {
@@ -211,5 +288,6 @@ public final class FleetSeries {
     }
 
     private static final Comparator<SeriesPoint> ORDER = Comparator.comparingLong(SeriesPoint::getSimTimeNs)
-            .thenComparing(SeriesPoint::getCgroup).thenComparing(SeriesPoint::getSlab);
+            .thenComparing(SeriesPoint::getCgroup).thenComparing(SeriesPoint::getSlab)
+            .thenComparing(SeriesPoint::getRollout).thenComparing(SeriesPoint::getGroup);
 }

@@ -205,7 +205,7 @@ public final class FleetState {
     }
 
     /** Dead caches count toward the parent of the removed cgroup they belonged to. */
-    static String parentOf(String path) {
+    public static String parentOf(String path) {
         int slash = path.lastIndexOf('/');
         return slash <= 0 ? "/" : path.substring(0, slash);
     }

@@ -211,6 +211,9 @@ public final class AgentCore {
         if (desired.isEmpty() || n.released) {
             return;
         }
+        if (io.memfleet.protocol.NodeIds.experimentOf(n.id) != null) {
+            return; // an experiment's nodes take configuration only from its file (its rollouts)
+        }
         for (ConfigRollout ro : desired.values()) {
             if (!ConfigPlan.selects(ro.getSelector(), n.id)
                     || n.appliedRollouts.getOrDefault(ro.getRolloutId(), -1L) >= ro.getGeneration()) {

@@ -86,6 +86,13 @@ final class EventPath implements WorkloadReader.Sink {
                 }
 
                 @Override
+                public void configStep(long seq, io.memfleet.protocol.RolloutStep step) {
+                    if (!skippedAt.get(at++)) {
+                        w.configStep(seq, step);
+                    }
+                }
+
+                @Override
                 public void invalid(long seq, String reason) {
                     at++;
                 }
@@ -223,6 +230,23 @@ final class EventPath implements WorkloadReader.Sink {
         node.counted(seq);
         done();
         node.setTelemetryInterval(intervalNs);
+    }
+
+    @Override
+    public void configStep(long seq, io.memfleet.protocol.RolloutStep step) {
+        position++;
+        if (!admit(seq)) {
+            return;
+        }
+        io.memfleet.proto.v1.ConfigOutcome o = node.applyConfig(seq, step);
+        done();
+        out.ack(io.memfleet.proto.v1.ConfigAck.newBuilder().setRolloutId(step.rollout()).setNodeId(node.id)
+                .setWave(step.wave()).setRollback(step.rollback()).setSimTimeNs(o.getSimTimeNs())
+                .addAllFiles(o.getFilesList()).setComplete(true).build());
+        byte[] t = node.dueSample(out.writer());
+        if (t != null) {
+            out.telemetry(node.id, t);
+        }
     }
 
     @Override

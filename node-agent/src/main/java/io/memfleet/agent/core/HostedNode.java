@@ -7,6 +7,8 @@ import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.kernel.api.Result;
 import io.memfleet.protocol.TelemetryCodec;
 import io.memfleet.protocol.TelemetryWriter;
+import io.memfleet.proto.v1.ConfigOutcome;
+import io.memfleet.proto.v1.FileAck;
 import io.memfleet.proto.v1.NodeSnapshot;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,6 +40,8 @@ final class HostedNode {
     long lastCheckpointBytes;
     /** Configuration rollouts applied: rollout id to generation (sorted, so snapshots are stable). */
     final Map<String, Long> appliedRollouts = new TreeMap<>();
+    /** The steps of its experiment's rollouts applied so far, in order: part of its final state. */
+    final java.util.List<ConfigOutcome> outcomes = new java.util.ArrayList<>();
     /** The workload ended with a release; the node is dropped at the next commit. */
     boolean released;
     /** The last records applied, to tell redeliveries from reused seqs. */
@@ -85,6 +89,26 @@ final class HostedNode {
         return r;
     }
 
+    /**
+     * Applies one step of an experiment's rollout, one event whatever its number of writes: each
+     * write as the kernel takes it (a refused one answers its errno and the next is still made).
+     */
+    ConfigOutcome applyConfig(long seq, io.memfleet.protocol.RolloutStep step) {
+        ConfigOutcome.Builder o = ConfigOutcome.newBuilder().setRollout(step.rollout()).setWave(step.wave())
+                .setRollback(step.rollback()).setSimTimeNs(kernel().nowNs());
+        for (Command.Echo w : step.writes()) {
+            Result r = kernel.apply(w);
+            if (kernel.bug() != null) {
+                throw new IllegalStateException("the kernel model hit a BUG: " + kernel.bug());
+            }
+            o.addFiles(FileAck.newBuilder().setPath(w.path()).setValue(w.value()).setErrno(r.errno().name()));
+        }
+        counted(seq);
+        ConfigOutcome done = o.build();
+        outcomes.add(done);
+        return done;
+    }
+
     /** Counts an applied event (a command or a sample request). */
     void counted(long seq) {
         events++;
@@ -111,8 +135,16 @@ final class HostedNode {
     /** A telemetry sample now, as NodeTelemetry bytes; it carries the kernel events since the last one. */
     byte[] sample(TelemetryWriter w, boolean filesPublished) {
         Kernel k = kernel();
-        return w.write(id, new TelemetryCodec.Progress(telemetrySeq++, events, lastSeq), k.image(), k.drainEvents(),
+        byte[] t = w.write(id, new TelemetryCodec.Progress(telemetrySeq++, events, lastSeq), k.image(), k.drainEvents(),
                 filesPublished);
+        if (!filesPublished || outcomes.isEmpty()) {
+            return t;
+        }
+        // the final sample carries the rollout steps the node applied (a repeated field: appending its bytes adds it)
+        byte[] steps = io.memfleet.proto.v1.NodeTelemetry.newBuilder().addAllConfigOutcomes(outcomes).build().toByteArray();
+        byte[] both = java.util.Arrays.copyOf(t, t.length + steps.length);
+        System.arraycopy(steps, 0, both, t.length, steps.length);
+        return both;
     }
 
     /** The node's last telemetry: where it was, and why it was quarantined. */
@@ -127,7 +159,7 @@ final class HostedNode {
         return NodeSnapshot.newBuilder().setNodeId(id).setLastSeq(lastSeq).setKernelOptions(config.spec())
                 .setEvents(events).setTelemetrySeq(telemetrySeq).setNextTelemetryNs(nextTelemetryNs)
                 .setTelemetryIntervalNs(telemetryIntervalNs)
-                .putAllAppliedRollouts(appliedRollouts);
+                .putAllAppliedRollouts(appliedRollouts).addAllConfigOutcomes(outcomes);
     }
 
     /** The next segment: the events applied since the previous record. */
@@ -150,6 +182,8 @@ final class HostedNode {
         }
         appliedRollouts.clear();
         appliedRollouts.putAll(s.getAppliedRolloutsMap());
+        outcomes.clear();
+        outcomes.addAll(s.getConfigOutcomesList());
     }
 
     /** Restores the kernel of a checkpoint. */

@@ -24,6 +24,8 @@ public final class PartitionJob {
     private final ExperimentSpec spec;
     private final int partition;
     private final List<NodeStream> nodes = new ArrayList<>();
+    private final RolloutPlan rollouts;
+    private RolloutPlan.Verdicts verdicts;
     private long stepsDone;
     private long events;
     private boolean finished;
@@ -34,18 +36,26 @@ public final class PartitionJob {
      */
     public PartitionJob(String experimentId, ExperimentSpec spec, int partition, int partitions,
                         GenerationProgress resume) {
+        this(experimentId, spec, partition, partitions, resume, RolloutPlan.Verdicts.NONE);
+    }
+
+    /** As above, with the rollouts' verdicts made so far (a resumed job regenerates past some of them). */
+    public PartitionJob(String experimentId, ExperimentSpec spec, int partition, int partitions,
+                        GenerationProgress resume, RolloutPlan.Verdicts verdicts) {
         this.experimentId = experimentId;
         this.spec = spec;
         this.partition = partition;
+        this.rollouts = new RolloutPlan(spec);
+        this.verdicts = verdicts;
         for (int i = 0; i < spec.nodes(); i++) {
             String id = NodeIds.nodeId(experimentId, i);
             if (Partitions.of(id, partitions) == partition) {
-                nodes.add(new NodeStream(spec, id, i));
+                nodes.add(new NodeStream(spec, id, i, rollouts));
             }
         }
         if (resume != null && resume.getStepsDone() > 0) {
             for (NodeStream n : nodes) {
-                n.skip(resume.getStepsDone());
+                n.skip(resume.getStepsDone(), verdicts);
             }
             stepsDone = resume.getStepsDone();
             events = resume.getEventsPublished();
@@ -73,6 +83,16 @@ public final class PartitionJob {
         return finished;
     }
 
+    /** The rollouts' verdicts as the experiment's latest record has them. */
+    public void verdicts(RolloutPlan.Verdicts v) {
+        verdicts = v;
+    }
+
+    /** True while the next round waits for a rollout's verdict (the nodes have reached its decision time). */
+    public boolean blocked() {
+        return !finished && stepsDone >= rollouts.barrierStep(verdicts) && stepsDone < spec.steps();
+    }
+
     /** The simulated time the published rounds reach. */
     public long simTimeNs() {
         return stepsDone * spec.stepNs();
@@ -85,13 +105,16 @@ public final class PartitionJob {
     public List<NodeRecord> nextRound(long steps, ExecutorService workers, int parallelism)
             throws InterruptedException {
         List<NodeRecord> out = new ArrayList<>(nodes.size());
-        if (finished) {
+        long barrier = rollouts.barrierStep(verdicts);
+        if (finished || (stepsDone >= barrier && stepsDone < spec.steps())) {
             return out;
         }
+        long round = Math.min(steps, barrier - stepsDone); // no step whose configuration awaits a verdict
+        RolloutPlan.Verdicts v = verdicts;
         int chunks = Math.max(1, Math.min(parallelism, nodes.size() / 64));
         if (chunks == 1) {
             for (NodeStream n : nodes) {
-                out.add(new NodeRecord(n.nodeId(), n.nextRecord(steps)));
+                out.add(new NodeRecord(n.nodeId(), n.nextRecord(round, v)));
             }
         } else {
             List<Future<List<NodeRecord>>> parts = new ArrayList<>();
@@ -101,7 +124,7 @@ public final class PartitionJob {
                 parts.add(workers.submit(() -> {
                     List<NodeRecord> l = new ArrayList<>(slice.size());
                     for (NodeStream n : slice) {
-                        l.add(new NodeRecord(n.nodeId(), n.nextRecord(steps)));
+                        l.add(new NodeRecord(n.nodeId(), n.nextRecord(round, v)));
                     }
                     return l;
                 }));
@@ -114,7 +137,7 @@ public final class PartitionJob {
                 }
             }
         }
-        stepsDone = Math.min(spec.steps(), stepsDone + steps);
+        stepsDone = Math.min(spec.steps(), stepsDone + round);
         events = 0;
         for (NodeStream n : nodes) {
             events += n.events();

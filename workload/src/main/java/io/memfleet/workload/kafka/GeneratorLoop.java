@@ -8,6 +8,7 @@ import io.memfleet.proto.v1.Experiment;
 import io.memfleet.proto.v1.ExperimentState;
 import io.memfleet.proto.v1.GenerationProgress;
 import io.memfleet.workload.gen.PartitionJob;
+import io.memfleet.workload.gen.RolloutPlan;
 import io.memfleet.workload.spec.ExperimentException;
 import io.memfleet.workload.spec.ExperimentParser;
 import io.memfleet.workload.spec.ExperimentSpec;
@@ -175,9 +176,12 @@ public final class GeneratorLoop implements Runnable, AutoCloseable {
                 if (j == null && active(e) && spec != null) {
                     GenerationProgress from = resumeFrom.getOrDefault(p, Map.of()).get(e.getId());
                     if (from == null || !from.getDone()) {
-                        pj.put(e.getId(), new PartitionJob(e.getId(), spec, p, topics.partitions(), from));
+                        pj.put(e.getId(), new PartitionJob(e.getId(), spec, p, topics.partitions(), from,
+                                RolloutPlan.Verdicts.of(e.getDecisionsList())));
                         startedNanos.putIfAbsent(e.getId(), System.nanoTime());
                     }
+                } else if (j != null && active(e)) {
+                    j.verdicts(RolloutPlan.Verdicts.of(e.getDecisionsList())); // a rollout's next wave may go on
                 } else if (j != null && e.getState() == ExperimentState.CANCELLED) {
                     publish(j, j.cancel());
                     pj.remove(e.getId());
@@ -202,6 +206,9 @@ public final class GeneratorLoop implements Runnable, AutoCloseable {
 
     /** Publishes the job's next round if backpressure and pace allow; true if it did. */
     private boolean step(PartitionJob j) throws InterruptedException {
+        if (j.blocked()) {
+            return false; // its nodes are at a rollout's decision time: the verdict comes on the experiments topic
+        }
         if (lag.lag(j.partition()) > cfg.maxLagRecords()) {
             return false;
         }

@@ -38,7 +38,7 @@ public final class ExperimentParser extends YamlFields {
     private static final Set<String> POSITIVE_PARAMS = Set.of("size", "kmalloc_size", "every_steps", "lifetime_steps",
             "truncate_every_steps");
     private static final Set<String> TOP = Set.of("name", "seed", "nodes", "node", "kernel", "duration", "step",
-            "telemetry_interval", "speed", "cgroups", "workloads", "variants");
+            "telemetry_interval", "speed", "cgroups", "workloads", "variants", "rollouts");
 
     private ExperimentParser(String source) {
         super(source);
@@ -122,14 +122,17 @@ public final class ExperimentParser extends YamlFields {
         }
         long telemetry = duration(f, "telemetry_interval", "", 1_000_000_000L);
         double speed = speed(f);
-        List<CgroupConfig> cgroups = cgroups(f.get("cgroups"), "cgroups");
+        List<CgroupConfig> cgroups = new CgroupParser(source).cgroups(f.get("cgroups"), "cgroups");
         List<ExperimentSpec.Workload> workloads = workloads(f.get("workloads"), cgroups, nodes, mem);
+        RolloutParser.Context ctx = new RolloutParser.Context(nodes, duration, step, telemetry, cgroups);
+        List<RolloutSpec> rollouts = new RolloutParser(source).rollouts(f.get("rollouts"), "rollouts", ctx, List.of());
         return new ExperimentSpec(name, seed, nodes, cpus, mem, swap, kernel, duration, step, telemetry, speed, cgroups,
-                workloads, variants(f.get("variants"), name));
+                workloads, variants(f.get("variants"), name, ctx, rollouts), rollouts);
     }
 
     /** {@code variants:}: the A/B matrix, each a name, kernel options and cgroup settings over the experiment's. */
-    private List<ExperimentSpec.Variant> variants(Node n, String experiment) throws ExperimentException {
+    private List<ExperimentSpec.Variant> variants(Node n, String experiment, RolloutParser.Context ctx,
+                                                  List<RolloutSpec> rollouts) throws ExperimentException {
         List<ExperimentSpec.Variant> out = new ArrayList<>();
         if (n == null) {
             return out;
@@ -140,7 +143,8 @@ public final class ExperimentParser extends YamlFields {
         Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < seq.getValue().size(); i++) {
             String p = "variants[" + i + "].";
-            Map<String, Node> v = fields(mapping(seq.getValue().get(i), p), p, Set.of("name", "kernel", "cgroups"));
+            Map<String, Node> v = fields(mapping(seq.getValue().get(i), p), p, Set.of("name", "kernel", "cgroups",
+                    "rollouts"));
             String name = string(v, "name", p, true);
             if (!name.matches("[a-z0-9][a-z0-9-]{0,30}") || (experiment + "-" + name).length() > 60) {
                 throw error(v.get("name"), p + "name", "use 1-31 characters of a-z, 0-9 and '-' (with the experiment's "
@@ -157,70 +161,15 @@ public final class ExperimentParser extends YamlFields {
                     throw error(v.get("kernel"), p + "kernel", e.getMessage());
                 }
             }
-            if (kernel == null && !v.containsKey("cgroups")) {
+            if (kernel == null && !v.containsKey("cgroups") && !v.containsKey("rollouts")) {
                 throw error(seq.getValue().get(i), p + "name", "variant '" + name
-                        + "' changes nothing (give kernel or cgroups)");
+                        + "' changes nothing (give kernel, cgroups or rollouts)");
             }
-            out.add(new ExperimentSpec.Variant(name, kernel, cgroups(v.get("cgroups"), p + "cgroups")));
-        }
-        return out;
-    }
-
-    private List<CgroupConfig> cgroups(Node n, String field) throws ExperimentException {
-        List<CgroupConfig> out = new ArrayList<>();
-        if (n == null) {
-            return out;
-        }
-        if (!(n instanceof SequenceNode seq)) {
-            throw error(n, field, "expected a list");
-        }
-        Set<String> keys = Set.of("path", "limit", "soft_limit", "memsw_limit", "kmem_independent", "kmem_limit",
-                "use_hierarchy", "swappiness", "oom_kill_disable", "move_charge_at_immigrate");
-        for (int i = 0; i < seq.getValue().size(); i++) {
-            String p = field + "[" + i + "].";
-            Map<String, Node> c = fields(mapping(seq.getValue().get(i), p), p, keys);
-            String path = string(c, "path", p, true);
-            if (!path.startsWith("/") || path.contains("//") || path.chars().anyMatch(ch -> ch <= ' ' || ch == 0x7f)) {
-                throw error(c.get("path"), p + "path", "a cgroup path starts with '/' and has no spaces, control "
-                        + "characters or empty names: '" + path.replace("\t", "\\t") + "'");
-            }
-            for (String name : path.substring(1).split("/")) {
-                if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
-                    throw error(c.get("path"), p + "path", "a cgroup name is at most 255 bytes (ENAMETOOLONG)");
-                }
-                if (name.equals(".") || name.equals("..")) {
-                    throw error(c.get("path"), p + "path", "'.' and '..' are not cgroup names");
-                }
-            }
-            CgroupConfig.Builder b = CgroupConfig.newBuilder().setPath(path);
-            if (c.containsKey("limit")) {
-                b.setLimitInBytes(limit(c, "limit", p));
-            }
-            if (c.containsKey("soft_limit")) {
-                b.setSoftLimitInBytes(limit(c, "soft_limit", p));
-            }
-            if (c.containsKey("memsw_limit")) {
-                b.setMemswLimitInBytes(limit(c, "memsw_limit", p));
-            }
-            if (c.containsKey("kmem_limit")) {
-                b.setKmemLimitInBytes(limit(c, "kmem_limit", p));
-            }
-            if (c.containsKey("kmem_independent")) {
-                b.setKmemIndependent(bool(c, "kmem_independent", p));
-            }
-            if (c.containsKey("use_hierarchy")) {
-                b.setUseHierarchy(bool(c, "use_hierarchy", p));
-            }
-            if (c.containsKey("oom_kill_disable")) {
-                b.setOomKillDisable(bool(c, "oom_kill_disable", p));
-            }
-            if (c.containsKey("swappiness")) {
-                b.setSwappiness((int) number(c, "swappiness", p, 60, 0, 100));
-            }
-            if (c.containsKey("move_charge_at_immigrate")) {
-                b.setMoveChargeAtImmigrate((int) number(c, "move_charge_at_immigrate", p, 0, 0, 3));
-            }
-            out.add(b.build());
+            List<CgroupConfig> cgroups = new CgroupParser(source).cgroups(v.get("cgroups"), p + "cgroups");
+            RolloutParser.Context own = new RolloutParser.Context(ctx.nodes(), ctx.durationNs(), ctx.stepNs(),
+                    ctx.telemetryNs(), ExperimentSpec.overlay(ctx.cgroups(), cgroups));
+            out.add(new ExperimentSpec.Variant(name, kernel, cgroups, new RolloutParser(source).rollouts(
+                    v.get("rollouts"), p + "rollouts", own, rollouts)));
         }
         return out;
     }

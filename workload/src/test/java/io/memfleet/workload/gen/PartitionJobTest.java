@@ -82,6 +82,11 @@ class PartitionJobTest {
                 }
 
                 @Override
+                public void configStep(long seq, io.memfleet.protocol.RolloutStep step) {
+                    out.add(List.of(seq, step));
+                }
+
+                @Override
                 public void invalid(long seq, String reason) {
                     throw new AssertionError(reason);
                 }

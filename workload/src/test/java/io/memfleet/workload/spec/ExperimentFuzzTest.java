@@ -97,6 +97,11 @@ class ExperimentFuzzTest {
             }
 
             @Override
+            public void configStep(long seq, io.memfleet.protocol.RolloutStep step) {
+                step.writes().forEach(c -> command(seq, c));
+            }
+
+            @Override
             public void invalid(long seq, String reason) {
                 if (invalid[0] == null) {
                     invalid[0] = reason;
