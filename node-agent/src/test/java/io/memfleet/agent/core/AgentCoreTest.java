@@ -405,4 +405,42 @@ class AgentCoreTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void aRolloutStepsWritesAreAckedWithTheKernelsErrnoAndKeptInTheNodesState() throws Exception {
+        CoreHarness h = new CoreHarness(SETTINGS);
+        String node = "exp-abc123/0";
+        h.run(node, "node cpus=1 mem=256M seed=3", "mkdir /g", "echo 64M > /g/memory.limit_in_bytes", "spawn 1 /g",
+                "mlock 1 +32M", "tick 1s");
+        long seq = h.seq.merge(node, 1L, Long::sum);
+        io.memfleet.protocol.RolloutStep step = new io.memfleet.protocol.RolloutStep("tighter", 1, false, List.of(
+                new io.memfleet.kernel.api.Command.Echo("16777216", "/g/memory.limit_in_bytes"),
+                new io.memfleet.kernel.api.Command.Echo("8388608", "/g/memory.soft_limit_in_bytes")));
+        h.send(node, new io.memfleet.protocol.WorkloadWriter().reset(node).configStep(seq, step).toByteArray());
+        io.memfleet.proto.v1.ConfigAck ack = io.memfleet.proto.v1.ConfigAck.parseFrom(
+                h.sent.get(Send.Channel.ACKS).get(0).value());
+        assertEquals(List.of("tighter", 1, 1_000_000_000L, "EBUSY", "OK"), List.of(ack.getRolloutId(), ack.getWave(),
+                ack.getSimTimeNs(), ack.getFiles(0).getErrno(), ack.getFiles(1).getErrno()),
+                "32M of locked memory cannot go under a 16M limit; the next write is still made");
+        h.commitAll();
+        CoreHarness resumed = h.restart(SETTINGS);
+        resumed.send(node, resumed.sample(node, true, true));
+        List<NodeTelemetry> t = resumed.telemetry(node);
+        io.memfleet.proto.v1.ConfigOutcome kept = t.get(t.size() - 1).getConfigOutcomes(0);
+        assertEquals(ack.getFilesList(), kept.getFilesList(), "the final state lists the step, also after a restore");
+        assertEquals(1, t.get(t.size() - 1).getConfigOutcomesCount());
+    }
+
+    @Test
+    void aLiveRolloutLeavesAnExperimentsNodesAlone() {
+        CoreHarness h = new CoreHarness(SETTINGS);
+        h.run("exp-abc123/0", "node mem=64M", "mkdir /g");
+        h.run("standing", "node mem=64M", "mkdir /g");
+        io.memfleet.proto.v1.ConfigRollout all = io.memfleet.proto.v1.ConfigRollout.newBuilder().setRolloutId("live")
+                .setGeneration(1).setSelector(io.memfleet.proto.v1.NodeSelector.newBuilder().setAll(true))
+                .addCgroups(io.memfleet.proto.v1.CgroupConfig.newBuilder().setPath("/g").setLimitInBytes(8 << 20)).build();
+        h.take(h.core.rollout(0, "live", all.toByteArray()));
+        List<String> acked = h.sent.get(Send.Channel.ACKS).stream().map(Send::key).toList();
+        assertEquals(List.of("standing"), acked);
+    }
 }
