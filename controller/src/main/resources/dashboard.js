@@ -72,8 +72,30 @@
     });
   }
 
+  // the selected experiment's rollout waves, drawn as dashed vertical lines on its charts (read at each draw)
+  var markerPlugin = { hooks: { draw: [function (u) {
+    if (!state.markers.length || u.scales.x.time !== false || u.series[0].label !== 'simulated s') return;
+    var ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = '#555';
+    ctx.fillStyle = '#333';
+    ctx.setLineDash([4, 3]);
+    ctx.font = '10px sans-serif';
+    state.markers.forEach(function (m, i) {
+      var x = Math.round(u.valToPos(m.x, 'x', true));
+      if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
+      ctx.beginPath();
+      ctx.moveTo(x, u.bbox.top);
+      ctx.lineTo(x, u.bbox.top + u.bbox.height);
+      ctx.stroke();
+      ctx.fillText(m.label, x + 3, u.bbox.top + 10 + (i % 2) * 12); // neighbours' labels on two rows
+    });
+    ctx.restore();
+  }] } };
+
   var palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
-  var state = { selected: null, chosenByUser: false, source: null, points: [], charts: {}, drill: null, updates: 0 };
+  var state = { selected: null, chosenByUser: false, source: null, points: [], charts: {}, drill: null, updates: 0,
+    markers: [], markerKey: '' };
   window.memfleetDashboard = state;
 
   function chart(host, id, title, unit, x, lines) {
@@ -91,6 +113,7 @@
       });
       var bytes = lines.length > 0 && lines[0].bytes;
       var plot = new uPlot({ title: title, width: 520, height: 240, scales: { x: { time: false } }, series: series,
+        plugins: [markerPlugin],
         axes: [{}, { size: 80, values: function (u, vals) { return vals.map(function (v) { return bytes ? human(v) : v; }); } }]
       }, [x].concat(lines.map(function (l) { return l.values; })), el);
       box = state.charts[id] = { el: el, plot: plot, key: key };
@@ -105,7 +128,8 @@
   function drawSeries() {
     var host = document.getElementById('series');
     var times = [], cgroups = [], seenT = {}, seenC = {};
-    state.points.forEach(function (p) {
+    var whole = state.points.filter(function (p) { return !p.group; }); // rows split by a rollout are not drawn here
+    whole.forEach(function (p) {
       if (!seenT[p.sim_seconds]) { seenT[p.sim_seconds] = true; times.push(p.sim_seconds); }
       if (topLevel(p.cgroup) && !seenC[p.cgroup]) { seenC[p.cgroup] = true; cgroups.push(p.cgroup); }
     });
@@ -116,7 +140,7 @@
     function lines(field, bytes) {
       return cgroups.map(function (c) {
         var v = times.map(function () { return null; });
-        state.points.forEach(function (p) { if (p.cgroup === c) v[index[p.sim_seconds]] = field(p); });
+        whole.forEach(function (p) { if (p.cgroup === c) v[index[p.sim_seconds]] = field(p); });
         return { label: c, values: v, bytes: bytes };
       });
     }
@@ -159,6 +183,42 @@
       select((running[0] || list[0]).id, false);
     }
     markSelected(tb, state.selected);
+    renderExperimentRollouts(list.filter(function (e) { return e.id === state.selected; })[0]);
+  }
+
+  // the selected experiment's rollouts: a row per wave (scheduled, then its verdict), and the markers
+  function renderExperimentRollouts(e) {
+    var rows = [];
+    ((e && e.rollouts) || []).forEach(function (r) {
+      var halted = false;
+      r.wave_starts_seconds.forEach(function (t, i) {
+        if (halted) return; // no wave after a halt
+        var d = (e.rollout_decisions || []).filter(function (x) { return x.rollout === r.name && x.wave === i + 1; })[0];
+        rows.push({ key: r.name + '#' + (i + 1), rollout: r.name, wave: i + 1, start: t, decision: d });
+        halted = d && d.verdict === 'halted';
+      });
+    });
+    var markers = [];
+    rows.forEach(function (w) {
+      markers.push({ x: w.start, label: w.rollout + ' wave ' + w.wave });
+      if (w.decision && w.decision.verdict === 'halted') {
+        markers.push({ x: w.decision.decided_at_seconds, label: w.rollout + ' halted' });
+      }
+    });
+    document.getElementById('experiment-rollouts').hidden = rows.length === 0;
+    syncRows(document.querySelector('#experiment-rollouts tbody'), rows, function (w) { return w.key; }, function (w) {
+      var d = w.decision;
+      return [cell(w.rollout), cell(w.wave), cell(w.start + ' s'), cell(d ? d.verdict : 'pending'),
+        cell(d ? d.decided_at_seconds + ' s' : ''), cell(d ? d.guards.map(function (g) {
+          return g.metric + ' ' + g.aggregate + ' over ' + g.cgroup + ' ' + g.value + (g.tripped ? ' > ' : ' <= ') + g.threshold;
+        }).join('; ') : '')];
+    }, function (tr, key) { tr.setAttribute('data-wave', key); });
+    var key = JSON.stringify(markers);
+    if (key !== state.markerKey) {
+      state.markerKey = key;
+      state.markers = markers;
+      Object.keys(state.charts).forEach(function (id) { state.charts[id].plot.redraw(); });
+    }
   }
 
   function renderCgroups(cgroups) {

@@ -46,6 +46,7 @@ class ClusterIT {
     static Path quickstart;
     static Path nokmem;
     static Path minute;
+    static Path rollout;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -58,6 +59,8 @@ class ClusterIT {
         minute = work.resolve("embedded-minute");
         Launcher.ok("run", Launcher.example("quickstart.yaml").toString(), "--out", minute.toString(), "-q",
                 "--set", "duration=60s");
+        rollout = work.resolve("embedded-rollout");
+        Launcher.ok("run", Launcher.example("guarded-rollout.yaml").toString(), "--out", rollout.toString(), "-q");
         cluster = work.resolve("cluster");
         Launcher.ok("cluster", "up", "--agents", "2", "--dir", cluster.toString(), "--partitions", "6");
         bootstrap = Launcher.bootstrap(cluster);
@@ -200,7 +203,7 @@ class ClusterIT {
     }
 
     private static double counter(String metrics, String name) {
-        return metrics.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(
+        return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).mapToDouble(l -> Double.parseDouble(
                 l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
@@ -266,5 +269,34 @@ class ClusterIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(counter(m.body(), "memfleet_agent_commits_refused_total")
                 + counter(m.body(), "memfleet_agent_partitions_lost_total") >= 1, m.body());
+    }
+
+    @Test
+    @Order(6)
+    void aGuardedRolloutOnTheStandingFleetDecidesAsEmbeddedAndItsHaltedWaveReverts() throws Exception {
+        Path out = work.resolve("standing-rollout");
+        String[] args = {"run", Launcher.example("guarded-rollout.yaml").toString(), "--out", out.toString(), "--bootstrap",
+            bootstrap, "-q"};
+        assertDone(CompletableFuture.supplyAsync(() -> Launcher.memfleet(args)).get());
+        Launcher.assertSameResults(rollout, out);
+        assertEquals(java.nio.file.Files.readString(rollout.resolve("series.csv")),
+                java.nio.file.Files.readString(out.resolve("series.csv")), "the series, split by the rollout, too");
+        JsonObject r = new JsonObject(java.nio.file.Files.readString(out.resolve("summary.json")))
+                .getJsonArray("rollouts").getJsonObject(0);
+        assertEquals("halted at wave 1, rolled back", r.getString("outcome"));
+        JsonArray waves = r.getJsonArray("waves");
+        assertEquals("halted", waves.getJsonObject(0).getString("verdict"));
+        for (int w = 0; w < waves.size(); w++) {
+            JsonObject wave = waves.getJsonObject(w);
+            if (w > 0) {
+                assertEquals("not applied", wave.getString("verdict"));
+                assertTrue(wave.getJsonObject("apply_errnos").isEmpty(), "a later wave's nodes never written");
+            }
+            for (Object i : wave.getJsonArray("node_indices")) {
+                String node = String.format(java.util.Locale.ROOT, "guarded-rollout-%04d.txt", (Integer) i);
+                assertTrue(java.nio.file.Files.readString(out.resolve("nodes").resolve(node))
+                        .contains("==> /web/memory.limit_in_bytes <==\n134217728\n"), node + " ends with its 128M");
+            }
+        }
     }
 }

@@ -71,6 +71,15 @@ public final class Comparison {
                 all.add(new Row(cg, m.name(), m.bytes(), v));
             }
         }
+        TreeSet<String> rollouts = new TreeSet<>();
+        runs.forEach(r -> r.summary().rollouts().forEach(ro -> rollouts.add(ro.name())));
+        for (String name : rollouts) {
+            all.add(new Row("rollout " + name, "waves passed", false, runs.stream()
+                    .mapToLong(r -> rollout(r, name, w -> w.verdict().equals("passed") ? 1 : 0)).toArray()));
+            all.add(new Row("rollout " + name, "nodes changed at the end", false, runs.stream()
+                    .mapToLong(r -> rollout(r, name, w -> !Double.isNaN(w.appliedAt()) && Double.isNaN(w.rolledBackAt())
+                            ? w.nodes().size() : 0)).toArray()));
+        }
         all.sort(Comparator.comparing(Row::weight).reversed());
         this.rows = all;
     }
@@ -86,6 +95,12 @@ public final class Comparison {
 
     public List<Row> differing() {
         return rows.stream().filter(Row::differs).toList();
+    }
+
+    /** The sum over a rollout's waves in one run (0 when the run has no such rollout). */
+    private static long rollout(ResultsDir r, String name, java.util.function.ToLongFunction<RolloutFinal.Wave> f) {
+        return r.summary().rollouts().stream().filter(ro -> ro.name().equals(name))
+                .flatMap(ro -> ro.waves().stream()).mapToLong(f).sum();
     }
 
     private static ResultsDir.CgroupFinal find(ResultsDir r, String cgroup) {

@@ -35,8 +35,11 @@ public final class HtmlReport {
         p.paragraph(String.format(Locale.ROOT, "%d nodes, %s simulated seconds, seed %d, kernel options: %s, %d events",
                 s.nodes(), trim(s.simulatedSeconds()), s.seed(), s.kernel().isEmpty() ? "(default)" : s.kernel(),
                 s.events()));
+        s.rollouts().forEach(ro -> p.paragraph(RolloutSection.sentence(ro)));
+        RolloutSection.mark(p, s.rollouts());
         SeriesTable t = r.series();
         double[] x = t.timeAxis();
+        RolloutSection.render(p, r);
         p.heading(2, "Memory usage per cgroup over the fleet");
         p.chartSection("usage");
         p.heading(2, "Kernel memory (kmem) per cgroup over the fleet");

@@ -27,6 +27,7 @@ final class Page {
 
     private final StringBuilder body = new StringBuilder(1 << 14);
     private final ArrayNode charts = JSON.createArrayNode();
+    private final ArrayNode markers = JSON.createArrayNode();
     private final String title;
 
     Page(String title) {
@@ -96,6 +97,12 @@ final class Page {
         return this;
     }
 
+    /** A moment marked on every chart's time axis (a rollout's wave, say). */
+    Page marker(double x, String label) {
+        markers.addObject().put("x", x).put("label", label);
+        return this;
+    }
+
     int charts() {
         return charts.size();
     }
@@ -108,7 +115,8 @@ final class Page {
         sb.append(body);
         String data;
         try {
-            data = JSON.writeValueAsString(JSON.createObjectNode().set("charts", charts));
+            data = JSON.writeValueAsString(JSON.createObjectNode().<ObjectNode>set("charts", charts).set("markers",
+                    markers));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

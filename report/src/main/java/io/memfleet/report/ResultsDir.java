@@ -42,7 +42,7 @@ public record ResultsDir(Path dir, Summary summary, SeriesTable series, SeriesTa
 
     /** What summary.json says. */
     public record Summary(String experiment, long seed, String kernel, long nodes, double simulatedSeconds, long events,
-                          List<CgroupFinal> cgroups, List<CacheFinal> caches) { }
+                          List<CgroupFinal> cgroups, List<CacheFinal> caches, List<RolloutFinal> rollouts) { }
 
     /** One node's cgroup and its kernel memory at the end. */
     public record NodeKmem(String node, String cgroup, long kmemUsage) { }
@@ -99,7 +99,7 @@ public record ResultsDir(Path dir, Summary summary, SeriesTable series, SeriesTa
         }
         return new Summary(root.path("experiment").asText(), root.path("seed").asLong(), root.path("kernel").asText(),
                 root.path("nodes").asLong(), root.path("simulated_seconds").asDouble(), root.path("events").asLong(),
-                cgroups, caches);
+                cgroups, caches, RolloutFinal.read(root.path("rollouts")));
     }
 
     /** A short name for this run in comparisons: the experiment's name and its kernel options. */

@@ -23,6 +23,20 @@ public final class Units {
         return String.format(Locale.ROOT, "%.2f GiB", b / 1073741824.0);
     }
 
+    /** A number as a person writes it: whole numbers without decimals, others with up to three. */
+    public static String number(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return new java.math.BigDecimal(v).setScale(3, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros()
+                .toPlainString();
+    }
+
+    /** Simulated seconds: "10 s", "2.5 s". */
+    public static String seconds(double s) {
+        return number(s) + " s";
+    }
+
     /** A change as a signed percentage, or "new" when the baseline is 0 and the value is not. */
     public static String percent(long base, long value) {
         if (base == value) {

@@ -184,13 +184,22 @@ public final class ExperimentManager {
         t.record = Experiment.newBuilder().setId(id).setName(spec.name()).setSubmission(s)
                 .setState(ExperimentState.ACCEPTED).setNodes(spec.nodes()).setDurationNs(spec.durationNs())
                 .setRequestId(requestId).setSubmittedAtMs(now).setUpdatedAtMs(now).setVersion(1)
-                .setProgress(Progress.newBuilder().setPartitions(partitions)).build();
+                .setProgress(Progress.newBuilder().setPartitions(partitions)).addAllRollouts(schedule(spec)).build();
         t.lastWrittenMs = now;
         experiments.put(id, t);
         if (!requestId.isEmpty()) {
             byRequest.put(requestId, id);
         }
         return new Submitted(t.record, null);
+    }
+
+    private static List<io.memfleet.proto.v1.RolloutSchedule> schedule(ExperimentSpec spec) {
+        List<io.memfleet.proto.v1.RolloutSchedule> out = new ArrayList<>();
+        for (RolloutSpec r : spec.rollouts()) {
+            out.add(io.memfleet.proto.v1.RolloutSchedule.newBuilder().setName(r.name()).setAtNs(r.atNs())
+                    .setBakeNs(r.bakeNs()).setWaves(r.waveCount()).build());
+        }
+        return out;
     }
 
     /** Cancels a running experiment; null when there is no such experiment or it has ended. */

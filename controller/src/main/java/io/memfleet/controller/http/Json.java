@@ -80,6 +80,9 @@ public final class Json {
         if (!e.getReason().isEmpty()) {
             j.put("reason", e.getReason());
         }
+        if (e.getRolloutsCount() > 0) {
+            j.put("rollouts", RolloutJson.schedule(e.getRolloutsList(), e.getDurationNs()));
+        }
         if (e.getDecisionsCount() > 0) {
             j.put("rollout_decisions", RolloutJson.decisions(e.getDecisionsList()));
         }

@@ -15,6 +15,20 @@ final class RolloutJson {
     private RolloutJson() {
     }
 
+    /** The rollouts' wave times (within the experiment), as scheduled. */
+    static JsonArray schedule(List<io.memfleet.proto.v1.RolloutSchedule> rollouts, long durationNs) {
+        JsonArray out = new JsonArray();
+        for (io.memfleet.proto.v1.RolloutSchedule r : rollouts) {
+            JsonArray starts = new JsonArray();
+            for (int k = 0; k < r.getWaves() && r.getAtNs() + k * r.getBakeNs() < durationNs; k++) {
+                starts.add((r.getAtNs() + k * r.getBakeNs()) / 1e9);
+            }
+            out.add(new JsonObject().put("name", r.getName()).put("wave_starts_seconds", starts)
+                    .put("bake_seconds", r.getBakeNs() / 1e9));
+        }
+        return out;
+    }
+
     static JsonArray decisions(List<RolloutDecision> decisions) {
         JsonArray out = new JsonArray();
         for (RolloutDecision d : decisions) {
