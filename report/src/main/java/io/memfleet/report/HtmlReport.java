@@ -35,6 +35,10 @@ public final class HtmlReport {
         p.paragraph(String.format(Locale.ROOT, "%d nodes, %s simulated seconds, seed %d, kernel options: %s, %d events",
                 s.nodes(), trim(s.simulatedSeconds()), s.seed(), s.kernel().isEmpty() ? "(default)" : s.kernel(),
                 s.events()));
+        if (!r.traceRepairs().isEmpty()) {
+            p.paragraph("Trace rows repaired on the way in (on_bad_rows):");
+            r.traceRepairs().forEach(p::muted);
+        }
         SeriesTable t = r.series();
         double[] x = t.timeAxis();
         p.heading(2, "Memory usage per cgroup over the fleet");
