@@ -2,6 +2,14 @@ package io.memfleet.workload.trace;
 
 import io.memfleet.workload.trace.TraceRepairs.Problem;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAccessor;
 
 /**
  * The numbers of a row as the trace's units and {@code on_bad_rows} make them: a time in seconds,
@@ -42,14 +50,44 @@ final class RowValues {
             return Double.NaN;
         }
         double d = r.number(col);
+        if (Double.isNaN(d)) {
+            double iso = isoSeconds(r.field(col));
+            if (!Double.isNaN(iso)) {
+                return iso;
+            }
+        }
         if (Double.isNaN(d) || Double.isInfinite(d)) {
-            repairs.record(file, r.line(), Problem.BAD_TIME, "not a number: '" + r.field(col) + "'");
+            repairs.record(file, r.line(), Problem.BAD_TIME, "not a number or a date and time: '" + r.field(col) + "'");
             return Double.NaN;
         }
         if (secondsPerTime == TraceShape.MS_OR_S) {
             secondsPerTime = Math.abs(d) < SECONDS_BELOW ? 1 : 1e-3;
         }
         return d * secondsPerTime;
+    }
+
+    /**
+     * Seconds since 1970 of an ISO 8601 date and time ({@code 2026-12-01T10:00:00Z}, {@code
+     * 2026-12-01 10:00:00.5}, {@code 2026-12-01}; UTC without an offset), or NaN.
+     */
+    static double isoSeconds(String text) {
+        if (text.length() < 10 || text.charAt(4) != '-') {
+            return Double.NaN;
+        }
+        String t = text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + "T" + text.substring(11) : text;
+        try {
+            TemporalAccessor a = DateTimeFormatter.ISO_DATE_TIME.parseBest(t,
+                    OffsetDateTime::from, LocalDateTime::from);
+            Instant i = a instanceof OffsetDateTime o ? o.toInstant()
+                    : ((LocalDateTime) a).toInstant(ZoneOffset.UTC);
+            return i.getEpochSecond() + i.getNano() / 1e9;
+        } catch (DateTimeException e) {
+            try {
+                return LocalDate.parse(t).toEpochDay() * 86_400.0;
+            } catch (DateTimeException e2) {
+                return Double.NaN;
+            }
+        }
     }
 
     /** The value in the trace's unit (scaled, clamped), or NaN when the sample is dropped. */

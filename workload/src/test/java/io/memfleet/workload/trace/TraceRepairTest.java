@@ -111,6 +111,14 @@ class TraceRepairTest {
     }
 
     @Test
+    void datesAndTimesAsPandasReadsThemAreTimesToo() throws Exception {
+        TraceSet t = load("iso.csv", "t,pod,v\n2026-12-01 10:00:00,a,0.1\n2026-12-01T10:01:00Z,a,0.2\n"
+                + "2026-12-01T12:02:30.5+02:00,a,0.3\n");
+        assertArrayEquals(new double[] {0, 60, 150.5}, t.series().get(0).times(), 1e-9);
+        assertTrue(t.repairs().isEmpty());
+    }
+
+    @Test
     void aTraceWhoseEveryRowIsBadIsRefusedSayingWhy() {
         String msg = assertThrows(TraceException.class, () -> load("bad.csv", "t,pod,v\n0,a,x\n60,a,\n")).getMessage();
         assertTrue(msg.contains("no rows that can be replayed (2 rows, every one skipped: bad.csv: 1 empty value "
