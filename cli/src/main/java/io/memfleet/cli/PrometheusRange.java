@@ -120,6 +120,15 @@ final class PrometheusRange {
             throw new UserError(status == 400 || status == 422 ? "Prometheus refused the query (" + why + ")"
                     : "Prometheus answered HTTP " + status + " (" + why + ")", 2);
         }
+        try {
+            mergeMatrix(json, into);
+        } catch (ClassCastException | IndexOutOfBoundsException | NumberFormatException | NullPointerException e) {
+            throw new UserError("not an answer of the Prometheus API (a malformed series: " + e.getMessage() + "): "
+                    + snippet(body), 2);
+        }
+    }
+
+    private static void mergeMatrix(JsonObject json, Result into) {
         JsonObject data = json.getJsonObject("data", new JsonObject());
         if (!"matrix".equals(data.getString("resultType"))) {
             throw new UserError("the query gives a " + data.getString("resultType") + ", not series over time", 2);

@@ -132,6 +132,10 @@ class TraceImportTest {
         body = "<html>Bad Gateway</html>";
         assertFails(importTo(url, out), "not an answer of the Prometheus API (HTTP 502)");
         status = 200;
+        body = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"values\":[7]}]}}";
+        assertFails(importTo(url, out), "not an answer of the Prometheus API (a malformed series");
+        body = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}";
+        assertFails(importTo(url, out), "the query gives a vector, not series over time");
         body = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}";
         assertFails(importTo(url, out), "the query matched no series with samples");
         assertFails(importTo("ftp://127.0.0.1/", out), "--url: not a Prometheus base URL");

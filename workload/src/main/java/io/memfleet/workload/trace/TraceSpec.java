@@ -77,6 +77,10 @@ public record TraceSpec(Path path, String format, TraceShape shape, long interva
         }
         TraceShape shape = preset != null ? presetShape(preset, p) : shape(p, format);
         if (counts && p.containsKey("lifetime_column")) {
+            if (shape.layout() == TraceShape.Layout.ROWS) {
+                throw new TraceException("lifetime_column", "format '" + format + "' has a count per column and no "
+                        + "lifetimes: give lifetime");
+            }
             shape = shape.withExtra(Column.of(p.get("lifetime_column")));
         }
         boolean named = shape.series().stream().anyMatch(c -> c.name() != null)

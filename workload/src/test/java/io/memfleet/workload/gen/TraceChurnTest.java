@@ -136,5 +136,12 @@ class TraceChurnTest {
                 format: google-2011-task-usage
                 """)).getMessage();
         assertTrue(azure.contains("holds memory usage, not counts"), azure);
+        String perMinute = assertThrows(ExperimentException.class, () -> experiment("60s", """
+                path: invocations
+                format: azure-functions-2019
+                lifetime_column: 3
+                """)).getMessage();
+        assertTrue(perMinute.contains("field 'workloads[0].params.lifetime_column': format 'azure-functions-2019' has "
+                + "a count per column and no lifetimes"), perMinute);
     }
 }
