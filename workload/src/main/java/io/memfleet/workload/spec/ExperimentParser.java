@@ -244,12 +244,9 @@ public final class ExperimentParser extends YamlFields {
                 throw error(w.get("cgroup"), p + "cgroup", "'" + cgroup + "' is not in the cgroups list");
             }
             int tasks = (int) number(w, "tasks", p, 1, 1, 1000);
-            if (model.equals("trace")) {
-                out.add(new ExperimentSpec.Workload(model, cgroup, tasks, Map.of(), trace(w.get("params"), p, nodes)));
-                continue;
-            }
-            if (model.equals("trace-churn")) {
-                out.add(churn(w.get("params"), p, cgroup, tasks, nodes, memBytes));
+            if (model.startsWith("trace")) { // trace, trace-churn: parameters of a file, not numbers
+                out.add(model.equals("trace") ? new ExperimentSpec.Workload(model, cgroup, tasks, Map.of(),
+                        trace(w.get("params"), p, nodes)) : churn(w.get("params"), p, cgroup, tasks, nodes, memBytes));
                 continue;
             }
             Map<String, Long> params = new LinkedHashMap<>(defaults);
