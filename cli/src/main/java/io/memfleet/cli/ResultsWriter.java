@@ -10,6 +10,7 @@ import io.memfleet.report.ResultsDir;
 import io.memfleet.report.ResultsDirException;
 import io.memfleet.report.SeriesParquet;
 import io.memfleet.workload.spec.ExperimentSpec;
+import io.memfleet.workload.spec.ExperimentTraces;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedWriter;
@@ -54,14 +55,28 @@ final class ResultsWriter {
         SeriesCsv.write(out.resolve("series.csv"), results.series());
         SeriesCsv.writeSlabs(out.resolve("slabs.csv"), results.series());
         Files.writeString(out.resolve("experiment.yaml"), done.getSubmission().getYaml(), StandardCharsets.UTF_8);
-        writeReport(out);
         JsonObject info = new JsonObject().put("experiment_id", done.getId()).put("state", "done")
                 .put("kafka", new JsonObject().put("bootstrap", run.bootstrap()).put("topic_prefix", run.topicPrefix())
                         .put("embedded", run.embedded()))
                 .put("submitted_at_ms", done.getSubmittedAtMs()).put("finished_at_ms", done.getUpdatedAtMs())
                 .put("wall_seconds", Math.round(run.wallSeconds() * 10) / 10.0)
-                .put("source", done.getSubmission().getSource()).put("version", new Version().getVersion()[0]);
+                .put("source", done.getSubmission().getSource()).put("version", new Version().getVersion()[0])
+                .put("trace_repairs", traceRepairs(spec));
         Files.writeString(out.resolve("run.json"), info.encodePrettily() + "\n", StandardCharsets.UTF_8);
+        writeReport(out); // after run.json: the report's header shows the trace repairs kept there
+    }
+
+    /** What the experiment's traces needed on the way in: one object per workload, file and kind of repair. */
+    static JsonArray traceRepairs(ExperimentSpec spec) {
+        JsonArray a = new JsonArray();
+        for (ExperimentTraces.WorkloadRepair r : ExperimentTraces.repairs(spec)) {
+            a.add(new JsonObject().put("workload", r.workload()).put("file", r.repair().file())
+                    .put("kind", r.repair().problem().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("count", r.repair().count()).put("first_line", r.repair().firstLine())
+                    .put("on_bad_rows", r.repair().policy().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("text", r.repair().text()));
+        }
+        return a;
     }
 
     /** series.parquet and report.html, both made from the directory's own files; each replaced whole. */

@@ -8,6 +8,7 @@ import io.memfleet.proto.v1.Submission;
 import io.memfleet.workload.spec.ExperimentException;
 import io.memfleet.workload.spec.ExperimentParser;
 import io.memfleet.workload.spec.ExperimentSpec;
+import io.memfleet.workload.spec.ExperimentTraces;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -94,6 +95,7 @@ final class RunCommand implements Callable<Integer> {
             throw new UserError("--agents must be 0 to 64, got " + loops, 2);
         }
         PrintStream log = quiet ? new PrintStream(PrintStream.nullOutputStream()) : io.out();
+        printRepairs(spec, quiet ? io.err() : io.out());
         long t0 = System.nanoTime();
         List<Submission> runs = new ArrayList<>(List.of(submission));
         spec.variants().forEach(v -> runs.add(submission.toBuilder().setVariant(v.name()).build()));
@@ -148,6 +150,21 @@ final class RunCommand implements Callable<Integer> {
             ResultsWriter.writeMatrixInfo(staged, variants);
             io.out().println("[run] " + (dirs.size() - 1) + " variants against the base; compared in "
                     + out.resolve("compare.html"));
+        }
+    }
+
+    /** Lines of trace repairs printed at the start; the rest are in run.json and the report. */
+    static final int REPAIR_LINES = 10;
+
+    /** What the experiment's traces needed on the way in, once, before it starts. */
+    static void printRepairs(ExperimentSpec spec, PrintStream to) {
+        List<String> lines = ExperimentTraces.lines(ExperimentTraces.repairs(spec));
+        for (int i = 0; i < lines.size() && i < REPAIR_LINES; i++) {
+            to.println("[run] trace repaired: " + lines.get(i));
+        }
+        if (lines.size() > REPAIR_LINES) {
+            to.println("[run] trace repaired: ... and " + (lines.size() - REPAIR_LINES) + " more files (all of them "
+                    + "in run.json and report.html)");
         }
     }
 

@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /** The launcher's command line: mistakes exit 2 with a message naming the flag, before anything starts. */
 class MainTest {
-    private record Outcome(int status, String out, String err) { }
+    /** What a command printed, and its exit status. */
+    record Outcome(int status, String out, String err) { }
 
-    private static Outcome memfleet(String... args) {
+    static Outcome memfleet(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status;

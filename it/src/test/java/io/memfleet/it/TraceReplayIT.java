@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memfleet.it.testing.Launcher;
+import io.memfleet.it.testing.TraceRuns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,11 +46,6 @@ class TraceReplayIT {
         return v / 100 * MEM;
     }
 
-    private static long usageAtEnd(Path nodeFile) throws IOException {
-        List<String> lines = Files.readAllLines(nodeFile);
-        return Long.parseLong(lines.get(lines.indexOf("==> /job/memory.usage_in_bytes <==") + 1).trim());
-    }
-
     @Test
     void eachNodesUsageFollowsItsSeries() throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(TRACES), "the shared traces are not beside this checkout: " + TRACES);
@@ -63,27 +59,14 @@ class TraceReplayIT {
             Files.copy(f, dir.resolve(f.getFileName()));
             pct.add(series(f));
         }
-        Path file = Files.writeString(tmp.resolve("replay.yaml"), """
-                name: replay
-                seed: 5
-                nodes: %d
-                node: {cpus: 1, mem: 1G}
-                duration: 120m
-                step: 60s
-                telemetry_interval: 300s
-                cgroups:
-                  - {path: /job}
-                workloads:
-                  - model: trace
-                    cgroup: /job
-                    params: {path: series, format: wide, value_column: 1, interval: 300s, value_unit: percent,
-                             of: node, interpolate: linear}
-                """.formatted(NODES));
+        Path file = Files.writeString(tmp.resolve("replay.yaml"), TraceRuns.experiment("replay", 5, NODES, "",
+                "path: series, format: wide, value_column: 1, interval: 300s, value_unit: percent, of: node, "
+                        + "interpolate: linear"));
         Path out = tmp.resolve("out");
         Launcher.ok("run", file.toString(), "--out", out.toString(), "-q");
         for (int i = 0; i < NODES; i++) {
             double want = target(pct.get(i), 7140);
-            long got = usageAtEnd(out.resolve("nodes").resolve(String.format("replay-%04d.txt", i)));
+            long got = TraceRuns.usageAtEnd(out, "replay", i);
             assertEquals(want, got, SLACK, "node " + i + " ends at its series' last demand");
         }
         int checked = 0;

@@ -32,11 +32,7 @@ public final class HtmlReport {
         ResultsDir.Summary s = r.summary();
         Page p = new Page("memfleet report: " + s.experiment());
         p.heading(1, "memfleet report: " + s.experiment());
-        p.paragraph(String.format(Locale.ROOT, "%d nodes, %s simulated seconds, seed %d, kernel options: %s, %d events",
-                s.nodes(), trim(s.simulatedSeconds()), s.seed(), s.kernel().isEmpty() ? "(default)" : s.kernel(),
-                s.events()));
-        s.rollouts().forEach(ro -> p.paragraph(RolloutSection.sentence(ro)));
-        RolloutSection.mark(p, s.rollouts());
+        header(p, r);
         SeriesTable t = r.series();
         double[] x = t.timeAxis();
         RolloutSection.render(p, r);
@@ -71,6 +67,20 @@ public final class HtmlReport {
         }
         p.muted("Made by memfleet from " + ResultsDir.SUMMARY + ", " + ResultsDir.SERIES + " and nodes/ of this directory.");
         return p.render();
+    }
+
+    /** The run in one line, and what its traces needed on the way in (from run.json). */
+    private static void header(Page p, ResultsDir r) {
+        ResultsDir.Summary s = r.summary();
+        p.paragraph(String.format(Locale.ROOT, "%d nodes, %s simulated seconds, seed %d, kernel options: %s, %d events",
+                s.nodes(), trim(s.simulatedSeconds()), s.seed(), s.kernel().isEmpty() ? "(default)" : s.kernel(),
+                s.events()));
+        s.rollouts().forEach(ro -> p.paragraph(RolloutSection.sentence(ro)));
+        RolloutSection.mark(p, s.rollouts());
+        if (!r.traceRepairs().isEmpty()) {
+            p.paragraph("Trace rows repaired on the way in (on_bad_rows):");
+            r.traceRepairs().forEach(p::muted);
+        }
     }
 
     static Page.Chart statChart(String section, String title, String cgroup, String metric, SeriesTable t, double[] x) {

@@ -16,11 +16,12 @@ import java.util.List;
  * comparisons are made from, so that they need nothing but the directory.
  */
 public record ResultsDir(Path dir, Summary summary, SeriesTable series, SeriesTable slabs, String experimentYaml,
-                         List<NodeKmem> topKmem) {
+                         List<NodeKmem> topKmem, List<String> traceRepairs) {
     static final String SUMMARY = "summary.json";
     static final String SERIES = "series.csv";
     static final String SLABS = "slabs.csv";
     static final String EXPERIMENT = "experiment.yaml";
+    static final String RUN = "run.json";
     static final int TOP_NODES = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,7 +70,8 @@ public record ResultsDir(Path dir, Summary summary, SeriesTable series, SeriesTa
             SeriesTable slabs = Files.isRegularFile(slabFile)
                     ? SeriesTable.read(slabFile, slabFile.toString(), SeriesTable.SLAB_COLUMNS)
                     : SeriesTable.empty(SeriesTable.SLAB_COLUMNS);
-            return new ResultsDir(dir, summary, series, slabs, spec, NodeFiles.topKmem(dir.resolve("nodes"), TOP_NODES));
+            return new ResultsDir(dir, summary, series, slabs, spec, NodeFiles.topKmem(dir.resolve("nodes"), TOP_NODES),
+                    traceRepairs(dir.resolve(RUN)));
         } catch (IOException e) {
             throw new ResultsDirException(dir + ": cannot read (" + e.getMessage() + ")");
         }
@@ -100,6 +102,35 @@ public record ResultsDir(Path dir, Summary summary, SeriesTable series, SeriesTa
         return new Summary(root.path("experiment").asText(), root.path("seed").asLong(), root.path("kernel").asText(),
                 root.path("nodes").asLong(), root.path("simulated_seconds").asDouble(), root.path("events").asLong(),
                 cgroups, caches, RolloutFinal.read(root.path("rollouts")));
+    }
+
+    /**
+     * What run.json says the experiment's traces needed on the way in, one line per workload and
+     * file ({@code workloads[0]: pods.csv: 1 negative value clamped to 0 (first at line 154229)});
+     * none for a run.json without them, or an unreadable one (it is the run's record, not a result).
+     */
+    static List<String> traceRepairs(Path runJson) {
+        List<String> out = new ArrayList<>();
+        if (!Files.isRegularFile(runJson)) {
+            return out;
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(runJson.toFile());
+        } catch (IOException e) {
+            return out;
+        }
+        String key = null;
+        for (JsonNode r : root == null ? JSON.createArrayNode() : root.path("trace_repairs")) {
+            String k = "workloads[" + r.path("workload").asInt() + "]: " + r.path("file").asText();
+            if (k.equals(key)) {
+                out.set(out.size() - 1, out.get(out.size() - 1) + "; " + r.path("text").asText());
+            } else {
+                out.add(k + ": " + r.path("text").asText());
+                key = k;
+            }
+        }
+        return out;
     }
 
     /** A short name for this run in comparisons: the experiment's name and its kernel options. */

@@ -29,6 +29,25 @@ class ReportTest {
     }
 
     @Test
+    void theHeaderSaysWhatTheTracesNeededOnTheWayInFromRunJson() throws Exception {
+        Path dir = Fixtures.results(tmp.resolve("a"), "", 2048, 2);
+        assertTrue(ResultsDir.read(dir).traceRepairs().isEmpty(), "a run.json without trace repairs, or none at all");
+        java.nio.file.Files.writeString(dir.resolve("run.json"), """
+                {"experiment_id": "x", "trace_repairs": [
+                  {"workload": 0, "file": "pods.csv", "kind": "negative", "count": 1, "first_line": 154229,
+                   "text": "1 negative value clamped to 0 (first at line 154229)"},
+                  {"workload": 0, "file": "pods.csv", "kind": "empty", "count": 12, "first_line": 88,
+                   "text": "12 empty values skipped (first at line 88)"}]}
+                """);
+        ResultsDir r = ResultsDir.read(dir);
+        assertEquals(List.of("workloads[0]: pods.csv: 1 negative value clamped to 0 (first at line 154229); 12 empty "
+                + "values skipped (first at line 88)"), r.traceRepairs());
+        String html = HtmlReport.render(r);
+        assertTrue(html.indexOf("pods.csv: 1 negative value clamped to 0") < html.indexOf("Memory usage per cgroup"),
+                "in the header, before the charts");
+    }
+
+    @Test
     void aComparisonPutsTheLargestDifferenceFirst() throws Exception {
         ResultsDir a = ResultsDir.read(Fixtures.results(tmp.resolve("a"), "", 2000, 0));
         ResultsDir b = ResultsDir.read(Fixtures.results(tmp.resolve("b"), "nokmem", 3000, 2));

@@ -11,8 +11,7 @@ import io.memfleet.workload.trace.TraceException;
 import io.memfleet.workload.trace.TraceSet;
 import io.memfleet.workload.trace.TraceSpec;
 import io.memfleet.workload.trace.TraceStore;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -32,8 +31,7 @@ public final class NodeWorkload {
     private final int nodeIndex;
     private final SplittableRandom rnd;
     private final long[][] held;
-    private int nextJob;
-    private final List<int[]> jobs = new ArrayList<>();
+    private final ChildJobs jobs;
     private final Command.Tick tick;
     /** Per trace workload: the series this node replays (null: none), its read cursor, and what it holds. */
     private final TraceSet.Series[] traces;
@@ -41,6 +39,8 @@ public final class NodeWorkload {
     private final long[][] traceHeld;
     /** Per trace workload: what its fractions and percents are of, in bytes. */
     private final double[] traceBase;
+    /** Per trace-churn workload: its series as arrivals (null: none for this node). */
+    private final Arrivals[] arrivals;
 
     public NodeWorkload(ExperimentSpec e, int nodeIndex) {
         this.e = e;
@@ -51,16 +51,22 @@ public final class NodeWorkload {
             held[w] = new long[e.workloads().get(w).tasks()];
         }
         this.tick = new Command.Tick(e.stepNs());
+        this.jobs = new ChildJobs(e.workloads().size());
         this.traces = new TraceSet.Series[e.workloads().size()];
         this.traceCursor = new int[traces.length][1];
         this.traceHeld = new long[traces.length][3];
         this.traceBase = new double[traces.length];
+        this.arrivals = new Arrivals[traces.length];
         for (int w = 0; w < traces.length; w++) {
             TraceSpec t = e.workloads().get(w).trace();
             if (t != null) {
                 try {
                     traces[w] = TraceStore.load(t, e.nodes()).forNode(nodeIndex, t.cycle());
                     traceBase[w] = base(e.workloads().get(w), t);
+                    if (t.counts() && traces[w] != null && traces[w].times().length > 0) {
+                        arrivals[w] = new Arrivals(traces[w], t.intervalNs() / 1e9,
+                                e.workloads().get(w).params().get("scale_ppm") / 1e6);
+                    }
                 } catch (TraceException ex) {
                     // the parser read this trace before; it changed or vanished since
                     throw new IllegalStateException("the trace of workloads[" + w + "] cannot be read any more: "
@@ -84,7 +90,7 @@ public final class NodeWorkload {
         }
         for (int w = 0; w < e.workloads().size(); w++) {
             ExperimentSpec.Workload wl = e.workloads().get(w);
-            if (wl.model().equals("short-lived-cgroups")) {
+            if (wl.model().equals("short-lived-cgroups") || wl.model().equals("trace-churn")) {
                 continue;
             }
             for (int t = 0; t < wl.tasks(); t++) {
@@ -112,6 +118,7 @@ public final class NodeWorkload {
                     }
                 }
                 case "trace" -> trace(w, wl, step, out);
+                case "trace-churn" -> churn(w, wl, step, out);
                 default -> shortLived(w, wl, step, out);
             }
         }
@@ -205,38 +212,38 @@ public final class NodeWorkload {
         return e.memBytes();
     }
 
-    /**
-     * Jobs: mkdir, spawn, one dentry and one kmalloc (served by the root caches; they queue the
-     * per-cgroup caches' creation, which the step's tick runs), the bulk of the allocations on the
-     * next step, then exit and rmdir at the end of the job's life, leaving dead caches.
-     */
+    /** Jobs every {@code every_steps}, {@code tasks} at a time, each living {@code lifetime_steps} (see {@link ChildJobs}). */
     private void shortLived(int w, ExperimentSpec.Workload wl, long step, Consumer<Command> out) {
-        String parent = wl.cgroup().equals("/") ? "" : wl.cgroup();
-        long size = wl.params().get("kmalloc_size");
-        for (int i = 0; i < jobs.size(); i++) {
-            int[] j = jobs.get(i);
-            if (j[3] == step) {
-                out.accept(new Command.Dentry(j[2], jitter(wl.params().get("dentries"))));
-                out.accept(new Command.Kmalloc(j[2], size, jitter(wl.params().get("kmallocs"))));
-            }
-            if (j[1] <= step) {
-                out.accept(new Command.Exit(j[2]));
-                out.accept(new Command.Rmdir(parent + "/job" + j[0]));
-                jobs.remove(i--);
-            }
-        }
+        jobs.step(w, step, this::jitter, out);
         if (step % Math.max(1, wl.params().get("every_steps")) == 0) {
+            ChildJobs.Work work = new ChildJobs.Work(wl.params().get("dentries"), wl.params().get("kmallocs"),
+                    wl.params().get("kmalloc_size"), 0);
             for (int t = 0; t < wl.tasks(); t++) {
-                int job = nextJob++;
-                int pid = 100_000 + (job % 800_000);
-                String dir = parent + "/job" + job;
-                out.accept(new Command.Mkdir(dir));
-                out.accept(new Command.Spawn(pid, dir, t % e.cpus()));
-                out.accept(new Command.Dentry(pid, 1));
-                out.accept(new Command.Kmalloc(pid, size, 1));
-                long end = step + Math.max(2, wl.params().get("lifetime_steps"));
-                jobs.add(new int[] {job, (int) end, pid, (int) step + 1});
+                jobs.start(w, wl.cgroup(), step, wl.params().get("lifetime_steps"), t % e.cpus(), work, out);
             }
         }
+    }
+
+    /**
+     * Jobs from a recorded arrival process: the series' counts in this step's span of simulated
+     * time start as many jobs (at most {@code max_live} alive), each living the fixed lifetime or
+     * its sample's own, in steps (at least two: started, then its bulk allocations).
+     */
+    private void churn(int w, ExperimentSpec.Workload wl, long step, Consumer<Command> out) {
+        jobs.step(w, step, this::jitter, out);
+        if (arrivals[w] == null) {
+            return;
+        }
+        Map<String, Long> p = wl.params();
+        ChildJobs.Work work = new ChildJobs.Work(p.get("dentries"), p.get("kmallocs"), p.get("kmalloc_size"), p.get("anon"));
+        double stepSeconds = e.stepNs() / 1e9;
+        long maxLive = p.get("max_live");
+        arrivals[w].between(step * stepSeconds, (step + 1) * stepSeconds, (count, lifetime) -> {
+            long lifeNs = Double.isNaN(lifetime) ? p.get("lifetime_ns") : (long) Math.min(lifetime * 1e9, 1e18);
+            long steps = (lifeNs + e.stepNs() - 1) / e.stepNs();
+            for (long k = 0; k < count && jobs.live(w) < maxLive; k++) {
+                jobs.start(w, wl.cgroup(), step, steps, (int) (k % e.cpus()), work, out);
+            }
+        });
     }
 }

@@ -193,8 +193,9 @@ public final class ExperimentParser extends YamlFields {
                 throw error(w.get("cgroup"), p + "cgroup", "'" + cgroup + "' is not in the cgroups list");
             }
             int tasks = (int) number(w, "tasks", p, 1, 1, 1000);
-            if (model.equals("trace")) {
-                out.add(new ExperimentSpec.Workload(model, cgroup, tasks, Map.of(), trace(w.get("params"), p, nodes)));
+            if (model.startsWith("trace")) { // trace, trace-churn: parameters of a file, not numbers
+                out.add(model.equals("trace") ? new ExperimentSpec.Workload(model, cgroup, tasks, Map.of(),
+                        trace(w.get("params"), p, nodes)) : churn(w.get("params"), p, cgroup, tasks, nodes, memBytes));
                 continue;
             }
             Map<String, Long> params = new LinkedHashMap<>(defaults);
@@ -228,6 +229,66 @@ public final class ExperimentParser extends YamlFields {
             throw error(null, p + "params", "required for a trace: at least path");
         }
         Map<String, Node> ps = fields(mapping(params, p + "params"), p + "params.", TraceSpec.PARAMS);
+        return traceSpec(ps, p, nodes, false);
+    }
+
+    /**
+     * A trace-churn workload: its series of counts (read and checked like a trace) and what each
+     * job does and how long it lives.
+     */
+    private ExperimentSpec.Workload churn(Node params, String p, String cgroup, int tasks, int nodes, long memBytes)
+            throws ExperimentException {
+        if (params == null) {
+            throw error(null, p + "params", "required for trace-churn: at least path");
+        }
+        Set<String> own = Set.of("lifetime", "dentries", "kmallocs", "kmalloc_size", "anon", "scale", "max_live");
+        Set<String> keys = new java.util.HashSet<>(TraceSpec.COUNT_PARAMS);
+        keys.addAll(own);
+        Map<String, Node> all = fields(mapping(params, p + "params"), p + "params.", keys);
+        Map<String, Node> file = new LinkedHashMap<>(all);
+        file.keySet().removeAll(own);
+        if (all.containsKey("lifetime") && all.containsKey("lifetime_column")) {
+            throw error(all.get("lifetime"), p + "params.lifetime", "give lifetime or lifetime_column, not both");
+        }
+        TraceSpec spec = traceSpec(file, p, nodes, true);
+        String q = p + "params.";
+        Map<String, Long> m = new LinkedHashMap<>(WorkloadModels.defaults("trace-churn"));
+        m.put("lifetime_ns", duration(all, "lifetime", q, m.get("lifetime_ns")));
+        m.put("dentries", number(all, "dentries", q, m.get("dentries"), 0, MAX_COUNT_PER_STEP));
+        m.put("kmallocs", number(all, "kmallocs", q, m.get("kmallocs"), 0, MAX_COUNT_PER_STEP));
+        m.put("max_live", number(all, "max_live", q, m.get("max_live"), 1, 60_000));
+        long kmSize = size(all, "kmalloc_size", q, m.get("kmalloc_size"));
+        long anon = size(all, "anon", q, 0);
+        if (kmSize < 1 || kmSize > memBytes || anon > memBytes) {
+            throw error(all.get(kmSize < 1 || kmSize > memBytes ? "kmalloc_size" : "anon"), q
+                    + (kmSize < 1 || kmSize > memBytes ? "kmalloc_size" : "anon"), "expected 1 to " + memBytes
+                    + " (the node's memory)");
+        }
+        m.put("kmalloc_size", kmSize);
+        m.put("anon", anon);
+        m.put("scale_ppm", scalePpm(all, q));
+        return new ExperimentSpec.Workload("trace-churn", cgroup, tasks, m, spec);
+    }
+
+    private long scalePpm(Map<String, Node> f, String prefix) throws ExperimentException {
+        Node n = f.get("scale");
+        if (n == null) {
+            return 1_000_000L;
+        }
+        String v = scalar(n, prefix + "scale");
+        try {
+            double d = Double.parseDouble(v);
+            if (d >= 1e-6 && d <= 1000) {
+                return Math.round(d * 1e6);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw error(n, prefix + "scale", "expected jobs per count from 0.000001 to 1000, got '" + v + "'");
+    }
+
+    /** The trace of a workload's file parameters, read and checked row by row (and kept for the generator). */
+    private TraceSpec traceSpec(Map<String, Node> ps, String p, int nodes, boolean counts) throws ExperimentException {
         Map<String, String> text = new LinkedHashMap<>();
         for (Map.Entry<String, Node> e : ps.entrySet()) {
             text.put(e.getKey(), scalar(e.getValue(), p + "params." + e.getKey()));
@@ -240,7 +301,7 @@ public final class ExperimentParser extends YamlFields {
         }
         TraceSpec spec;
         try {
-            spec = TraceSpec.of(text, base, System.getenv());
+            spec = TraceSpec.of(text, base, System.getenv(), counts);
             TraceStore.load(spec, nodes);
         } catch (TraceException e) {
             Node at = e.field() == null ? ps.get("path") : ps.getOrDefault(e.field(), ps.get("path"));

@@ -7,7 +7,7 @@ import java.util.Map;
 /** The built-in workload models and their parameters with defaults (sizes in bytes). */
 public final class WorkloadModels {
     public static final String NAMES =
-            "dentry-walker, kmalloc-service, pagecache-streamer, anon-grower, short-lived-cgroups, trace";
+            "dentry-walker, kmalloc-service, pagecache-streamer, anon-grower, short-lived-cgroups, trace, trace-churn";
 
     private WorkloadModels() {
     }
@@ -28,6 +28,10 @@ public final class WorkloadModels {
                     "kmallocs", 10L, "kmalloc_size", 256L);
             // replays a recorded series per node (its params are read by TraceSpec, not as numbers)
             case "trace" -> List.of();
+            // jobs in child cgroups started by a recorded series of counts (read by the parser: its file
+            // parameters by TraceSpec, durations and fractions by ExperimentParser.churn)
+            case "trace-churn" -> List.of("lifetime_ns", 60_000_000_000L, "dentries", 40L, "kmallocs", 10L,
+                    "kmalloc_size", 256L, "anon", 0L, "scale_ppm", 1_000_000L, "max_live", 10_000L);
             default -> null;
         };
         if (kv == null) {

@@ -1,49 +1,42 @@
 package io.memfleet.workload.trace;
 
+import io.memfleet.workload.trace.TraceRepairs.Problem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Reads a trace once, streaming: every row is checked (numbers, times ascending per series), the
- * series are numbered in order of first appearance (files in name order for a directory), and
- * only the first {@code keep} series are held in memory, 16 bytes a sample.
+ * Reads a trace once, streaming: every row is checked (numbers, times, values in range) and
+ * repaired, skipped or refused as {@code on_bad_rows} says; the series are numbered in order of
+ * first appearance (files in name order for a directory), and only the first {@code keep} series
+ * are held in memory (their time order and duplicate times are checked too).
  */
 final class TraceLoader {
     private final TraceSpec spec;
+    private final TraceShape shape;
     private final int keep;
+    private final TraceRepairs repairs;
     private final List<String> names = new ArrayList<>();
-    private final List<Growing> kept = new ArrayList<>();
+    private final List<SeriesBuffer> kept = new ArrayList<>();
+    /** Series by name, across the files of a directory (a long or rows layout split into several files). */
+    private final Map<String, Integer> index = new HashMap<>();
+    private final RowValues values;
     private double earliest = Double.POSITIVE_INFINITY;
     private long rows;
-
-    /** A series being read: its times and values so far. */
-    private static final class Growing {
-        double[] t = new double[64];
-        double[] v = new double[64];
-        int n;
-        double last = Double.NEGATIVE_INFINITY;
-
-        void add(double time, double value) {
-            if (n == t.length) {
-                t = Arrays.copyOf(t, n * 2);
-                v = Arrays.copyOf(v, n * 2);
-            }
-            t[n] = time;
-            v[n++] = value;
-        }
-    }
+    private long samples;
 
     private TraceLoader(TraceSpec spec, int keep) {
         this.spec = spec;
+        this.shape = spec.shape();
         this.keep = keep;
+        this.repairs = new TraceRepairs(spec.onBadRows());
+        this.values = new RowValues(spec, repairs);
     }
 
     static TraceSet load(TraceSpec spec, int keep) throws TraceException {
@@ -58,11 +51,11 @@ final class TraceLoader {
                 if (files.isEmpty()) {
                     throw new TraceException("path", p + ": a directory without trace files");
                 }
-                for (Path f : files) {
-                    l.file(f, f.getFileName().toString());
+                for (int i = 0; i < files.size(); i++) {
+                    l.file(files.get(i), i, true);
                 }
             } else {
-                l.file(p, null);
+                l.file(p, 0, false);
             }
         } catch (NoSuchFileException e) {
             throw new TraceException("path", e.getFile() + ": no such file or directory");
@@ -73,6 +66,9 @@ final class TraceLoader {
     }
 
     private int column(TraceSpec.Column c, List<String> header, Path f, String param) throws TraceException {
+        if (c == null) {
+            return -1;
+        }
         if (c.name() == null) {
             return c.index();
         }
@@ -84,102 +80,173 @@ final class TraceLoader {
         return i;
     }
 
-    /** One file; {@code seriesName} is its series in a directory of one file per series, else null. */
-    private void file(Path f, String seriesName) throws IOException, TraceException {
-        try (TraceReader r = new TraceReader(f)) {
+    /** One file: the {@code fileIndex}-th of a directory ({@code inDirectory}), or the trace's only file. */
+    private void file(Path f, int fileIndex, boolean inDirectory) throws IOException, TraceException {
+        try (TraceReader r = new TraceReader(f, shape.separator())) {
             List<String> header = new ArrayList<>();
-            if (spec.header()) {
-                if (!r.next()) {
-                    throw new TraceException(null, f + ": empty (a header and rows expected)");
-                }
+            if (shape.header() && r.next()) {
                 for (int i = 0; i < r.fields(); i++) {
                     header.add(r.field(i));
                 }
             }
-            int time = spec.timeColumn() == null ? -1 : column(spec.timeColumn(), header, f, "time_column");
-            int value = column(spec.valueColumn(), header, f, "value_column");
-            boolean perColumn = spec.format() == TraceSpec.Format.WIDE && seriesName == null;
-            int series = spec.format() == TraceSpec.Format.LONG ? column(spec.seriesColumn(), header, f, "series_column") : -1;
-            long row = 0;
-            Map<String, Integer> index = new HashMap<>();
-            int[] columnSeries = null;
-            while (r.next()) {
-                if (perColumn && columnSeries == null) {
-                    columnSeries = new int[r.fields()];
-                    for (int c = 0; c < r.fields(); c++) {
-                        columnSeries[c] = c == time ? -1 : series(f.getFileName() + ":" + (header.isEmpty()
-                                ? "column " + c : header.get(Math.min(c, header.size() - 1))));
+            int time = column(shape.time(), header, f, "time_column");
+            int value = column(shape.value(), header, f, "value_column");
+            int extra = column(shape.extra(), header, f, "lifetime_column");
+            int[] series = new int[shape.series().size()];
+            for (int i = 0; i < series.length; i++) {
+                series[i] = column(shape.series().get(i), header, f, "series_column");
+            }
+            values.startFile(f);
+            long before = rows;
+            switch (shape.layout()) {
+                case LONG -> longRows(r, f, series, time, value, extra);
+                case ROWS -> seriesRows(r, f, series, value, fileIndex);
+                default -> {
+                    if (inDirectory || shape.filePerSeries()) {
+                        fileRows(r, f, series(f.getFileName().toString()), time, value, extra);
+                    } else {
+                        columnRows(r, f, header, time);
                     }
-                }
-                int need = Math.max(Math.max(time, value), series) + 1;
-                if (r.fields() < need) {
-                    throw new TraceException(null, f + ":" + r.line() + ": " + r.fields() + " fields, the trace needs "
-                            + need);
-                }
-                double t = time < 0 ? row * (spec.intervalNs() / 1e9) : number(r, time, f, "time_column");
-                row++;
-                rows++;
-                earliest = Math.min(earliest, t);
-                if (perColumn) {
-                    for (int c = 0; c < columnSeries.length && c < r.fields(); c++) {
-                        if (columnSeries[c] >= 0) {
-                            add(columnSeries[c], t, number(r, c, f, "value_column"), f, r.line());
-                        }
-                    }
-                } else {
-                    int s = seriesName != null ? index.computeIfAbsent(seriesName, this::series)
-                            : index.computeIfAbsent(r.field(series), this::series);
-                    add(s, t, number(r, value, f, "value_column"), f, r.line());
                 }
             }
-            if (row == 0) {
-                throw new TraceException(null, f + ": no rows (an empty series)");
+            if (rows == before) {
+                repairs.record(f, Math.max(1, r.line()), Problem.EMPTY_FILE, "no rows (an empty series)");
             }
         }
+    }
+
+    /** A row per sample: series, time, value. */
+    private void longRows(TraceReader r, Path f, int[] series, int time, int value, int extra)
+            throws IOException, TraceException {
+        int need = Math.max(time, max(series)) + 1;
+        long row = 0;
+        while (r.next()) {
+            rows++;
+            double t = rowTime(r, f, time, row++, need);
+            if (Double.isNaN(t)) {
+                continue;
+            }
+            int s = index.computeIfAbsent(seriesName(r, series), this::series);
+            sample(r, f, s, t, value, extra);
+        }
+    }
+
+    /** A file per series: time (or row number) and value. */
+    private void fileRows(TraceReader r, Path f, int s, int time, int value, int extra)
+            throws IOException, TraceException {
+        long row = 0;
+        while (r.next()) {
+            rows++;
+            double t = rowTime(r, f, time, row++, time + 1);
+            if (!Double.isNaN(t)) {
+                sample(r, f, s, t, value, extra);
+            }
+        }
+    }
+
+    /** A column per series (every column but the time's), named by the header or by number. */
+    private void columnRows(TraceReader r, Path f, List<String> header, int time) throws IOException, TraceException {
+        int[] columnSeries = null;
+        long row = 0;
+        while (r.next()) {
+            if (columnSeries == null) {
+                columnSeries = new int[r.fields()];
+                for (int c = 0; c < r.fields(); c++) {
+                    columnSeries[c] = c == time ? -1 : series(f.getFileName() + ":" + (header.isEmpty()
+                            ? "column " + c : header.get(Math.min(c, header.size() - 1))));
+                }
+            }
+            rows++;
+            double t = rowTime(r, f, time, row++, time + 1);
+            if (Double.isNaN(t)) {
+                continue;
+            }
+            for (int c = 0; c < columnSeries.length; c++) {
+                if (columnSeries[c] >= 0) {
+                    sample(r, f, columnSeries[c], t, c, -1);
+                }
+            }
+        }
+    }
+
+    /** A row per series, a column per time step from {@code first} on; the files of a directory follow each other. */
+    private void seriesRows(TraceReader r, Path f, int[] series, int first, int fileIndex)
+            throws IOException, TraceException {
+        int need = max(series) + 1;
+        while (r.next()) {
+            rows++;
+            if (r.fields() < need) {
+                repairs.record(f, r.line(), Problem.SHORT_ROW, r.fields() + " fields, the trace needs " + need);
+                continue;
+            }
+            int s = index.computeIfAbsent(seriesName(r, series), this::series);
+            double base = fileIndex * shape.fileSeconds();
+            for (int c = first; c < r.fields(); c++) {
+                sample(r, f, s, base + (c - first) * shape.stepSeconds(), c, -1);
+            }
+        }
+    }
+
+    /** The row's time in seconds, or NaN when the row is dropped (too few fields, no valid time). */
+    private double rowTime(TraceReader r, Path f, int time, long row, int need) throws TraceException {
+        if (r.fields() < need) {
+            repairs.record(f, r.line(), Problem.SHORT_ROW, r.fields() + " fields, the trace needs " + need);
+            return Double.NaN;
+        }
+        return time < 0 ? row * (spec.intervalNs() / 1e9) : values.time(r, time);
+    }
+
+    /** One value of a row for series {@code s} at time {@code t}; dropped if the value (or its second) is. */
+    private void sample(TraceReader r, Path f, int s, double t, int value, int extra) throws TraceException {
+        double v = values.value(r, value);
+        double x = extra < 0 || Double.isNaN(v) ? 0 : values.extra(r, extra);
+        if (Double.isNaN(v) || Double.isNaN(x)) {
+            return;
+        }
+        samples++;
+        earliest = Math.min(earliest, t);
+        if (s < kept.size()) {
+            kept.get(s).add(t, v, x, r.line(), f, repairs);
+        }
+    }
+
+    private static String seriesName(TraceReader r, int[] series) {
+        if (series.length == 1) {
+            return r.field(series[0]);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < series.length; i++) {
+            sb.append(i == 0 ? "" : "/").append(r.field(series[i]));
+        }
+        return sb.toString();
+    }
+
+    private static int max(int[] a) {
+        int m = -1;
+        for (int x : a) {
+            m = Math.max(m, x);
+        }
+        return m;
     }
 
     private int series(String name) {
         names.add(name);
         if (kept.size() < keep) {
-            kept.add(new Growing());
+            kept.add(new SeriesBuffer(shape.extra() != null));
         }
         return names.size() - 1;
     }
 
-    private void add(int series, double t, double v, Path f, int line) throws TraceException {
-        if (series >= kept.size()) {
-            return;
+    private TraceSet finish() throws TraceException {
+        if (samples == 0) {
+            throw new TraceException(null, spec.path() + ": no rows that can be replayed" + (rows == 0 ? ""
+                    : " (" + rows + " rows, every one skipped: " + String.join("; ",
+                    TraceRepairs.lines(repairs.list())) + ")"));
         }
-        Growing g = kept.get(series);
-        if (t < g.last) {
-            throw new TraceException("time_column", f + ":" + line + ": time " + t + " s is before the series' previous "
-                    + g.last + " s (times must not go backwards within a series)");
-        }
-        g.last = t;
-        g.add(t, v);
-    }
-
-    private double number(TraceReader r, int field, Path f, String param) throws TraceException {
-        double d = r.number(field);
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
-            throw new TraceException(param, f + ":" + r.line() + ": not a number: '" + r.field(field) + "'");
-        }
-        if (d < 0 && param.equals("value_column")) {
-            throw new TraceException(param, f + ":" + r.line() + ": a negative demand: '" + r.field(field) + "'");
-        }
-        return d;
-    }
-
-    private TraceSet finish() {
         List<TraceSet.Series> out = new ArrayList<>();
         for (int i = 0; i < kept.size(); i++) {
-            Growing g = kept.get(i);
-            double[] t = Arrays.copyOf(g.t, g.n);
-            for (int k = 0; k < t.length; k++) {
-                t[k] -= earliest;
-            }
-            out.add(new TraceSet.Series(names.get(i), t, Arrays.copyOf(g.v, g.n)));
+            out.add(kept.get(i).finish(names.get(i), earliest, repairs));
         }
-        return new TraceSet(out, names.size(), rows);
+        return new TraceSet(out, names.size(), rows, repairs.list());
     }
 }

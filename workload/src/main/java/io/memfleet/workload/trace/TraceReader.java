@@ -10,10 +10,11 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Rows of a trace file, read from bytes without a String per field: comma-separated (with a
- * header or without, double quotes around a field allowed) or whitespace-separated columns, gzip
- * compressed or plain (told by the file's first bytes). Empty lines and lines starting with '#'
- * are skipped.
+ * Rows of a trace file, read from bytes without a String per field: comma- or semicolon-separated
+ * (with a header or without, double quotes around a field allowed, {@code ""} inside them for a
+ * quote) or whitespace-separated columns, gzip compressed or plain (told by the file's first
+ * bytes), CRLF or LF line ends, with or without a UTF-8 byte order mark. Empty lines and lines
+ * starting with '#' are skipped; line numbers count every physical line, as an editor shows them.
  */
 final class TraceReader implements Closeable {
     private static final int MAX_FIELDS = 4096;
@@ -32,7 +33,8 @@ final class TraceReader implements Closeable {
     private int pos;
     private boolean eof;
     private int lineNo;
-    private Boolean comma;
+    /** The field separator: ',' or ';', or ' ' for runs of spaces and tabs; 0 until the first row tells. */
+    private byte sep;
     private int lineStart;
     private int lineEnd;
     private final int[] from = new int[MAX_FIELDS];
@@ -40,12 +42,18 @@ final class TraceReader implements Closeable {
     private int fields;
 
     TraceReader(Path file) throws IOException {
+        this(file, (byte) 0);
+    }
+
+    /** A reader with a fixed separator (',', ';' or ' '), or 0 to tell it from the first row. */
+    TraceReader(Path file, byte separator) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         raw.mark(2);
         int b0 = raw.read();
         int b1 = raw.read();
         raw.reset();
         this.in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
+        this.sep = separator;
     }
 
     /** Moves to the next row; false at the end of the file. */
@@ -55,6 +63,10 @@ final class TraceReader implements Closeable {
                 return false;
             }
             lineNo++;
+            if (lineNo == 1 && lineEnd - lineStart >= 3 && buf[lineStart] == (byte) 0xef
+                    && buf[lineStart + 1] == (byte) 0xbb && buf[lineStart + 2] == (byte) 0xbf) {
+                lineStart += 3; // a UTF-8 byte order mark, as spreadsheets write
+            }
             if (lineEnd > lineStart && buf[lineEnd - 1] == '\r') {
                 lineEnd--;
             }
@@ -65,8 +77,9 @@ final class TraceReader implements Closeable {
             if (first == lineEnd || buf[first] == '#') {
                 continue;
             }
-            if (comma == null) {
-                comma = indexOf((byte) ',', first, lineEnd) >= 0;
+            if (sep == 0) {
+                sep = indexOf((byte) ',', first, lineEnd) >= 0 ? (byte) ','
+                        : indexOf((byte) ';', first, lineEnd) >= 0 ? (byte) ';' : (byte) ' ';
             }
             split(first);
             return true;
@@ -121,35 +134,55 @@ final class TraceReader implements Closeable {
 
     private void split(int start) {
         fields = 0;
-        int i = start;
-        if (comma) {
-            while (fields < MAX_FIELDS) {
-                int s = i;
-                int e;
-                if (i < lineEnd && buf[i] == '"') {
-                    int q = indexOf((byte) '"', i + 1, lineEnd);
-                    s = i + 1;
-                    e = q < 0 ? lineEnd : q;
-                    i = q < 0 ? lineEnd : q + 1;
-                    while (i < lineEnd && buf[i] != ',') {
-                        i++;
-                    }
-                } else {
-                    while (i < lineEnd && buf[i] != ',') {
-                        i++;
-                    }
-                    e = i;
-                }
-                int ts = trimStart(s, e);
-                from[fields] = ts;
-                to[fields++] = trimEnd(ts, e);
-                if (i >= lineEnd) {
-                    return;
-                }
-                i++;
-            }
+        if (sep == ' ') {
+            splitWhitespace(start);
             return;
         }
+        int i = start;
+        while (fields < MAX_FIELDS) {
+            int s = i;
+            int e;
+            if (i < lineEnd && buf[i] == '"') {
+                int q = closingQuote(i + 1);
+                s = i + 1;
+                e = q;
+                i = Math.min(lineEnd, q + 1);
+                while (i < lineEnd && buf[i] != sep) {
+                    i++;
+                }
+            } else {
+                while (i < lineEnd && buf[i] != sep) {
+                    i++;
+                }
+                e = i;
+            }
+            int ts = trimStart(s, e);
+            from[fields] = ts;
+            to[fields++] = trimEnd(ts, e);
+            if (i >= lineEnd) {
+                return;
+            }
+            i++;
+        }
+    }
+
+    /** The quote that ends a quoted field starting at {@code i} ({@code ""} is a quote inside it), or the line's end. */
+    private int closingQuote(int i) {
+        while (i < lineEnd) {
+            if (buf[i] == '"') {
+                if (i + 1 < lineEnd && buf[i + 1] == '"') {
+                    i += 2;
+                    continue;
+                }
+                return i;
+            }
+            i++;
+        }
+        return lineEnd;
+    }
+
+    private void splitWhitespace(int start) {
+        int i = start;
         while (i < lineEnd && fields < MAX_FIELDS) {
             while (i < lineEnd && (buf[i] == ' ' || buf[i] == '\t')) {
                 i++;
@@ -188,8 +221,15 @@ final class TraceReader implements Closeable {
         return lineNo;
     }
 
+    /** Field {@code i} as text ({@code ""} in a quoted field read as one quote). */
     String field(int i) {
-        return new String(buf, from[i], to[i] - from[i], StandardCharsets.UTF_8);
+        String f = new String(buf, from[i], to[i] - from[i], StandardCharsets.UTF_8);
+        return f.contains("\"\"") ? f.replace("\"\"", "\"") : f;
+    }
+
+    /** Whether field {@code i} is empty (or absent: the row has fewer fields). */
+    boolean empty(int i) {
+        return i >= fields || from[i] == to[i];
     }
 
     /**

@@ -5,11 +5,23 @@ import java.util.List;
 /**
  * The series of a trace that an experiment replays, times rebased so that the trace's earliest
  * is 0: {@code count} series in the file, the first {@code series.size()} of them kept (as many as
- * there are nodes to take them).
+ * there are nodes to take them), and what its rows needed on the way in.
  */
-public record TraceSet(List<Series> series, int count, long rows) {
-    /** One recorded series: times in seconds from the trace's start, ascending, and their values. */
-    public record Series(String name, double[] times, double[] values) {
+public record TraceSet(List<Series> series, int count, long rows, List<TraceRepairs.Repair> repairs) {
+    public TraceSet {
+        series = List.copyOf(series);
+        repairs = List.copyOf(repairs);
+    }
+
+    /**
+     * One recorded series: times in seconds from the trace's start, ascending, their values, and
+     * a second value per sample where the trace has one (trace-churn's lifetimes), else null.
+     */
+    public record Series(String name, double[] times, double[] values, double[] extra) {
+        public Series(String name, double[] times, double[] values) {
+            this(name, times, values, null);
+        }
+
         /** The value at {@code t} seconds: 0 before the first sample, the last after it, held or interpolated between. */
         public double at(double t, boolean linear, int[] cursor) {
             if (times.length == 0 || t < times[0]) {

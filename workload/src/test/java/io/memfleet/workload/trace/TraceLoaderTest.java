@@ -33,8 +33,11 @@ class TraceLoaderTest {
         return m;
     }
 
+    /** The error of a trace read with {@code on_bad_rows: fail}. */
     private String error(Map<String, String> params) {
-        return assertThrows(TraceException.class, () -> load(params, 10)).getMessage();
+        Map<String, String> failing = new HashMap<>(params);
+        failing.put("on_bad_rows", "fail");
+        return assertThrows(TraceException.class, () -> load(failing, 10)).getMessage();
     }
 
     @Test
@@ -67,7 +70,8 @@ class TraceLoaderTest {
     @Test
     void wideFormatReadsAColumnPerSeriesOrAFilePerSeriesGzippedOrNot() throws Exception {
         Files.writeString(tmp.resolve("wide.csv"), "t,a,b\n0,1,2\n60,3,4\n");
-        TraceSet cols = load(params("path", "wide.csv", "format", "wide", "time_column", "t", "header", "true"), 10);
+        TraceSet cols = load(params("path", "wide.csv", "format", "wide", "time_column", "t", "header", "true",
+                "value_unit", "bytes"), 10);
         assertEquals(2, cols.count());
         assertArrayEquals(new double[] {2, 4}, cols.series().get(1).values());
         Path dir = Files.createDirectories(tmp.resolve("jobs"));
@@ -75,7 +79,8 @@ class TraceLoaderTest {
         try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(dir.resolve("b.gz")))) {
             o.write("1 2\n3 4\n5 6\n".getBytes(StandardCharsets.US_ASCII));
         }
-        TraceSet files = load(params("path", "jobs", "format", "wide", "value_column", "1", "interval", "300s"), 10);
+        TraceSet files = load(params("path", "jobs", "format", "wide", "value_column", "1", "interval", "300s",
+                "value_unit", "bytes"), 10);
         assertEquals(2, files.count());
         assertEquals("b.gz", files.series().get(1).name());
         assertArrayEquals(new double[] {0, 300, 600}, files.series().get(1).times());
@@ -127,7 +132,7 @@ class TraceLoaderTest {
     void numbersParseFromBytesAsJavaWouldForShortDecimals() throws Exception {
         Files.writeString(tmp.resolve("num.txt"), "0 5.1209999999999996\n1 +2.5e3\n2 12345678901234567890\n3 .5\n");
         TraceSet t = TraceLoader.load(TraceSpec.of(params("path", "num.txt", "series_column", "0", "value_column", "1",
-                "header", "false"), tmp, Map.of()), 4);
+                "header", "false", "value_unit", "bytes"), tmp, Map.of()), 4);
         assertEquals(5.121, t.series().get(0).values()[0], 1e-12);
         assertEquals(2500, t.series().get(1).values()[0]);
         assertEquals(1.2345678901234567e19, t.series().get(2).values()[0], 1e5);

@@ -95,6 +95,7 @@ class TraceWorkloadTest {
                 series_column: pod
                 time_column: t
                 value_column: frac
+                on_bad_rows: fail
                 """));
         String msg = assertThrows(ExperimentException.class, () -> ExperimentParser.parse(Files.readString(file),
                 file.toString())).getMessage();

@@ -1,0 +1,167 @@
+package io.memfleet.cli;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Prometheus range query as the trace import runs it, without I/O: the times and step of the
+ * command line, the windows it is split into (a server answers at most 11,000 points per series
+ * and query), and the answers merged into one series per label set, ordered by their labels.
+ * A user's mistake or a server's refusal is a {@link UserError} with status 2.
+ */
+final class PrometheusRange {
+    /** Points a window asks for: below the server's 11,000 per series. */
+    static final long POINTS_PER_WINDOW = 10_000;
+    private static final Pattern DURATION = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h|d|w)?");
+    private static final Pattern RELATIVE = Pattern.compile("now(?:-(.+))?");
+
+    /** One window of the range: Prometheus evaluates at start, start + step, ... up to end. */
+    record Window(BigDecimal start, BigDecimal end) { }
+
+    /** One series: its labels and samples (unix seconds and the value as the server wrote it). */
+    record Series(Map<String, String> labels, List<String[]> samples) {
+        /** The label set as PromQL prints it: {@code {namespace="web", pod="a"}}. */
+        String text() {
+            StringBuilder sb = new StringBuilder("{");
+            labels.forEach((k, v) -> sb.append(sb.length() > 1 ? ", " : "").append(k).append("=\"")
+                    .append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
+            return sb.append('}').toString();
+        }
+    }
+
+    /** What the answers held: the series by label set, and the samples that were not finite numbers. */
+    static final class Result {
+        final Map<String, Series> series = new TreeMap<>();
+        long notFinite;
+    }
+
+    private PrometheusRange() {
+    }
+
+    /** Seconds of a step or offset: {@code 15s}, {@code 1m}, {@code 2h}, {@code 1d}, {@code 500ms}, or plain seconds. */
+    static BigDecimal seconds(String text, String flag) {
+        Matcher m = DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            throw new UserError(flag + ": not a duration such as 15s, 1m, 2h or 1d: '" + text + "'", 2);
+        }
+        BigDecimal v = new BigDecimal(m.group(1));
+        long mult = switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "m" -> 60;
+            case "h" -> 3600;
+            case "d" -> 86_400;
+            case "w" -> 604_800;
+            default -> 1;
+        };
+        return "ms".equals(m.group(2)) ? v.movePointLeft(3) : v.multiply(BigDecimal.valueOf(mult));
+    }
+
+    /** A time of the command line in unix seconds: RFC 3339, unix seconds, {@code now} or {@code now-2h}. */
+    static BigDecimal time(String text, String flag, Instant now) {
+        Matcher rel = RELATIVE.matcher(text.trim());
+        if (rel.matches()) {
+            BigDecimal n = BigDecimal.valueOf(now.getEpochSecond());
+            return rel.group(1) == null ? n : n.subtract(seconds(rel.group(1), flag));
+        }
+        try {
+            return new BigDecimal(text.trim());
+        } catch (NumberFormatException e) {
+            // not unix seconds; RFC 3339 below
+        }
+        try {
+            return BigDecimal.valueOf(OffsetDateTime.parse(text.trim()).toInstant().toEpochMilli()).movePointLeft(3);
+        } catch (DateTimeParseException e) {
+            throw new UserError(flag + ": not a time such as 2026-12-01T10:00:00Z, 1764583200, now or now-2h: '"
+                    + text + "'", 2);
+        }
+    }
+
+    /** The windows of [start, end] every step, each at most {@link #POINTS_PER_WINDOW} points. */
+    static List<Window> windows(BigDecimal start, BigDecimal end, BigDecimal step) {
+        if (step.signum() <= 0) {
+            throw new UserError("--step must be above 0", 2);
+        }
+        if (end.compareTo(start) < 0) {
+            throw new UserError("--end is before --start", 2);
+        }
+        List<Window> out = new ArrayList<>();
+        BigDecimal span = step.multiply(BigDecimal.valueOf(POINTS_PER_WINDOW - 1));
+        for (BigDecimal s = start; s.compareTo(end) <= 0; s = s.add(span).add(step)) {
+            out.add(new Window(s, s.add(span).min(end)));
+        }
+        return out;
+    }
+
+    /**
+     * Adds one answer of the query_range API to {@code into}: a matrix of series, each with its
+     * labels and [time, "value"] pairs. Anything else is the server's or the query's fault, said
+     * in the server's own words where it gave them.
+     */
+    static void merge(int status, String body, Result into) {
+        JsonObject json;
+        try {
+            json = new JsonObject(body);
+        } catch (DecodeException | ClassCastException e) {
+            throw new UserError("not an answer of the Prometheus API (HTTP " + status + "): is --url the server's base "
+                    + "URL, such as http://127.0.0.1:9090? " + snippet(body), 2);
+        }
+        if (!"success".equals(json.getString("status"))) {
+            String why = json.getString("errorType", "error") + ": " + json.getString("error", snippet(body));
+            throw new UserError(status == 400 || status == 422 ? "Prometheus refused the query (" + why + ")"
+                    : "Prometheus answered HTTP " + status + " (" + why + ")", 2);
+        }
+        try {
+            mergeMatrix(json, into);
+        } catch (ClassCastException | IndexOutOfBoundsException | NumberFormatException | NullPointerException e) {
+            throw new UserError("not an answer of the Prometheus API (a malformed series: " + e.getMessage() + "): "
+                    + snippet(body), 2);
+        }
+    }
+
+    private static void mergeMatrix(JsonObject json, Result into) {
+        JsonObject data = json.getJsonObject("data", new JsonObject());
+        if (!"matrix".equals(data.getString("resultType"))) {
+            throw new UserError("the query gives a " + data.getString("resultType") + ", not series over time", 2);
+        }
+        for (Object o : data.getJsonArray("result", new JsonArray())) {
+            JsonObject r = (JsonObject) o;
+            Map<String, String> labels = new TreeMap<>();
+            r.getJsonObject("metric", new JsonObject()).forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
+            Series s = into.series.computeIfAbsent(new Series(labels, List.of()).text(),
+                    k -> new Series(labels, new ArrayList<>()));
+            for (Object p : r.getJsonArray("values", new JsonArray())) {
+                JsonArray pair = (JsonArray) p;
+                String value = String.valueOf(pair.getValue(1));
+                if (!finite(value)) {
+                    into.notFinite++;
+                    continue;
+                }
+                s.samples().add(new String[] {new BigDecimal(String.valueOf(pair.getValue(0))).toPlainString(), value});
+            }
+        }
+    }
+
+    private static boolean finite(String v) {
+        try {
+            double d = Double.parseDouble(v);
+            return !Double.isNaN(d) && !Double.isInfinite(d);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    static String snippet(String body) {
+        String s = body.strip().replaceAll("\\s+", " ");
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+}

@@ -1,0 +1,52 @@
+package io.memfleet.workload.spec;
+
+import io.memfleet.workload.trace.TraceException;
+import io.memfleet.workload.trace.TraceRepairs;
+import io.memfleet.workload.trace.TraceStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the traces of an experiment needed on the way in: its workloads' repairs, for the run's record. */
+public final class ExperimentTraces {
+    /** One repair of one workload's trace. */
+    public record WorkloadRepair(int workload, TraceRepairs.Repair repair) {
+        /** {@code workloads[0]: pods.csv: 1 negative value clamped to 0 (first at line 154229)} */
+        public String text() {
+            return "workloads[" + workload + "]: " + repair.file() + ": " + repair.text();
+        }
+    }
+
+    private ExperimentTraces() {
+    }
+
+    /** Every repair of every trace workload of {@code e}, in workload order (the traces were read when it was parsed). */
+    public static List<WorkloadRepair> repairs(ExperimentSpec e) {
+        List<WorkloadRepair> out = new ArrayList<>();
+        for (int w = 0; w < e.workloads().size(); w++) {
+            ExperimentSpec.Workload wl = e.workloads().get(w);
+            if (wl.trace() == null) {
+                continue;
+            }
+            try {
+                for (TraceRepairs.Repair r : TraceStore.load(wl.trace(), e.nodes()).repairs()) {
+                    out.add(new WorkloadRepair(w, r));
+                }
+            } catch (TraceException ex) {
+                throw new IllegalStateException("the trace of workloads[" + w + "] cannot be read any more: "
+                        + ex.getMessage(), ex);
+            }
+        }
+        return out;
+    }
+
+    /** One line per workload and file: {@code workloads[0]: pods.csv: 1 negative value ...; 12 empty values ...}. */
+    public static List<String> lines(List<WorkloadRepair> repairs) {
+        java.util.Map<Integer, List<TraceRepairs.Repair>> byWorkload = new java.util.TreeMap<>();
+        for (WorkloadRepair r : repairs) {
+            byWorkload.computeIfAbsent(r.workload(), w -> new ArrayList<>()).add(r.repair());
+        }
+        List<String> out = new ArrayList<>();
+        byWorkload.forEach((w, rs) -> TraceRepairs.lines(rs).forEach(l -> out.add("workloads[" + w + "]: " + l)));
+        return out;
+    }
+}
