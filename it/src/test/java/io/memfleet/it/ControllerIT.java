@@ -263,6 +263,15 @@ class ControllerIT extends EmbeddedBrokerTest {
                 assertEquals(201, ok.statusCode(), ok.body());
                 String id = new JsonObject(ok.body()).getString("id");
                 assertTrue(id.startsWith("quickstart-"), id);
+                // an experiment's nodes take configuration only from its file, and the live path says so
+                HttpResponse<String> midRun = call(c, "POST", "/api/config", "{\"rollout_id\": \"mid-run\", \"selector\": "
+                        + "{\"nodes\": [\"" + id + "/0\"]}, \"cgroups\": [{\"path\": \"/web\", \"limit_in_bytes\": 1048576}]}");
+                assertEquals(409, midRun.statusCode(), midRun.body());
+                assertTrue(midRun.body().contains("take configuration only from its file"), midRun.body());
+                HttpResponse<String> all = call(c, "POST", "/api/config", "{\"rollout_id\": \"standing\", \"selector\": "
+                        + "{\"all\": true}, \"cgroups\": [{\"path\": \"/web\", \"limit_in_bytes\": 1048576}]}");
+                assertEquals(202, all.statusCode(), all.body());
+                assertTrue(new JsonObject(all.body()).getString("note").startsWith("experiments' nodes are not changed"));
                 FleetHarness.await("the experiment is done", Duration.ofSeconds(120),
                         () -> state(c, id).equals("done"));
                 JsonObject done = new JsonObject(get(c, "/api/experiments/" + id));
