@@ -45,6 +45,13 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Path target = out.toAbsolutePath().normalize();
+        for (Path d : dirs) {
+            if (d.toAbsolutePath().normalize().startsWith(target)) {
+                throw new UserError("--out " + out + ": holds " + d + ", one of the compared directories; name another",
+                        2);
+            }
+        }
         List<ResultsDir> runs = read(dirs);
         Comparison c;
         try (ResultsTarget target = ResultsTarget.claim(out, "--out", force)) {

@@ -87,6 +87,9 @@ public final class FleetState {
     }
 
     public void onAck(ConfigAck ack) {
+        if (ack.getWave() > 0) {
+            return; // a step of an experiment's rollout: its outcome is in the node's final state, for the summary
+        }
         RolloutStatus s = rollouts.get(ack.getRolloutId());
         if (s == null || s.rollout().getGeneration() < ack.getGeneration()) {
             // read before its rollout (the topics are consumed side by side): keep it until the rollout arrives
