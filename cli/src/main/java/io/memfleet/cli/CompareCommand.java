@@ -45,9 +45,9 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path target = out.toAbsolutePath().normalize();
+        Path where = out.toAbsolutePath().normalize();
         for (Path d : dirs) {
-            if (d.toAbsolutePath().normalize().startsWith(target)) {
+            if (d.toAbsolutePath().normalize().startsWith(where)) {
                 throw new UserError("--out " + out + ": holds " + d + ", one of the compared directories; name another",
                         2);
             }
