@@ -48,6 +48,7 @@ public final class Kernel {
     private final SlabLayer slab;
     private final Vfs vfs;
     private final TaskOps ops;
+    private final UserMemory user;
     private final ImageBuilder images;
     private long commands;
     /** Events for telemetry, drained by {@link #drainEvents()}. */
@@ -62,7 +63,7 @@ public final class Kernel {
         this.events = new EventQueue(clock);
         this.mem = new PhysMem(shape.memBytes() >>> PhysMem.PAGE_SHIFT, shape.swapBytes() >>> PhysMem.PAGE_SHIFT);
         this.mc = new MemController(shape.cpus(), mem, klog, tasks::all, t -> ops().reap(t));
-        UserMemory user = new UserMemory(mem, mc);
+        this.user = new UserMemory(mem, mc, tasks, klog, () -> slabLayer().unusedDentries());
         this.slab = new SlabLayer(shape.cpus(), config, mem, mc, workqueue, events, user::ensureFreePages);
         this.images = new ImageBuilder(mc, slab, mem);
         this.vfs = new Vfs(mc, new CgroupFs(mc, tasks::get), new ProcFs(mc, slab, images, tasks::get), images);
@@ -70,7 +71,7 @@ public final class Kernel {
         this.swap = new SwapFile(mem, mc, user, tasks);
         mc.thresholds().setListener((g, file, threshold) -> {
             String path = (g.isRoot() ? "" : g.path()) + "/" + file;
-            notification(file.equals(MemcgThresholds.OOM_CONTROL) ? new KernelEvent.OomNotify(clock.nowNs(), path)
+            return notification(file.equals(MemcgThresholds.OOM_CONTROL) ? new KernelEvent.OomNotify(clock.nowNs(), path)
                     : new KernelEvent.Threshold(clock.nowNs(), path, threshold));
         });
         mc.oomKiller().setKillListener((victim, memcg, points) -> event(new KernelEvent.OomKill(clock.nowNs(),
@@ -114,6 +115,7 @@ public final class Kernel {
     public Result apply(Command c) {
         commands++;
         klog.mark();
+        mem.startCommand();
         if (!commandEvents.isEmpty()) {
             commandEvents.clear();
         }
@@ -229,11 +231,13 @@ public final class Kernel {
         }
     }
 
-    /** A watcher's eventfd signalled: shown with the command's result, not sent as telemetry. */
-    private void notification(KernelEvent e) {
+    /** A watcher's eventfd signalled: shown with the command's result, not sent as telemetry. False: no room left. */
+    private boolean notification(KernelEvent e) {
         if (commandEvents.size() < MAX_PENDING_EVENTS) {
             commandEvents.add(e);
+            return true;
         }
+        return false;
     }
 
     /** OOM kills and allocation failures since the last call, oldest first. */
@@ -311,6 +315,19 @@ public final class Kernel {
 
     TaskOps taskOps() {
         return ops;
+    }
+
+    /**
+     * For tests: off, faults charge page by page and a long page-cache stream runs turn by turn
+     * instead of skipping its repeating periods; the results and the state are the same.
+     */
+    void setFaultShortcuts(boolean on) {
+        user.setShortcuts(on);
+    }
+
+    /** Turns of the fault loop since boot: what faults cost, for tests that bound a command's work. */
+    long faultTurns() {
+        return user.turns();
     }
 
     /** The live internals, for the kernel's own tests and microbenchmarks; not for the layers above. */

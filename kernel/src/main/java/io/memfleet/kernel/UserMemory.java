@@ -7,20 +7,48 @@ import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemcgReclaim;
 import io.memfleet.kernel.memcg.OomKiller;
 import io.memfleet.kernel.memcg.Task;
+import io.memfleet.kernel.memcg.TaskTable;
+import io.memfleet.kernel.mm.Klog;
 import io.memfleet.kernel.mm.PhysMem;
+import java.util.function.LongSupplier;
 
 /**
  * User page faults and page-cache reads, page by page as the kernel charges them: a free page
  * from the node (global reclaim, then the global OOM killer), then the memcg charge. Runs of
- * stock hits are taken in bulk, which is the same as that many one-page charges.
+ * stock hits are taken in bulk, which is the same as that many one-page charges; so are runs of
+ * exact charges in a group at its limit (each page its batch refused, no reclaim), and a long
+ * page-cache stream skips the periods in which its loop repeats ({@link SteadyFaults}). The work
+ * of a fault is then bounded by the node and its groups, not by the size of the request.
  */
 final class UserMemory {
     private final PhysMem mem;
     private final MemController mc;
+    private final TaskTable tasks;
+    private final Klog klog;
+    private final LongSupplier unusedDentries;
+    /**
+     * Whether a turn of the fault loop charges the run of exact charges the next turns would make,
+     * and a repeating page-cache stream is skipped by whole periods (off: page by page and turn by
+     * turn, the reference the tests compare them with).
+     */
+    private boolean shortcuts = true;
+    /** Turns of the fault loop run since boot: the work faults cost (a diagnostic, not kernel state). */
+    private long turns;
 
-    UserMemory(PhysMem mem, MemController mc) {
+    UserMemory(PhysMem mem, MemController mc, TaskTable tasks, Klog klog, LongSupplier unusedDentries) {
         this.mem = mem;
         this.mc = mc;
+        this.tasks = tasks;
+        this.klog = klog;
+        this.unusedDentries = unusedDentries;
+    }
+
+    void setShortcuts(boolean on) {
+        shortcuts = on;
+    }
+
+    long turns() {
+        return turns;
     }
 
     /** The result of a memory operation and how many pages it completed. */
@@ -76,9 +104,24 @@ final class UserMemory {
     // kernel: mm/memory.c do_anonymous_page() / mm/filemap.c add_to_page_cache_locked(), filemap_fault() / mm/shmem.c shmem_fault()
     Outcome faultIn(Task t, long pages, PendingOp.Kind kind, boolean exactFirst) {
         boolean anon = kind == PendingOp.Kind.ANON || kind == PendingOp.Kind.MLOCK;
+        boolean pageCache = kind == PendingOp.Kind.FILE || kind == PendingOp.Kind.MMAP;
+        SteadyFaults steady = shortcuts && pageCache && SteadyFaults.worthWatching(pages)
+                ? new SteadyFaults(mc, tasks, klog, unusedDentries, t, pages) : null;
+        try {
+            return faultIn(t, pages, kind, exactFirst, anon, steady);
+        } finally {
+            if (steady != null) {
+                steady.stop();
+            }
+        }
+    }
+
+    private Outcome faultIn(Task t, long pages, PendingOp.Kind kind, boolean exactFirst, boolean anon,
+                            SteadyFaults steady) {
         long done = 0;
         boolean exact = exactFirst;
         while (done < pages) {
+            turns++;
             if (t.exited()) {
                 return new Outcome(ChargeResult.KILLED, done);
             }
@@ -92,6 +135,7 @@ final class UserMemory {
             MemCgroup cg = t.memcg();
             MemCgroup target = cg;
             long granted;
+            boolean chargedEach = false;
             if (t.fatalSignalPending() || cg.isRoot()) {
                 target = mc.root();
                 granted = want;
@@ -101,7 +145,11 @@ final class UserMemory {
                     ChargeResult r = mc.charger().tryCharge(t, t.cpu(), cg, 1, true, true, exact, OomKiller.GFP_KERNEL);
                     exact = false;
                     switch (r) {
-                        case OK -> granted = 1;
+                        case OK -> {
+                            // the faults after it, while they would charge page by page without reclaim
+                            granted = 1 + (shortcuts ? mc.charger().chargeEach(t, t.cpu(), cg, want - 1) : 0);
+                            chargedEach = true;
+                        }
                         case BYPASS -> {
                             target = mc.root();
                             granted = 1;
@@ -112,14 +160,17 @@ final class UserMemory {
                     }
                 }
             }
-            commit(t, target, granted, kind);
+            commit(t, target, granted, kind, chargedEach);
             done += granted;
+            if (steady != null && done < pages) {
+                done = steady.turn(done, exact);
+            }
         }
         return new Outcome(ChargeResult.OK, done);
     }
 
     /** The charged pages become the kind's pages, with the fault and I/O events their path counts. */
-    private void commit(Task t, MemCgroup target, long n, PendingOp.Kind kind) {
+    private void commit(Task t, MemCgroup target, long n, PendingOp.Kind kind, boolean chargedEach) {
         if (kind != PendingOp.Kind.FILE) {
             t.memcg().addStat(StatItem.PGFAULT, n); // mem_cgroup_count_vm_event(PGFAULT) in handle_mm_fault()
             mem.countFaults(n);
@@ -127,16 +178,16 @@ final class UserMemory {
         switch (kind) {
             case FILE -> {
                 mem.countPagesIn(n);
-                mc.pages().commitCache(t, target, n);
+                mc.pages().commitCache(t, target, n, chargedEach);
             }
             case MMAP -> {
                 t.memcg().addStat(StatItem.PGMAJFAULT, n); // filemap_fault() read the page: VM_FAULT_MAJOR
                 mem.countMajorFaults(n);
                 mem.countPagesIn(n);
-                mc.pages().commitMapped(t, target, n);
+                mc.pages().commitMapped(t, target, n, chargedEach);
             }
-            case SHM -> mc.shm().commit(t, target, n);
-            default -> mc.pages().commitAnon(t, target, n, kind == PendingOp.Kind.MLOCK);
+            case SHM -> mc.shm().commit(t, target, n, chargedEach);
+            default -> mc.pages().commitAnon(t, target, n, kind == PendingOp.Kind.MLOCK, chargedEach);
         }
     }
 }

@@ -16,6 +16,8 @@ public final class FileRun extends LruList.Node {
     public long mapped;
     /** The owner's mapping of the run (its vma's pages, mapped or reclaimed since): only munmap shrinks it. */
     public long extent;
+    /** A run of a file its owner maps (on the owner's {@code mmaps}), not one it read (on {@code files}). */
+    public boolean mapping;
     public long seq;
 
     public FileRun(Task owner, MemCgroup memcg, long seq) {

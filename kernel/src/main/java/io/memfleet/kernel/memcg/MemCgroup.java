@@ -212,6 +212,18 @@ public final class MemCgroup {
         return sums;
     }
 
+    /**
+     * This CPU's event counter as its distances to its two targets, packed; 0 before the group's
+     * first event or when no check of its events can act.
+     */
+    public long eventPhase(int cpu) {
+        if (events == null || !MemcgEvents.checksAct(this)) {
+            return 0;
+        }
+        int b = 3 * cpu;
+        return (events[b + 1] - events[b]) * 0x100000001L + (events[b + 2] - events[b]);
+    }
+
     public boolean underOom() {
         return underOom > 0;
     }

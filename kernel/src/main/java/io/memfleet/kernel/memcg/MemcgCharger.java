@@ -101,6 +101,28 @@ public final class MemcgCharger {
         return ChargeResult.OK;
     }
 
+    /**
+     * Charges up to {@code most} more pages one at a time, as the faults after a page charged by
+     * {@link #tryCharge} would charge them while nothing else changes: while the stock cannot serve
+     * the group and every counter up its chain has room for one page, each charge is a batch
+     * refused (failcnt, the counters' peaks) and the page taken exactly, without reclaim. Stops
+     * after a page whose batch was taken (the stock then serves the next ones) or before one that
+     * would need reclaim. Returns the pages charged.
+     */
+    public long chargeEach(Task current, int cpu, MemCgroup memcg, long most) {
+        long n = 0;
+        while (n < most && (stock.cached(cpu) != memcg || stock.nrPages(cpu) == 0)) {
+            if (memcg.res.hierarchicalMargin() < PAGE || memcg.memsw.hierarchicalMargin() < PAGE) {
+                break;
+            }
+            if (tryCharge(current, cpu, memcg, 1, true, true, false, OomKiller.GFP_KERNEL) != ChargeResult.OK) {
+                throw new IllegalStateException("a charge with room failed in " + memcg);
+            }
+            n++;
+        }
+        return n;
+    }
+
     // kernel: mm/memcontrol.c mem_cgroup_do_charge()
     private DoCharge doCharge(Task current, MemCgroup memcg, long csizePages, long minPages, boolean oomCheck,
                               boolean mayWait, int gfpMask) {

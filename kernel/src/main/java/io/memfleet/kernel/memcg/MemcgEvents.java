@@ -10,6 +10,10 @@ package io.memfleet.kernel.memcg;
 public final class MemcgEvents {
     static final long THRESHOLDS_EVENTS_TARGET = 128;
     static final long SOFTLIMIT_EVENTS_TARGET = 1024;
+    /** Events from one check to the next. */
+    private static final long CHECK_STRIDE = THRESHOLDS_EVENTS_TARGET + 1;
+    /** Checks from one soft-limit check to the next: the first check past the soft-limit target. */
+    private static final long SOFT_STRIDE = SOFTLIMIT_EVENTS_TARGET / CHECK_STRIDE + 1;
 
     private final int cpus;
     private final MemcgThresholds thresholds;
@@ -37,6 +41,20 @@ public final class MemcgEvents {
      */
     // kernel: mm/memcontrol.c mem_cgroup_charge_statistics() events, memcg_check_events(), mem_cgroup_event_ratelimit()
     void count(MemCgroup memcg, long pages, int sign, boolean resFirst, boolean memswFirst) {
+        countRun(memcg, pages, false, sign, resFirst, memswFirst);
+    }
+
+    /**
+     * {@link #count} for pages charged one at a time, each just before it is counted (a run of
+     * exact charges in a group at its limit): a check sees the counters, the statistics and the
+     * soft-limit excess without the pages after its own.
+     */
+    void countCharged(MemCgroup memcg, long pages) {
+        countRun(memcg, pages, true, -1, false, false);
+    }
+
+    private void countRun(MemCgroup memcg, long pages, boolean chargedEach, int sign, boolean resFirst,
+                          boolean memswFirst) {
         if (pages <= 0) {
             return;
         }
@@ -45,28 +63,65 @@ public final class MemcgEvents {
         }
         long[] ev = memcg.events;
         int b = 3 * currentCpu;
-        long end = ev[b] + pages;
-        long next = ev[b + 1];
         long softNext = ev[b + 2];
-        long lastCheck = -1;
-        boolean soft = false;
-        for (long v = Math.max(ev[b], next) + 1; v <= end; v = next + 1) {
-            lastCheck = v;
-            if (softNext - v < 0) {
-                softNext = v + SOFTLIMIT_EVENTS_TARGET;
-                soft = true;
-            }
-            next = v + THRESHOLDS_EVENTS_TARGET;
+        long lastCheck = advance(ev, b, pages);
+        if (lastCheck < 0) {
+            return;
         }
-        ev[b] = end;
-        ev[b + 1] = next;
-        ev[b + 2] = softNext;
-        if (lastCheck >= 0) {
-            long ahead = end - lastCheck;
+        long ahead = ev[b] - lastCheck;
+        if (chargedEach) {
+            thresholds.thresholds(memcg, -ahead, -ahead, -ahead);
+        } else {
             thresholds.thresholds(memcg, sign * ahead, resFirst ? ahead + 1 : 0, memswFirst ? ahead + 1 : 0);
-            if (soft) {
-                softLimit.updateTree(memcg);
+        }
+        if (ev[b + 2] != softNext) {
+            softLimit.updateTree(memcg, chargedEach ? ahead : 0);
+        }
+    }
+
+    /**
+     * Counts {@code pages} events into the counter at {@code ev[b]} with its threshold target at
+     * {@code b + 1} and its soft-limit target at {@code b + 2}; returns the last event that was a
+     * check (-1: none). A check falls on the first event past the threshold target, which then
+     * moves 128 on, so checks are 129 events apart whatever the runs the events come in; a check
+     * past the soft-limit target is a soft-limit check too (its target moves 1024 on), so those
+     * are every eighth check. That makes a run of any length one step.
+     */
+    // kernel: mm/memcontrol.c mem_cgroup_event_ratelimit()
+    static long advance(long[] ev, int b, long pages) {
+        long end = ev[b] + pages;
+        long first = Math.max(ev[b], ev[b + 1]) + 1;
+        ev[b] = end;
+        if (first > end) {
+            return -1;
+        }
+        long checks = (end - first) / CHECK_STRIDE;
+        long last = first + checks * CHECK_STRIDE;
+        ev[b + 1] = last + THRESHOLDS_EVENTS_TARGET;
+        long softNext = ev[b + 2];
+        long firstSoft = softNext < first ? 0 : (softNext - first) / CHECK_STRIDE + 1;
+        if (firstSoft <= checks) {
+            long lastSoft = firstSoft + (checks - firstSoft) / SOFT_STRIDE * SOFT_STRIDE;
+            ev[b + 2] = first + lastSoft * CHECK_STRIDE + SOFTLIMIT_EVENTS_TARGET;
+        }
+        return last;
+    }
+
+    /**
+     * Whether a check of this group's events can act: some group its counters are chained to has
+     * usage thresholds, a soft limit or a place on the soft-limit tree. When none can, the checks
+     * change nothing but the counter's own targets.
+     */
+    static boolean checksAct(MemCgroup memcg) {
+        for (MemCgroup g = memcg; g != null; g = g.parentMemcg()) {
+            MemcgThresholds.Registry reg = g.notify;
+            if (reg != null && (reg.usage.entries.length > 0 || reg.memsw.entries.length > 0)) {
+                return true;
+            }
+            if (g.onSoftTree || g.res.softLimit != ResCounter.RESOURCE_MAX) {
+                return true;
             }
         }
+        return false;
     }
 }

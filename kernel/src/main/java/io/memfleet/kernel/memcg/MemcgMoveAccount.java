@@ -28,6 +28,7 @@ final class MemcgMoveAccount {
         if (into != null && into.memcg == to && into.owner == r.owner && into.locked == r.locked && into != r) {
             r.resident -= k;
             into.resident += k;
+            to.anonRuns.touched(into);
             moveResidentStats(from, to, k, r.locked);
             if (r.isEmpty()) {
                 from.anonRuns.remove(r);
@@ -114,6 +115,7 @@ final class MemcgMoveAccount {
         }
         if (k < r.pages) {
             FileRun moved = new FileRun(r.owner, from, r.seq);
+            moved.mapping = r.mapping;
             moved.pages = k;
             moved.mapped = Math.min(k, r.mapped);
             moved.extent = Math.min(k, r.extent);
@@ -160,6 +162,7 @@ final class MemcgMoveAccount {
             r.resident -= k;
             r.mapped -= mapped;
             into.resident += k;
+            to.shmRuns.touched(into);
             into.mapped += mapped;
             if (r.resident == 0 && r.swapped == 0) {
                 r.memcg.shmRuns.remove(r);

@@ -25,8 +25,12 @@ public final class MemcgPages {
         this.uncharger = new MemcgUncharge(events, oomWait);
     }
 
+    /**
+     * Anonymous pages faulted in and charged. {@code chargedEach}: each page was charged on its own
+     * just before its commit (a run of exact charges), which the event checks take into account.
+     */
     // kernel: mm/memcontrol.c __mem_cgroup_commit_charge() for anonymous pages
-    public void commitAnon(Task t, MemCgroup memcg, long pages, boolean locked) {
+    public void commitAnon(Task t, MemCgroup memcg, long pages, boolean locked, boolean chargedEach) {
         mem.allocAnon(pages, locked);
         AnonRun top = t.anon.isEmpty() ? null : t.anon.get(t.anon.size() - 1);
         if (top == null || top.memcg != memcg || top.locked != locked || top.swapped != 0) {
@@ -35,34 +39,50 @@ public final class MemcgPages {
             memcg.anonRuns.add(top);
         }
         top.resident += pages;
+        memcg.anonRuns.touched(top);
         memcg.addStat(StatItem.RSS, pages);
         memcg.addStat(locked ? StatItem.UNEVICTABLE : StatItem.ACTIVE_ANON, pages);
         memcg.addStat(StatItem.PGPGIN, pages);
-        events.count(memcg, pages, -1, false, false);
+        countCommitted(memcg, pages, chargedEach);
     }
 
+    /** The events of pages committed: charged before (the stock, a batch) or each just before its commit. */
+    void countCommitted(MemCgroup memcg, long pages, boolean chargedEach) {
+        if (chargedEach) {
+            events.countCharged(memcg, pages);
+        } else {
+            events.count(memcg, pages, -1, false, false);
+        }
+    }
+
+    /** Page cache read and charged ({@code chargedEach} as for {@link #commitAnon}). */
     // kernel: mm/memcontrol.c __mem_cgroup_commit_charge() for page cache
-    public void commitCache(Task t, MemCgroup memcg, long pages) {
-        commitFile(t, memcg, pages, false);
+    public void commitCache(Task t, MemCgroup memcg, long pages, boolean chargedEach) {
+        commitFile(t, memcg, pages, false, chargedEach);
     }
 
     /** Faults in page-cache pages of a file the task maps: charged as cache, and mapped (mapped_file). */
     // kernel: mm/filemap.c filemap_fault() add_to_page_cache_lru(), then mm/memory.c __do_fault() page_add_file_rmap()
-    public void commitMapped(Task t, MemCgroup memcg, long pages) {
-        commitFile(t, memcg, pages, true);
+    public void commitMapped(Task t, MemCgroup memcg, long pages, boolean chargedEach) {
+        commitFile(t, memcg, pages, true, chargedEach);
     }
 
-    /** Page cache read ({@code t.files}) or mapped ({@code t.mmaps}), onto the task's newest run when it can grow. */
-    private void commitFile(Task t, MemCgroup memcg, long pages, boolean mapped) {
+    /**
+     * Page cache read ({@code t.files}) or mapped ({@code t.mmaps}), onto the task's newest run when
+     * it can grow; pages committed one by one each renew the run's age, so they count as many.
+     */
+    private void commitFile(Task t, MemCgroup memcg, long pages, boolean mapped, boolean chargedEach) {
         List<FileRun> runs = mapped ? t.mmaps : t.files;
         mem.allocCache(pages);
         FileRun top = runs.isEmpty() ? null : runs.get(runs.size() - 1);
         if (top == null || top.memcg != memcg || top.pages == 0
                 || mapped && (top.mapped != top.pages || top.extent != top.pages)) {
             top = new FileRun(t, memcg, fileSeq++);
+            top.mapping = mapped;
             runs.add(top);
         }
         memcg.fileRuns.add(top); // (back) to the young end of the LRU
+        fileSeq += chargedEach ? pages - 1 : 0;
         top.seq = fileSeq++;
         top.pages += pages;
         if (mapped) {
@@ -74,7 +94,7 @@ public final class MemcgPages {
         memcg.addStat(StatItem.CACHE, pages);
         memcg.addStat(StatItem.INACTIVE_FILE, pages);
         memcg.addStat(StatItem.PGPGIN, pages);
-        events.count(memcg, pages, -1, false, false);
+        countCommitted(memcg, pages, chargedEach);
     }
 
     /**
@@ -110,7 +130,7 @@ public final class MemcgPages {
         if (r.owner == null) {
             return null;
         }
-        return r.owner.mmaps.contains(r) ? r.owner.mmaps : r.owner.files;
+        return r.mapping ? r.owner.mmaps : r.owner.files;
     }
 
     void uncharge(MemCgroup memcg, long pages, boolean memswToo) {
@@ -190,7 +210,7 @@ public final class MemcgPages {
     /** Swaps out up to {@code pages} resident pages of the run; returns pages swapped. */
     // kernel: mm/memcontrol.c mem_cgroup_uncharge_swapcache() during shrink_page_list()
     long swapOut(AnonRun r, long pages) {
-        long k = Math.min(Math.min(pages, r.resident), mem.swapFree());
+        long k = Math.min(Math.min(pages, r.resident), mem.swapRoom());
         if (k <= 0 || r.locked) {
             return 0;
         }
@@ -213,6 +233,7 @@ public final class MemcgPages {
     public void swapIn(AnonRun r, long pages) {
         r.swapped -= pages;
         r.resident += pages;
+        r.memcg.anonRuns.touched(r);
         mem.swapIn(pages);
         MemCgroup m = r.memcg;
         m.addStat(StatItem.RSS, pages);
@@ -246,14 +267,37 @@ public final class MemcgPages {
             m.fileRuns.remove(r);
             List<FileRun> own = ownerList(r);
             if (own != null && own == r.owner.mmaps) {
-                if (r.extent == 0) {
-                    own.remove(r); // a mapping keeps its run (and its total_vm) until munmap
-                }
+                mergeExtent(own, r); // a mapping keeps its extent (its total_vm) until munmap
             } else if (own != null && !own.isEmpty() && own.get(own.size() - 1) == r) {
                 own.remove(own.size() - 1);
             }
         }
         return k;
+    }
+
+    /**
+     * A mapped run reclaim has emptied is only an extent now: it joins an emptied neighbour of the
+     * same group in its owner's mappings. munmap takes extents newest first, so one run of the
+     * summed extent unmaps exactly as the two did; a stream of mapped pages through a small group
+     * then keeps a few runs, not one for every page reclaim took.
+     */
+    private static void mergeExtent(List<FileRun> mmaps, FileRun r) {
+        int at = mmaps.lastIndexOf(r);
+        if (r.extent == 0) {
+            mmaps.remove(at);
+            return;
+        }
+        if (at + 1 < mmaps.size() && extentOnly(mmaps.get(at + 1), r.memcg)) {
+            r.extent += mmaps.remove(at + 1).extent;
+        }
+        if (at > 0 && extentOnly(mmaps.get(at - 1), r.memcg)) {
+            mmaps.get(at - 1).extent += r.extent;
+            mmaps.remove(at);
+        }
+    }
+
+    private static boolean extentOnly(FileRun r, MemCgroup memcg) {
+        return r.pages == 0 && r.memcg == memcg;
     }
 
     /** Truncates up to {@code pages} of the page cache this task read, newest first. */

@@ -1,5 +1,6 @@
 package io.memfleet.kernel.memcg;
 
+import io.memfleet.kernel.mm.LruList;
 import io.memfleet.kernel.mm.PhysMem;
 import java.util.List;
 import java.util.function.LongUnaryOperator;
@@ -119,17 +120,19 @@ public final class MemcgReclaim {
     /** Swaps out anonymous pages, then shared memory (both swap-backed, on the anon LRU). */
     private long shrinkAnon(MemCgroup m, long want) {
         long freed = 0;
-        for (AnonRun r : m.anonRuns) {
-            if (freed >= want || mem.swapFree() == 0) {
-                return freed;
-            }
+        LruList<AnonRun> anon = m.anonRuns;
+        for (AnonRun r = anon.scanStart(); r != null && freed < want && mem.swapRoom() > 0; r = anon.next(r)) {
             freed += pages.swapOut(r, want - freed);
-        }
-        for (ShmRun r : m.shmRuns) {
-            if (freed >= want || mem.swapFree() == 0) {
-                break;
+            if (r.resident == 0 || r.locked) {
+                anon.passed(r);
             }
+        }
+        LruList<ShmRun> shmem = m.shmRuns;
+        for (ShmRun r = shmem.scanStart(); r != null && freed < want && mem.swapRoom() > 0; r = shmem.next(r)) {
             freed += shm.swapOut(r, want - freed);
+            if (r.resident == 0) {
+                shmem.passed(r);
+            }
         }
         return freed;
     }

@@ -356,7 +356,9 @@ public final class MemcgState {
             }
             m = r.i();
             for (int k = 0; k < m; k++) {
-                t.mmaps.add(entry(table, r.i()));
+                FileRun run = entry(table, r.i());
+                run.mapping = true;
+                t.mmaps.add(run);
             }
         }
     }

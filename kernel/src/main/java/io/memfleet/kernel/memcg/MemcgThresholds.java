@@ -17,8 +17,12 @@ public final class MemcgThresholds {
 
     /** Receives each signal: {@code threshold} is -1 for an OOM notification. */
     public interface Listener {
-        void signal(MemCgroup memcg, String file, long threshold);
+        /** False once the listener takes no more signals during the command. */
+        boolean signal(MemCgroup memcg, String file, long threshold);
     }
+
+    /** One signal as the listener got it. */
+    public record Signal(MemCgroup memcg, String file, long threshold) { }
 
     /** struct mem_cgroup_threshold_ary: thresholds ascending, current_threshold the last one below usage. */
     static final class Ary {
@@ -39,7 +43,9 @@ public final class MemcgThresholds {
     }
 
     private final MemController mc;
-    private Listener listener = (g, f, t) -> { };
+    private Listener listener = (g, f, t) -> false;
+    /** Where signals are also written while a caller records them (null: nowhere). */
+    private List<Signal> recording;
 
     MemcgThresholds(MemController mc) {
         this.mc = mc;
@@ -47,6 +53,29 @@ public final class MemcgThresholds {
 
     public void setListener(Listener listener) {
         this.listener = listener;
+    }
+
+    private void signal(MemCgroup g, String file, long threshold) {
+        if (recording != null) {
+            recording.add(new Signal(g, file, threshold));
+        }
+        listener.signal(g, file, threshold);
+    }
+
+    /** Also writes every signal into {@code into} from now on (null: stops). */
+    public void record(List<Signal> into) {
+        recording = into;
+    }
+
+    /** Signals {@code signals} again, {@code times} times over, until the listener takes no more. */
+    public void replay(List<Signal> signals, long times) {
+        for (long k = 0; k < times; k++) {
+            for (Signal s : signals) {
+                if (!listener.signal(s.memcg(), s.file(), s.threshold())) {
+                    return;
+                }
+            }
+        }
     }
 
     private static Registry registry(MemCgroup g) {
@@ -93,7 +122,7 @@ public final class MemcgThresholds {
         reg.oomEventfds++;
         remember(reg, OOM_CONTROL, -1);
         if (g.underOom > 0) {
-            listener.signal(g, OOM_CONTROL, -1);
+            signal(g, OOM_CONTROL, -1);
         }
     }
 
@@ -114,11 +143,11 @@ public final class MemcgThresholds {
         String file = swap ? MEMSW_USAGE : USAGE;
         int i = t.current;
         for (; i >= 0 && Long.compareUnsigned(t.entries[i], usage) > 0; i--) {
-            listener.signal(g, file, t.entries[i]);
+            signal(g, file, t.entries[i]);
         }
         i++;
         for (; i < t.entries.length && Long.compareUnsigned(t.entries[i], usage) <= 0; i++) {
-            listener.signal(g, file, t.entries[i]);
+            signal(g, file, t.entries[i]);
         }
         t.current = i - 1;
     }
@@ -140,7 +169,7 @@ public final class MemcgThresholds {
         for (MemCgroup g : memcg.treeById()) {
             if (g.notify != null) {
                 for (int k = 0; k < g.notify.oomEventfds; k++) {
-                    listener.signal(g, OOM_CONTROL, -1);
+                    signal(g, OOM_CONTROL, -1);
                 }
             }
         }
@@ -154,7 +183,7 @@ public final class MemcgThresholds {
             return;
         }
         for (Registration e : reg.events) {
-            listener.signal(g, e.file(), e.threshold());
+            signal(g, e.file(), e.threshold());
         }
         g.notify = null;
     }

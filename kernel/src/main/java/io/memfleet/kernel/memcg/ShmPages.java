@@ -22,7 +22,7 @@ public final class ShmPages {
     }
 
     // kernel: mm/shmem.c shmem_getpage_gfp() -> mem_cgroup_cache_charge() (SHMEM), then __do_fault() page_add_file_rmap()
-    public void commit(Task t, MemCgroup memcg, long n) {
+    public void commit(Task t, MemCgroup memcg, long n, boolean chargedEach) {
         mem.allocShmem(n);
         mem.countMapped(n);
         ShmRun top = t.shm.isEmpty() ? null : t.shm.get(t.shm.size() - 1);
@@ -32,12 +32,13 @@ public final class ShmPages {
             memcg.shmRuns.add(top);
         }
         top.resident += n;
+        memcg.shmRuns.touched(top);
         top.mapped += n;
         memcg.addStat(StatItem.CACHE, n);
         memcg.addStat(StatItem.INACTIVE_ANON, n);
         memcg.addStat(StatItem.MAPPED_FILE, n);
         memcg.addStat(StatItem.PGPGIN, n);
-        events.count(memcg, n, -1, false, false);
+        pages.countCommitted(memcg, n, chargedEach);
     }
 
     /** Takes {@code k} resident pages out of a run's counts (unmapped ones first). */
@@ -127,7 +128,7 @@ public final class ShmPages {
     /** Writes up to {@code n} resident pages of the run to swap; returns pages written. */
     // kernel: mm/shmem.c shmem_writepage() -> mm/memcontrol.c mem_cgroup_uncharge_swapcache()
     long swapOut(ShmRun r, long n) {
-        long k = Math.min(Math.min(n, r.resident), mem.swapFree());
+        long k = Math.min(Math.min(n, r.resident), mem.swapRoom());
         if (k <= 0) {
             return 0;
         }
@@ -144,6 +145,7 @@ public final class ShmPages {
     public void swapIn(ShmRun r, long n) {
         r.swapped -= n;
         r.resident += n;
+        r.memcg.shmRuns.touched(r);
         mem.shmemSwapIn(n);
         MemCgroup m = r.memcg;
         m.addStat(StatItem.CACHE, n);

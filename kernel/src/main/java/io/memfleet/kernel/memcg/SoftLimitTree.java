@@ -25,16 +25,24 @@ public final class SoftLimitTree {
 
     // kernel: kernel/res_counter.c res_counter_soft_limit_excess()
     static long excess(MemCgroup g) {
-        long usage = g.res.usage();
+        return excess(g, 0);
+    }
+
+    /** The excess {@code pagesBack} pages before now (pages charged since). */
+    private static long excess(MemCgroup g, long pagesBack) {
+        long usage = g.res.usage() - pagesBack * PhysMem.PAGE_SIZE;
         long soft = g.res.softLimit();
         return Long.compareUnsigned(usage, soft) > 0 ? usage - soft : 0;
     }
 
-    /** The group and the groups its counters are chained to, each put back with its excess now. */
+    /**
+     * The group and the groups its counters are chained to, each put back with its excess as of
+     * {@code pagesBack} pages ago (pages charged since the check that asks).
+     */
     // kernel: mm/memcontrol.c mem_cgroup_update_tree()
-    void updateTree(MemCgroup memcg) {
+    void updateTree(MemCgroup memcg, long pagesBack) {
         for (MemCgroup g = memcg; g != null; g = g.parentMemcg()) {
-            long excess = excess(g);
+            long excess = excess(g, pagesBack);
             if (excess != 0 || g.onSoftTree) {
                 remove(g);
                 insert(g, excess);

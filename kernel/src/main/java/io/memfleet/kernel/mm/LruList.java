@@ -7,7 +7,10 @@ import java.util.NoSuchElementException;
 
 /**
  * An intrusive doubly-linked list in LRU order (oldest first), like the kernel's list_head: O(1)
- * add at the tail, removal of any member, and access to both ends.
+ * add at the tail, removal of any member, and access to both ends. A scan for members with
+ * something to reclaim may keep a cursor: the members before it have nothing ({@link #passed}),
+ * until one of them gets something again ({@link #touched}); later scans start there, so a list
+ * whose old end is all spent (runs wholly swapped out) is not walked again at every reclaim.
  */
 public final class LruList<T extends LruList.Node> implements Iterable<T> {
     /** A member of at most one list. */
@@ -15,11 +18,18 @@ public final class LruList<T extends LruList.Node> implements Iterable<T> {
         Node prev;
         Node next;
         LruList<?> list;
+        /** The member's place: ascending from the old end. */
+        long order;
     }
 
     private Node head;
     private Node tail;
     private int size;
+    private long headOrder;
+    private long tailOrder;
+    /** Where a scan starts when {@link #scanFromSet}: every member before it has nothing to reclaim. */
+    private Node scanFrom;
+    private boolean scanFromSet;
 
     public int size() {
         return size;
@@ -45,6 +55,10 @@ public final class LruList<T extends LruList.Node> implements Iterable<T> {
             n.list.remove(n);
         }
         n.list = this;
+        n.order = --headOrder;
+        if (scanFromSet) {
+            scanFrom = n;
+        }
         n.prev = null;
         n.next = head;
         if (head != null) {
@@ -69,6 +83,10 @@ public final class LruList<T extends LruList.Node> implements Iterable<T> {
             n.list.remove(n);
         }
         n.list = this;
+        n.order = ++tailOrder;
+        if (scanFromSet && scanFrom == null) {
+            scanFrom = n;
+        }
         n.next = null;
         n.prev = tail;
         if (tail != null) {
@@ -83,6 +101,9 @@ public final class LruList<T extends LruList.Node> implements Iterable<T> {
     public boolean remove(Node n) {
         if (n.list != this) {
             return false;
+        }
+        if (scanFrom == n) {
+            scanFrom = n.next;
         }
         if (n.prev != null) {
             n.prev.next = n.next;
@@ -112,6 +133,34 @@ public final class LruList<T extends LruList.Node> implements Iterable<T> {
     public void clear() {
         while (head != null) {
             remove(head);
+        }
+        scanFromSet = false;
+    }
+
+    /** The first member a scan for something to reclaim need look at, or null. */
+    @SuppressWarnings("unchecked")
+    public T scanStart() {
+        return (T) (scanFromSet ? scanFrom : head);
+    }
+
+    /** The member after {@code n}, toward the young end, or null. */
+    @SuppressWarnings("unchecked")
+    public T next(T n) {
+        return (T) n.next;
+    }
+
+    /** A scan found nothing to reclaim in {@code n}: when the scans start at it, they start after it now. */
+    public void passed(T n) {
+        if (n.list == this && n == scanStart()) {
+            scanFrom = n.next;
+            scanFromSet = true;
+        }
+    }
+
+    /** {@code n} has something to reclaim again: scans start at it if they started after it. */
+    public void touched(T n) {
+        if (scanFromSet && n.list == this && (scanFrom == null || n.order < scanFrom.order)) {
+            scanFrom = n;
         }
     }
 

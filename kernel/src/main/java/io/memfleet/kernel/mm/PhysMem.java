@@ -4,6 +4,13 @@ package io.memfleet.kernel.mm;
 public final class PhysMem {
     public static final int PAGE_SHIFT = 12;
     public static final long PAGE_SIZE = 1L << PAGE_SHIFT;
+    /**
+     * Pages reclaim may write to swap during one command (4 GiB), a budget of the simulator: past
+     * it, reclaim finds no swap room until the next command, so a stream of anonymous or shared
+     * memory into a large swap area ends (ENOMEM or an OOM kill) instead of writing out page after
+     * page. Free swap as the node reports it is unchanged.
+     */
+    public static final long MAX_SWAP_WRITES_PER_COMMAND = 1L << 20;
 
     private final long totalPages;
     /** The swap area the node was given, and what is enabled now (0 after swapoff). */
@@ -13,6 +20,8 @@ public final class PhysMem {
     private boolean swapWritable = true;
     private long freePages;
     private long swapUsed;
+    /** Swap writes left to the command being applied (see {@link #MAX_SWAP_WRITES_PER_COMMAND}). */
+    private long swapWritesLeft = MAX_SWAP_WRITES_PER_COMMAND;
     private long anonPages;
     private long lockedPages;
     private long cachePages;
@@ -52,6 +61,16 @@ public final class PhysMem {
     /** Swap pages reclaim may write to now (none while a swapoff runs or after it). */
     public long swapFree() {
         return swapWritable ? swapPages - swapUsed : 0;
+    }
+
+    /** Swap pages reclaim may write to now: free swap, within what this command may still write. */
+    public long swapRoom() {
+        return Math.min(swapFree(), swapWritesLeft);
+    }
+
+    /** A command starts: its swap writes are counted afresh. */
+    public void startCommand() {
+        swapWritesLeft = MAX_SWAP_WRITES_PER_COMMAND;
     }
 
     /** True while a swap area is enabled. */
@@ -132,6 +151,16 @@ public final class PhysMem {
         return new long[] {pgpginKb, pgpgoutKb, pswpin, pswpout, pgfault, pgmajfault};
     }
 
+    /** Sets what {@link #vmEvents()} returns. */
+    public void setVmEvents(long[] e) {
+        pgpginKb = e[0];
+        pgpgoutKb = e[1];
+        pswpin = e[2];
+        pswpout = e[3];
+        pgfault = e[4];
+        pgmajfault = e[5];
+    }
+
     /** Restores what {@link #counters()} returned. */
     public void restoreCounters(long[] c) {
         if (c.length != 17) {
@@ -189,6 +218,7 @@ public final class PhysMem {
     /** Writes resident shmem pages to swap. */
     // kernel: mm/shmem.c shmem_writepage() -> swap_writepage()
     public void shmemSwapOut(long pages) {
+        swapWritesLeft -= pages;
         pswpout += pages;
         pgpgoutKb += pages * (PAGE_SIZE >> 10);
         swapUsed += pages;
@@ -259,6 +289,7 @@ public final class PhysMem {
     /** Moves resident anonymous pages out to swap. */
     // kernel: mm/page_io.c swap_writepage() (PSWPOUT, and the write's PGPGOUT)
     public void swapOut(long pages) {
+        swapWritesLeft -= pages;
         pswpout += pages;
         pgpgoutKb += pages * (PAGE_SIZE >> 10);
         swapUsed += pages;
