@@ -90,10 +90,9 @@ final class SteadyFaults {
         }
         mostInATurn = Math.max(mostInATurn, done - lastDone);
         lastDone = done;
-        long h = cheapHash(exact);
         return switch (phase) {
-            case SEARCH -> search(h, done, exact);
-            case FIRST -> first(h, done, exact);
+            case SEARCH -> search(cheapHash(exact), done, exact);
+            case FIRST -> first(cheapHash(exact), done, exact);
             default -> second(done, exact);
         };
     }
@@ -102,12 +101,13 @@ final class SteadyFaults {
     private long search(long h, long done, boolean exact) {
         lam++;
         if (h == tortoise) {
+            MemcgClocks now = MemcgClocks.read(mc, tasks);
             candidate = lam;
             hash0 = h;
-            print0 = fingerprint(exact);
+            print0 = fingerprint(now, exact);
             prints = 1;
             turns = 0;
-            clocks[0] = MemcgClocks.read(mc, tasks);
+            clocks[0] = now;
             doneAt[0] = done;
             signals.clear();
             mc.thresholds().record(signals);
@@ -130,14 +130,15 @@ final class SteadyFaults {
             }
             return done;
         }
-        if (!Arrays.equals(print0, fingerprint(exact))) {
+        MemcgClocks now = MemcgClocks.read(mc, tasks);
+        if (!Arrays.equals(print0, fingerprint(now, exact))) {
             if (++prints > MAX_FINGERPRINTS) {
                 retry();
             }
             return done;
         }
         period = turns;
-        clocks[1] = MemcgClocks.read(mc, tasks);
+        clocks[1] = now;
         doneAt[1] = done;
         firstSignals = signals.size();
         phase = Phase.SECOND;
@@ -151,7 +152,7 @@ final class SteadyFaults {
         }
         MemcgClocks now = MemcgClocks.read(mc, tasks);
         long step = done - doneAt[1];
-        boolean same = step == doneAt[1] - doneAt[0] && step > 0 && Arrays.equals(print0, fingerprint(exact))
+        boolean same = step == doneAt[1] - doneAt[0] && step > 0 && Arrays.equals(print0, fingerprint(now, exact))
                 && now.repeats(clocks[0], clocks[1])
                 && signals.subList(0, firstSignals).equals(signals.subList(firstSignals, signals.size()));
         if (!same) {
@@ -193,9 +194,9 @@ final class SteadyFaults {
         }
     }
 
-    private byte[] fingerprint(boolean exact) {
-        return MemcgClocks.fingerprint(mc, tasks, klog.unread().size(), klog.dropped(), unusedDentries.getAsLong(),
-                exact ? 1 : 0);
+    /** {@code now}: the counters read this turn. */
+    private byte[] fingerprint(MemcgClocks now, boolean exact) {
+        return now.fingerprint(klog.unread().size(), klog.dropped(), unusedDentries.getAsLong(), exact ? 1 : 0);
     }
 
     /** What one turn of the loop changes: free pages, this CPU's stock, the task's groups and its newest run. */
@@ -210,9 +211,8 @@ final class SteadyFaults {
         for (MemCgroup g = task.memcg(); g != null; g = g.parent()) {
             h = mix(h, g.res().usage());
             h = mix(h, g.memsw().usage());
-            h = mix(h, g.eventPhase(cpu));
+            h = mix(h, g.eventPhase(cpu)); // up to the root
         }
-        h = mix(h, mc.root().eventPhase(cpu));
         h = mix(h, task.files.size());
         h = mix(h, task.mmaps.size());
         h = mix(h, task.files.isEmpty() ? -1 : task.files.get(task.files.size() - 1).pages);

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fault loop's shortcuts end exactly where faulting page by page and turn by turn ends: a run
- * of exact charges taken in one turn, and a long page-cache stream through a full node or group
- * that skips the periods in which its loop repeats itself. Every result, the node's files, its
+ * of exact charges taken in one turn, a long page-cache stream through a full node or group that
+ * skips the periods in which its loop repeats itself, and swap-out scans that start at each LRU's
+ * cursor (the reference walks every LRU from its old end). Every result, the node's files, its
  * telemetry and its checkpoint byte for byte are compared, on seeded small nodes with limits, soft
  * limits, hierarchies, thresholds, swap and other tasks' memory. Rerun one seed with
  * -Dmemfleet.seed=N; -Dmemfleet.runs=N runs more.

@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.kernel.script.ScriptRunner;
+import io.memfleet.kernel.testing.CpuTime;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -36,7 +36,6 @@ import org.junit.jupiter.api.Timeout;
 class ScriptFuzzTest {
     private static final int RUNS = Integer.getInteger("memfleet.fuzz", 5000);
     private static final long MAX_SCRIPT_CPU_MS = 2000;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final String[] EXTREMES = {"0", "1", "-1", "+0", "4095", "65536", "+1048575G", "+100000000000",
         "2305843009213693951ns", "9223372036854775807", "18446744073709551616", "-9223372036854775808", "+1G",
         "-1G", "1024", "+16777217", "99999999999999999999", "1ns", "0ns", "+4096", "-4096", "1P", "irq", "+255G"};
@@ -130,10 +129,10 @@ class ScriptFuzzTest {
         for (long seed = one != null ? one : 1; seed <= (one != null ? one : RUNS); seed++) {
             List<String> script = mutate(corpus, new SplittableRandom(seed));
             TimedLines lines = new TimedLines(script);
-            long t0 = cpuNs();
+            long t0 = CpuTime.threadNs();
             ScriptRunner.Result r = ScriptRunner.run(lines, KernelConfig.DEFAULT, chunk -> { });
-            long ms = (cpuNs() - t0) / 1_000_000;
-            lines.next();
+            long ms = (CpuTime.threadNs() - t0) / 1_000_000;
+            lines.finish();
             slowest = Math.max(slowest, ms);
             String where = "seed " + seed + " (repro: -Dmemfleet.seed=" + seed + "):\n" + String.join("\n", script);
             assertTrue(ms < MAX_SCRIPT_CPU_MS, where + "\ntook " + ms + " ms of CPU, " + lines.slowestMs()
@@ -147,16 +146,11 @@ class ScriptFuzzTest {
         assertTrue(endings.size() == 2 || one != null, "both endings occur: " + endings);
     }
 
-    /** This thread's CPU time (wall time where the JVM cannot tell). */
-    private static long cpuNs() {
-        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
-    }
-
     /** A script's lines, timing what the runner does with each one before it asks for the next. */
     private static final class TimedLines implements Iterator<String> {
         private final List<String> lines;
         private int at;
-        private long since = cpuNs();
+        private long since = CpuTime.threadNs();
         private long slowestNs = -1;
         private int slowestLine = 1;
 
@@ -169,16 +163,28 @@ class ScriptFuzzTest {
             return at < lines.size();
         }
 
-        /** The next line; past the end, only closes the last line's time. */
+        /** The next line; the time since the last one was asked for is that line's. */
         @Override
         public String next() {
-            long now = cpuNs();
+            if (at >= lines.size()) {
+                throw new NoSuchElementException("line " + (at + 1) + " of a script of " + lines.size());
+            }
+            lap();
+            return lines.get(at++);
+        }
+
+        /** The run is over: the time since the last line was asked for is that line's. */
+        void finish() {
+            lap();
+        }
+
+        private void lap() {
+            long now = CpuTime.threadNs();
             if (at > 0 && now - since > slowestNs) {
                 slowestNs = now - since;
                 slowestLine = at;
             }
             since = now;
-            return at < lines.size() ? lines.get(at++) : null;
         }
 
         long slowestMs() {

@@ -5,9 +5,7 @@ import io.memfleet.kernel.mm.PhysMem;
 import io.memfleet.kernel.sim.StateWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The memory controller's counters that only count, read together: the node's vm events,
@@ -25,6 +23,7 @@ public final class MemcgClocks {
         StatItem.PGMAJFAULT};
 
     private final MemController mc;
+    private final TaskTable tasks;
     private final List<MemCgroup> groups;
     private final List<FileRun> runs;
     /** vm events, then per group its event statistics and its three failcnts. */
@@ -40,9 +39,10 @@ public final class MemcgClocks {
     /** The soft-limit tree's next sequence number, then each group's place. */
     private final long[] soft;
 
-    private MemcgClocks(MemController mc, List<MemCgroup> groups, List<FileRun> runs, long[] counts,
-                        long[] events, boolean[] quiet, long[] seqs, long[] extents, long[] soft) {
+    private MemcgClocks(MemController mc, TaskTable tasks, List<MemCgroup> groups, List<FileRun> runs,
+                        long[] counts, long[] events, boolean[] quiet, long[] seqs, long[] extents, long[] soft) {
         this.mc = mc;
+        this.tasks = tasks;
         this.groups = groups;
         this.runs = runs;
         this.counts = counts;
@@ -53,13 +53,13 @@ public final class MemcgClocks {
         this.soft = soft;
     }
 
-    /** The counters as they are now. */
+    /** The counters as they are now, in the memory controller and the tasks' page-cache runs. */
     public static MemcgClocks read(MemController mc, TaskTable tasks) {
         List<MemCgroup> groups = new ArrayList<>(mc.all);
-        List<FileRun> runs = fileRuns(mc, tasks);
-        long[] vm = mc.mem().vmEvents();
-        long[] counts = Arrays.copyOf(vm, vm.length + groups.size() * (EVENT_STATS.length + 3));
-        int i = vm.length;
+        List<FileRun> runs = MemcgState.fileRunTable(mc, tasks);
+        long[] counts = Arrays.copyOf(mc.mem().vmEvents(),
+                PhysMem.VM_EVENTS + groups.size() * (EVENT_STATS.length + 3));
+        int i = PhysMem.VM_EVENTS;
         int eventLongs = 0;
         for (MemCgroup g : groups) {
             for (StatItem s : EVENT_STATS) {
@@ -91,38 +91,13 @@ public final class MemcgClocks {
             seqs[k + 1] = runs.get(k).seq;
             extents[k] = runs.get(k).extent;
         }
-        return new MemcgClocks(mc, groups, runs, counts, events, quiet, seqs, extents, soft);
-    }
-
-    /** Every page-cache run once: each group's LRU, then each task's reads and mappings. */
-    private static List<FileRun> fileRuns(MemController mc, TaskTable tasks) {
-        Map<FileRun, Boolean> seen = new IdentityHashMap<>();
-        List<FileRun> out = new ArrayList<>();
-        for (MemCgroup g : mc.all) {
-            for (FileRun r : g.fileRuns) {
-                if (seen.put(r, Boolean.TRUE) == null) {
-                    out.add(r);
-                }
-            }
-        }
-        for (Task t : tasks.all()) {
-            for (List<FileRun> list : List.of(t.files, t.mmaps)) {
-                for (FileRun r : list) {
-                    if (seen.put(r, Boolean.TRUE) == null) {
-                        out.add(r);
-                    }
-                }
-            }
-        }
-        return out;
+        return new MemcgClocks(mc, tasks, groups, runs, counts, events, quiet, seqs, extents, soft);
     }
 
     /** Puts these values back into the objects they were read from. */
     private void write() {
-        PhysMem mem = mc.mem();
-        int vm = mem.vmEvents().length;
-        mem.setVmEvents(Arrays.copyOf(counts, vm));
-        int i = vm;
+        mc.mem().setVmEvents(Arrays.copyOf(counts, PhysMem.VM_EVENTS));
+        int i = PhysMem.VM_EVENTS;
         int e = 0;
         for (int k = 0; k < groups.size(); k++) {
             MemCgroup g = groups.get(k);
@@ -149,11 +124,17 @@ public final class MemcgClocks {
     /**
      * The memory controller's checkpoint and the node's page counters, with these counters reduced
      * to what the kernel reads of them, followed by {@code extra}: equal fingerprints mean states
-     * that go on alike.
+     * that go on alike. Only while nothing has changed since this {@link #read}: the reduced values
+     * are written in for the checkpoint, then these put back.
+     *
+     * <p>The groups on the soft-limit tree are keys of its TreeSet, ordered by (usageInExcess,
+     * softTreeSeq), and their softTreeSeq is rewritten here while they stay in it. That is safe only
+     * because the ranks written keep the order of the values they replace among the groups on the
+     * tree (those off it, which the set never compares, get 0), and nothing adds to, removes from
+     * or searches the set until the values are back: the tree stays sorted throughout.
      */
-    public static byte[] fingerprint(MemController mc, TaskTable tasks, long... extra) {
-        MemcgClocks now = read(mc, tasks);
-        now.reduced().write();
+    public byte[] fingerprint(long... extra) {
+        reduced().write();
         try {
             StateWriter w = new StateWriter();
             MemcgState.save(mc, tasks, w);
@@ -162,7 +143,7 @@ public final class MemcgClocks {
             w.longs(extra, extra.length);
             return w.toByteArray();
         } finally {
-            now.write();
+            write();
         }
     }
 
@@ -189,7 +170,7 @@ public final class MemcgClocks {
             long pages = runs.get(k).pages;
             ex[k] = extents[k] == pages ? 0 : extents[k] == 0 ? 1 : extents[k] > pages ? 2 : 3;
         }
-        return new MemcgClocks(mc, groups, runs, new long[counts.length], ev, quiet, sq, ex, sf);
+        return new MemcgClocks(mc, tasks, groups, runs, new long[counts.length], ev, quiet, sq, ex, sf);
     }
 
     /** Per entry of {@link #soft}: whether its group is on the soft-limit tree now (its place is read only there). */
@@ -298,7 +279,7 @@ public final class MemcgClocks {
      */
     public boolean advance(MemcgClocks previous, long periods) {
         try {
-            new MemcgClocks(mc, groups, runs, ahead(previous.counts, counts, periods),
+            new MemcgClocks(mc, tasks, groups, runs, ahead(previous.counts, counts, periods),
                     eventsAhead(previous.events, periods), quiet, ahead(previous.seqs, seqs, periods),
                     ahead(previous.extents, extents, periods), ahead(previous.soft, soft, periods)).write();
             return true;

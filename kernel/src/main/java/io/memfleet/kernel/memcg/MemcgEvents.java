@@ -45,12 +45,17 @@ public final class MemcgEvents {
     }
 
     /**
-     * {@link #count} for pages charged one at a time, each just before it is counted (a run of
-     * exact charges in a group at its limit): a check sees the counters, the statistics and the
-     * soft-limit excess without the pages after its own.
+     * {@link #count} for pages just committed after their charge (sign -1). {@code chargedEach}:
+     * they were charged one at a time, each just before it is counted (a run of exact charges in a
+     * group at its limit), so a check sees the counters, the statistics and the soft-limit excess
+     * without the pages after its own. One step is exact because such a run is at most
+     * CHARGE_BATCH pages long (after its first page, {@link MemcgCharger#chargeEach} charges a page
+     * exactly only while less than a batch of room is left, and each takes a page of that room),
+     * far fewer than the 129 events from one check to the next: at most one check falls in it.
      */
-    void countCharged(MemCgroup memcg, long pages) {
-        countRun(memcg, pages, true, -1, false, false);
+    // kernel: mm/memcontrol.c __mem_cgroup_commit_charge() memcg_check_events()
+    void countCommitted(MemCgroup memcg, long pages, boolean chargedEach) {
+        countRun(memcg, pages, chargedEach, -1, false, false);
     }
 
     private void countRun(MemCgroup memcg, long pages, boolean chargedEach, int sign, boolean resFirst,

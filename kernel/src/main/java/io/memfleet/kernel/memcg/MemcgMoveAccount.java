@@ -27,8 +27,7 @@ final class MemcgMoveAccount {
         MemCgroup from = r.memcg;
         if (into != null && into.memcg == to && into.owner == r.owner && into.locked == r.locked && into != r) {
             r.resident -= k;
-            into.resident += k;
-            to.anonRuns.touched(into);
+            into.addResident(k);
             moveResidentStats(from, to, k, r.locked);
             if (r.isEmpty()) {
                 from.anonRuns.remove(r);
@@ -161,8 +160,7 @@ final class MemcgMoveAccount {
             shmStats(r.memcg, to, k, mapped, 0);
             r.resident -= k;
             r.mapped -= mapped;
-            into.resident += k;
-            to.shmRuns.touched(into);
+            into.addResident(k);
             into.mapped += mapped;
             if (r.resident == 0 && r.swapped == 0) {
                 r.memcg.shmRuns.remove(r);

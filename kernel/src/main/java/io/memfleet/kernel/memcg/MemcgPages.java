@@ -38,21 +38,11 @@ public final class MemcgPages {
             t.anon.add(top);
             memcg.anonRuns.add(top);
         }
-        top.resident += pages;
-        memcg.anonRuns.touched(top);
+        top.addResident(pages);
         memcg.addStat(StatItem.RSS, pages);
         memcg.addStat(locked ? StatItem.UNEVICTABLE : StatItem.ACTIVE_ANON, pages);
         memcg.addStat(StatItem.PGPGIN, pages);
-        countCommitted(memcg, pages, chargedEach);
-    }
-
-    /** The events of pages committed: charged before (the stock, a batch) or each just before its commit. */
-    void countCommitted(MemCgroup memcg, long pages, boolean chargedEach) {
-        if (chargedEach) {
-            events.countCharged(memcg, pages);
-        } else {
-            events.count(memcg, pages, -1, false, false);
-        }
+        events.countCommitted(memcg, pages, chargedEach);
     }
 
     /** Page cache read and charged ({@code chargedEach} as for {@link #commitAnon}). */
@@ -94,7 +84,7 @@ public final class MemcgPages {
         memcg.addStat(StatItem.CACHE, pages);
         memcg.addStat(StatItem.INACTIVE_FILE, pages);
         memcg.addStat(StatItem.PGPGIN, pages);
-        countCommitted(memcg, pages, chargedEach);
+        events.countCommitted(memcg, pages, chargedEach);
     }
 
     /**
@@ -232,8 +222,7 @@ public final class MemcgPages {
     // kernel: mm/memcontrol.c mem_cgroup_commit_charge_swapin() / mem_cgroup_uncharge_swap()
     public void swapIn(AnonRun r, long pages) {
         r.swapped -= pages;
-        r.resident += pages;
-        r.memcg.anonRuns.touched(r);
+        r.addResident(pages);
         mem.swapIn(pages);
         MemCgroup m = r.memcg;
         m.addStat(StatItem.RSS, pages);

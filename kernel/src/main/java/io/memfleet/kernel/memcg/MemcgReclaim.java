@@ -28,6 +28,8 @@ public final class MemcgReclaim {
     private LongUnaryOperator slabShrinker = n -> 0;
     private final SoftLimitTree softLimit;
     private final ShmPages shm;
+    /** Whether swap-out scans start at each LRU's cursor ({@link LruList#scanStart}); off, at its old end. */
+    private boolean scanCursor = true;
 
     MemcgReclaim(PhysMem mem, MemcgPages pages, ShmPages shm, MemcgStock stock, SoftLimitTree softLimit,
                  Supplier<List<MemCgroup>> allGroups) {
@@ -41,6 +43,15 @@ public final class MemcgReclaim {
 
     public void setSlabShrinker(LongUnaryOperator shrinker) {
         this.slabShrinker = shrinker;
+    }
+
+    /** For tests: off, every swap-out scan walks its LRU from the old end; what it reclaims is the same. */
+    public void setScanCursor(boolean on) {
+        scanCursor = on;
+    }
+
+    private <T extends LruList.Node> T scanStart(LruList<T> lru) {
+        return scanCursor ? lru.scanStart() : lru.peekFirst();
     }
 
     // kernel: mm/memcontrol.c mem_cgroup_reclaim()
@@ -121,14 +132,14 @@ public final class MemcgReclaim {
     private long shrinkAnon(MemCgroup m, long want) {
         long freed = 0;
         LruList<AnonRun> anon = m.anonRuns;
-        for (AnonRun r = anon.scanStart(); r != null && freed < want && mem.swapRoom() > 0; r = anon.next(r)) {
+        for (AnonRun r = scanStart(anon); r != null && freed < want && mem.swapRoom() > 0; r = anon.next(r)) {
             freed += pages.swapOut(r, want - freed);
             if (r.resident == 0 || r.locked) {
                 anon.passed(r);
             }
         }
         LruList<ShmRun> shmem = m.shmRuns;
-        for (ShmRun r = shmem.scanStart(); r != null && freed < want && mem.swapRoom() > 0; r = shmem.next(r)) {
+        for (ShmRun r = scanStart(shmem); r != null && freed < want && mem.swapRoom() > 0; r = shmem.next(r)) {
             freed += shm.swapOut(r, want - freed);
             if (r.resident == 0) {
                 shmem.passed(r);

@@ -3,9 +3,11 @@ package io.memfleet.kernel.memcg;
 import io.memfleet.kernel.sim.StateReader;
 import io.memfleet.kernel.sim.StateWriter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The memory controller's part of a kernel checkpoint: the cgroup tree with its counters, flags
@@ -122,21 +124,36 @@ public final class MemcgState {
         }
     }
 
-    private static void saveFileRuns(MemController mc, TaskTable tasks, StateWriter w) {
-        Map<FileRun, Integer> index = new IdentityHashMap<>();
+    /**
+     * Every page-cache run once, in the order a checkpoint's run table holds them: each group's LRU,
+     * then each task's reads and mappings, a run met again skipped.
+     */
+    static List<FileRun> fileRunTable(MemController mc, TaskTable tasks) {
+        Set<FileRun> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<FileRun> table = new ArrayList<>();
         for (MemCgroup g : mc.all) {
-            for (FileRun r : g.fileRuns) {
-                index.computeIfAbsent(r, k -> add(table, k));
-            }
+            addNew(g.fileRuns, seen, table);
         }
         for (Task t : tasks.all()) {
-            for (FileRun r : t.files) {
-                index.computeIfAbsent(r, k -> add(table, k));
+            addNew(t.files, seen, table);
+            addNew(t.mmaps, seen, table);
+        }
+        return table;
+    }
+
+    private static void addNew(Iterable<FileRun> runs, Set<FileRun> seen, List<FileRun> table) {
+        for (FileRun r : runs) {
+            if (seen.add(r)) {
+                table.add(r);
             }
-            for (FileRun r : t.mmaps) {
-                index.computeIfAbsent(r, k -> add(table, k));
-            }
+        }
+    }
+
+    private static void saveFileRuns(MemController mc, TaskTable tasks, StateWriter w) {
+        List<FileRun> table = fileRunTable(mc, tasks);
+        Map<FileRun, Integer> index = new IdentityHashMap<>();
+        for (FileRun r : table) {
+            index.put(r, index.size());
         }
         w.u(table.size());
         for (FileRun r : table) {

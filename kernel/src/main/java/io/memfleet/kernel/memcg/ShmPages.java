@@ -31,14 +31,13 @@ public final class ShmPages {
             t.shm.add(top);
             memcg.shmRuns.add(top);
         }
-        top.resident += n;
-        memcg.shmRuns.touched(top);
+        top.addResident(n);
         top.mapped += n;
         memcg.addStat(StatItem.CACHE, n);
         memcg.addStat(StatItem.INACTIVE_ANON, n);
         memcg.addStat(StatItem.MAPPED_FILE, n);
         memcg.addStat(StatItem.PGPGIN, n);
-        pages.countCommitted(memcg, n, chargedEach);
+        events.countCommitted(memcg, n, chargedEach);
     }
 
     /** Takes {@code k} resident pages out of a run's counts (unmapped ones first). */
@@ -144,8 +143,7 @@ public final class ShmPages {
     // kernel: mm/shmem.c shmem_unuse() -> mem_cgroup_cache_charge(), mem_cgroup_uncharge_swap()
     public void swapIn(ShmRun r, long n) {
         r.swapped -= n;
-        r.resident += n;
-        r.memcg.shmRuns.touched(r);
+        r.addResident(n);
         mem.shmemSwapIn(n);
         MemCgroup m = r.memcg;
         m.addStat(StatItem.CACHE, n);

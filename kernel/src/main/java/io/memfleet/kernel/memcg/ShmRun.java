@@ -14,6 +14,7 @@ public final class ShmRun extends LruList.Node {
     public final long seq;
     public Task owner;
     public MemCgroup memcg;
+    /** Pages in memory; once the run is on its group's LRU they grow only through {@link #addResident}. */
     public long resident;
     public long swapped;
     public long mapped;
@@ -23,5 +24,11 @@ public final class ShmRun extends LruList.Node {
         this.creator = creator;
         this.seq = seq;
         this.memcg = memcg;
+    }
+
+    /** {@code k} more pages in memory: the group's swap-out scans look at the run again ({@link LruList#touched}). */
+    void addResident(long k) {
+        resident += k;
+        memcg.shmRuns.touched(this);
     }
 }

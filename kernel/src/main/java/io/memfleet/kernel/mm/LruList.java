@@ -27,9 +27,12 @@ public final class LruList<T extends LruList.Node> implements Iterable<T> {
     private int size;
     private long headOrder;
     private long tailOrder;
-    /** Where a scan starts when {@link #scanFromSet}: every member before it has nothing to reclaim. */
+    /**
+     * Where a scan starts: every member before it has nothing to reclaim. The head until a scan
+     * {@link #passed} one (and again after {@link #addFirst}); null when the list is empty or every
+     * member has been passed.
+     */
     private Node scanFrom;
-    private boolean scanFromSet;
 
     public int size() {
         return size;
@@ -56,9 +59,7 @@ public final class LruList<T extends LruList.Node> implements Iterable<T> {
         }
         n.list = this;
         n.order = --headOrder;
-        if (scanFromSet) {
-            scanFrom = n;
-        }
+        scanFrom = n; // a new oldest member: scans start at it
         n.prev = null;
         n.next = head;
         if (head != null) {
@@ -84,7 +85,7 @@ public final class LruList<T extends LruList.Node> implements Iterable<T> {
         }
         n.list = this;
         n.order = ++tailOrder;
-        if (scanFromSet && scanFrom == null) {
+        if (scanFrom == null) { // empty, or every member passed
             scanFrom = n;
         }
         n.next = null;
@@ -134,13 +135,12 @@ public final class LruList<T extends LruList.Node> implements Iterable<T> {
         while (head != null) {
             remove(head);
         }
-        scanFromSet = false;
     }
 
     /** The first member a scan for something to reclaim need look at, or null. */
     @SuppressWarnings("unchecked")
     public T scanStart() {
-        return (T) (scanFromSet ? scanFrom : head);
+        return (T) scanFrom;
     }
 
     /** The member after {@code n}, toward the young end, or null. */
@@ -151,15 +151,14 @@ public final class LruList<T extends LruList.Node> implements Iterable<T> {
 
     /** A scan found nothing to reclaim in {@code n}: when the scans start at it, they start after it now. */
     public void passed(T n) {
-        if (n.list == this && n == scanStart()) {
+        if (n.list == this && n == scanFrom) {
             scanFrom = n.next;
-            scanFromSet = true;
         }
     }
 
     /** {@code n} has something to reclaim again: scans start at it if they started after it. */
     public void touched(T n) {
-        if (scanFromSet && n.list == this && (scanFrom == null || n.order < scanFrom.order)) {
+        if (n.list == this && (scanFrom == null || n.order < scanFrom.order)) {
             scanFrom = n;
         }
     }

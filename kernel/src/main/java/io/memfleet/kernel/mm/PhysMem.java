@@ -11,6 +11,15 @@ public final class PhysMem {
      * page. Free swap as the node reports it is unchanged.
      */
     public static final long MAX_SWAP_WRITES_PER_COMMAND = 1L << 20;
+    /** How many vm events {@link #vmEvents()} returns. */
+    public static final int VM_EVENTS = 6;
+    /** Their places in {@link #vmEvents()}: the one order setVmEvents, counters() and restoreCounters use. */
+    private static final int PGPGIN_KB = 0;
+    private static final int PGPGOUT_KB = 1;
+    private static final int PSWPIN = 2;
+    private static final int PSWPOUT = 3;
+    private static final int PGFAULT = 4;
+    private static final int PGMAJFAULT = 5;
 
     private final long totalPages;
     /** The swap area the node was given, and what is enabled now (0 after swapoff). */
@@ -31,13 +40,8 @@ public final class PhysMem {
     private long mappedPages;
     /** NR_SHMEM: shared memory pages (counted in cachePages too, as NR_FILE_PAGES counts them). */
     private long shmemPages;
-    private long pgmajfault;
     /** The node's vm events (include/linux/vm_event_item.h): page faults, pages read and written, swaps. */
-    private long pgfault;
-    private long pgpginKb;
-    private long pgpgoutKb;
-    private long pswpin;
-    private long pswpout;
+    private final long[] vm = new long[VM_EVENTS];
 
     public PhysMem(long totalPages, long swapPages) {
         this.totalPages = totalPages;
@@ -96,8 +100,8 @@ public final class PhysMem {
     /** A swapped-out page read back in (swapoff): PSWPIN and the read's PGPGIN. */
     // kernel: mm/page_io.c swap_readpage(), block/blk-core.c submit_bio()
     public void swapIn(long pages) {
-        pswpin += pages;
-        pgpginKb += pages * (PAGE_SIZE >> 10);
+        vm[PSWPIN] += pages;
+        vm[PGPGIN_KB] += pages * (PAGE_SIZE >> 10);
         swapUsed -= pages;
         freePages -= pages;
         anonPages += pages;
@@ -130,35 +134,33 @@ public final class PhysMem {
     /** The changing counters, for a checkpoint: free, swap used, anon, locked, cache, slab (reclaimable, not). */
     public long[] counters() {
         return new long[] {freePages, swapUsed, anonPages, lockedPages, cachePages, slabReclaimablePages,
-            slabUnreclaimablePages, pgfault, pgpginKb, pgpgoutKb, pswpin, pswpout, swapPages, swapWritable ? 1 : 0,
-            mappedPages, shmemPages, pgmajfault};
+            slabUnreclaimablePages, vm[PGFAULT], vm[PGPGIN_KB], vm[PGPGOUT_KB], vm[PSWPIN], vm[PSWPOUT], swapPages,
+            swapWritable ? 1 : 0, mappedPages, shmemPages, vm[PGMAJFAULT]};
     }
 
     /** Page faults of anonymous memory (count_vm_event(PGFAULT) in the fault path). */
     // kernel: arch/x86/mm/fault.c do_page_fault()
     public void countFaults(long n) {
-        pgfault += n;
+        vm[PGFAULT] += n;
     }
 
     /** File pages read from disk into the page cache: PGPGIN, in kB as /proc/vmstat shows it. */
     // kernel: block/blk-core.c submit_bio() (READ), mm/vmstat.c vmstat_start() sectors to kB
     public void countPagesIn(long pages) {
-        pgpginKb += pages * (PAGE_SIZE >> 10);
+        vm[PGPGIN_KB] += pages * (PAGE_SIZE >> 10);
     }
 
     /** The vm events /proc/vmstat prints: pgpgin, pgpgout (kB), pswpin, pswpout, pgfault, pgmajfault. */
     public long[] vmEvents() {
-        return new long[] {pgpginKb, pgpgoutKb, pswpin, pswpout, pgfault, pgmajfault};
+        return vm.clone();
     }
 
     /** Sets what {@link #vmEvents()} returns. */
     public void setVmEvents(long[] e) {
-        pgpginKb = e[0];
-        pgpgoutKb = e[1];
-        pswpin = e[2];
-        pswpout = e[3];
-        pgfault = e[4];
-        pgmajfault = e[5];
+        if (e.length != VM_EVENTS) {
+            throw new IllegalArgumentException("expected " + VM_EVENTS + " vm events, got " + e.length);
+        }
+        System.arraycopy(e, 0, vm, 0, VM_EVENTS);
     }
 
     /** Restores what {@link #counters()} returned. */
@@ -173,16 +175,16 @@ public final class PhysMem {
         cachePages = c[4];
         slabReclaimablePages = c[5];
         slabUnreclaimablePages = c[6];
-        pgfault = c[7];
-        pgpginKb = c[8];
-        pgpgoutKb = c[9];
-        pswpin = c[10];
-        pswpout = c[11];
+        vm[PGFAULT] = c[7];
+        vm[PGPGIN_KB] = c[8];
+        vm[PGPGOUT_KB] = c[9];
+        vm[PSWPIN] = c[10];
+        vm[PSWPOUT] = c[11];
         swapPages = c[12];
         swapWritable = c[13] != 0;
         mappedPages = c[14];
         shmemPages = c[15];
-        pgmajfault = c[16];
+        vm[PGMAJFAULT] = c[16];
     }
 
     public long mappedPages() {
@@ -202,7 +204,7 @@ public final class PhysMem {
     /** Faults that had to read their page (a mapped file page not yet in the page cache). */
     // kernel: mm/memory.c do_page_fault() VM_FAULT_MAJOR: count_vm_event(PGMAJFAULT)
     public void countMajorFaults(long n) {
-        pgmajfault += n;
+        vm[PGMAJFAULT] += n;
     }
 
     public void allocShmem(long pages) {
@@ -219,8 +221,8 @@ public final class PhysMem {
     // kernel: mm/shmem.c shmem_writepage() -> swap_writepage()
     public void shmemSwapOut(long pages) {
         swapWritesLeft -= pages;
-        pswpout += pages;
-        pgpgoutKb += pages * (PAGE_SIZE >> 10);
+        vm[PSWPOUT] += pages;
+        vm[PGPGOUT_KB] += pages * (PAGE_SIZE >> 10);
         swapUsed += pages;
         freeShmem(pages);
     }
@@ -231,8 +233,8 @@ public final class PhysMem {
         cachePages += pages;
         shmemPages += pages;
         swapUsed -= pages;
-        pswpin += pages;
-        pgpginKb += pages * (PAGE_SIZE >> 10);
+        vm[PSWPIN] += pages;
+        vm[PGPGIN_KB] += pages * (PAGE_SIZE >> 10);
     }
 
     private void take(long pages) {
@@ -290,8 +292,8 @@ public final class PhysMem {
     // kernel: mm/page_io.c swap_writepage() (PSWPOUT, and the write's PGPGOUT)
     public void swapOut(long pages) {
         swapWritesLeft -= pages;
-        pswpout += pages;
-        pgpgoutKb += pages * (PAGE_SIZE >> 10);
+        vm[PSWPOUT] += pages;
+        vm[PGPGOUT_KB] += pages * (PAGE_SIZE >> 10);
         swapUsed += pages;
         freePages += pages;
         anonPages -= pages;
