@@ -117,6 +117,19 @@ class FaultShortcutsTest {
     }
 
     @Test
+    void aRunOfExactChargesStopsBeforeAPageWhoseBatchFits() {
+        // a resumed fault's first page charged exactly, then room for a whole batch: the run ends there, so the
+        // threshold check sees the counter as page-by-page charging leaves it (no event at 600K)
+        List<Command> cmds = new ArrayList<>();
+        for (String line : List.of("mkdir /a", "echo 1 > /a/memory.oom_control", "echo 516K > /a/memory.limit_in_bytes",
+                "watch /a/memory.usage_in_bytes 600K", "spawn 1 /a", "anon 1 +1M", "echo 672K > /a/memory.limit_in_bytes",
+                "cat /a/memory.usage_in_bytes")) {
+            cmds.add(ScriptParser.parse(line, 1, false));
+        }
+        sameAsPageByPage((Command.Node) ScriptParser.parse("node cpus=1 mem=64M", 1, true), cmds, "a resumed fault");
+    }
+
+    @Test
     void aMappedStreamThroughTheWholeNodeRepeatsOnceItsRunsTurnOver() {
         sameAsTurnByTurn("node cpus=1 mem=2M", "spawn 1 /", "anon 1 +512K", "mmap 1 +512M", "cat /proc/vmstat",
                 "cat /proc/1/oom_score", "mmap 1 -300M", "file 1 +300M", "cat /memory.stat");

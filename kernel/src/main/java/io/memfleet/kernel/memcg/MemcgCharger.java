@@ -106,14 +106,19 @@ public final class MemcgCharger {
      * {@link #tryCharge} would charge them while nothing else changes: while the stock cannot serve
      * the group and every counter up its chain has room for one page, each charge is a batch
      * refused (failcnt, the counters' peaks) and the page taken exactly, without reclaim. Stops
-     * after a page whose batch was taken (the stock then serves the next ones) or before one that
-     * would need reclaim. Returns the pages charged.
+     * before a page whose batch would be taken (every counter with room for it: the usual charge
+     * takes it and fills the stock) or one that would need reclaim. Returns the pages charged.
      */
     public long chargeEach(Task current, int cpu, MemCgroup memcg, long most) {
         long n = 0;
         while (n < most && (stock.cached(cpu) != memcg || stock.nrPages(cpu) == 0)) {
-            if (memcg.res.hierarchicalMargin() < PAGE || memcg.memsw.hierarchicalMargin() < PAGE) {
+            long res = memcg.res.hierarchicalMargin();
+            long memsw = memcg.memsw.hierarchicalMargin();
+            if (res < PAGE || memsw < PAGE) {
                 break;
+            }
+            if (res >= CHARGE_BATCH * PAGE && memsw >= CHARGE_BATCH * PAGE) {
+                break; // this page's batch would be taken: the usual charge takes it (and the run stays all exact)
             }
             if (tryCharge(current, cpu, memcg, 1, true, true, false, OomKiller.GFP_KERNEL) != ChargeResult.OK) {
                 throw new IllegalStateException("a charge with room failed in " + memcg);
