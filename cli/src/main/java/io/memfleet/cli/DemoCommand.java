@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,11 +64,8 @@ final class DemoCommand implements Callable<Integer> {
                 io.out().println("memfleet demo: experiment " + e.getId() + " done; serving until interrupted (Ctrl-C)");
             } catch (Shutdown.Interrupted e) {
                 fleet.abortOnClose();
-                String what = id == null ? "no experiment was submitted"
-                        : client.cancelAndConfirm(id, Duration.ofSeconds(3)) == ExperimentClient.Cancelled.CANCELLED
-                        ? "experiment " + id + " cancelled" : "experiment " + id + " had ended";
-                throw new UserError("interrupted: " + what + (fleet.embedded() ? " (the embedded fleet stopped)" : ""),
-                        130);
+                throw new UserError("interrupted: " + RunCommand.cancelAll(client, id == null ? List.of() : List.of(id),
+                        fleet.embedded()), 130);
             } catch (UserError e) {
                 io.err().println("memfleet demo: " + e.getMessage() + "; serving until interrupted (Ctrl-C)");
             }

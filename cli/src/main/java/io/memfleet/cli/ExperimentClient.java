@@ -8,6 +8,7 @@ import io.memfleet.protocol.NodeIds;
 import io.memfleet.proto.v1.Experiment;
 import io.memfleet.proto.v1.ExperimentRequest;
 import io.memfleet.proto.v1.ExperimentSeries;
+import io.memfleet.proto.v1.ExperimentState;
 import io.memfleet.proto.v1.NodeTelemetry;
 import io.memfleet.proto.v1.SeriesPoint;
 import io.memfleet.proto.v1.Submission;
@@ -19,11 +20,15 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * A submitter's side of the experiment protocol, over Kafka alone: a request on the requests
@@ -123,24 +128,26 @@ final class ExperimentClient implements AutoCloseable {
     Cancelled cancelAndConfirm(String experimentId, Duration timeout) {
         Experiment seen = latest.get(experimentId);
         if (seen != null && ExperimentManager.isFinal(seen.getState())) {
-            return seen.getState() == io.memfleet.proto.v1.ExperimentState.CANCELLED ? Cancelled.CANCELLED
-                    : Cancelled.ENDED_BEFORE;
+            return ended(seen);
         }
         try {
             cancel(experimentId);
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             return Cancelled.UNCONFIRMED;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (Experiment e : poll(false)) {
                 if (e.getId().equals(experimentId) && ExperimentManager.isFinal(e.getState())) {
-                    return e.getState() == io.memfleet.proto.v1.ExperimentState.CANCELLED ? Cancelled.CANCELLED
-                            : Cancelled.ENDED_BEFORE;
+                    return ended(e);
                 }
             }
         }
         return Cancelled.UNCONFIRMED;
+    }
+
+    private static Cancelled ended(Experiment e) {
+        return e.getState() == ExperimentState.CANCELLED ? Cancelled.CANCELLED : Cancelled.ENDED_BEFORE;
     }
 
     /** One poll of the experiments topic; with {@code interruptible}, a stop request ends it with Interrupted. */
@@ -149,10 +156,10 @@ final class ExperimentClient implements AutoCloseable {
             Shutdown.process().check();
         }
         List<Experiment> out = new ArrayList<>();
-        org.apache.kafka.clients.consumer.ConsumerRecords<String, byte[]> records;
+        ConsumerRecords<String, byte[]> records;
         try {
             records = experiments.poll(Duration.ofMillis(200));
-        } catch (org.apache.kafka.common.errors.WakeupException e) {
+        } catch (WakeupException e) {
             if (interruptible) {
                 Shutdown.process().check();
             }
@@ -225,7 +232,7 @@ final class ExperimentClient implements AutoCloseable {
         } catch (Exception e) {
             // only a set's removal
         }
-        experiments.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
+        experiments.close(CloseOptions.timeout(Duration.ofSeconds(2)));
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -18,15 +18,15 @@ import java.util.stream.Stream;
  * Where a command writes a results directory, claimed before any work starts and replaced as a
  * whole at the end. The target must be new, empty, or (with {@code --force}) memfleet's own
  * results; a file, an unwritable place or a directory holding anything else is refused naming the
- * flag. A POSIX lock on a file beside the target ({@code .NAME.memfleet-lock}, held by the OS for as long
- * as the process lives; the small file itself stays) keeps a second run out. Everything is written into a staging directory beside
- * the target ({@code .NAME.memfleet-tmp-PID}) and moved into place by {@link #commit()}, so a
+ * flag. A POSIX lock on a file beside the target ({@code .NAME.memfleet-lock}, held by the OS for as
+ * long as the process lives; the small file itself stays) keeps a second run out. Everything is
+ * written into a staging directory beside the target ({@code .NAME.memfleet-tmp-PID}) and moved
+ * into place by {@link #commit()}, so a
  * failed or interrupted run leaves the previous results or none, never a mix, and a run deletes
  * nothing it did not write.
  */
 final class ResultsTarget implements AutoCloseable {
     private final Path target;
-    private final String flag;
     private final FileChannel lockFile;
     private final FileLock lock;
     /**
@@ -37,9 +37,8 @@ final class ResultsTarget implements AutoCloseable {
     private final Path staging;
     private boolean committed;
 
-    private ResultsTarget(Path target, String flag, FileChannel lockFile, FileLock lock, Path staging) {
+    private ResultsTarget(Path target, FileChannel lockFile, FileLock lock, Path staging) {
         this.target = target;
-        this.flag = flag;
         this.lockFile = lockFile;
         this.lock = lock;
         this.staging = staging;
@@ -53,6 +52,35 @@ final class ResultsTarget implements AutoCloseable {
             throw refused(flag, out, "is the file system's root");
         }
         check(target, flag, out, force);
+        makeParent(parent, flag, out);
+        if (!Files.isWritable(parent) || !Files.isWritable(target) && Files.exists(target)) {
+            throw refused(flag, out, "is not writable");
+        }
+        String name = target.getFileName().toString();
+        if (!HELD.add(target)) {
+            throw refused(flag, out, "is being written by another memfleet run (pid " + ProcessHandle.current().pid()
+                    + ", this process)");
+        }
+        FileChannel ch = null;
+        try {
+            Path lockPath = parent.resolve("." + name + ".memfleet-lock");
+            ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock = lock(ch, lockPath, flag, out);
+            check(target, flag, out, force); // again, now that no other run can change it
+            removeLeftovers(parent, name);
+            Path staging = parent.resolve("." + name + ".memfleet-tmp-" + ProcessHandle.current().pid());
+            Files.createDirectory(staging);
+            Shutdown.process().temporary(staging);
+            return new ResultsTarget(target, ch, lock, staging);
+        } catch (UserError | IOException e) {
+            closeQuietly(ch);
+            HELD.remove(target);
+            throw e instanceof UserError u ? u : refused(flag, out, "cannot be written ("
+                    + (e instanceof FileSystemException f ? reason(f) : e.getMessage()) + ")");
+        }
+    }
+
+    private static void makeParent(Path parent, String flag, Path out) {
         try {
             Files.createDirectories(parent);
         } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -69,43 +97,20 @@ final class ResultsTarget implements AutoCloseable {
         if (!Files.isDirectory(parent)) {
             throw refused(flag, out, parent + " is not a directory");
         }
-        if (!Files.isWritable(parent) || !Files.isWritable(target) && Files.exists(target)) {
-            throw refused(flag, out, "is not writable");
+    }
+
+    /** Takes the lock on the open file, writing this process's pid in it; refused naming the holder's pid. */
+    private static FileLock lock(FileChannel ch, Path lockPath, String flag, Path out) throws IOException {
+        FileLock lock = ch.tryLock();
+        if (lock == null) {
+            // this process holds no lock on the file, so reading it through another descriptor is safe
+            String pid = new String(Files.readAllBytes(lockPath), StandardCharsets.UTF_8).trim();
+            throw refused(flag, out, "is being written by another memfleet run (pid "
+                    + (pid.isEmpty() ? "unknown" : pid) + ")");
         }
-        String name = target.getFileName().toString();
-        Path lockPath = parent.resolve("." + name + ".memfleet-lock");
-        if (!HELD.add(target)) {
-            throw refused(flag, out, "is being written by another memfleet run (pid " + ProcessHandle.current().pid()
-                    + ", this process)");
-        }
-        FileChannel ch = null;
-        try {
-            ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock = ch.tryLock();
-            if (lock == null) {
-                // this process holds no lock on the file, so reading it through another descriptor is safe
-                String pid = new String(Files.readAllBytes(lockPath), StandardCharsets.UTF_8).trim();
-                throw refused(flag, out, "is being written by another memfleet run (pid "
-                        + (pid.isEmpty() ? "unknown" : pid) + ")");
-            }
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            check(target, flag, out, force); // again, now that no other run can change it
-            removeLeftovers(parent, name);
-            Path staging = parent.resolve("." + name + ".memfleet-tmp-" + ProcessHandle.current().pid());
-            Files.createDirectory(staging);
-            Shutdown.process().temporary(staging);
-            return new ResultsTarget(target, flag, ch, lock, staging);
-        } catch (UserError e) {
-            closeQuietly(ch);
-            HELD.remove(target);
-            throw e;
-        } catch (IOException e) {
-            closeQuietly(ch);
-            HELD.remove(target);
-            throw refused(flag, out, "cannot be written (" + (e instanceof FileSystemException f ? reason(f)
-                    : e.getMessage()) + ")");
-        }
+        ch.truncate(0);
+        ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+        return lock;
     }
 
     private static void check(Path target, String flag, Path out, boolean force) {
@@ -159,11 +164,6 @@ final class ResultsTarget implements AutoCloseable {
         return staging;
     }
 
-    /** The directory the results end up in. */
-    Path target() {
-        return target;
-    }
-
     /** Moves the staged results into place, replacing what was there (empty, or earlier results with --force). */
     void commit() throws IOException {
         Path old = null;
@@ -210,10 +210,5 @@ final class ResultsTarget implements AutoCloseable {
                 // nothing held
             }
         }
-    }
-
-    @Override
-    public String toString() {
-        return flag + " " + target;
     }
 }

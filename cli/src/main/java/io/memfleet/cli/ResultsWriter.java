@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,7 +33,8 @@ import java.util.Map;
  */
 final class ResultsWriter {
     /** How the run went: what is true of this run only, kept apart from the results. */
-    record RunInfo(String bootstrap, String topicPrefix, double wallSeconds, boolean embedded) { }
+    record RunInfo(String bootstrap, String topicPrefix, double wallSeconds, boolean embedded,
+                   List<ExperimentTraces.WorkloadRepair> repairs) { }
 
     private ResultsWriter() {
     }
@@ -61,15 +63,15 @@ final class ResultsWriter {
                 .put("submitted_at_ms", done.getSubmittedAtMs()).put("finished_at_ms", done.getUpdatedAtMs())
                 .put("wall_seconds", Math.round(run.wallSeconds() * 10) / 10.0)
                 .put("source", done.getSubmission().getSource()).put("version", new Version().getVersion()[0])
-                .put("trace_repairs", traceRepairs(spec));
+                .put("trace_repairs", traceRepairs(run.repairs()));
         Files.writeString(out.resolve("run.json"), info.encodePrettily() + "\n", StandardCharsets.UTF_8);
         writeReport(out); // after run.json: the report's header shows the trace repairs kept there
     }
 
     /** What the experiment's traces needed on the way in: one object per workload, file and kind of repair. */
-    static JsonArray traceRepairs(ExperimentSpec spec) {
+    static JsonArray traceRepairs(List<ExperimentTraces.WorkloadRepair> repairs) {
         JsonArray a = new JsonArray();
-        for (ExperimentTraces.WorkloadRepair r : ExperimentTraces.repairs(spec)) {
+        for (ExperimentTraces.WorkloadRepair r : repairs) {
             a.add(new JsonObject().put("workload", r.workload()).put("file", r.repair().file())
                     .put("kind", r.repair().problem().name().toLowerCase(java.util.Locale.ROOT))
                     .put("count", r.repair().count()).put("first_line", r.repair().firstLine())

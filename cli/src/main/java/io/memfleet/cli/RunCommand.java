@@ -86,6 +86,9 @@ final class RunCommand implements Callable<Integer> {
             + "results: a directory holding anything else is never touched)")
     boolean force;
 
+    /** What the experiment's traces needed on the way in (the same for every variant: they share the traces). */
+    private List<ExperimentTraces.WorkloadRepair> repairs = List.of();
+
     @Override
     public Integer call() throws IOException {
         Submission submission = submission(file, kernel, speed).toBuilder().addAllSets(sets).build();
@@ -95,7 +98,9 @@ final class RunCommand implements Callable<Integer> {
             throw new UserError("--agents must be 0 to 64, got " + loops, 2);
         }
         PrintStream log = quiet ? new PrintStream(PrintStream.nullOutputStream()) : io.out();
-        printRepairs(spec, quiet ? io.err() : io.out());
+        // the traces were read when the file was parsed; a variant replays the same ones
+        repairs = ExperimentTraces.repairs(spec);
+        printRepairs(repairs, quiet ? io.err() : io.out());
         long t0 = System.nanoTime();
         List<Submission> runs = new ArrayList<>(List.of(submission));
         spec.variants().forEach(v -> runs.add(submission.toBuilder().setVariant(v.name()).build()));
@@ -139,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
             String name = runs.size() == 1 ? "" : i == 0 ? "base" : runs.get(i).getVariant();
             Path dir = name.isEmpty() ? staged : staged.resolve(name);
             ResultsWriter.write(dir, ran, done, results, new ResultsWriter.RunInfo(fleet.address(), kafka.topicPrefix,
-                    wall, fleet.embedded()));
+                    wall, fleet.embedded(), repairs));
             dirs.add(dir);
             variants.add(new JsonObject().put("name", name).put("experiment_id", done.getId()));
             io.out().printf("[run] %s done in %.1f s of wall time for %.1f s simulated on %d nodes%n",
@@ -157,8 +162,8 @@ final class RunCommand implements Callable<Integer> {
     static final int REPAIR_LINES = 10;
 
     /** What the experiment's traces needed on the way in, once, before it starts. */
-    static void printRepairs(ExperimentSpec spec, PrintStream to) {
-        List<String> lines = ExperimentTraces.lines(ExperimentTraces.repairs(spec));
+    static void printRepairs(List<ExperimentTraces.WorkloadRepair> repairs, PrintStream to) {
+        List<String> lines = ExperimentTraces.lines(repairs);
         for (int i = 0; i < lines.size() && i < REPAIR_LINES; i++) {
             to.println("[run] trace repaired: " + lines.get(i));
         }
@@ -169,7 +174,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Cancels the experiments still running; says what became of them. */
-    private static String cancelAll(ExperimentClient client, List<String> ids, boolean embedded) {
+    static String cancelAll(ExperimentClient client, List<String> ids, boolean embedded) {
         List<String> cancelled = new ArrayList<>();
         List<String> unconfirmed = new ArrayList<>();
         for (String id : ids) {
@@ -192,12 +197,6 @@ final class RunCommand implements Callable<Integer> {
                     .append(" asked to cancel, but no controller confirmed it: it may still run on the fleet");
         }
         return sb.length() > 0 ? sb.toString() : "every experiment had ended";
-    }
-
-    /** Submits and follows the experiment until it ends; a failed or cancelled one is an error. */
-    static Experiment runToEnd(ExperimentClient client, LocalFleet fleet, Submission submission, ExperimentSpec spec,
-                               Duration timeout, PrintStream log) {
-        return followToEnd(client, fleet, submit(client, submission, spec, log), timeout, log);
     }
 
     /** Submits the experiment; returns its id once the controller accepted it. */

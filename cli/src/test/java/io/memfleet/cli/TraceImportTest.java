@@ -148,4 +148,14 @@ class TraceImportTest {
         assertTrue(o.err().contains(message), o.err());
         assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
     }
+
+    @Test
+    void aLongRangeIsAskedInWindowsThatFollowEachOtherStepByStep() {
+        BigDecimal step = BigDecimal.ONE;
+        List<PrometheusRange.Window> w = PrometheusRange.windows(BigDecimal.ZERO, BigDecimal.valueOf(19_999), step);
+        assertEquals(2, w.size(), "20,000 points, 10,000 a query: two windows");
+        assertEquals(BigDecimal.ZERO, w.get(0).start());
+        assertEquals(w.get(0).end().add(step), w.get(1).start(), "no point asked twice, none left out");
+        assertEquals(BigDecimal.valueOf(19_999), w.get(1).end());
+    }
 }

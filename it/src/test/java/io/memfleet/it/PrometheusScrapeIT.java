@@ -9,7 +9,7 @@ import io.memfleet.controller.ControllerRuntime;
 import io.memfleet.controller.model.FleetMetrics;
 import io.memfleet.it.testing.EmbeddedBrokerTest;
 import io.memfleet.it.testing.FleetHarness;
-import io.memfleet.it.testing.Ports;
+import io.memfleet.it.testing.Prometheus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -35,8 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(300)
 class PrometheusScrapeIT extends EmbeddedBrokerTest {
-    private static final Path PROMETHEUS = Path.of(System.getProperty("memfleet.prometheus", "/usr/bin/prometheus"));
-    private static final Path PROMTOOL = Path.of(System.getProperty("memfleet.promtool", "/usr/bin/promtool"));
     private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
@@ -73,7 +71,7 @@ class PrometheusScrapeIT extends EmbeddedBrokerTest {
 
     @Test
     void promqlAgreesWithTheApiAndPromtoolFindsNoProblems() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(PROMETHEUS) && Files.isExecutable(PROMTOOL),
+        Assumptions.assumeTrue(Prometheus.installed(),
                 "Prometheus is not installed (.ci/run installs Debian's prometheus package); skipping the real scrape");
         String yaml = Files.readString(Path.of(System.getProperty("memfleet.examples", "../examples"), "quickstart.yaml"))
                 .replace("nodes: 24", "nodes: 6") + "\nspeed: 1\n";
@@ -83,14 +81,11 @@ class PrometheusScrapeIT extends EmbeddedBrokerTest {
             try (ControllerRuntime c = new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0)
                     .withGeneratorThreads(1).withMetrics(new FleetMetrics.Options(1000, 64, true)),
                     new PrintStream(System.err, true))) {
-                int promPort = Ports.free();
-                Files.writeString(dir.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+                String config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
                         + "scrape_configs:\n  - job_name: memfleet-controller\n    static_configs:\n"
-                        + "      - targets: ['127.0.0.1:" + c.httpPort() + "']\n");
-                Process prom = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
-                        "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + promPort)
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-                try {
+                        + "      - targets: ['127.0.0.1:" + c.httpPort() + "']\n";
+                try (Prometheus prom = Prometheus.start(dir, config, dir.resolve("data"))) {
+                    int promPort = prom.port();
                     HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                             + c.httpPort() + "/api/experiments?source=quickstart.yaml"))
                             .header("Authorization", "Bearer " + c.token()).header("Content-Type", "application/yaml")
@@ -101,7 +96,7 @@ class PrometheusScrapeIT extends EmbeddedBrokerTest {
                         Double v = promql(promPort, "memfleet_fleet_nodes");
                         JsonObject fleet = getJson(api + "/api/fleet");
                         return v != null && fleet != null && v == 6.0 && fleet.getInteger("nodes") == 6;
-                    }, () -> "prometheus log: " + log());
+                    }, () -> "prometheus log: " + prom.logTail());
                     double[] last = new double[2];
                     FleetHarness.await("PromQL's OOM kills in /batch equal the API's", Duration.ofSeconds(120), () -> {
                         Double v = promql(promPort, "sum(memfleet_fleet_oom_kills_total{cgroup=\"/batch\"})");
@@ -120,28 +115,14 @@ class PrometheusScrapeIT extends EmbeddedBrokerTest {
                     HttpResponse<Path> m = http.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).build(),
                             HttpResponse.BodyHandlers.ofFile(exposition));
                     assertEquals(200, m.statusCode());
-                    Process check = new ProcessBuilder(PROMTOOL.toString(), "check", "metrics").redirectErrorStream(true)
-                            .redirectInput(exposition.toFile()).start();
+                    Process check = new ProcessBuilder(Prometheus.PROMTOOL.toString(), "check", "metrics")
+                            .redirectErrorStream(true).redirectInput(exposition.toFile()).start();
                     String problems = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     assertTrue(check.waitFor(60, TimeUnit.SECONDS));
                     assertEquals(0, check.exitValue(), problems);
                     assertEquals("", problems.trim());
-                } finally {
-                    prom.toHandle().destroy();
-                    if (!prom.waitFor(20, TimeUnit.SECONDS)) {
-                        prom.toHandle().destroyForcibly();
-                    }
                 }
             }
-        }
-    }
-
-    private String log() {
-        try {
-            String s = Files.readString(dir.resolve("prometheus.log"));
-            return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
-        } catch (java.io.IOException e) {
-            return "(no log)";
         }
     }
 }

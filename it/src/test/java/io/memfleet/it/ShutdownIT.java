@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memfleet.it.testing.EmbeddedBrokerTest;
+import io.memfleet.it.testing.FleetHarness;
 import io.memfleet.it.testing.Launcher;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -166,8 +167,17 @@ class ShutdownIT extends EmbeddedBrokerTest {
         String bootstrap;
         try {
             // interrupted once the broker runs and the controller is starting
-            StateFile.await(() -> Files.exists(dir.resolve("cluster.json")) && !Launcher.bootstrap(dir).isEmpty()
-                    && Launcher.processes(dir).containsKey("controller"), up, START);
+            FleetHarness.await("the cluster's broker up and its controller starting", START, () -> {
+                if (!up.process().isAlive()) {
+                    throw new AssertionError("cluster up ended: " + up.output());
+                }
+                try {
+                    return Files.exists(dir.resolve("cluster.json")) && !Launcher.bootstrap(dir).isEmpty()
+                            && Launcher.processes(dir).containsKey("controller");
+                } catch (IOException | RuntimeException e) {
+                    return false; // the state file is being written
+                }
+            }, up::output);
             bootstrap = Launcher.bootstrap(dir);
             Launcher.Exit exit = up.signalAndWait("INT", STOP);
             assertEquals(130, exit.status(), up.output());
@@ -190,25 +200,5 @@ class ShutdownIT extends EmbeddedBrokerTest {
     private static String lastLine(String output) {
         String[] lines = output.strip().split("\n");
         return lines[lines.length - 1];
-    }
-
-    /** Waits for a condition on files a child writes, failing with its output if it ends first. */
-    private static final class StateFile {
-        interface Check {
-            boolean ok() throws IOException;
-        }
-
-        static void await(Check c, Launcher.Child child, Duration timeout) {
-            io.memfleet.it.testing.FleetHarness.await("the cluster's broker up and its controller starting", timeout, () -> {
-                if (!child.process().isAlive()) {
-                    throw new AssertionError("cluster up ended: " + child.output());
-                }
-                try {
-                    return c.ok();
-                } catch (IOException | RuntimeException e) {
-                    return false; // the state file is being written
-                }
-            }, child::output);
-        }
     }
 }

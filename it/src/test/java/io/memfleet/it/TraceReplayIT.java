@@ -69,13 +69,7 @@ class TraceReplayIT {
             long got = TraceRuns.usageAtEnd(out, "replay", i);
             assertEquals(want, got, SLACK, "node " + i + " ends at its series' last demand");
         }
-        int checked = 0;
-        for (String row : Files.readAllLines(out.resolve("series.csv"))) {
-            String[] f = row.split(",");
-            if (!f[1].equals("/job")) {
-                continue;
-            }
-            double t = Double.parseDouble(f[0]);
+        int checked = TraceRuns.assertJobMaxWithin(out, t -> {
             double lo = Double.MAX_VALUE;
             double hi = 0;
             for (double[] p : pct) {
@@ -84,11 +78,8 @@ class TraceReplayIT {
                 lo = Math.min(lo, Math.min(a, b));
                 hi = Math.max(hi, Math.max(a, b));
             }
-            long max = Long.parseLong(f[6]);
-            assertTrue(max <= hi + SLACK && max >= lo - SLACK, "usage max " + max + " at " + t + " s out of [" + lo
-                    + ", " + hi + "]");
-            checked++;
-        }
+            return new double[] {lo, hi};
+        }, SLACK);
         assertTrue(checked >= 20, "a point every 300 s: " + checked);
     }
 }

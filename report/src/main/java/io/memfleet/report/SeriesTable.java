@@ -83,9 +83,14 @@ public final class SeriesTable {
 
     /** One rollout group's column for a cgroup on {@code axis}: null where it has no row at that time. */
     public Long[] column(String cgroup, String rollout, String group, String column, double[] axis) {
+        return column(r -> !whole(r) && cgroups[r].equals(cgroup) && rollouts[r].equals(rollout)
+                && groups[r].equals(group), column, axis);
+    }
+
+    private Long[] column(java.util.function.IntPredicate rows, String column, double[] axis) {
         Long[] out = new Long[axis.length];
         for (int r = 0; r < times.length; r++) {
-            if (!whole(r) && cgroups[r].equals(cgroup) && rollouts[r].equals(rollout) && groups[r].equals(group)) {
+            if (rows.test(r)) {
                 int i = Arrays.binarySearch(axis, times[r]);
                 if (i >= 0) {
                     out[i] = value(r, column);
@@ -125,11 +130,6 @@ public final class SeriesTable {
         return numeric.contains(column);
     }
 
-    /** The statistic columns, as in the header. */
-    public List<String> statColumns() {
-        return numeric;
-    }
-
     /** Every simulated time that has a row, ascending. */
     public double[] timeAxis() {
         TreeSet<Double> all = new TreeSet<>();
@@ -152,16 +152,7 @@ public final class SeriesTable {
 
     /** One cgroup's column on {@code axis}: null where the cgroup has no row at that time. */
     public Long[] column(String cgroup, String column, double[] axis) {
-        Long[] out = new Long[axis.length];
-        for (int r = 0; r < times.length; r++) {
-            if (whole(r) && cgroups[r].equals(cgroup)) {
-                int i = Arrays.binarySearch(axis, times[r]);
-                if (i >= 0) {
-                    out[i] = value(r, column);
-                }
-            }
-        }
-        return out;
+        return column(r -> whole(r) && cgroups[r].equals(cgroup), column, axis);
     }
 
     /** The largest value of a column over time for one cgroup (0 when it has no rows). */

@@ -43,8 +43,8 @@ class ReportTest {
         assertEquals(List.of("workloads[0]: pods.csv: 1 negative value clamped to 0 (first at line 154229); 12 empty "
                 + "values skipped (first at line 88)"), r.traceRepairs());
         String html = HtmlReport.render(r);
-        assertTrue(html.indexOf("pods.csv: 1 negative value clamped to 0") < html.indexOf("Memory usage per cgroup"),
-                "in the header, before the charts");
+        int at = html.indexOf("pods.csv: 1 negative value clamped to 0");
+        assertTrue(at >= 0 && at < html.indexOf("Memory usage per cgroup"), "in the header, before the charts");
     }
 
     @Test

@@ -14,8 +14,6 @@ import io.memfleet.proto.v1.ExperimentSeries;
 import io.memfleet.proto.v1.ExperimentState;
 import io.memfleet.proto.v1.ExperimentSummary;
 import io.memfleet.proto.v1.RolloutDecision;
-import io.memfleet.workload.gen.RolloutPlan;
-import io.memfleet.workload.spec.RolloutSpec;
 import io.memfleet.proto.v1.GenerationProgress;
 import io.memfleet.proto.v1.NodeTelemetry;
 import io.memfleet.proto.v1.Progress;
@@ -69,56 +67,29 @@ public final class ExperimentManager {
         boolean progressChanged;
         FleetSeries series;
         List<ExperimentSeries> seriesChunks = List.of();
-        /** The rollouts' rules being measured (null without rollouts), and the verdicts of the record. */
-        RolloutGuards guards;
-        RolloutPlan.Verdicts verdicts = RolloutPlan.Verdicts.NONE;
+        /** Its rollouts (null without any): verdicts, rules, the split series. */
+        ExperimentRollouts rollouts;
 
         FleetSeries series() {
             if (series == null) {
-                series = new FleetSeries(record.getNodes(), guards() == null ? FleetSeries.Split.NONE : split());
+                series = new FleetSeries(record.getNodes(), rollouts() == null ? FleetSeries.Split.NONE
+                        : rollouts.split());
             }
             return series;
         }
 
-        RolloutGuards guards() {
-            if (guards == null && spec != null && !spec.rollouts().isEmpty()) {
-                guards = new RolloutGuards(spec);
+        ExperimentRollouts rollouts() {
+            if (rollouts == null && (rollouts = ExperimentRollouts.of(spec)) != null) {
+                rollouts.verdicts(record.getDecisionsList());
             }
-            return guards;
-        }
-
-        /** The series of a rollout's cgroups (and its rules') split into the nodes it changed and the rest. */
-        private FleetSeries.Split split() {
-            RolloutPlan plan = guards.plan();
-            List<String> names = spec.rollouts().stream().map(RolloutSpec::name).toList();
-            List<Set<String>> paths = new ArrayList<>();
-            for (RolloutSpec r : spec.rollouts()) {
-                Set<String> p = new TreeSet<>();
-                r.cgroups().forEach(c -> p.add(c.getPath()));
-                r.haltIf().forEach(g -> p.add(g.cgroup()));
-                paths.add(p);
-            }
-            return new FleetSeries.Split() {
-                @Override
-                public List<String> rollouts() {
-                    return names;
-                }
-
-                @Override
-                public Set<String> cgroups(int rollout) {
-                    return paths.get(rollout);
-                }
-
-                @Override
-                public boolean changed(int rollout, int node, long timeNs) {
-                    return plan.changedAt(rollout, node, timeNs, verdicts);
-                }
-            };
+            return rollouts;
         }
 
         void record(Experiment e) {
             record = e;
-            verdicts = RolloutPlan.Verdicts.of(e.getDecisionsList());
+            if (rollouts != null) {
+                rollouts.verdicts(e.getDecisionsList());
+            }
         }
     }
 
@@ -184,22 +155,14 @@ public final class ExperimentManager {
         t.record = Experiment.newBuilder().setId(id).setName(spec.name()).setSubmission(s)
                 .setState(ExperimentState.ACCEPTED).setNodes(spec.nodes()).setDurationNs(spec.durationNs())
                 .setRequestId(requestId).setSubmittedAtMs(now).setUpdatedAtMs(now).setVersion(1)
-                .setProgress(Progress.newBuilder().setPartitions(partitions)).addAllRollouts(schedule(spec)).build();
+                .setProgress(Progress.newBuilder().setPartitions(partitions))
+                .addAllRollouts(ExperimentRollouts.schedule(spec)).build();
         t.lastWrittenMs = now;
         experiments.put(id, t);
         if (!requestId.isEmpty()) {
             byRequest.put(requestId, id);
         }
         return new Submitted(t.record, null);
-    }
-
-    private static List<io.memfleet.proto.v1.RolloutSchedule> schedule(ExperimentSpec spec) {
-        List<io.memfleet.proto.v1.RolloutSchedule> out = new ArrayList<>();
-        for (RolloutSpec r : spec.rollouts()) {
-            out.add(io.memfleet.proto.v1.RolloutSchedule.newBuilder().setName(r.name()).setAtNs(r.atNs())
-                    .setBakeNs(r.bakeNs()).setWaves(r.waveCount()).build());
-        }
-        return out;
     }
 
     /** Cancels a running experiment; null when there is no such experiment or it has ended. */
@@ -262,9 +225,8 @@ public final class ExperimentManager {
         t.progressChanged = true;
         int index = NodeIds.indexOf(n.getNodeId());
         t.series().add(index, n);
-        if (t.guards() != null) {
-            t.guards.add(index, n, t.verdicts);
-            List<RolloutDecision> made = t.guards.decide(t.verdicts);
+        if (t.rollouts() != null) {
+            List<RolloutDecision> made = t.rollouts.onSample(index, n);
             if (!made.isEmpty()) {
                 long now = clockMs.getAsLong();
                 t.record(t.record.toBuilder().addAllDecisions(made).setUpdatedAtMs(now)
@@ -361,8 +323,8 @@ public final class ExperimentManager {
             samples += n.getSeq() + 1;
         }
         b.setEvents(events).setTelemetrySamples(samples);
-        if (t.spec != null && !t.spec.rollouts().isEmpty()) {
-            b.addAllRollouts(RolloutReport.of(t.spec, t.record.getDecisionsList(), finals));
+        if (t.rollouts() != null) {
+            b.addAllRollouts(t.rollouts.summary(t.record.getDecisionsList(), finals));
         }
         for (CgroupAggregate a : fleet.cgroupAggregates(finals)) {
             b.addCgroups(CgroupSummary.newBuilder().setPath(a.path()).setNodes((int) a.nodes())

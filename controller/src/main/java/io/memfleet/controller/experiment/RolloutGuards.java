@@ -34,12 +34,15 @@ public final class RolloutGuards {
     private final RolloutPlan plan;
     /** Per rollout, per node: the node's samples in its wave's window, time to one value per rule. */
     private final List<Map<Integer, TreeMap<Long, long[]>>> windows = new ArrayList<>();
+    /** Per rollout, per wave (from 1): how many of its nodes have reported the end of its bake. */
+    private final List<int[]> reported = new ArrayList<>();
 
     public RolloutGuards(ExperimentSpec spec) {
         this.spec = spec;
         this.plan = new RolloutPlan(spec);
         for (int r = 0; r < spec.rollouts().size(); r++) {
             windows.add(new HashMap<>());
+            reported.add(new int[spec.rollouts().get(r).waveCount() + 1]);
         }
     }
 
@@ -64,7 +67,10 @@ public final class RolloutGuards {
             for (int g = 0; g < values.length; g++) {
                 values[g] = value(t, ro.haltIf().get(g));
             }
-            windows.get(r).computeIfAbsent(node, k -> new TreeMap<>()).put(time, values);
+            if (windows.get(r).computeIfAbsent(node, k -> new TreeMap<>()).put(time, values) == null
+                    && time == ro.decidedAtNs(wave)) {
+                reported.get(r)[wave]++;
+            }
         }
     }
 
@@ -73,13 +79,8 @@ public final class RolloutGuards {
         List<RolloutDecision> out = new ArrayList<>();
         for (RolloutPlan.Pending p : plan.pending(v)) {
             int r = spec.rollouts().indexOf(p.rollout());
-            int[] nodes = plan.waveNodes(r, p.wave());
-            boolean ready = true;
-            for (int n : nodes) {
-                TreeMap<Long, long[]> s = windows.get(r).get(n);
-                ready &= s != null && s.containsKey(p.decidedAtNs());
-            }
-            if (ready) {
+            if (reported.get(r)[p.wave()] == plan.waveSize(r, p.wave())) {
+                int[] nodes = plan.waveNodes(r, p.wave());
                 out.add(decision(r, p, nodes));
                 for (int n : nodes) {
                     windows.get(r).remove(n); // decided: its samples are not needed any more

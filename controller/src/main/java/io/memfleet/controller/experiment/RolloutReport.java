@@ -24,9 +24,8 @@ public final class RolloutReport {
     private RolloutReport() {
     }
 
-    public static List<RolloutSummary> of(ExperimentSpec spec, List<RolloutDecision> decisions,
+    public static List<RolloutSummary> of(ExperimentSpec spec, RolloutPlan plan, List<RolloutDecision> decisions,
                                           Collection<NodeTelemetry> finals) {
-        RolloutPlan plan = new RolloutPlan(spec);
         RolloutPlan.Verdicts v = RolloutPlan.Verdicts.of(decisions);
         List<RolloutSummary> out = new java.util.ArrayList<>();
         for (int r = 0; r < spec.rollouts().size(); r++) {

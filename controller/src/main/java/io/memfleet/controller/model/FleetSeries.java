@@ -190,35 +190,48 @@ public final class FleetSeries {
         closed.add(-Collections.binarySearch(closed, time) - 1, time);
         BitSet all = new BitSet();
         all.set(0, nodes);
+        BitSet[] changed = new BitSet[split.rollouts().size()]; // per rollout, made once a time when needed
         b.cgroups.forEach((path, c) -> {
             if (c.present.isEmpty() && sum(c.oomKills) == 0 && sum(c.allocFailures) == 0 && sum(c.live) == 0
                     && sum(c.dead) == 0) {
                 return;
             }
             points.add(point(time, path, c, all).build());
-            for (int r = 0; r < split.rollouts().size(); r++) {
-                if (!split.cgroups(r).contains(path)) {
-                    continue;
-                }
-                BitSet changed = new BitSet();
-                for (int i = 0; i < nodes; i++) {
-                    if (split.changed(r, i, time)) {
-                        changed.set(i);
+            for (int r = 0; r < changed.length; r++) {
+                if (split.cgroups(r).contains(path)) {
+                    if (changed[r] == null) {
+                        changed[r] = changedAt(r, time);
                     }
-                }
-                BitSet unchanged = (BitSet) all.clone();
-                unchanged.andNot(changed);
-                for (BitSet group : List.of(changed, unchanged)) {
-                    if (!group.isEmpty()) {
-                        points.add(point(time, path, c, group).setRollout(split.rollouts().get(r))
-                                .setGroup(group == changed ? "changed" : "unchanged").build());
-                    }
+                    splitPoints(time, path, c, r, changed[r], all);
                 }
             }
         });
         b.slabs.forEach((root, s) -> points.add(SeriesPoint.newBuilder().setSimTimeNs(time).setSlab(root)
                 .setSlabCaches(sum(s.caches)).setDeadCaches(sum(s.dead)).setLiveCaches(sum(s.caches) - sum(s.dead))
                 .setSlabActiveObjs(sum(s.active)).setSlabPageBytes(sum(s.bytes)).build()));
+    }
+
+    /** The nodes rollout {@code r} has changed as their samples at {@code time} see them. */
+    private BitSet changedAt(int r, long time) {
+        BitSet changed = new BitSet();
+        for (int i = 0; i < nodes; i++) {
+            if (split.changed(r, i, time)) {
+                changed.set(i);
+            }
+        }
+        return changed;
+    }
+
+    /** A cgroup's points over the nodes rollout {@code r} changed and over the rest (each when it has nodes). */
+    private void splitPoints(long time, String path, Column c, int r, BitSet changed, BitSet all) {
+        BitSet unchanged = (BitSet) all.clone();
+        unchanged.andNot(changed);
+        for (BitSet group : List.of(changed, unchanged)) {
+            if (!group.isEmpty()) {
+                points.add(point(time, path, c, group).setRollout(split.rollouts().get(r))
+                        .setGroup(group == changed ? "changed" : "unchanged").build());
+            }
+        }
     }
 
     private static long sum(long[] v) {

@@ -33,6 +33,29 @@ public final class TraceRuns {
                 """.formatted(name, seed, nodes, job, params);
     }
 
+    /** What /job's usage max over the nodes may be at a simulated time: {lo, hi}. */
+    public interface Band {
+        double[] at(double seconds);
+    }
+
+    /** Checks every /job row of the results' series.csv against {@code band} (within {@code slack}); returns how many. */
+    public static int assertJobMaxWithin(Path out, Band band, double slack) throws IOException {
+        int checked = 0;
+        for (String row : Files.readAllLines(out.resolve("series.csv"))) {
+            String[] f = row.split(",");
+            if (!f[1].equals("/job")) {
+                continue;
+            }
+            double t = Double.parseDouble(f[0]);
+            double[] b = band.at(t);
+            long max = Long.parseLong(f[6]);
+            org.junit.jupiter.api.Assertions.assertTrue(max <= b[1] + slack && max >= b[0] - slack, "usage max " + max
+                    + " at " + t + " s out of [" + b[0] + ", " + b[1] + "]");
+            checked++;
+        }
+        return checked;
+    }
+
     /** /job's memory.usage_in_bytes in node {@code node}'s final state of the results in {@code out}. */
     public static long usageAtEnd(Path out, String name, int node) throws IOException {
         List<String> lines = Files.readAllLines(out.resolve("nodes").resolve(String.format("%s-%04d.txt", name, node)));

@@ -194,6 +194,11 @@ final class EventPath implements WorkloadReader.Sink {
         }
         node.step(seq, c);
         done();
+        sampleIfDue();
+    }
+
+    /** The node's telemetry sample, when its interval has passed. */
+    private void sampleIfDue() {
         byte[] t = node.dueSample(out.writer());
         if (t != null) {
             out.telemetry(node.id, t);
@@ -243,10 +248,7 @@ final class EventPath implements WorkloadReader.Sink {
         out.ack(io.memfleet.proto.v1.ConfigAck.newBuilder().setRolloutId(step.rollout()).setNodeId(node.id)
                 .setWave(step.wave()).setRollback(step.rollback()).setSimTimeNs(o.getSimTimeNs())
                 .addAllFiles(o.getFilesList()).setComplete(true).build());
-        byte[] t = node.dueSample(out.writer());
-        if (t != null) {
-            out.telemetry(node.id, t);
-        }
+        sampleIfDue();
     }
 
     @Override

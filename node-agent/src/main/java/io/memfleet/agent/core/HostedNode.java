@@ -80,12 +80,18 @@ final class HostedNode {
             kernel = Kernel.boot(shape, shape.config(config));
             r = null;
         } else {
-            r = kernel().apply(c);
-            if (kernel.bug() != null) {
-                throw new IllegalStateException("the kernel model hit a BUG: " + kernel.bug());
-            }
+            r = apply(c);
         }
         counted(seq);
+        return r;
+    }
+
+    /** The kernel runs one command; a model BUG stops the node (the core quarantines it). */
+    private Result apply(Command c) {
+        Result r = kernel().apply(c);
+        if (kernel.bug() != null) {
+            throw new IllegalStateException("the kernel model hit a BUG: " + kernel.bug());
+        }
         return r;
     }
 
@@ -97,10 +103,7 @@ final class HostedNode {
         ConfigOutcome.Builder o = ConfigOutcome.newBuilder().setRollout(step.rollout()).setWave(step.wave())
                 .setRollback(step.rollback()).setSimTimeNs(kernel().nowNs());
         for (Command.Echo w : step.writes()) {
-            Result r = kernel.apply(w);
-            if (kernel.bug() != null) {
-                throw new IllegalStateException("the kernel model hit a BUG: " + kernel.bug());
-            }
+            Result r = apply(w);
             o.addFiles(FileAck.newBuilder().setPath(w.path()).setValue(w.value()).setErrno(r.errno().name()));
         }
         counted(seq);

@@ -15,6 +15,13 @@ final class Arrivals {
         void arrive(long count, double lifetimeSeconds);
     }
 
+    /**
+     * The cumulative counts of each series, shared by the nodes that replay it (many nodes cycle
+     * onto one series; a record's array components compare by identity, so this keys on the series).
+     */
+    private static final java.util.Map<TraceSet.Series, double[]> CUMULATIVE =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     private final TraceSet.Series series;
     private final double lastSeconds;
     private final double scale;
@@ -26,10 +33,16 @@ final class Arrivals {
         double[] t = series.times();
         this.lastSeconds = t.length > 1 ? t[t.length - 1] - t[t.length - 2] : lastSeconds;
         this.scale = scale;
-        this.before = new double[t.length + 1];
-        for (int i = 0; i < t.length; i++) {
+        this.before = CUMULATIVE.computeIfAbsent(series, Arrivals::cumulative);
+    }
+
+    /** The counts before each sample: {@code before[i]} is the sum of samples 0..i-1. */
+    private static double[] cumulative(TraceSet.Series series) {
+        double[] before = new double[series.times().length + 1];
+        for (int i = 0; i < series.times().length; i++) {
             before[i + 1] = before[i] + series.values()[i];
         }
+        return before;
     }
 
     private double end(int i) {

@@ -18,23 +18,23 @@ final class ChildJobs {
     /** What each job of a workload does: dentries and kmallocs of one size on its second step, anonymous bytes. */
     record Work(long dentries, long kmallocs, long kmallocSize, long anonBytes) { }
 
-    private record Job(int workload, int id, int pid, String dir, long bulkStep, long endStep, Work work) { }
+    private record Job(int pid, String dir, long bulkStep, long endStep, Work work) { }
 
-    private final List<Job> live = new ArrayList<>();
-    private final int[] liveOf;
+    /** Per workload, its live jobs in the order they started. */
+    private final List<List<Job>> live = new ArrayList<>();
     private int nextJob;
 
     ChildJobs(int workloads) {
-        this.liveOf = new int[workloads];
+        for (int w = 0; w < workloads; w++) {
+            live.add(new ArrayList<>());
+        }
     }
 
     /** The bulk allocations and the ends due at {@code step} of workload {@code w}'s jobs, in the order they started. */
     void step(int w, long step, LongUnaryOperator jitter, Consumer<Command> out) {
-        for (int i = 0; i < live.size(); i++) {
-            Job j = live.get(i);
-            if (j.workload() != w) {
-                continue;
-            }
+        List<Job> jobs = live.get(w);
+        int kept = 0;
+        for (Job j : jobs) {
             if (j.bulkStep() == step) {
                 out.accept(new Command.Dentry(j.pid(), jitter.applyAsLong(j.work().dentries())));
                 out.accept(new Command.Kmalloc(j.pid(), j.work().kmallocSize(), jitter.applyAsLong(j.work().kmallocs())));
@@ -46,10 +46,11 @@ final class ChildJobs {
             if (j.endStep() <= step) {
                 out.accept(new Command.Exit(j.pid()));
                 out.accept(new Command.Rmdir(j.dir()));
-                live.remove(i--);
-                liveOf[w]--;
+            } else {
+                jobs.set(kept++, j); // the survivors move down in order: one pass, whatever ends
             }
         }
+        jobs.subList(kept, jobs.size()).clear();
     }
 
     /** Starts one job of workload {@code w} under {@code parent} that lives {@code lifetimeSteps} (at least 2). */
@@ -61,12 +62,11 @@ final class ChildJobs {
         out.accept(new Command.Spawn(pid, dir, cpu));
         out.accept(new Command.Dentry(pid, 1));
         out.accept(new Command.Kmalloc(pid, work.kmallocSize(), 1));
-        live.add(new Job(w, job, pid, dir, step + 1, step + Math.max(2, lifetimeSteps), work));
-        liveOf[w]++;
+        live.get(w).add(new Job(pid, dir, step + 1, step + Math.max(2, lifetimeSteps), work));
     }
 
     /** Jobs of workload {@code w} alive now. */
     int live(int w) {
-        return liveOf[w];
+        return live.get(w).size();
     }
 }

@@ -41,6 +41,8 @@ public final class NodeWorkload {
     private final double[] traceBase;
     /** Per trace-churn workload: its series as arrivals (null: none for this node). */
     private final Arrivals[] arrivals;
+    /** Per workload of child-cgroup jobs (short-lived-cgroups, trace-churn): what each job does; null for others. */
+    private final ChildJobs.Work[] work;
 
     public NodeWorkload(ExperimentSpec e, int nodeIndex) {
         this.e = e;
@@ -57,7 +59,9 @@ public final class NodeWorkload {
         this.traceHeld = new long[traces.length][3];
         this.traceBase = new double[traces.length];
         this.arrivals = new Arrivals[traces.length];
+        this.work = new ChildJobs.Work[traces.length];
         for (int w = 0; w < traces.length; w++) {
+            work[w] = work(e.workloads().get(w));
             TraceSpec t = e.workloads().get(w).trace();
             if (t != null) {
                 try {
@@ -74,6 +78,17 @@ public final class NodeWorkload {
                 }
             }
         }
+    }
+
+    /** The work of each job of a child-cgroup workload, from its parameters (which never change). */
+    private static ChildJobs.Work work(ExperimentSpec.Workload wl) {
+        Map<String, Long> p = wl.params();
+        return switch (wl.model()) {
+            case "short-lived-cgroups" -> new ChildJobs.Work(p.get("dentries"), p.get("kmallocs"), p.get("kmalloc_size"), 0);
+            case "trace-churn" -> new ChildJobs.Work(p.get("dentries"), p.get("kmallocs"), p.get("kmalloc_size"),
+                    p.get("anon"));
+            default -> null;
+        };
     }
 
     static int pid(int workload, int task) {
@@ -216,10 +231,8 @@ public final class NodeWorkload {
     private void shortLived(int w, ExperimentSpec.Workload wl, long step, Consumer<Command> out) {
         jobs.step(w, step, this::jitter, out);
         if (step % Math.max(1, wl.params().get("every_steps")) == 0) {
-            ChildJobs.Work work = new ChildJobs.Work(wl.params().get("dentries"), wl.params().get("kmallocs"),
-                    wl.params().get("kmalloc_size"), 0);
             for (int t = 0; t < wl.tasks(); t++) {
-                jobs.start(w, wl.cgroup(), step, wl.params().get("lifetime_steps"), t % e.cpus(), work, out);
+                jobs.start(w, wl.cgroup(), step, wl.params().get("lifetime_steps"), t % e.cpus(), work[w], out);
             }
         }
     }
@@ -235,14 +248,13 @@ public final class NodeWorkload {
             return;
         }
         Map<String, Long> p = wl.params();
-        ChildJobs.Work work = new ChildJobs.Work(p.get("dentries"), p.get("kmallocs"), p.get("kmalloc_size"), p.get("anon"));
         double stepSeconds = e.stepNs() / 1e9;
         long maxLive = p.get("max_live");
         arrivals[w].between(step * stepSeconds, (step + 1) * stepSeconds, (count, lifetime) -> {
             long lifeNs = Double.isNaN(lifetime) ? p.get("lifetime_ns") : (long) Math.min(lifetime * 1e9, 1e18);
             long steps = (lifeNs + e.stepNs() - 1) / e.stepNs();
             for (long k = 0; k < count && jobs.live(w) < maxLive; k++) {
-                jobs.start(w, wl.cgroup(), step, steps, (int) (k % e.cpus()), work, out);
+                jobs.start(w, wl.cgroup(), step, steps, (int) (k % e.cpus()), work[w], out);
             }
         });
     }

@@ -105,11 +105,10 @@ public final class PartitionJob {
     public List<NodeRecord> nextRound(long steps, ExecutorService workers, int parallelism)
             throws InterruptedException {
         List<NodeRecord> out = new ArrayList<>(nodes.size());
-        long barrier = rollouts.barrierStep(verdicts);
-        if (finished || (stepsDone >= barrier && stepsDone < spec.steps())) {
+        if (finished || blocked()) {
             return out;
         }
-        long round = Math.min(steps, barrier - stepsDone); // no step whose configuration awaits a verdict
+        long round = Math.min(steps, rollouts.barrierStep(verdicts) - stepsDone); // none awaiting a verdict
         RolloutPlan.Verdicts v = verdicts;
         int chunks = Math.max(1, Math.min(parallelism, nodes.size() / 64));
         if (chunks == 1) {

@@ -107,10 +107,14 @@ public final class RolloutPlan {
 
     /** The nodes wave {@code wave} (from 1) of rollout {@code r} changes, ascending. */
     public int[] waveNodes(int r, int wave) {
-        int from = wave == 1 ? 0 : reached[r][wave - 2];
-        int[] out = Arrays.copyOfRange(order[r], from, reached[r][wave - 1]);
+        int[] out = Arrays.copyOfRange(order[r], reached[r][wave - 1] - waveSize(r, wave), reached[r][wave - 1]);
         Arrays.sort(out);
         return out;
+    }
+
+    /** How many nodes wave {@code wave} (from 1) of rollout {@code r} changes. */
+    public int waveSize(int r, int wave) {
+        return reached[r][wave - 1] - (wave == 1 ? 0 : reached[r][wave - 2]);
     }
 
     /** The wave (from 1) node {@code node} joins in rollout {@code r}, or 0 if it is in none. */

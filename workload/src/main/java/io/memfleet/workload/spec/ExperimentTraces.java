@@ -9,12 +9,7 @@ import java.util.List;
 /** What the traces of an experiment needed on the way in: its workloads' repairs, for the run's record. */
 public final class ExperimentTraces {
     /** One repair of one workload's trace. */
-    public record WorkloadRepair(int workload, TraceRepairs.Repair repair) {
-        /** {@code workloads[0]: pods.csv: 1 negative value clamped to 0 (first at line 154229)} */
-        public String text() {
-            return "workloads[" + workload + "]: " + repair.file() + ": " + repair.text();
-        }
-    }
+    public record WorkloadRepair(int workload, TraceRepairs.Repair repair) { }
 
     private ExperimentTraces() {
     }
@@ -41,12 +36,15 @@ public final class ExperimentTraces {
 
     /** One line per workload and file: {@code workloads[0]: pods.csv: 1 negative value ...; 12 empty values ...}. */
     public static List<String> lines(List<WorkloadRepair> repairs) {
-        java.util.Map<Integer, List<TraceRepairs.Repair>> byWorkload = new java.util.TreeMap<>();
-        for (WorkloadRepair r : repairs) {
-            byWorkload.computeIfAbsent(r.workload(), w -> new ArrayList<>()).add(r.repair());
-        }
         List<String> out = new ArrayList<>();
-        byWorkload.forEach((w, rs) -> TraceRepairs.lines(rs).forEach(l -> out.add("workloads[" + w + "]: " + l)));
+        for (int i = 0; i < repairs.size(); ) { // repairs() gives them in workload order: one run per workload
+            int w = repairs.get(i).workload();
+            List<TraceRepairs.Repair> of = new ArrayList<>();
+            for (; i < repairs.size() && repairs.get(i).workload() == w; i++) {
+                of.add(repairs.get(i).repair());
+            }
+            TraceRepairs.lines(of).forEach(l -> out.add("workloads[" + w + "]: " + l));
+        }
         return out;
     }
 }

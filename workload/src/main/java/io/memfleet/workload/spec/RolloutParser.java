@@ -138,7 +138,7 @@ final class RolloutParser extends YamlFields {
             if (!(share > 0 && share <= 1)) {
                 throw error(w, field + "[" + i + "]", "a share is above 0% and at most 100%, got '" + text + "'");
             }
-            int count = (int) Math.min(nodes, Math.max(1, Math.ceil(share * nodes - 1e-9)));
+            int count = RolloutSpec.reached(share, nodes);
             if (count <= reached) {
                 throw error(w, field + "[" + i + "]", "reaches no node the waves before it did not (" + count + " of "
                         + nodes + " nodes); make the shares further apart");

@@ -87,8 +87,13 @@ public record RolloutSpec(String name, long atNs, List<CgroupConfig> cgroups, Li
     public int[] cumulativeNodes(int nodes) {
         int[] out = new int[waves.size()];
         for (int k = 0; k < out.length; k++) {
-            out[k] = (int) Math.min(nodes, Math.max(1, Math.ceil(waves.get(k) * nodes - 1e-9)));
+            out[k] = reached(waves.get(k), nodes);
         }
         return out;
+    }
+
+    /** How many of {@code nodes} a cumulative share reaches: rounded up, at least one. */
+    static int reached(double share, int nodes) {
+        return (int) Math.min(nodes, Math.max(1, Math.ceil(share * nodes - 1e-9)));
     }
 }

@@ -46,7 +46,7 @@ final class RowValues {
     /** The row's time in seconds, or NaN when it has none that is valid (the row is dropped). */
     double time(TraceReader r, int col) throws TraceException {
         if (r.empty(col)) {
-            repairs.record(file, r.line(), Problem.BAD_TIME, "no time in " + spec.shape().time());
+            repairs.record(file, r.line(), Problem.BAD_TIME, () -> "no time in " + spec.shape().time());
             return Double.NaN;
         }
         double d = r.number(col);
@@ -57,7 +57,8 @@ final class RowValues {
             }
         }
         if (Double.isNaN(d) || Double.isInfinite(d)) {
-            repairs.record(file, r.line(), Problem.BAD_TIME, "not a number or a date and time: '" + r.field(col) + "'");
+            repairs.record(file, r.line(), Problem.BAD_TIME,
+                    () -> "not a number or a date and time: '" + r.field(col) + "'");
             return Double.NaN;
         }
         if (secondsPerTime == TraceShape.MS_OR_S) {
@@ -74,19 +75,18 @@ final class RowValues {
         if (text.length() < 10 || text.charAt(4) != '-') {
             return Double.NaN;
         }
-        String t = text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + "T" + text.substring(11) : text;
         try {
+            if (text.length() == 10) { // a date alone: no parse of a date and time to fail first, row after row
+                return LocalDate.parse(text).toEpochDay() * 86_400.0;
+            }
+            String t = text.charAt(10) == ' ' ? text.substring(0, 10) + "T" + text.substring(11) : text;
             TemporalAccessor a = DateTimeFormatter.ISO_DATE_TIME.parseBest(t,
                     OffsetDateTime::from, LocalDateTime::from);
             Instant i = a instanceof OffsetDateTime o ? o.toInstant()
                     : ((LocalDateTime) a).toInstant(ZoneOffset.UTC);
             return i.getEpochSecond() + i.getNano() / 1e9;
         } catch (DateTimeException e) {
-            try {
-                return LocalDate.parse(t).toEpochDay() * 86_400.0;
-            } catch (DateTimeException e2) {
-                return Double.NaN;
-            }
+            return Double.NaN;
         }
     }
 
@@ -97,12 +97,13 @@ final class RowValues {
             return d;
         }
         if (d < 0) {
-            repairs.record(file, r.line(), Problem.NEGATIVE, (spec.counts() ? "a negative count: '"
+            repairs.record(file, r.line(), Problem.NEGATIVE, () -> (spec.counts() ? "a negative count: '"
                     : "a negative demand: '") + r.field(col) + "'");
             return clean ? 0 : Double.NaN;
         }
         if (d > max) {
-            repairs.record(file, r.line(), Problem.ABOVE_MAX, "above " + (max == 1 ? "1, the maximum of a fraction"
+            repairs.record(file, r.line(), Problem.ABOVE_MAX,
+                    () -> "above " + (max == 1 ? "1, the maximum of a fraction"
                     : "100, the maximum of a percent") + ": '" + r.field(col) + "'");
             return clean ? max : Double.NaN;
         }
@@ -113,7 +114,7 @@ final class RowValues {
     double extra(TraceReader r, int col) throws TraceException {
         double d = number(r, col);
         if (d < 0) {
-            repairs.record(file, r.line(), Problem.NEGATIVE, "a negative lifetime: '" + r.field(col) + "'");
+            repairs.record(file, r.line(), Problem.NEGATIVE, () -> "a negative lifetime: '" + r.field(col) + "'");
             return clean ? 0 : Double.NaN;
         }
         return d;
@@ -121,12 +122,12 @@ final class RowValues {
 
     private double number(TraceReader r, int col) throws TraceException {
         if (r.empty(col)) {
-            repairs.record(file, r.line(), Problem.EMPTY, "an empty value");
+            repairs.record(file, r.line(), Problem.EMPTY, () -> "an empty value");
             return Double.NaN;
         }
         double d = r.number(col);
         if (Double.isNaN(d) || Double.isInfinite(d)) {
-            repairs.record(file, r.line(), Problem.NOT_A_NUMBER, "not a number: '" + r.field(col) + "'");
+            repairs.record(file, r.line(), Problem.NOT_A_NUMBER, () -> "not a number: '" + r.field(col) + "'");
             return Double.NaN;
         }
         return d * spec.shape().valueScale();

@@ -27,7 +27,8 @@ final class SeriesBuffer {
         file = f;
         if (n > 0 && time <= last) {
             if (time < last) {
-                repairs.record(f, line, TraceRepairs.Problem.OUT_OF_ORDER, "time " + time + " s is before the series' "
+                repairs.record(f, line, TraceRepairs.Problem.OUT_OF_ORDER,
+                        () -> "time " + time + " s is before the series' "
                         + "previous " + last + " s (times must not go backwards within a series)");
                 if (repairs.policy() != TraceSpec.OnBadRows.SKIP) {
                     unsorted = true;
@@ -39,7 +40,8 @@ final class SeriesBuffer {
                 append(time, value, extra, line); // counted when the series is sorted
                 return;
             }
-            repairs.record(f, line, TraceRepairs.Problem.DUPLICATE_TIME, "time " + time + " s a second time in the "
+            repairs.record(f, line, TraceRepairs.Problem.DUPLICATE_TIME,
+                    () -> "time " + time + " s a second time in the "
                     + "series (a duplicate timestamp)");
             if (repairs.policy() != TraceSpec.OnBadRows.SKIP) {
                 set(n - 1, time, value, extra, line);
@@ -97,7 +99,8 @@ final class SeriesBuffer {
         for (int k = 0; k < n; k++) {
             int i = order[k];
             if (m > 0 && st[m - 1] == t[i]) {
-                repairs.record(file, lines[i], TraceRepairs.Problem.DUPLICATE_TIME, "time " + t[i] + " s a second time "
+                repairs.record(file, lines[i], TraceRepairs.Problem.DUPLICATE_TIME,
+                        () -> "time " + t[i] + " s a second time "
                         + "in the series (a duplicate timestamp)");
                 m--; // the later row of the file replaces the earlier
             }

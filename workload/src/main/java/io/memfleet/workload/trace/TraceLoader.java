@@ -110,7 +110,7 @@ final class TraceLoader {
                 }
             }
             if (rows == before) {
-                repairs.record(f, Math.max(1, r.line()), Problem.EMPTY_FILE, "no rows (an empty series)");
+                repairs.record(f, Math.max(1, r.line()), Problem.EMPTY_FILE, () -> "no rows (an empty series)");
             }
         }
     }
@@ -173,14 +173,13 @@ final class TraceLoader {
     private void seriesRows(TraceReader r, Path f, int[] series, int first, int fileIndex)
             throws IOException, TraceException {
         int need = max(series) + 1;
+        double base = fileIndex * shape.fileSeconds();
         while (r.next()) {
             rows++;
-            if (r.fields() < need) {
-                repairs.record(f, r.line(), Problem.SHORT_ROW, r.fields() + " fields, the trace needs " + need);
+            if (tooShort(r, f, need)) {
                 continue;
             }
             int s = index.computeIfAbsent(seriesName(r, series), this::series);
-            double base = fileIndex * shape.fileSeconds();
             for (int c = first; c < r.fields(); c++) {
                 sample(r, f, s, base + (c - first) * shape.stepSeconds(), c, -1);
             }
@@ -189,11 +188,19 @@ final class TraceLoader {
 
     /** The row's time in seconds, or NaN when the row is dropped (too few fields, no valid time). */
     private double rowTime(TraceReader r, Path f, int time, long row, int need) throws TraceException {
-        if (r.fields() < need) {
-            repairs.record(f, r.line(), Problem.SHORT_ROW, r.fields() + " fields, the trace needs " + need);
+        if (tooShort(r, f, need)) {
             return Double.NaN;
         }
         return time < 0 ? row * (spec.intervalNs() / 1e9) : values.time(r, time);
+    }
+
+    /** A row with fewer fields than the trace reads is a repair (dropped), or under fail the error. */
+    private boolean tooShort(TraceReader r, Path f, int need) throws TraceException {
+        if (r.fields() >= need) {
+            return false;
+        }
+        repairs.record(f, r.line(), Problem.SHORT_ROW, () -> r.fields() + " fields, the trace needs " + need);
+        return true;
     }
 
     /** One value of a row for series {@code s} at time {@code t}; dropped if the value (or its second) is. */

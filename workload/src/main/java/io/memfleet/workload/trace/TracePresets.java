@@ -1,7 +1,6 @@
 package io.memfleet.workload.trace;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * The published traces that {@code format:} names, each with its documented columns, units and
@@ -57,11 +56,10 @@ public final class TracePresets {
                     60, 86_400),
             TraceSpec.Unit.BYTES, TraceSpec.Of.LIMIT, true, 60_000_000_000L);
 
-    private static final Map<String, Preset> ALL = Map.of(GOOGLE.name(), GOOGLE, ALIBABA.name(), ALIBABA,
-            BITBRAINS.name(), BITBRAINS, AZURE.name(), AZURE);
+    private static final List<Preset> ORDERED = List.of(GOOGLE, ALIBABA, BITBRAINS, AZURE);
 
     /** The names {@code format:} accepts besides long and wide. */
-    public static final List<String> NAMES = List.of(GOOGLE.name(), ALIBABA.name(), BITBRAINS.name(), AZURE.name());
+    public static final List<String> NAMES = ORDERED.stream().map(Preset::name).toList();
 
     private TracePresets() {
     }
@@ -72,6 +70,6 @@ public final class TracePresets {
 
     /** The preset of that name, or null. */
     public static Preset get(String name) {
-        return ALL.get(name);
+        return ORDERED.stream().filter(pr -> pr.name().equals(name)).findFirst().orElse(null);
     }
 }

@@ -39,6 +39,8 @@ final class TraceReader implements Closeable {
     private int lineEnd;
     private final int[] from = new int[MAX_FIELDS];
     private final int[] to = new int[MAX_FIELDS];
+    /** Whether field i was quoted and held a doubled quote, to read as one. */
+    private final boolean[] escaped = new boolean[MAX_FIELDS];
     private int fields;
 
     TraceReader(Path file) throws IOException {
@@ -142,6 +144,7 @@ final class TraceReader implements Closeable {
         while (fields < MAX_FIELDS) {
             int s = i;
             int e;
+            escaped[fields] = false;
             if (i < lineEnd && buf[i] == '"') {
                 int q = closingQuote(i + 1);
                 s = i + 1;
@@ -171,6 +174,7 @@ final class TraceReader implements Closeable {
         while (i < lineEnd) {
             if (buf[i] == '"') {
                 if (i + 1 < lineEnd && buf[i + 1] == '"') {
+                    escaped[fields] = true;
                     i += 2;
                     continue;
                 }
@@ -194,6 +198,7 @@ final class TraceReader implements Closeable {
             while (i < lineEnd && buf[i] != ' ' && buf[i] != '\t') {
                 i++;
             }
+            escaped[fields] = false;
             from[fields] = s;
             to[fields++] = i;
         }
@@ -224,7 +229,7 @@ final class TraceReader implements Closeable {
     /** Field {@code i} as text ({@code ""} in a quoted field read as one quote). */
     String field(int i) {
         String f = new String(buf, from[i], to[i] - from[i], StandardCharsets.UTF_8);
-        return f.contains("\"\"") ? f.replace("\"\"", "\"") : f;
+        return escaped[i] ? f.replace("\"\"", "\"") : f;
     }
 
     /** Whether field {@code i} is empty (or absent: the row has fewer fields). */

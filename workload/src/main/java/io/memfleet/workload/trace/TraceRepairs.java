@@ -77,11 +77,13 @@ public final class TraceRepairs {
 
     /**
      * Counts a problem at {@code file:line}; under fail it is the error instead, {@code detail}
-     * saying what was found ({@code a negative demand: '-1.17e-05'}).
+     * saying what was found ({@code a negative demand: '-1.17e-05'}: made only then, not for every
+     * row a trace repairs).
      */
-    void record(java.nio.file.Path file, long line, Problem p, String detail) throws TraceException {
+    void record(java.nio.file.Path file, long line, Problem p, java.util.function.Supplier<String> detail)
+            throws TraceException {
         if (policy == TraceSpec.OnBadRows.FAIL) {
-            throw new TraceException(p.field(), file + ":" + line + ": " + detail);
+            throw new TraceException(p.field(), file + ":" + line + ": " + detail.get());
         }
         long[] c = byFile.computeIfAbsent(file.getFileName().toString(), f -> new EnumMap<>(Problem.class)).computeIfAbsent(p,
                 k -> new long[] {0, Long.MAX_VALUE});

@@ -34,12 +34,6 @@ public record TraceShape(Layout layout, List<TraceSpec.Column> series, TraceSpec
         series = List.copyOf(series);
     }
 
-    /** The same shape with another value column (a preset's column replaced by the experiment file's). */
-    TraceShape withValue(TraceSpec.Column v) {
-        return new TraceShape(layout, series, time, v, extra, header, separator, secondsPerTime, valueScale,
-                filePerSeries, stepSeconds, fileSeconds);
-    }
-
     TraceShape withExtra(TraceSpec.Column e) {
         return new TraceShape(layout, series, time, value, e, header, separator, secondsPerTime, valueScale,
                 filePerSeries, stepSeconds, fileSeconds);

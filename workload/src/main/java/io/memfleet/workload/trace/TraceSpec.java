@@ -153,11 +153,9 @@ public record TraceSpec(Path path, String format, TraceShape shape, long interva
             }
         }
         TraceShape s = preset.shape();
-        if (p.containsKey("value_column")) {
-            s = s.withValue(Column.of(p.get("value_column")));
-        }
+        Column value = p.containsKey("value_column") ? Column.of(p.get("value_column")) : s.value();
         boolean header = p.containsKey("header") ? bool(p, "header") : s.header();
-        return new TraceShape(s.layout(), s.series(), s.time(), s.value(), s.extra(), header, s.separator(),
+        return new TraceShape(s.layout(), s.series(), s.time(), value, s.extra(), header, s.separator(),
                 timeUnit(p, s.secondsPerTime()), s.valueScale(), s.filePerSeries(), s.stepSeconds(), s.fileSeconds());
     }
 

@@ -119,6 +119,8 @@ class TraceChurnTest {
             w.step(s, k::apply);
         }
         assertEquals(List.of("/", "/fn"), k.image().cgroups().stream().map(c -> c.path()).toList());
+        assertTrue(k.image().caches().stream().anyMatch(io.memfleet.kernel.image.CacheImage::dead),
+                "the removed jobs' caches stay behind, dead");
     }
 
     @Test
