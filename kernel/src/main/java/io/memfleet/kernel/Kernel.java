@@ -320,11 +320,13 @@ public final class Kernel {
     /**
      * For tests: off, faults charge page by page, a long page-cache stream runs turn by turn instead
      * of skipping its repeating periods, and swap-out scans walk each LRU from its old end instead of
-     * from its cursor; the results and the state are the same.
+     * from its cursor, and every reap firing visits every slab cache; the results and the state are
+     * the same.
      */
     void setFaultShortcuts(boolean on) {
         user.setShortcuts(on);
         mc.reclaim().setScanCursor(on);
+        slab.setEagerReap(!on);
     }
 
     /** Turns of the fault loop since boot: what faults cost, for tests that bound a command's work. */

@@ -176,6 +176,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
                 c.memcg = null;
                 c.dead = true;
                 c.name = c.name + "dead";
+                alloc.reaps.touch(c); // up to date before cache_reap may stop visiting it
                 if (--c.refcnt == 0) {
                     cacheReleased(c);
                 }

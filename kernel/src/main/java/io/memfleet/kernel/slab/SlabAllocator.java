@@ -52,6 +52,8 @@ public final class SlabAllocator {
     long chainSeq;
     long objectsAllocated;
     long objectsFreed;
+    /** The caches cache_reap firings visit. */
+    final ReapSet reaps = new ReapSet();
 
     SlabAllocator(int cpus, PhysMem mem, PageSource pageSource) {
         this.cpus = cpus;
@@ -96,11 +98,13 @@ public final class SlabAllocator {
         }
         c.node.nextReapJiffies = 0;
         chain.add(0, c);
+        reaps.created(c);
         return c;
     }
 
     // kernel: mm/slab.c do_tune_cpucache()
     void setTunablesLocked(KmemCache c, int limit, int batchcount, int shared) {
+        reaps.touch(c);
         for (int cpu = 0; cpu < cpus; cpu++) {
             ArrayCache ac = c.array[cpu];
             if (ac != null && ac.avail > 0) {
@@ -140,6 +144,7 @@ public final class SlabAllocator {
     /** Allocates one object on {@code cpu}; returns a handle or one of the ALLOC_* codes. */
     // kernel: mm/slab.c ____cache_alloc()
     long cacheAlloc(KmemCache c, int cpu, Task current) {
+        reaps.touch(c);
         ArrayCache ac = c.cpuCache(cpu);
         long obj;
         if (ac.avail > 0) {
@@ -271,6 +276,7 @@ public final class SlabAllocator {
     void cacheFree(long handle, int cpu) {
         int obj = (int) handle;
         KmemCache c = cacheOf(obj);
+        reaps.touch(c);
         ArrayCache ac = c.cpuCache(cpu);
         objectsFreed++;
         if (ac.avail < ac.limit) {
@@ -351,34 +357,38 @@ public final class SlabAllocator {
         return freed;
     }
 
-    /** The periodic reap of one CPU's arrays and, when due, the node lists of every cache. */
+    /** The periodic reap of one CPU's arrays and, when due, the node lists of every cache not quiet ({@link ReapSet}). */
     // kernel: mm/slab.c cache_reap()
-    void cacheReap(int cpu, long jiffies, int hz) {
+    void cacheReap(int cpu, long jiffies, int hz, long nowNs) {
         // nothing here changes the chain: a cache released by the reap is destroyed later, from the workqueue
-        for (int i = 0; i < chain.size(); i++) {
-            KmemCache c = chain.get(i);
-            if (c.destroyed || (c.root != null && c.refcnt == 0)) {
-                continue;
+        for (KmemCache c = reaps.first(jiffies); c != null; c = reaps.next(c)) {
+            if (!IdleReap.skipped(c)) {
+                reapOne(c, cpu, jiffies, hz);
             }
-            drainArray(c, c.array[cpu], false);
-            KmemCacheNode l3 = c.node;
-            if (l3.nextReapJiffies > jiffies) {
-                continue;
-            }
-            long period = 4L * hz;
-            l3.nextReapJiffies = jiffies + period + (c.chainSeq * 37) % period;
-            drainArray(c, l3.shared, false);
-            if (l3.freeTouched) {
-                l3.freeTouched = false;
-            } else {
-                drainFreelist(c, (l3.freeLimit + 5L * c.num - 1) / (5L * c.num));
-            }
+        }
+        reaps.fired(nowNs);
+    }
+
+    // kernel: mm/slab.c cache_reap(), the body of its walk of the cache chain
+    private void reapOne(KmemCache c, int cpu, long jiffies, int hz) {
+        drainArray(c, c.array[cpu], false);
+        KmemCacheNode l3 = c.node;
+        if (l3.nextReapJiffies > jiffies) {
+            return;
+        }
+        l3.nextReapJiffies = jiffies + ReapSet.reapStep(c, hz);
+        drainArray(c, l3.shared, false);
+        if (l3.freeTouched) {
+            l3.freeTouched = false;
+        } else {
+            drainFreelist(c, (l3.freeLimit + 5L * c.num - 1) / (5L * c.num));
         }
     }
 
     /** Empties every array and the free list of a cache (before destroying it). */
     // kernel: mm/slab.c __cache_shrink() / drain_cpu_caches()
     long shrink(KmemCache c) {
+        reaps.touch(c);
         for (ArrayCache ac : c.array) {
             drainArray(c, ac, true);
         }

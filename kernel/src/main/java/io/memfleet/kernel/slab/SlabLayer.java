@@ -57,6 +57,8 @@ public final class SlabLayer {
         for (int cpu = 0; cpu < cpus; cpu++) {
             scheduleReap(cpu, SimClock.NSEC_PER_SEC + events.clock().jiffiesToNs(3L * cpu));
         }
+        alloc.reaps.setFirings(IdleReap.firings(events.clock(), events.pending(a -> a instanceof CacheReap)),
+                events.clock().hz());
     }
 
     private void scheduleReap(int cpu, long atNs) {
@@ -74,7 +76,7 @@ public final class SlabLayer {
 
         @Override
         public void run() {
-            alloc.cacheReap(cpu, events.clock().jiffies(), events.clock().hz());
+            alloc.cacheReap(cpu, events.clock().jiffies(), events.clock().hz(), events.clock().nowNs());
             scheduleReap(cpu, SimClock.later(events.clock().nowNs(), 1, IdleReap.PERIOD_NS));
         }
     }
@@ -86,12 +88,22 @@ public final class SlabLayer {
      */
     public boolean skipIdleReaps(long untilNs) {
         if (!events.pending(a -> !(a instanceof CacheReap)).stream().allMatch(e -> e.timeNs() > untilNs)
-                || !IdleReap.idle(alloc)) {
+                || !alloc.reaps.idle()) {
             return false;
         }
-        IdleReap.skip(alloc, events, events.pending(a -> a instanceof CacheReap), untilNs);
+        alloc.reaps.skippedUntil(untilNs);
         events.skipPeriodic(untilNs, IdleReap.PERIOD_NS, a -> a instanceof CacheReap);
         return true;
+    }
+
+    /** For tests: every reap firing visits every cache, quiet or not (the state is the same). */
+    public void setEagerReap(boolean on) {
+        alloc.reaps.setEager(on);
+    }
+
+    /** Caches visited by reap firings since boot (not saved in checkpoints), for tests of what ticks cost. */
+    public long reapVisits() {
+        return alloc.reaps.visits();
     }
 
     private TaskObjects objects(Task t) {

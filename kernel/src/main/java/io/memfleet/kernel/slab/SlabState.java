@@ -27,6 +27,7 @@ public final class SlabState {
     }
 
     public static void save(SlabLayer layer, TaskTable tasks, StateWriter w) {
+        layer.alloc.reaps.bringAllUpToDate(layer.alloc.chain);
         SlabAllocator a = layer.alloc;
         w.u(MARK);
         w.u(a.nextSlabId);
@@ -212,6 +213,7 @@ public final class SlabState {
             }
         }
         restoreList(layer.unusedDentries, r);
+        a.reaps.restored(a.chain);
     }
 
     private static KmemCache restoreCache(SlabAllocator a, MemController mc, Map<Long, KmemCache> booted,
