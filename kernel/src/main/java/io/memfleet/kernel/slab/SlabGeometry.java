@@ -14,11 +14,15 @@ public final class SlabGeometry {
 
     public static final int DENTRY_SIZE = 192;
     public static final int KMALLOC_MAX_SIZE = 4194304;
+    /** sizeof(struct arraycache_init) on x86_64: a 24-byte array_cache header and one entry. */
+    static final int ARRAYCACHE_INIT_SIZE = 32;
+    /** sizeof(struct kmem_list3) on x86_64: three list heads, counters, lock, shared, alien, next_reap. */
+    static final int KMEM_LIST3_SIZE = 104;
 
     private SlabGeometry() {
     }
 
-    /** The general caches in creation order (kmem_cache_init), smallest first. */
+    /** The general caches by size, smallest first (the index {@link #generalIndex} returns). */
     public static List<Shape> generalCaches() {
         List<Shape> out = new ArrayList<>();
         int[][] small = {{32, 112}, {64, 59}, {128, 30}, {192, 20}, {256, 15}, {512, 8}, {1024, 4},
@@ -31,6 +35,31 @@ public final class SlabGeometry {
             out.add(new Shape("size-" + size, size, 1, order, KmemCache.SLAB_MEMCG_ACCT));
         }
         return out;
+    }
+
+    /**
+     * The order kmem_cache_init() creates the general caches in, as indices into
+     * {@link #generalCaches}: first the size class of struct arraycache_init (INDEX_AC), then that of
+     * struct kmem_list3 (INDEX_L3), which the slab needs for its own bootstrap, then every other by
+     * size. With 64-byte cache lines those are size-32 and size-128.
+     */
+    // kernel: mm/slab.c kmem_cache_init()
+    static int[] bootOrder() {
+        int n = generalCaches().size();
+        int ac = generalIndex(ARRAYCACHE_INIT_SIZE);
+        int l3 = generalIndex(KMEM_LIST3_SIZE);
+        int[] order = new int[n];
+        int k = 0;
+        order[k++] = ac;
+        if (l3 != ac) {
+            order[k++] = l3;
+        }
+        for (int i = 0; i < n; i++) {
+            if (i != ac && i != l3) {
+                order[k++] = i;
+            }
+        }
+        return order;
     }
 
     /** The dentry cache: accounted by patch 08/13, reclaimable. */

@@ -44,11 +44,14 @@ public final class SlabLayer {
         this.alloc = new SlabAllocator(cpus, mem, pages);
         this.memcgKmem = new MemcgKmem(config, mc, workqueue, alloc);
         alloc.setPageCharge(memcgKmem);
+        List<SlabGeometry.Shape> shapes = SlabGeometry.generalCaches();
+        KmemCache[] bySize = new KmemCache[shapes.size()];
         int id = 0;
-        for (SlabGeometry.Shape s : SlabGeometry.generalCaches()) {
-            general.add(alloc.create(s, id++, null, null));
+        for (int idx : SlabGeometry.bootOrder()) {
+            bySize[idx] = alloc.create(shapes.get(idx), id++, null, null); // ids in creation order (find_first_zero_bit)
         }
-        dentryCache = alloc.create(SlabGeometry.dentry(), id, null, null);
+        general.addAll(List.of(bySize));
+        dentryCache = alloc.create(SlabGeometry.dentry(), id, null, null); // dcache_init(), after kmem_cache_init()
         memcgKmem.setCreateWorkCache(general.get(SlabGeometry.generalIndex(MemcgKmem.CREATE_WORK_SIZE)));
         if (config.kmemAccounting()) {
             mc.setKmemHooks(memcgKmem);
