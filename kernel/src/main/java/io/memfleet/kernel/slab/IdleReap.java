@@ -57,11 +57,10 @@ final class IdleReap {
             return;
         }
         ReapLattice firings = new ReapLattice(ns, jiffies, PERIOD_NS, 2L * clock.hz());
-        long period = 4L * clock.hz();
+        long period = SlabAllocator.reapTimeoutList3(clock.hz());
         for (KmemCache c : alloc.chain()) {
             if (!skipped(c)) {
-                c.node.nextReapJiffies = firings.nextReapAfter(c.node.nextReapJiffies,
-                        period + (c.chainSeq * 37) % period, untilNs);
+                c.node.nextReapJiffies = firings.nextReapAfter(c.node.nextReapJiffies, period, untilNs);
             }
         }
     }

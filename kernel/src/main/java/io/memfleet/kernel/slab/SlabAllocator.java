@@ -5,6 +5,7 @@ import io.memfleet.kernel.mm.LruList;
 import io.memfleet.kernel.mm.PhysMem;
 import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.sim.SimClock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +43,7 @@ public final class SlabAllocator {
     }
 
     private final int cpus;
+    private final SimClock clock;
     private final PhysMem mem;
     private final PageSource pageSource;
     private PageCharge charge;
@@ -53,8 +55,9 @@ public final class SlabAllocator {
     long objectsAllocated;
     long objectsFreed;
 
-    SlabAllocator(int cpus, PhysMem mem, PageSource pageSource) {
+    SlabAllocator(int cpus, SimClock clock, PhysMem mem, PageSource pageSource) {
         this.cpus = cpus;
+        this.clock = clock;
         this.mem = mem;
         this.pageSource = pageSource;
     }
@@ -94,9 +97,25 @@ public final class SlabAllocator {
             int shared = s.size() <= PhysMem.PAGE_SIZE && cpus > 1 ? 8 : 0;
             setTunablesLocked(c, limit, (limit + 1) / 2, shared);
         }
-        c.node.nextReapJiffies = 0;
+        c.node.nextReapJiffies = clock.jiffies() + reapTimeoutList3(clock.hz()) + addressOffset(c, clock.hz());
         chain.add(0, c);
         return c;
+    }
+
+    /** REAPTIMEOUT_LIST3: how often cache_reap drains a cache's node lists, 4 s in jiffies. */
+    static long reapTimeoutList3(int hz) {
+        return 4L * hz;
+    }
+
+    /**
+     * The stand-in for {@code (unsigned long)cachep % REAPTIMEOUT_LIST3}, which spreads the first
+     * node-list reap of each cache over 4 s. The model has no addresses, so a cache's chain
+     * sequence number (unique, kept in checkpoints) stretched by 37 takes the address's place: the
+     * offset is {@code chainSeq * 37 mod REAPTIMEOUT_LIST3}, in [0, REAPTIMEOUT_LIST3).
+     */
+    // kernel: mm/slab.c alloc_kmemlist() / setup_cpu_cache(): the first l3->next_reap
+    static long addressOffset(KmemCache c, int hz) {
+        return Math.floorMod(c.chainSeq * 37, reapTimeoutList3(hz));
     }
 
     // kernel: mm/slab.c do_tune_cpucache()
@@ -365,8 +384,7 @@ public final class SlabAllocator {
             if (l3.nextReapJiffies > jiffies) {
                 continue;
             }
-            long period = 4L * hz;
-            l3.nextReapJiffies = jiffies + period + (c.chainSeq * 37) % period;
+            l3.nextReapJiffies = jiffies + reapTimeoutList3(hz);
             drainArray(c, l3.shared, false);
             if (l3.freeTouched) {
                 l3.freeTouched = false;

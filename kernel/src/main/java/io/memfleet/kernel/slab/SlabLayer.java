@@ -41,7 +41,7 @@ public final class SlabLayer {
         this.cpus = cpus;
         this.events = events;
         this.workqueue = workqueue;
-        this.alloc = new SlabAllocator(cpus, mem, pages);
+        this.alloc = new SlabAllocator(cpus, events.clock(), mem, pages);
         this.memcgKmem = new MemcgKmem(config, mc, workqueue, alloc);
         alloc.setPageCharge(memcgKmem);
         List<SlabGeometry.Shape> shapes = SlabGeometry.generalCaches();
