@@ -269,7 +269,7 @@ public final class SlabLayer {
         return alloc.objectsFreed();
     }
 
-    /** Sets a root cache's tunables, as a write to /proc/slabinfo does; children follow (10/13). */
+    /** Sets a cache's tunables, as a write to /proc/slabinfo does; its whole family follows (10/13). */
     public void setTunables(KmemCache c, int limit, int batchcount, int shared) {
         memcgKmem.setTunables(c, limit, batchcount, shared);
     }
