@@ -198,7 +198,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
     /** Charges a slab's pages to its cache's cgroup. */
     // kernel: mm/memcontrol.c memcg_charge_kmem() (patches 02/13, 11/13)
     @Override
-    public ChargeResult chargeSlab(KmemCache c, Task current, long bytes) {
+    public ChargeResult chargeSlab(KmemCache c, Task current, long bytes, boolean exact) {
         MemCgroup memcg = c.memcg;
         if (memcg == null) {
             return ChargeResult.OK;
@@ -208,7 +208,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         if (viaRes) {
             int cpu = current == null ? 0 : current.cpu();
             int gfp = OomKiller.GFP_KERNEL | (c.reclaimable() ? OomKiller.GFP_RECLAIMABLE : 0);
-            r = mc.charger().tryCharge(current, cpu, memcg, bytes / PhysMem.PAGE_SIZE, true, true, false, gfp);
+            r = mc.charger().tryCharge(current, cpu, memcg, bytes / PhysMem.PAGE_SIZE, true, true, exact, gfp);
             if (r == ChargeResult.NOMEM || r == ChargeResult.BLOCKED || r == ChargeResult.KILLED) {
                 return r;
             }

@@ -106,20 +106,39 @@ public final class SlabLayer {
         return o;
     }
 
-    /** d_alloc for {@code n} new short names in {@code t}'s context. */
+    /**
+     * d_alloc for {@code n} new short names in {@code t}'s context; {@code resumed} when the task
+     * was woken from the OOM wait a cache_grow of this call slept in.
+     */
     // kernel: fs/dcache.c __d_alloc() (accounted by patch 08/13)
-    public Outcome dentryAlloc(Task t, long n) {
-        TaskObjects objs = objects(t);
+    public Outcome dentryAlloc(Task t, long n, boolean resumed) {
+        return allocMany(t, dentryCache, n, objects(t).dentries, t.cpu(), resumed);
+    }
+
+    /**
+     * {@code n} allocations from {@code cachep} (or the per-cgroup cache 07/13 picks for it), each
+     * pushed on {@code into}. A call resumed after an OOM wait first finishes the cache_grow it
+     * slept in (its charge retried with the exact size), and its first object comes from that cache.
+     */
+    // kernel: mm/slab.c kmem_cache_alloc() with mem_cgroup_get_kmem_cache() of patch 07/13
+    private Outcome allocMany(Task t, KmemCache cachep, long n, HandleList into, int cpu, boolean resumed) {
         KmemCache c = null;
-        for (long i = 0; i < n; i++) {
-            if (c == null || c.root == null) {
-                c = memcgKmem.getKmemCache(dentryCache, t); // a per-cgroup cache, once found, stays for the call
+        if (resumed && t != null) {
+            c = alloc.grow.sleeping.get(t);
+            long r = alloc.grow.resumeGrow(t, cpu);
+            if (r < 0) {
+                return new Outcome(result(r), 0);
             }
-            long h = alloc.cacheAlloc(c, t.cpu(), t);
+        }
+        for (long i = 0; i < n; i++) {
+            if (c == null || (c.root == null && i > 0)) {
+                c = memcgKmem.getKmemCache(cachep, t); // a per-cgroup cache, once found, stays for the call
+            }
+            long h = alloc.cacheAlloc(c, cpu, t);
             if (h < 0) {
                 return new Outcome(result(h), i);
             }
-            objs.dentries.push((int) h);
+            into.push((int) h);
         }
         return new Outcome(ChargeResult.OK, n);
     }
@@ -136,9 +155,12 @@ public final class SlabLayer {
         return done;
     }
 
-    /** kmalloc(size, GFP_KERNEL) {@code n} times; {@code t} null means interrupt context on CPU 0. */
+    /**
+     * kmalloc(size, GFP_KERNEL) {@code n} times; {@code t} null means interrupt context on CPU 0;
+     * {@code resumed} as for {@link #dentryAlloc}.
+     */
     // kernel: mm/slab.c __do_kmalloc() (accounted by patch 09/13)
-    public Outcome kmalloc(Task t, long size, long n) {
+    public Outcome kmalloc(Task t, long size, long n, boolean resumed) {
         if (size == 0) {
             return new Outcome(ChargeResult.OK, n); // kernel: mm/slab.c __do_kmalloc(): ZERO_SIZE_PTR, nothing allocated
         }
@@ -147,19 +169,7 @@ public final class SlabLayer {
             return new Outcome(ChargeResult.NOMEM, 0);
         }
         HandleList l = (t == null ? irqObjects : objects(t)).kmallocList(size);
-        int cpu = t == null ? 0 : t.cpu();
-        KmemCache c = null;
-        for (long i = 0; i < n; i++) {
-            if (c == null || c.root == null) {
-                c = memcgKmem.getKmemCache(general.get(idx), t);
-            }
-            long h = alloc.cacheAlloc(c, cpu, t);
-            if (h < 0) {
-                return new Outcome(result(h), i);
-            }
-            l.push((int) h);
-        }
-        return new Outcome(ChargeResult.OK, n);
+        return allocMany(t, general.get(idx), n, l, t == null ? 0 : t.cpu(), resumed);
     }
 
     /** kfree of up to {@code n} objects of that requested size, newest first. */
@@ -197,6 +207,7 @@ public final class SlabLayer {
 
     /** Exit: kmalloc objects are freed; dentries stay in the dcache, unused. */
     public void exitTask(Task t) {
+        alloc.grow.forgetSleeper(t);
         TaskObjects objs = taskObjects.remove(t);
         if (objs == null) {
             return;

@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * The slab layer's part of a kernel checkpoint: the cache chain (root caches, per-cgroup and dead
  * caches) with tunables, per-CPU and shared arrays, the three slab lists of each cache with every
- * slab's free list, pending cache creations, and the objects tasks, interrupt context and the
- * dcache hold. Caches are named by their chain sequence number, slabs by id.
+ * slab's free list, pending cache creations, the objects tasks, interrupt context and the
+ * dcache hold, and the cache whose cache_grow each sleeping task is in. Caches are named by their
+ * chain sequence number, slabs by id.
  */
 public final class SlabState {
     private static final long MARK = 0x736c6162L; // "slab"
@@ -75,6 +76,10 @@ public final class SlabState {
             }
         }
         saveList(layer.unusedDentries, w);
+        for (Task t : tasks.all()) {
+            KmemCache c = a.grow.sleeping.get(t);
+            w.s(c == null ? -1 : c.chainSeq);
+        }
     }
 
     private static void saveCache(KmemCache c, StateWriter w) {
@@ -212,6 +217,13 @@ public final class SlabState {
             }
         }
         restoreList(layer.unusedDentries, r);
+        a.grow.sleeping.clear();
+        for (Task t : tasks.all()) {
+            long seq = r.s();
+            if (seq >= 0) {
+                a.grow.sleeping.put(t, cache(bySeq, seq));
+            }
+        }
     }
 
     private static KmemCache restoreCache(SlabAllocator a, MemController mc, Map<Long, KmemCache> booted,
