@@ -70,7 +70,8 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
 
     /** Chooses the cache an allocation from {@code cachep} uses; may queue a per-cgroup cache's creation. */
     // kernel: mm/memcontrol.c mem_cgroup_get_kmem_cache() (patch 07/13)
-    KmemCache getKmemCache(KmemCache cachep, Task current) {
+    @Override
+    public KmemCache getKmemCache(KmemCache cachep, Task current) {
         if (current == null || !accounting || (cachep.flags & KmemCache.SLAB_MEMCG_ACCT) == 0 || cachep.root != null) {
             return cachep;
         }

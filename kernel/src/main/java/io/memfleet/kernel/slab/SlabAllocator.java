@@ -42,6 +42,9 @@ public final class SlabAllocator {
 
         /** The last reference of a dead per-cgroup cache is gone. */
         void cacheReleased(KmemCache c);
+
+        /** The cache an allocation from {@code cachep} in {@code current}'s context uses (07/13). */
+        KmemCache getKmemCache(KmemCache cachep, Task current);
     }
 
     /** The page allocator's slow path: make {@code pages} pages free or say why not. */
@@ -58,6 +61,7 @@ public final class SlabAllocator {
     final ArrayDeque<Integer> freeSlabIds = new ArrayDeque<>();
     int nextSlabId;
     long chainSeq;
+    private KmemCache[] general;
     long objectsAllocated;
     long objectsFreed;
 
@@ -77,6 +81,28 @@ public final class SlabAllocator {
 
     List<KmemCache> chain() {
         return chain;
+    }
+
+    /** The root general caches by size index, once kmem_cache_init() has made them. */
+    void setGeneralCaches(KmemCache[] bySize) {
+        this.general = bySize;
+    }
+
+    /** An off-slab cache's slabp_cache: the root kmalloc cache its descriptors fit. */
+    // kernel: mm/slab.c kmem_cache_create(): kmem_find_general_cachep(slab_size)
+    KmemCache slabpCache(KmemCache c) {
+        return general[SlabGeometry.generalIndex(SlabGeometry.descriptorBytes(c.num))];
+    }
+
+    /** Descriptor objects of off-slab slabs: allocated objects no task holds. */
+    long descriptors() {
+        long n = 0;
+        for (int id = 0; id < nextSlabId; id++) {
+            if (slabs[id] != null && slabs[id].mgmt >= 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     long objectsAllocated() {

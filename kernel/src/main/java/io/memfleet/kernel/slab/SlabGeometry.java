@@ -1,5 +1,6 @@
 package io.memfleet.kernel.slab;
 
+import io.memfleet.kernel.mm.PhysMem;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,6 +61,34 @@ public final class SlabGeometry {
             }
         }
         return order;
+    }
+
+    /** sizeof(struct slab) on x86_64: the slab descriptor before its kmem_bufctl_t array. */
+    static final int SLAB_DESCRIPTOR_SIZE = 48;
+    /** sizeof(kmem_bufctl_t). */
+    static final int BUFCTL_SIZE = 4;
+    /** cache_line_size() on x86_64, the alignment of the kmalloc caches (SLAB_HWCACHE_ALIGN). */
+    static final int CACHE_LINE_SIZE = 64;
+
+    /**
+     * Whether a cache keeps its slab descriptors off the slab: objects of PAGE_SIZE / 8 bytes and
+     * more, unless the slab's leftover space holds the aligned descriptor anyway. (3.3 also keeps
+     * them on-slab while slab_early_init, which only size-32 and size-128 are created under.)
+     */
+    // kernel: mm/slab.c kmem_cache_create(): the CFLGS_OFF_SLAB decision
+    static boolean offSlab(int size, int num, int gfporder) {
+        if (size < PhysMem.PAGE_SIZE / 8) {
+            return false;
+        }
+        long leftOver = (PhysMem.PAGE_SIZE << gfporder) - (long) num * size;
+        long onSlab = (descriptorBytes(num) + CACHE_LINE_SIZE - 1) / CACHE_LINE_SIZE * CACHE_LINE_SIZE;
+        return leftOver < onSlab;
+    }
+
+    /** The size of an off-slab descriptor (struct slab and one kmem_bufctl_t per object), unaligned. */
+    // kernel: mm/slab.c kmem_cache_create(): slab_size of an off-slab cache
+    static int descriptorBytes(int num) {
+        return SLAB_DESCRIPTOR_SIZE + num * BUFCTL_SIZE;
     }
 
     /** The dentry cache: accounted by patch 08/13, reclaimable. */

@@ -9,16 +9,22 @@ import java.util.IdentityHashMap;
 
 /**
  * A cache's slabs come and go here: cache_grow() and slab_destroy(), with kmem_getpages() and
- * kmem_freepages() and their memcg charge (07/13). A task whose page charge sleeps in a memcg OOM
- * wait is remembered with the cache it grows, which its sleep holds a reference on, until it
- * wakes and finishes the grow or exits.
+ * kmem_freepages() and their memcg charge (07/13), and for an off-slab cache the descriptor,
+ * allocated from its slabp_cache (alloc_slabmgmt()) through kmem_cache_alloc(), which 07/13 sends
+ * to the current task's per-cgroup kmalloc cache, charged like any kmalloc, and freed after the
+ * pages. A task whose page charge sleeps in a memcg OOM wait is remembered with the cache it
+ * grows (and, when that grow was for a descriptor, the off-slab cache whose new pages wait for
+ * it); each cache of a sleeping grow holds a reference until the task finishes it or exits.
  */
 final class SlabGrow {
+    /** Where a task sleeps: in the page charge of {@code cache}'s grow, for {@code heldFor}'s descriptor if not null. */
+    record Sleep(KmemCache cache, KmemCache heldFor) { }
+
     private final SlabAllocator alloc;
     private final PhysMem mem;
     private final SlabAllocator.PageSource pageSource;
-    /** The cache whose cache_grow each task sleeps in; looked up by task, never iterated. */
-    final IdentityHashMap<Task, KmemCache> sleeping = new IdentityHashMap<>();
+    /** Each sleeping task's grow; looked up by task, never iterated. */
+    final IdentityHashMap<Task, Sleep> sleeping = new IdentityHashMap<>();
 
     SlabGrow(SlabAllocator alloc, PhysMem mem, SlabAllocator.PageSource pageSource) {
         this.alloc = alloc;
@@ -29,22 +35,57 @@ final class SlabGrow {
     /** Adds one slab to the free list; returns 1, or an ALLOC_* code when no slab could be had. */
     // kernel: mm/slab.c cache_grow() (with mem_cgroup_kmem_cache_prepare_sleep() of patch 07/13)
     long cacheGrow(KmemCache c, int cpu, Task current, boolean exact) {
-        if (alloc.freeSlabIds.isEmpty() && alloc.nextSlabId == SlabAllocator.MAX_SLABS) {
+        if (noSlabId()) {
             return SlabAllocator.ALLOC_NOMEM;
         }
         long r = kmemGetpages(c, current, exact);
         if (r == SlabAllocator.ALLOC_BLOCKED) {
-            sleeping.put(current, c);
+            sleeping.put(current, new Sleep(c, null));
             getRef(c);
         }
         if (r < 0) {
             return r;
+        }
+        return addSlab(c, cpu, current, null);
+    }
+
+    private boolean noSlabId() {
+        return alloc.freeSlabIds.isEmpty() && alloc.nextSlabId == SlabAllocator.MAX_SLABS;
+    }
+
+    /**
+     * The rest of cache_grow() once c's pages are had: an off-slab cache's descriptor from
+     * {@code mgmtCache} (null: the one 07/13 picks for its slabp_cache in current's context), then
+     * the slab on the free list. A descriptor that cannot be had frees the pages, unless its charge
+     * sleeps: then the pages wait with the task for it.
+     */
+    // kernel: mm/slab.c cache_grow(), alloc_slabmgmt()
+    private long addSlab(KmemCache c, int cpu, Task current, KmemCache mgmtCache) {
+        int mgmt = -1;
+        if (c.offSlab) {
+            KmemCache dc = mgmtCache != null ? mgmtCache : alloc.charge.getKmemCache(alloc.slabpCache(c), current);
+            long d = alloc.cacheAlloc(dc, cpu, current);
+            if (d == SlabAllocator.ALLOC_BLOCKED) {
+                sleeping.put(current, new Sleep(sleeping.get(current).cache(), c));
+                getRef(c);
+                return d;
+            }
+            if (d >= 0 && noSlabId()) {
+                alloc.cacheFree(d, cpu);
+                d = SlabAllocator.ALLOC_NOMEM;
+            }
+            if (d < 0) {
+                kmemFreepages(c);
+                return d;
+            }
+            mgmt = (int) d;
         }
         int id = alloc.freeSlabIds.isEmpty() ? alloc.nextSlabId++ : alloc.freeSlabIds.pop();
         if (id >= alloc.slabs.length) {
             alloc.slabs = Arrays.copyOf(alloc.slabs, alloc.slabs.length * 2);
         }
         Slab s = new Slab(id, c);
+        s.mgmt = mgmt;
         alloc.slabs[id] = s;
         c.node.slabsFree.add(s);
         c.node.freeObjects += c.num;
@@ -52,27 +93,53 @@ final class SlabGrow {
         return 1;
     }
 
+    /** The cache the allocation a sleeping task was making comes from, or null. */
+    KmemCache growing(Task t) {
+        Sleep s = sleeping.get(t);
+        return s == null ? null : s.heldFor() != null ? s.heldFor() : s.cache();
+    }
+
     /**
      * A task woken from the OOM wait of a cache_grow finishes it: the charge is retried with the
-     * exact size (CHARGE_RETRY sets batch = nr_pages), then the sleep's reference is dropped.
-     * Returns 0 when there was nothing to finish, else what cache_grow returns.
+     * exact size (CHARGE_RETRY sets batch = nr_pages); a grow for a descriptor then gives the
+     * waiting off-slab cache its slab. The sleep's references are dropped. Returns 0 when there
+     * was nothing to finish, else what cache_grow returns.
      */
     // kernel: mm/memcontrol.c __mem_cgroup_try_charge() CHARGE_RETRY; mm/slab.c cache_grow()
     long resumeGrow(Task t, int cpu) {
-        KmemCache c = sleeping.remove(t);
-        if (c == null) {
+        Sleep s = sleeping.remove(t);
+        if (s == null) {
             return 0;
         }
-        long r = cacheGrow(c, cpu, t, true);
-        dropRef(c);
+        long r = cacheGrow(s.cache(), cpu, t, true);
+        dropRef(s.cache());
+        KmemCache outer = s.heldFor();
+        if (outer == null) {
+            return r;
+        }
+        if (r == SlabAllocator.ALLOC_BLOCKED) {
+            sleeping.put(t, s); // asleep again, still for the descriptor: the outer cache keeps its reference
+            return r;
+        }
+        if (r < 0) {
+            kmemFreepages(outer);
+        } else {
+            r = addSlab(outer, cpu, t, s.cache());
+        }
+        dropRef(outer);
         return r;
     }
 
-    /** A task that exits (or is killed) while it sleeps in a cache_grow drops the cache's reference. */
+    /** A task that exits (or is killed) while it sleeps in a cache_grow: pages held for a descriptor are freed. */
     void forgetSleeper(Task t) {
-        KmemCache c = sleeping.remove(t);
-        if (c != null) {
-            dropRef(c);
+        Sleep s = sleeping.remove(t);
+        if (s == null) {
+            return;
+        }
+        dropRef(s.cache());
+        if (s.heldFor() != null) {
+            kmemFreepages(s.heldFor());
+            dropRef(s.heldFor());
         }
     }
 
@@ -129,5 +196,8 @@ final class SlabGrow {
         alloc.freeSlabIds.push(s.id);
         c.totalSlabs--;
         kmemFreepages(c);
+        if (s.mgmt >= 0) {
+            alloc.cacheFree(s.mgmt, cpu); // kmem_cache_free(slabp_cache): 07/13 finds the descriptor's own cache
+        }
     }
 }

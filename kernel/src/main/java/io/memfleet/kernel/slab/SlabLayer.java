@@ -51,6 +51,7 @@ public final class SlabLayer {
             bySize[idx] = alloc.create(shapes.get(idx), id++, null, null); // ids in creation order (find_first_zero_bit)
         }
         general.addAll(List.of(bySize));
+        alloc.setGeneralCaches(bySize);
         dentryCache = alloc.create(SlabGeometry.dentry(), id, null, null); // dcache_init(), after kmem_cache_init()
         memcgKmem.setCreateWorkCache(general.get(SlabGeometry.generalIndex(MemcgKmem.CREATE_WORK_SIZE)));
         if (config.kmemAccounting()) {
@@ -124,7 +125,7 @@ public final class SlabLayer {
     private Outcome allocMany(Task t, KmemCache cachep, long n, HandleList into, int cpu, boolean resumed) {
         KmemCache c = null;
         if (resumed && t != null) {
-            c = alloc.grow.sleeping.get(t);
+            c = alloc.grow.growing(t);
             long r = alloc.grow.resumeGrow(t, cpu);
             if (r < 0) {
                 return new Outcome(result(r), 0);
@@ -295,9 +296,9 @@ public final class SlabLayer {
         return memcgKmem.pendingCreations();
     }
 
-    /** Objects live anywhere: held by tasks, irq context or unused dentries. */
+    /** Objects live anywhere: held by tasks, irq context, unused dentries or off-slab slabs as descriptors. */
     public long heldObjects(Iterable<Task> tasks) {
-        long n = unusedDentries.size() + held(irqObjects);
+        long n = unusedDentries.size() + held(irqObjects) + alloc.descriptors();
         for (Task t : tasks) {
             TaskObjects o = taskObjects.get(t);
             if (o != null) {

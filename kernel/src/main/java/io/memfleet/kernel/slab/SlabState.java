@@ -16,8 +16,8 @@ import java.util.Map;
  * The slab layer's part of a kernel checkpoint: the cache chain (root caches, per-cgroup and dead
  * caches) with tunables, per-CPU and shared arrays, the three slab lists of each cache with every
  * slab's free list, pending cache creations, the objects tasks, interrupt context and the
- * dcache hold, and the cache whose cache_grow each sleeping task is in. Caches are named by their
- * chain sequence number, slabs by id.
+ * dcache hold, and the caches of each sleeping task's cache_grow. A slab names its off-slab
+ * descriptor's handle. Caches are named by their chain sequence number, slabs by id.
  */
 public final class SlabState {
     private static final long MARK = 0x736c6162L; // "slab"
@@ -77,8 +77,11 @@ public final class SlabState {
         }
         saveList(layer.unusedDentries, w);
         for (Task t : tasks.all()) {
-            KmemCache c = a.grow.sleeping.get(t);
-            w.s(c == null ? -1 : c.chainSeq);
+            SlabGrow.Sleep z = a.grow.sleeping.get(t);
+            w.s(z == null ? -1 : z.cache().chainSeq);
+            if (z != null) {
+                w.s(z.heldFor() == null ? -1 : z.heldFor().chainSeq);
+            }
         }
     }
 
@@ -114,6 +117,7 @@ public final class SlabState {
                 w.u(s.id);
                 w.u(s.inuse);
                 w.s(s.free);
+                w.s(s.mgmt);
                 if (s.bufctl != null) {
                     for (short b : s.bufctl) {
                         w.s(b);
@@ -221,7 +225,8 @@ public final class SlabState {
         for (Task t : tasks.all()) {
             long seq = r.s();
             if (seq >= 0) {
-                a.grow.sleeping.put(t, cache(bySeq, seq));
+                long held = r.s();
+                a.grow.sleeping.put(t, new SlabGrow.Sleep(cache(bySeq, seq), held < 0 ? null : cache(bySeq, held)));
             }
         }
     }
@@ -268,6 +273,7 @@ public final class SlabState {
                 int slabId = r.i();
                 int inuse = r.i();
                 Slab s = new Slab(slabId, c, inuse, (short) r.s());
+                s.mgmt = (int) r.s();
                 if (s.bufctl != null) {
                     for (int b = 0; b < s.bufctl.length; b++) {
                         s.bufctl[b] = (short) r.s();
