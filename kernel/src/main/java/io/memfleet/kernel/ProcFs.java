@@ -105,7 +105,8 @@ final class ProcFs {
 
     /**
      * "NAME LIMIT BATCHCOUNT SHARED": the first cache of that name in the chain gets the tunables,
-     * and a root cache's per-cgroup children with it (10/13). Over 128 bytes, no space, fewer than
+     * and with 10/13 every cache of its family (the root and all its per-cgroup caches), whichever
+     * member is named. Over 128 bytes, no space, fewer than
      * three numbers or no such cache: EINVAL; values out of range are accepted and change nothing.
      */
     // kernel: mm/slab.c slabinfo_write() (patched by 10/13)

@@ -195,7 +195,7 @@ final class TaskOps {
                 slab.kfree(null, size, -count);
                 return Result.OK;
             }
-            return slab.kmalloc(null, size, count).result() == ChargeResult.OK ? Result.OK : Result.NOMEM;
+            return slab.kmalloc(null, size, count, false).result() == ChargeResult.OK ? Result.OK : Result.NOMEM;
         }
         Task t = tasks.get(pid);
         if (t == null) {
@@ -245,8 +245,8 @@ final class TaskOps {
                 done = 0;
             }
             case DENTRY, KMALLOC -> {
-                SlabLayer.Outcome o = op.kind() == PendingOp.Kind.DENTRY ? slab.dentryAlloc(t, amount)
-                        : slab.kmalloc(t, op.size(), amount);
+                SlabLayer.Outcome o = op.kind() == PendingOp.Kind.DENTRY ? slab.dentryAlloc(t, amount, op.resumed())
+                        : slab.kmalloc(t, op.size(), amount, op.resumed());
                 result = o.result();
                 done = o.done();
             }

@@ -18,6 +18,8 @@ public final class KmemCache {
     final int num;
     final int gfporder;
     final int flags;
+    /** CFLGS_OFF_SLAB: each slab's descriptor is an object of the kmalloc cache of its size (slabp_cache). */
+    final boolean offSlab;
     int limit;
     int batchcount;
     int shared;
@@ -45,6 +47,7 @@ public final class KmemCache {
         this.num = num;
         this.gfporder = gfporder;
         this.flags = flags;
+        this.offSlab = SlabGeometry.offSlab(bufferSize, num, gfporder);
         this.id = id;
         this.chainSeq = chainSeq;
         this.memcg = memcg;

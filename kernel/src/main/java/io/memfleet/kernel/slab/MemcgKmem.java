@@ -70,7 +70,8 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
 
     /** Chooses the cache an allocation from {@code cachep} uses; may queue a per-cgroup cache's creation. */
     // kernel: mm/memcontrol.c mem_cgroup_get_kmem_cache() (patch 07/13)
-    KmemCache getKmemCache(KmemCache cachep, Task current) {
+    @Override
+    public KmemCache getKmemCache(KmemCache cachep, Task current) {
         if (current == null || !accounting || (cachep.flags & KmemCache.SLAB_MEMCG_ACCT) == 0 || cachep.root != null) {
             return cachep;
         }
@@ -148,7 +149,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         SlabGeometry.Shape shape = new SlabGeometry.Shape(name, cachep.bufferSize, cachep.num, cachep.gfporder,
                 cachep.flags);
         KmemCache c = alloc.create(shape, cachep.id, memcg, cachep);
-        cachep.children.add(c);
+        cachep.children.add(0, c); // list_add() to the root's sibling_list (10/13): newest first
         row[cachep.id] = c;
     }
 
@@ -199,7 +200,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
     /** Charges a slab's pages to its cache's cgroup. */
     // kernel: mm/memcontrol.c memcg_charge_kmem() (patches 02/13, 11/13)
     @Override
-    public ChargeResult chargeSlab(KmemCache c, Task current, long bytes) {
+    public ChargeResult chargeSlab(KmemCache c, Task current, long bytes, boolean exact) {
         MemCgroup memcg = c.memcg;
         if (memcg == null) {
             return ChargeResult.OK;
@@ -209,7 +210,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         if (viaRes) {
             int cpu = current == null ? 0 : current.cpu();
             int gfp = OomKiller.GFP_KERNEL | (c.reclaimable() ? OomKiller.GFP_RECLAIMABLE : 0);
-            r = mc.charger().tryCharge(current, cpu, memcg, bytes / PhysMem.PAGE_SIZE, true, true, false, gfp);
+            r = mc.charger().tryCharge(current, cpu, memcg, bytes / PhysMem.PAGE_SIZE, true, true, exact, gfp);
             if (r == ChargeResult.NOMEM || r == ChargeResult.BLOCKED || r == ChargeResult.KILLED) {
                 return r;
             }
@@ -284,12 +285,35 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         return true;
     }
 
-    /** Tunables written for a root cache propagate to its per-cgroup children (10/13). */
-    // kernel: mm/slab.c do_tune_cpucache() as patched by 10/13
+    /**
+     * Tunables written to /proc/slabinfo for {@code c}: c first, then every cache its
+     * memcg_params.sibling_list leads to (10/13), so naming any member retunes the whole family.
+     */
+    // kernel: mm/slab.c slabinfo_write() as patched by 10/13
     void setTunables(KmemCache c, int limit, int batchcount, int shared) {
         alloc.setTunablesLocked(c, limit, batchcount, shared);
-        for (KmemCache child : c.children) {
-            alloc.setTunablesLocked(child, limit, batchcount, shared);
+        for (KmemCache sibling : siblingWalk(c)) {
+            alloc.setTunablesLocked(sibling, limit, batchcount, shared);
         }
+    }
+
+    /**
+     * The caches list_for_each_entry() meets on the sibling_list ring from {@code c}, c excluded.
+     * The ring is the root cache's list head followed by its children, newest first (each added
+     * with list_add()); a walk that starts at a child takes the root's head for one more entry, so
+     * from a child it meets the older children, the root, then the newer ones.
+     */
+    // kernel: include/linux/list.h list_for_each_entry() on memcg_params.sibling_list (10/13)
+    static List<KmemCache> siblingWalk(KmemCache c) {
+        KmemCache root = c.root == null ? c : c.root;
+        List<KmemCache> ring = new ArrayList<>(root.children.size() + 1);
+        ring.add(root);
+        ring.addAll(root.children);
+        int at = ring.indexOf(c);
+        List<KmemCache> walk = new ArrayList<>(ring.size() - 1);
+        for (int k = 1; k < ring.size(); k++) {
+            walk.add(ring.get((at + k) % ring.size()));
+        }
+        return walk;
     }
 }

@@ -44,12 +44,6 @@ final class ReapSet {
         return visits;
     }
 
-    /** cache_reap's step of a cache's next-reap time once its node lists were reaped. */
-    // kernel: mm/slab.c cache_reap(): l3->next_reap = jiffies + REAPTIMEOUT_LIST3 (see SlabAllocator.cacheReap)
-    static long reapStep(KmemCache c, int hz) {
-        long period = 4L * hz;
-        return period + (c.chainSeq * 37) % period;
-    }
 
     static boolean quiet(KmemCache c) {
         for (ArrayCache ac : c.array) {
@@ -79,7 +73,7 @@ final class ReapSet {
         if (firings == null) {
             return; // no firing has been started yet
         }
-        long step = reapStep(c, hz);
+        long step = SlabAllocator.reapTimeoutList3(hz);
         long next = firings.nextReapAfter(c.node.nextReapJiffies, step, reapedUntilNs);
         if (visiting != null && CHAIN_ORDER.compare(c, visiting) < 0 && next <= visitingJiffies) {
             next = visitingJiffies + step; // the running firing passed it while it was quiet

@@ -17,6 +17,8 @@ final class Slab extends LruList.Node {
     short[] bufctl;
     int inuse;
     short free;
+    /** The handle of this slab's descriptor object in the slabp_cache family, or -1 when it is on the slab. */
+    int mgmt = -1;
 
     // kernel: mm/slab.c cache_init_objs()
     Slab(int id, KmemCache cache) {

@@ -5,14 +5,16 @@ import io.memfleet.kernel.mm.LruList;
 import io.memfleet.kernel.mm.PhysMem;
 import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.memcg.MemcgMoveCharge;
+import io.memfleet.kernel.sim.SimClock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * The SLAB allocator of 3.3 (mm/slab.c) for one NUMA node: the per-CPU array fast paths,
- * cache_alloc_refill, cache_grow, cache_flusharray, free_block, slab destruction and cache_reap.
+ * cache_alloc_refill, cache_flusharray, free_block and cache_reap; cache_grow and slab destruction
+ * are {@link SlabGrow}'s.
  * Objects are int handles {@code (slabId << OBJ_BITS) | index}, so a free always finds its own
  * slab; past {@link #MAX_SLABS} slabs cache_grow fails as a page allocation would.
  */
@@ -25,15 +27,24 @@ public final class SlabAllocator {
     public static final long ALLOC_NOMEM = -1;
     public static final long ALLOC_BLOCKED = -2;
     public static final long ALLOC_KILLED = -3;
+    /**
+     * The CPU of the shell and the workqueue: tunables written, caches created, shrunk and
+     * destroyed there, and what that frees goes to its arrays (MemcgMoveCharge.SHELL_CPU).
+     */
+    static final int WRITER_CPU = MemcgMoveCharge.SHELL_CPU;
 
     /** The memcg side of a slab page charge (patch 07/13 kmem_getpages / kmem_freepages). */
     public interface PageCharge {
-        ChargeResult chargeSlab(KmemCache c, Task current, long bytes);
+        /** {@code exact}: without the batch, as the charge retried after an OOM wait (CHARGE_RETRY). */
+        ChargeResult chargeSlab(KmemCache c, Task current, long bytes, boolean exact);
 
         void unchargeSlab(KmemCache c, long bytes);
 
         /** The last reference of a dead per-cgroup cache is gone. */
         void cacheReleased(KmemCache c);
+
+        /** The cache an allocation from {@code cachep} in {@code current}'s context uses (07/13). */
+        KmemCache getKmemCache(KmemCache cachep, Task current);
     }
 
     /** The page allocator's slow path: make {@code pages} pages free or say why not. */
@@ -42,23 +53,24 @@ public final class SlabAllocator {
     }
 
     private final int cpus;
-    private final PhysMem mem;
-    private final PageSource pageSource;
-    private PageCharge charge;
+    private final SimClock clock;
+    PageCharge charge;
+    final SlabGrow grow;
     final List<KmemCache> chain = new ArrayList<>();
     Slab[] slabs = new Slab[64];
     final ArrayDeque<Integer> freeSlabIds = new ArrayDeque<>();
     int nextSlabId;
     long chainSeq;
+    private KmemCache[] general;
     long objectsAllocated;
     long objectsFreed;
     /** The caches cache_reap firings visit. */
     final ReapSet reaps = new ReapSet();
 
-    SlabAllocator(int cpus, PhysMem mem, PageSource pageSource) {
+    SlabAllocator(int cpus, SimClock clock, PhysMem mem, PageSource pageSource) {
         this.cpus = cpus;
-        this.mem = mem;
-        this.pageSource = pageSource;
+        this.clock = clock;
+        this.grow = new SlabGrow(this, mem, pageSource);
     }
 
     int cpus() {
@@ -71,6 +83,28 @@ public final class SlabAllocator {
 
     List<KmemCache> chain() {
         return chain;
+    }
+
+    /** The root general caches by size index, once kmem_cache_init() has made them. */
+    void setGeneralCaches(KmemCache[] bySize) {
+        this.general = bySize;
+    }
+
+    /** An off-slab cache's slabp_cache: the root kmalloc cache its descriptors fit. */
+    // kernel: mm/slab.c kmem_cache_create(): kmem_find_general_cachep(slab_size)
+    KmemCache slabpCache(KmemCache c) {
+        return general[SlabGeometry.generalIndex(SlabGeometry.descriptorBytes(c.num))];
+    }
+
+    /** Descriptor objects of off-slab slabs: allocated objects no task holds. */
+    long descriptors() {
+        long n = 0;
+        for (int id = 0; id < nextSlabId; id++) {
+            if (slabs[id] != null && slabs[id].mgmt >= 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     long objectsAllocated() {
@@ -96,10 +130,26 @@ public final class SlabAllocator {
             int shared = s.size() <= PhysMem.PAGE_SIZE && cpus > 1 ? 8 : 0;
             setTunablesLocked(c, limit, (limit + 1) / 2, shared);
         }
-        c.node.nextReapJiffies = 0;
+        c.node.nextReapJiffies = clock.jiffies() + reapTimeoutList3(clock.hz()) + addressOffset(c, clock.hz());
         chain.add(0, c);
         reaps.created(c);
         return c;
+    }
+
+    /** REAPTIMEOUT_LIST3: how often cache_reap drains a cache's node lists, 4 s in jiffies. */
+    static long reapTimeoutList3(int hz) {
+        return 4L * hz;
+    }
+
+    /**
+     * The stand-in for {@code (unsigned long)cachep % REAPTIMEOUT_LIST3}, which spreads the first
+     * node-list reap of each cache over 4 s. The model has no addresses, so a cache's chain
+     * sequence number (unique, kept in checkpoints) stretched by 37 takes the address's place: the
+     * offset is {@code chainSeq * 37 mod REAPTIMEOUT_LIST3}, in [0, REAPTIMEOUT_LIST3).
+     */
+    // kernel: mm/slab.c alloc_kmemlist() / setup_cpu_cache(): the first l3->next_reap
+    static long addressOffset(KmemCache c, int hz) {
+        return Math.floorMod(c.chainSeq * 37, reapTimeoutList3(hz));
     }
 
     // kernel: mm/slab.c do_tune_cpucache()
@@ -108,7 +158,7 @@ public final class SlabAllocator {
         for (int cpu = 0; cpu < cpus; cpu++) {
             ArrayCache ac = c.array[cpu];
             if (ac != null && ac.avail > 0) {
-                freeBlock(c, ac.entry, 0, ac.avail);
+                freeBlock(c, ac.entry, 0, ac.avail, WRITER_CPU);
                 ac.avail = 0;
             }
             c.array[cpu] = null;
@@ -119,7 +169,7 @@ public final class SlabAllocator {
         if (shared > 0) {
             ArrayCache old = c.node.shared;
             if (old != null && old.avail > 0) {
-                freeBlock(c, old.entry, 0, old.avail);
+                freeBlock(c, old.entry, 0, old.avail, WRITER_CPU);
             }
             c.node.shared = new ArrayCache(shared * batchcount, 0xbaadf00d);
         } else {
@@ -151,7 +201,7 @@ public final class SlabAllocator {
             ac.touched = true;
             obj = ac.entry[--ac.avail];
         } else {
-            obj = cacheAllocRefill(c, ac, current);
+            obj = cacheAllocRefill(c, ac, cpu, current);
         }
         if (obj >= 0) {
             objectsAllocated++;
@@ -160,7 +210,7 @@ public final class SlabAllocator {
     }
 
     // kernel: mm/slab.c cache_alloc_refill()
-    private long cacheAllocRefill(KmemCache c, ArrayCache ac, Task current) {
+    private long cacheAllocRefill(KmemCache c, ArrayCache ac, int cpu, Task current) {
         while (true) {
             int batchcount = ac.batchcount;
             if (!ac.touched && batchcount > BATCHREFILL_LIMIT) {
@@ -194,7 +244,7 @@ public final class SlabAllocator {
                 l3.freeObjects -= ac.avail;
             }
             if (ac.avail == 0) {
-                long grown = cacheGrow(c, current);
+                long grown = grow.cacheGrow(c, cpu, current, false);
                 if (grown < 0) {
                     return grown;
                 }
@@ -203,72 +253,6 @@ public final class SlabAllocator {
             ac.touched = true;
             return ac.entry[--ac.avail];
         }
-    }
-
-    /** Adds one slab to the free list; returns 1, or an ALLOC_* code when no slab could be had. */
-    // kernel: mm/slab.c cache_grow()
-    private long cacheGrow(KmemCache c, Task current) {
-        if (freeSlabIds.isEmpty() && nextSlabId == MAX_SLABS) {
-            return ALLOC_NOMEM;
-        }
-        long r = kmemGetpages(c, current);
-        if (r < 0) {
-            return r;
-        }
-        int id = freeSlabIds.isEmpty() ? nextSlabId++ : freeSlabIds.pop();
-        if (id >= slabs.length) {
-            slabs = Arrays.copyOf(slabs, slabs.length * 2);
-        }
-        Slab s = new Slab(id, c);
-        slabs[id] = s;
-        c.node.slabsFree.add(s);
-        c.node.freeObjects += c.num;
-        c.totalSlabs++;
-        return 1;
-    }
-
-    // kernel: mm/slab.c kmem_getpages() (with the memcg charge of patch 07/13)
-    private long kmemGetpages(KmemCache c, Task current) {
-        long pages = 1L << c.gfporder;
-        ChargeResult cr = charge.chargeSlab(c, current, pages * PhysMem.PAGE_SIZE);
-        if (cr == ChargeResult.NOMEM) {
-            return ALLOC_NOMEM;
-        }
-        if (cr == ChargeResult.BLOCKED) {
-            return ALLOC_BLOCKED;
-        }
-        if (cr == ChargeResult.KILLED) {
-            return ALLOC_KILLED;
-        }
-        ChargeResult pr = pageSource.ensureFreePages(current, pages, c.gfporder);
-        if (pr != ChargeResult.OK) {
-            charge.unchargeSlab(c, pages * PhysMem.PAGE_SIZE);
-            return pr == ChargeResult.KILLED ? ALLOC_KILLED : ALLOC_NOMEM;
-        }
-        mem.allocSlab(pages, c.reclaimable());
-        if (c.root != null) {
-            c.refcnt++;
-        }
-        return 0;
-    }
-
-    // kernel: mm/slab.c kmem_freepages() (with kmem_cache_drop_ref of patch 07/13)
-    private void kmemFreepages(KmemCache c) {
-        long pages = 1L << c.gfporder;
-        mem.freeSlab(pages, c.reclaimable());
-        charge.unchargeSlab(c, pages * PhysMem.PAGE_SIZE);
-        if (c.root != null && --c.refcnt == 0) {
-            charge.cacheReleased(c);
-        }
-    }
-
-    // kernel: mm/slab.c slab_destroy()
-    private void slabDestroy(KmemCache c, Slab s) {
-        LruList.unlink(s);
-        slabs[s.id] = null;
-        freeSlabIds.push(s.id);
-        c.totalSlabs--;
-        kmemFreepages(c);
     }
 
     /** Frees one object on {@code cpu} into its own cache's array. */
@@ -284,12 +268,12 @@ public final class SlabAllocator {
             ac.entry[ac.avail++] = obj;
             return;
         }
-        cacheFlusharray(c, ac);
+        cacheFlusharray(c, ac, cpu);
         ac.entry[ac.avail++] = obj;
     }
 
     // kernel: mm/slab.c cache_flusharray()
-    private void cacheFlusharray(KmemCache c, ArrayCache ac) {
+    private void cacheFlusharray(KmemCache c, ArrayCache ac, int cpu) {
         int batchcount = ac.batchcount;
         ArrayCache shared = c.node.shared;
         if (shared != null) {
@@ -303,12 +287,12 @@ public final class SlabAllocator {
                 return;
             }
         }
-        freeBlock(c, ac.entry, 0, batchcount);
+        freeBlock(c, ac.entry, 0, batchcount, cpu);
         ac.shift(batchcount);
     }
 
     // kernel: mm/slab.c free_block()
-    private void freeBlock(KmemCache c, int[] objs, int from, int n) {
+    private void freeBlock(KmemCache c, int[] objs, int from, int n, int cpu) {
         KmemCacheNode l3 = c.node;
         for (int i = from; i < from + n; i++) {
             Slab s = slabOf(objs[i]);
@@ -318,7 +302,7 @@ public final class SlabAllocator {
             if (s.inuse == 0) {
                 if (l3.freeObjects > l3.freeLimit) {
                     l3.freeObjects -= c.num;
-                    slabDestroy(c, s);
+                    grow.slabDestroy(c, s, cpu);
                 } else {
                     l3.slabsFree.addFirst(s);
                 }
@@ -329,7 +313,7 @@ public final class SlabAllocator {
     }
 
     // kernel: mm/slab.c drain_array()
-    private void drainArray(KmemCache c, ArrayCache ac, boolean force) {
+    private void drainArray(KmemCache c, ArrayCache ac, boolean force, int cpu) {
         if (ac == null || ac.avail == 0) {
             return;
         }
@@ -341,17 +325,17 @@ public final class SlabAllocator {
         if (tofree > ac.avail) {
             tofree = (ac.avail + 1) / 2;
         }
-        freeBlock(c, ac.entry, 0, tofree);
+        freeBlock(c, ac.entry, 0, tofree, cpu);
         ac.shift(tofree);
     }
 
     // kernel: mm/slab.c drain_freelist()
-    private long drainFreelist(KmemCache c, long tofree) {
+    private long drainFreelist(KmemCache c, long tofree, int cpu) {
         long freed = 0;
         while (freed < tofree && !c.node.slabsFree.isEmpty()) {
             Slab s = c.node.slabsFree.peekLast();
             c.node.freeObjects -= c.num;
-            slabDestroy(c, s);
+            grow.slabDestroy(c, s, cpu);
             freed++;
         }
         return freed;
@@ -371,29 +355,32 @@ public final class SlabAllocator {
 
     // kernel: mm/slab.c cache_reap(), the body of its walk of the cache chain
     private void reapOne(KmemCache c, int cpu, long jiffies, int hz) {
-        drainArray(c, c.array[cpu], false);
+        drainArray(c, c.array[cpu], false, cpu);
         KmemCacheNode l3 = c.node;
         if (l3.nextReapJiffies > jiffies) {
             return;
         }
-        l3.nextReapJiffies = jiffies + ReapSet.reapStep(c, hz);
-        drainArray(c, l3.shared, false);
+        l3.nextReapJiffies = jiffies + reapTimeoutList3(hz);
+        drainArray(c, l3.shared, false, cpu);
         if (l3.freeTouched) {
             l3.freeTouched = false;
         } else {
-            drainFreelist(c, (l3.freeLimit + 5L * c.num - 1) / (5L * c.num));
+            drainFreelist(c, (l3.freeLimit + 5L * c.num - 1) / (5L * c.num), cpu);
         }
     }
 
-    /** Empties every array and the free list of a cache (before destroying it). */
+    /**
+     * Empties every array and the free list of a cache: each CPU drains its own array
+     * (on_each_cpu()), the writer's CPU the shared array and the free list.
+     */
     // kernel: mm/slab.c __cache_shrink() / drain_cpu_caches()
     long shrink(KmemCache c) {
         reaps.touch(c);
-        for (ArrayCache ac : c.array) {
-            drainArray(c, ac, true);
+        for (int cpu = 0; cpu < c.array.length; cpu++) {
+            drainArray(c, c.array[cpu], true, cpu);
         }
-        drainArray(c, c.node.shared, true);
-        return drainFreelist(c, Long.MAX_VALUE);
+        drainArray(c, c.node.shared, true, WRITER_CPU);
+        return drainFreelist(c, Long.MAX_VALUE, WRITER_CPU);
     }
 
     /** Removes an empty cache from the chain. */

@@ -41,14 +41,18 @@ public final class SlabLayer {
         this.cpus = cpus;
         this.events = events;
         this.workqueue = workqueue;
-        this.alloc = new SlabAllocator(cpus, mem, pages);
+        this.alloc = new SlabAllocator(cpus, events.clock(), mem, pages);
         this.memcgKmem = new MemcgKmem(config, mc, workqueue, alloc);
         alloc.setPageCharge(memcgKmem);
+        List<SlabGeometry.Shape> shapes = SlabGeometry.generalCaches();
+        KmemCache[] bySize = new KmemCache[shapes.size()];
         int id = 0;
-        for (SlabGeometry.Shape s : SlabGeometry.generalCaches()) {
-            general.add(alloc.create(s, id++, null, null));
+        for (int idx : SlabGeometry.bootOrder()) {
+            bySize[idx] = alloc.create(shapes.get(idx), id++, null, null); // ids in creation order (find_first_zero_bit)
         }
-        dentryCache = alloc.create(SlabGeometry.dentry(), id, null, null);
+        general.addAll(List.of(bySize));
+        alloc.setGeneralCaches(bySize);
+        dentryCache = alloc.create(SlabGeometry.dentry(), id, null, null); // dcache_init(), after kmem_cache_init()
         memcgKmem.setCreateWorkCache(general.get(SlabGeometry.generalIndex(MemcgKmem.CREATE_WORK_SIZE)));
         if (config.kmemAccounting()) {
             mc.setKmemHooks(memcgKmem);
@@ -115,20 +119,39 @@ public final class SlabLayer {
         return o;
     }
 
-    /** d_alloc for {@code n} new short names in {@code t}'s context. */
+    /**
+     * d_alloc for {@code n} new short names in {@code t}'s context; {@code resumed} when the task
+     * was woken from the OOM wait a cache_grow of this call slept in.
+     */
     // kernel: fs/dcache.c __d_alloc() (accounted by patch 08/13)
-    public Outcome dentryAlloc(Task t, long n) {
-        TaskObjects objs = objects(t);
+    public Outcome dentryAlloc(Task t, long n, boolean resumed) {
+        return allocMany(t, dentryCache, n, objects(t).dentries, t.cpu(), resumed);
+    }
+
+    /**
+     * {@code n} allocations from {@code cachep} (or the per-cgroup cache 07/13 picks for it), each
+     * pushed on {@code into}. A call resumed after an OOM wait first finishes the cache_grow it
+     * slept in (its charge retried with the exact size), and its first object comes from that cache.
+     */
+    // kernel: mm/slab.c kmem_cache_alloc() with mem_cgroup_get_kmem_cache() of patch 07/13
+    private Outcome allocMany(Task t, KmemCache cachep, long n, HandleList into, int cpu, boolean resumed) {
         KmemCache c = null;
-        for (long i = 0; i < n; i++) {
-            if (c == null || c.root == null) {
-                c = memcgKmem.getKmemCache(dentryCache, t); // a per-cgroup cache, once found, stays for the call
+        if (resumed && t != null) {
+            c = alloc.grow.growing(t);
+            long r = alloc.grow.resumeGrow(t, cpu);
+            if (r < 0) {
+                return new Outcome(result(r), 0);
             }
-            long h = alloc.cacheAlloc(c, t.cpu(), t);
+        }
+        for (long i = 0; i < n; i++) {
+            if (c == null || (c.root == null && i > 0)) {
+                c = memcgKmem.getKmemCache(cachep, t); // a per-cgroup cache, once found, stays for the call
+            }
+            long h = alloc.cacheAlloc(c, cpu, t);
             if (h < 0) {
                 return new Outcome(result(h), i);
             }
-            objs.dentries.push((int) h);
+            into.push((int) h);
         }
         return new Outcome(ChargeResult.OK, n);
     }
@@ -145,9 +168,12 @@ public final class SlabLayer {
         return done;
     }
 
-    /** kmalloc(size, GFP_KERNEL) {@code n} times; {@code t} null means interrupt context on CPU 0. */
+    /**
+     * kmalloc(size, GFP_KERNEL) {@code n} times; {@code t} null means interrupt context on CPU 0;
+     * {@code resumed} as for {@link #dentryAlloc}.
+     */
     // kernel: mm/slab.c __do_kmalloc() (accounted by patch 09/13)
-    public Outcome kmalloc(Task t, long size, long n) {
+    public Outcome kmalloc(Task t, long size, long n, boolean resumed) {
         if (size == 0) {
             return new Outcome(ChargeResult.OK, n); // kernel: mm/slab.c __do_kmalloc(): ZERO_SIZE_PTR, nothing allocated
         }
@@ -156,19 +182,7 @@ public final class SlabLayer {
             return new Outcome(ChargeResult.NOMEM, 0);
         }
         HandleList l = (t == null ? irqObjects : objects(t)).kmallocList(size);
-        int cpu = t == null ? 0 : t.cpu();
-        KmemCache c = null;
-        for (long i = 0; i < n; i++) {
-            if (c == null || c.root == null) {
-                c = memcgKmem.getKmemCache(general.get(idx), t);
-            }
-            long h = alloc.cacheAlloc(c, cpu, t);
-            if (h < 0) {
-                return new Outcome(result(h), i);
-            }
-            l.push((int) h);
-        }
-        return new Outcome(ChargeResult.OK, n);
+        return allocMany(t, general.get(idx), n, l, t == null ? 0 : t.cpu(), resumed);
     }
 
     /** kfree of up to {@code n} objects of that requested size, newest first. */
@@ -206,6 +220,7 @@ public final class SlabLayer {
 
     /** Exit: kmalloc objects are freed; dentries stay in the dcache, unused. */
     public void exitTask(Task t) {
+        alloc.grow.forgetSleeper(t);
         TaskObjects objs = taskObjects.remove(t);
         if (objs == null) {
             return;
@@ -278,7 +293,7 @@ public final class SlabLayer {
         return alloc.objectsFreed();
     }
 
-    /** Sets a root cache's tunables, as a write to /proc/slabinfo does; children follow (10/13). */
+    /** Sets a cache's tunables, as a write to /proc/slabinfo does; its whole family follows (10/13). */
     public void setTunables(KmemCache c, int limit, int batchcount, int shared) {
         memcgKmem.setTunables(c, limit, batchcount, shared);
     }
@@ -293,9 +308,9 @@ public final class SlabLayer {
         return memcgKmem.pendingCreations();
     }
 
-    /** Objects live anywhere: held by tasks, irq context or unused dentries. */
+    /** Objects live anywhere: held by tasks, irq context, unused dentries or off-slab slabs as descriptors. */
     public long heldObjects(Iterable<Task> tasks) {
-        long n = unusedDentries.size() + held(irqObjects);
+        long n = unusedDentries.size() + held(irqObjects) + alloc.descriptors();
         for (Task t : tasks) {
             TaskObjects o = taskObjects.get(t);
             if (o != null) {

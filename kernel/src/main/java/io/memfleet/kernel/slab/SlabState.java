@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * The slab layer's part of a kernel checkpoint: the cache chain (root caches, per-cgroup and dead
  * caches) with tunables, per-CPU and shared arrays, the three slab lists of each cache with every
- * slab's free list, pending cache creations, and the objects tasks, interrupt context and the
- * dcache hold. Caches are named by their chain sequence number, slabs by id.
+ * slab's free list, pending cache creations, the objects tasks, interrupt context and the
+ * dcache hold, and the caches of each sleeping task's cache_grow. A slab names its off-slab
+ * descriptor's handle. Caches are named by their chain sequence number, slabs by id.
  */
 public final class SlabState {
     private static final long MARK = 0x736c6162L; // "slab"
@@ -76,6 +77,13 @@ public final class SlabState {
             }
         }
         saveList(layer.unusedDentries, w);
+        for (Task t : tasks.all()) {
+            SlabGrow.Sleep z = a.grow.sleeping.get(t);
+            w.s(z == null ? -1 : z.cache().chainSeq);
+            if (z != null) {
+                w.s(z.heldFor() == null ? -1 : z.heldFor().chainSeq);
+            }
+        }
     }
 
     private static void saveCache(KmemCache c, StateWriter w) {
@@ -110,6 +118,7 @@ public final class SlabState {
                 w.u(s.id);
                 w.u(s.inuse);
                 w.s(s.free);
+                w.s(s.mgmt);
                 if (s.bufctl != null) {
                     for (short b : s.bufctl) {
                         w.s(b);
@@ -213,6 +222,14 @@ public final class SlabState {
             }
         }
         restoreList(layer.unusedDentries, r);
+        a.grow.sleeping.clear();
+        for (Task t : tasks.all()) {
+            long seq = r.s();
+            if (seq >= 0) {
+                long held = r.s();
+                a.grow.sleeping.put(t, new SlabGrow.Sleep(cache(bySeq, seq), held < 0 ? null : cache(bySeq, held)));
+            }
+        }
         a.reaps.restored(a.chain);
     }
 
@@ -258,6 +275,7 @@ public final class SlabState {
                 int slabId = r.i();
                 int inuse = r.i();
                 Slab s = new Slab(slabId, c, inuse, (short) r.s());
+                s.mgmt = (int) r.s();
                 if (s.bufctl != null) {
                     for (int b = 0; b < s.bufctl.length; b++) {
                         s.bufctl[b] = (short) r.s();

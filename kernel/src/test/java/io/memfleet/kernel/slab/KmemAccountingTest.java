@@ -1,9 +1,11 @@
 package io.memfleet.kernel.slab;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memfleet.kernel.Kernel;
 import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.kernel.testing.Sim;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,24 @@ class KmemAccountingTest {
         assertFalse(s.run("cat /proc/slabinfo").contains("dentry(2:web)"), "created on the workqueue, not inline");
         s.run("tick 1ms");
         assertTrue(s.run("cat /proc/slabinfo").contains("dentry(2:web)"));
+    }
+
+    @Test
+    void aTaskAsleepForAnOffSlabDescriptorKeepsTheSlabsPagesChargedAcrossACheckpointAndExit() {
+        Sim s = webWithTask();
+        s.run("kmalloc 1 512 +1", "tick 1ms", "echo 4K > /web/memory.limit_in_bytes", "echo 1 > /web/memory.oom_control");
+        assertEquals("blocked\n", s.run("kmalloc 1 512 +1"), "the descriptor's size-128(2:web) slab finds no room");
+        assertEquals(4096, s.num("/web/memory.kmem.usage_in_bytes"), "the size-512 slab's page waits, charged");
+        byte[] saved = s.kernel().checkpoint();
+        Sim restored = Sim.of(Kernel.restore(saved));
+        String[] wake = {"echo 8K > /web/memory.limit_in_bytes", "cat /web/memory.failcnt", "cat /proc/slabinfo",
+            "exit 1", "rmdir /web", "tick 30s", "cat /proc/slabinfo"};
+        assertEquals(s.run(wake), restored.run(wake));
+        assertArrayEquals(s.kernel().checkpoint(), restored.kernel().checkpoint());
+        Sim killed = Sim.of(Kernel.restore(saved));
+        killed.run("kill 1", "tick 1ms");
+        assertEquals(0, killed.num("/web/memory.kmem.usage_in_bytes"), "exit frees the pages held for the descriptor");
+        assertEquals(0, killed.num("/web/memory.usage_in_bytes"));
     }
 
     @Test

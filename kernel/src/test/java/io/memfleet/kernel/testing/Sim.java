@@ -24,6 +24,11 @@ public final class Sim {
         return new Sim(Kernel.boot(n, config));
     }
 
+    /** A sim driving a kernel that already exists (a restored checkpoint). */
+    public static Sim of(Kernel kernel) {
+        return new Sim(kernel);
+    }
+
     public Kernel kernel() {
         return kernel;
     }
