@@ -58,15 +58,7 @@ final class ImageBuilder {
     }
 
     List<CacheImage> caches() {
-        List<CacheImage> out = new ArrayList<>(slab.caches().size());
-        for (KmemCache c : slab.caches()) {
-            MemCgroup owner = c.memcg();
-            String path = owner != null ? owner.path() : c.isDead() ? c.deadMemcgPath() : "";
-            out.add(new CacheImage(c.name(), owner == null ? 0 : owner.id(), path, c.isMemcgCache(), c.isDead(),
-                    c.activeObjs(), c.numObjs(), c.bufferSize(), c.objectsPerSlab(), c.pagesPerSlab(), c.limit(),
-                    c.batchcount(), c.sharedFactor(), c.activeSlabs(), c.slabs(), c.sharedAvail()));
-        }
-        return out;
+        return slab.cacheImages();
     }
 
     // kernel: fs/proc/meminfo.c meminfo_proc_show() (the counters it reads)

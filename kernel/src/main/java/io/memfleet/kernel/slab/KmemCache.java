@@ -39,6 +39,8 @@ public final class KmemCache {
     final ArrayCache[] array;
     final KmemCacheNode node = new KmemCacheNode();
     long totalSlabs;
+    /** The cache's last picture while it stays quiet ({@link ReapSet#stableImage}); null when it may have changed. */
+    io.memfleet.kernel.image.CacheImage image;
 
     KmemCache(String name, int bufferSize, int num, int gfporder, int flags, int id, long chainSeq,
               MemCgroup memcg, KmemCache root, int cpus) {

@@ -1,5 +1,6 @@
 package io.memfleet.kernel.slab;
 
+import io.memfleet.kernel.image.CacheImage;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
@@ -62,11 +63,30 @@ final class ReapSet {
 
     /** {@code c} is about to change: bring a quiet cache up to date and have firings visit it again. */
     void touch(KmemCache c) {
-        if (active.contains(c) || IdleReap.skipped(c)) {
+        if (active.contains(c)) {
+            return;
+        }
+        c.image = null;
+        if (IdleReap.skipped(c)) {
             return;
         }
         bringUpToDate(c);
         active.add(c);
+    }
+
+    /**
+     * The picture of a cache that has not changed since it was made: only a cache firings no
+     * longer visit keeps one (anything that changes it touches it first), so a node's thousands of
+     * dead caches are not pictured anew for every telemetry sample.
+     */
+    CacheImage stableImage(KmemCache c) {
+        return active.contains(c) ? null : c.image;
+    }
+
+    void keepImage(KmemCache c, CacheImage image) {
+        if (!active.contains(c)) {
+            c.image = image;
+        }
     }
 
     private void bringUpToDate(KmemCache c) {
@@ -93,6 +113,7 @@ final class ReapSet {
         visits++;
         if (!eager && (IdleReap.skipped(c) || quiet(c))) {
             active.remove(c);
+            c.image = null; // it may have changed while firings visited it
         }
         visiting = active.higher(c);
         return visiting;
@@ -119,6 +140,9 @@ final class ReapSet {
 
     /** An idle node's firings up to {@code untilNs} are skipped: they only move next-reap times, kept lazily. */
     void skippedUntil(long untilNs) {
+        for (KmemCache c : active) {
+            c.image = null;
+        }
         active.clear();
         reapedUntilNs = untilNs;
     }

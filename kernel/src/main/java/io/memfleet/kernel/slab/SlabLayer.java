@@ -1,6 +1,8 @@
 package io.memfleet.kernel.slab;
 
 import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.image.CacheImage;
+import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.Task;
@@ -270,6 +272,24 @@ public final class SlabLayer {
 
     public List<KmemCache> caches() {
         return alloc.chain();
+    }
+
+    /** Every cache as /proc/slabinfo shows it, in chain order; a quiet cache's picture is reused while it stays quiet. */
+    public List<CacheImage> cacheImages() {
+        List<CacheImage> out = new ArrayList<>(alloc.chain().size());
+        for (KmemCache c : alloc.chain()) {
+            CacheImage im = alloc.reaps.stableImage(c);
+            if (im == null) {
+                MemCgroup owner = c.memcg();
+                String path = owner != null ? owner.path() : c.isDead() ? c.deadMemcgPath() : "";
+                im = new CacheImage(c.name(), owner == null ? 0 : owner.id(), path, c.isMemcgCache(), c.isDead(),
+                        c.activeObjs(), c.numObjs(), c.bufferSize(), c.objectsPerSlab(), c.pagesPerSlab(), c.limit(),
+                        c.batchcount(), c.sharedFactor(), c.activeSlabs(), c.slabs(), c.sharedAvail());
+                alloc.reaps.keepImage(c, im);
+            }
+            out.add(im);
+        }
+        return out;
     }
 
     public KmemCache dentryCache() {
