@@ -47,7 +47,14 @@ public final class MemCgroup {
     final LruList<ShmRun> shmRuns = new LruList<>();
 
     int underOom;
+    /** rmdir took it off the hierarchy (it may still be dying: see {@link MemcgDying}). */
     boolean removed;
+    /** Freed: its last reference went and its css id was released. */
+    boolean freed;
+    /** Dead caches with slab pages still charged to it (kmem-pins-memcg). */
+    int slabPins;
+    /** Removed use_hierarchy children not yet freed, each holding a reference to this group. */
+    int childPins;
     /** Per CPU: the event counter and its next threshold and soft-limit check (3 longs a CPU), from the first event. */
     long[] events;
     /** Registrations through cgroup.event_control, from the first one (null: none). */
@@ -230,6 +237,11 @@ public final class MemCgroup {
 
     public boolean isRemoved() {
         return removed;
+    }
+
+    /** Removed but not yet freed: still holding its css id and what is charged to it. */
+    public boolean isDying() {
+        return removed && !freed;
     }
 
     /** Path relative to the memory hierarchy's mount point, "/" for the root. */

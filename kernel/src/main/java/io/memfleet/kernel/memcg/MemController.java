@@ -5,7 +5,6 @@ import io.memfleet.kernel.image.StatItem;
 import io.memfleet.kernel.mm.Klog;
 import io.memfleet.kernel.mm.PhysMem;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -17,7 +16,7 @@ import java.util.function.Supplier;
  */
 public final class MemController {
     /** css ids are 16-bit in 3.3; id 0 is never used. */
-    public static final int MAX_CSS_ID = 65535;
+    public static final int MAX_CSS_ID = MemcgDying.CSS_ID_MAX;
 
     /** Hooks the SLAB/kmem layer installs (patches 03/13 and 07/13). */
     public interface KmemHooks {
@@ -28,7 +27,7 @@ public final class MemController {
     private final PhysMem mem;
     private final MemCgroup root;
     final List<MemCgroup> all = new ArrayList<>();
-    final BitSet usedIds = new BitSet();
+    final MemcgDying dying = new MemcgDying();
     private final MemcgStock stock;
     private final MemcgOomWait oomWait = new MemcgOomWait();
     private final MemcgPages pages;
@@ -46,7 +45,6 @@ public final class MemController {
     public MemController(int cpus, PhysMem mem, Klog klog, Supplier<Iterable<Task>> tasks, Consumer<Task> reaper) {
         this.mem = mem;
         this.root = new MemCgroup(1, "", null);
-        usedIds.set(1);
         all.add(root);
         this.stock = new MemcgStock(cpus);
         this.thresholds = new MemcgThresholds(this);
@@ -67,6 +65,11 @@ public final class MemController {
 
     public List<MemCgroup> all() {
         return all;
+    }
+
+    /** The css id space and the groups removed but not yet freed. */
+    public MemcgDying dying() {
+        return dying;
     }
 
     public MemcgStock stock() {
@@ -127,11 +130,10 @@ public final class MemController {
         if (child(parent, name) != null) {
             return Errno.EEXIST;
         }
-        int id = usedIds.nextClearBit(1);
-        if (id > MAX_CSS_ID) {
+        int id = dying.getNewCssid();
+        if (id < 0) {
             return Errno.ENOSPC;
         }
-        usedIds.set(id);
         MemCgroup g = new MemCgroup(id, name, parent);
         parent.addChild(g);
         all.add(g);
@@ -157,7 +159,7 @@ public final class MemController {
         sockMem.destroyCgroup(g);
         g.parent().removeChild(g);
         all.remove(g);
-        usedIds.clear(g.id());
+        dying.destroy(g);
         oomWait.recover(g);
         return Errno.OK;
     }

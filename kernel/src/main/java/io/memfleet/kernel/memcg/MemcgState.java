@@ -251,7 +251,7 @@ public final class MemcgState {
         int groups = r.i();
         MemCgroup[] byId = new MemCgroup[MemController.MAX_CSS_ID + 1];
         mc.all.clear();
-        mc.usedIds.clear();
+        mc.dying.usedIds.clear();
         mc.root().clearChildren();
         for (int k = 0; k < groups; k++) {
             int id = r.i();
@@ -267,7 +267,7 @@ public final class MemcgState {
             }
             byId[id] = g;
             mc.all.add(g);
-            mc.usedIds.set(id);
+            mc.dying.usedIds.set(id);
             g.flags = r.i();
             g.swappiness = r.i();
             g.moveChargeAtImmigrate = r.i();
