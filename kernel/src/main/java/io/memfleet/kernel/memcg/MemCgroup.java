@@ -67,10 +67,18 @@ public final class MemCgroup {
     int softIterPosition;
 
     MemCgroup(int id, String name, MemCgroup parent) {
+        this(id, name, parent, parent != null && parent.useHierarchy());
+    }
+
+    /**
+     * A group whose counters are chained to {@code parent}'s when {@code hier} (use_hierarchy at
+     * its mkdir). A restored dying group whose parent was freed has none ({@code parent} null, its
+     * path given by {@link #restorePath}); it is still not the root.
+     */
+    MemCgroup(int id, String name, MemCgroup parent, boolean hier) {
         this.id = id;
         this.name = name;
         this.parent = parent;
-        boolean hier = parent != null && parent.useHierarchy();
         this.res = new ResCounter(hier ? parent.res : null);
         this.memsw = new ResCounter(hier ? parent.memsw : null);
         // kernel: mm/memcontrol.c memcg_kmem_init() (patch 02/13): chained only below a non-root hierarchical parent
@@ -97,7 +105,27 @@ public final class MemCgroup {
     }
 
     public boolean isRoot() {
-        return parent == null;
+        return id == ROOT_ID;
+    }
+
+    /** The root's css id, the first one handed out. */
+    public static final int ROOT_ID = 1;
+
+    /**
+     * A stand-in for a freed group that a restored page-cache run still names (a mapping's
+     * extent whose pages went to the parent at rmdir): it holds no id and is never looked up.
+     */
+    static MemCgroup freedGhost() {
+        MemCgroup g = new MemCgroup(0, "", null, false);
+        g.removed = true;
+        g.freed = true;
+        g.path = "";
+        return g;
+    }
+
+    /** Restores the path a dying group had (its parent may be gone). */
+    void restorePath(String p) {
+        this.path = p;
     }
 
     /** The children in creation order (read-only: {@link #addChild} and {@link #removeChild} change them). */
@@ -237,6 +265,11 @@ public final class MemCgroup {
 
     public boolean isRemoved() {
         return removed;
+    }
+
+    /** A dead cache with slab pages charged to this group starts ({@code +1}) or stops ({@code -1}) holding it. */
+    public void pinBySlab(int delta) {
+        slabPins += delta;
     }
 
     /** Removed but not yet freed: still holding its css id and what is charged to it. */

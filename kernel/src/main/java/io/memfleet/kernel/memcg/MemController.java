@@ -50,7 +50,7 @@ public final class MemController {
         this.thresholds = new MemcgThresholds(this);
         this.softLimit = new SoftLimitTree(mem);
         this.events = new MemcgEvents(cpus, thresholds, softLimit);
-        this.pages = new MemcgPages(mem, oomWait, events);
+        this.pages = new MemcgPages(mem, oomWait, events, dying);
         this.shm = new ShmPages(mem, pages, events);
         this.reclaim = new MemcgReclaim(mem, pages, shm, stock, softLimit, () -> all);
         this.oom = new OomKiller(klog, mem, tasks, reaper);
@@ -65,6 +65,14 @@ public final class MemController {
 
     public List<MemCgroup> all() {
         return all;
+    }
+
+    /** The live groups, then the dying ones: every group that can still hold pages or swap entries. */
+    public List<MemCgroup> allWithDying() {
+        List<MemCgroup> out = new ArrayList<>(all.size() + dying.dying.size());
+        out.addAll(all);
+        out.addAll(dying.dying);
+        return out;
     }
 
     /** The css id space and the groups removed but not yet freed. */
@@ -181,7 +189,7 @@ public final class MemController {
         }
         boolean shrunk = freeAll;
         Errno e;
-        while ((e = move.moveToParent(g, !freeAll)) == Errno.ENOMEM && !shrunk) {
+        while ((e = move.moveToParent(g)) == Errno.ENOMEM && !shrunk) {
             shrunk = true; // the parent could not take a page: free what can be freed, then move again
             tryToFree(g);
             stock.drainAllStock(g);
