@@ -16,9 +16,11 @@ import java.util.List;
  * @param mkdirEnospc     mkdirs refused with ENOSPC because every css id was held, since boot
  * @param pinnedKmemBytes bytes of slab pages held by dead caches (per-cgroup caches whose group
  *                        was removed), whoever they are charged to: nobody (3.3 with v2, where
- *                        rmdir unaccounts them), the dying group ({@code kmem-pins-memcg}, where
- *                        this equals the dying groups' summed {@code kmemBytes}, counted once) or an
- *                        ancestor ({@code kmem-reparent})
+ *                        rmdir unaccounts them), the dying group ({@code kmem-pins-memcg}: then this
+ *                        is all the kmem the dying groups still carry, each page counted once,
+ *                        although a dying use_hierarchy parent's {@code kmemBytes} also holds its
+ *                        dying children's) or an ancestor ({@code kmem-reparent}); live caches'
+ *                        pages are never in it
  */
 public record NodeImage(long nowNs, long commandsApplied, MemInfoImage meminfo, List<CgroupImage> cgroups,
                         List<CacheImage> caches, int tasks, List<DyingCgroupImage> dyingCgroups, int cssIdsInUse,
