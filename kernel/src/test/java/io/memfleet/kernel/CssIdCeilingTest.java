@@ -41,4 +41,20 @@ class CssIdCeilingTest {
         assertEquals(2, k.image().cgroup("/y").id());
         assertEquals(2, k.image().mkdirEnospc());
     }
+
+    @Test
+    void removingEveryGroupNewestFirstStaysFast() {
+        Kernel k = Kernel.boot();
+        for (int i = 2; i <= 65_535; i++) {
+            k.apply(new Command.Mkdir("/g" + i));
+        }
+        long start = CpuTime.threadNs();
+        for (int i = 65_535; i >= 2; i--) {
+            assertEquals(Errno.OK, k.apply(new Command.Rmdir("/g" + i)).errno(), "rmdir of id " + i);
+        }
+        long cpuMs = (CpuTime.threadNs() - start) / 1_000_000;
+        assertTrue(cpuMs < 3_000, "65,534 rmdirs took " + cpuMs + " ms of CPU");
+        assertEquals(1, k.image().cssIdsInUse());
+        assertEquals(1, k.image().cgroups().size());
+    }
 }

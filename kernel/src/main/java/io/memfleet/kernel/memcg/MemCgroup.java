@@ -49,6 +49,8 @@ public final class MemCgroup {
     int underOom;
     /** rmdir took it off the hierarchy (it may still be dying: see {@link MemcgDying}). */
     boolean removed;
+    /** Its place in the controller's list of live groups (creation order). */
+    long rank;
     /** Freed: its last reference went and its css id was released. */
     boolean freed;
     /** Dead caches with slab pages still charged to it (kmem-pins-memcg). */
@@ -144,8 +146,28 @@ public final class MemCgroup {
     }
 
     void removeChild(MemCgroup g) {
-        children.remove(g);
+        removeByRank(children, g);
         childByName.remove(g.name());
+    }
+
+    /** Removes {@code g} from a list of groups in creation order, found by binary search on its rank. */
+    static void removeByRank(List<MemCgroup> groups, MemCgroup g) {
+        int lo = 0;
+        int hi = groups.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long r = groups.get(mid).rank;
+            if (r == g.rank) {
+                groups.remove(mid);
+                return;
+            }
+            if (r < g.rank) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        throw new IllegalStateException(g + " is not in the list");
     }
 
     void clearChildren() {

@@ -27,6 +27,8 @@ public final class MemController {
     private final PhysMem mem;
     private final MemCgroup root;
     final List<MemCgroup> all = new ArrayList<>();
+    /** The creation rank the next live group gets: {@link #all} is sorted by it. */
+    private long nextRank;
     final MemcgDying dying = new MemcgDying();
     private final MemcgStock stock;
     private final MemcgOomWait oomWait = new MemcgOomWait();
@@ -45,7 +47,7 @@ public final class MemController {
     public MemController(int cpus, PhysMem mem, Klog klog, Supplier<Iterable<Task>> tasks, Consumer<Task> reaper) {
         this.mem = mem;
         this.root = new MemCgroup(1, "", null);
-        all.add(root);
+        addLive(root);
         this.stock = new MemcgStock(cpus);
         this.thresholds = new MemcgThresholds(this);
         this.softLimit = new SoftLimitTree(mem);
@@ -65,6 +67,23 @@ public final class MemController {
 
     public List<MemCgroup> all() {
         return all;
+    }
+
+    /** Appends a group to the live groups, which stay in creation order. */
+    void addLive(MemCgroup g) {
+        g.rank = nextRank++;
+        all.add(g);
+    }
+
+    /** Forgets every live group (a restore rebuilds them with {@link #addLive}). */
+    void clearLive() {
+        all.clear();
+        nextRank = 0;
+    }
+
+    /** Takes a group out of the live groups, found by its rank, not by a scan (thousands of rmdirs stay fast). */
+    private void removeLive(MemCgroup g) {
+        MemCgroup.removeByRank(all, g);
     }
 
     /** The live groups, then the dying ones: every group that can still hold pages or swap entries. */
@@ -144,7 +163,7 @@ public final class MemController {
         }
         MemCgroup g = new MemCgroup(id, name, parent);
         parent.addChild(g);
-        all.add(g);
+        addLive(g);
         sockMem.initCgroup(g);
         return Errno.OK;
     }
@@ -166,7 +185,7 @@ public final class MemController {
         softLimit.remove(g);
         sockMem.destroyCgroup(g);
         g.parent().removeChild(g);
-        all.remove(g);
+        removeLive(g);
         dying.destroy(g);
         oomWait.recover(g);
         return Errno.OK;

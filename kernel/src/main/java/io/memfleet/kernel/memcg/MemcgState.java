@@ -162,7 +162,7 @@ public final class MemcgState {
         r.expect(MARK, "memcg");
         int groups = r.i();
         MemCgroup[] byId = new MemCgroup[MemController.MAX_CSS_ID + 1];
-        mc.all.clear();
+        mc.clearLive();
         mc.dying.usedIds.clear();
         mc.root().clearChildren();
         for (int k = 0; k < groups; k++) {
@@ -178,7 +178,7 @@ public final class MemcgState {
                 parent.addChild(g);
             }
             byId[id] = g;
-            mc.all.add(g);
+            mc.addLive(g);
             mc.dying.usedIds.set(id);
             restoreGroup(g, r);
         }
