@@ -210,6 +210,7 @@ class DyingCgroupTest {
                 assertEquals(sim.kernel().image(), restored.image(), options + ": " + line);
             }
             assertArrayEquals(sim.kernel().checkpoint(), restored.checkpoint(), options);
+            assertEquals(sim.kernel().image(), Kernel.restore(restored.checkpoint()).image(), options + ": at the end");
         }
     }
 }

@@ -273,8 +273,10 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
     public void cacheReleased(KmemCache c) {
         workqueue.scheduleWork(new DestroyCacheWork(c));
         if (c.dead && config.kmemPinsMemcg() && c.deadOwner != null) {
-            c.deadOwner.pinBySlab(-1); // its last slab page is gone (kmem-pins-memcg)
-            mc.dying().put(c.deadOwner);
+            MemCgroup owner = c.deadOwner;
+            c.deadOwner = null; // its last slab page is gone: the cache no longer holds the group
+            owner.pinBySlab(-1);
+            mc.dying().put(owner);
         }
     }
 
