@@ -67,7 +67,7 @@ final class ImageBuilder {
             pids.add(t.pid());
         }
         pids.sort(null);
-        long[] limits = MemController.hierarchicalLimits(g);
+        long[] limits = g.hierarchicalLimits();
         // kernel: net/ipv4/tcp_memcontrol.c tcp_read_stat()/tcp_read_usage(): the root reads the node's total
         CounterImage tcp = g.isRoot() ? new CounterImage(mc.sockMem().memoryAllocatedBytes(), 0, ResCounter.RESOURCE_MAX,
                 ResCounter.RESOURCE_MAX, 0) : counter(g.tcp());

@@ -374,6 +374,20 @@ public final class MemCgroup {
         return res.parent() == null ? null : parent;
     }
 
+    /** The smallest limits over this group and its hierarchical ancestors (memory.stat hierarchical_*): res, memsw. */
+    // kernel: mm/memcontrol.c memcg_get_hierarchical_limit()
+    public long[] hierarchicalLimits() {
+        long min = res.limit();
+        long minSw = memsw.limit();
+        MemCgroup m = this;
+        while (m.parent() != null && m.parent().useHierarchy()) {
+            m = m.parent();
+            min = Long.compareUnsigned(m.res.limit(), min) < 0 ? m.res.limit() : min;
+            minSw = Long.compareUnsigned(m.memsw.limit(), minSw) < 0 ? m.memsw.limit() : minSw;
+        }
+        return new long[] {min, minSw};
+    }
+
     @Override
     public String toString() {
         return "memcg(" + id + ":" + path() + ")";

@@ -81,11 +81,6 @@ public final class MemController {
         nextRank = 0;
     }
 
-    /** Takes a group out of the live groups, found by its rank, not by a scan (thousands of rmdirs stay fast). */
-    private void removeLive(MemCgroup g) {
-        MemCgroup.removeByRank(all, g);
-    }
-
     /** The live groups, then the dying ones: every group that can still hold pages or swap entries. */
     public List<MemCgroup> allWithDying() {
         List<MemCgroup> out = new ArrayList<>(all.size() + dying.dying.size());
@@ -185,7 +180,7 @@ public final class MemController {
         softLimit.remove(g);
         sockMem.destroyCgroup(g);
         g.parent().removeChild(g);
-        removeLive(g);
+        MemCgroup.removeByRank(all, g); // by binary search: thousands of rmdirs stay fast
         dying.destroy(g);
         oomWait.recover(g);
         return Errno.OK;
@@ -394,20 +389,6 @@ public final class MemController {
             v += m.stat(item);
         }
         return v;
-    }
-
-    /** The smallest limit over this group and its hierarchical ancestors (memory.stat hierarchical_*). */
-    // kernel: mm/memcontrol.c memcg_get_hierarchical_limit()
-    public static long[] hierarchicalLimits(MemCgroup g) {
-        long min = g.res.limit();
-        long minSw = g.memsw.limit();
-        MemCgroup m = g;
-        while (m.parent() != null && m.parent().useHierarchy()) {
-            m = m.parent();
-            min = Long.compareUnsigned(m.res.limit(), min) < 0 ? m.res.limit() : min;
-            minSw = Long.compareUnsigned(m.memsw.limit(), minSw) < 0 ? m.memsw.limit() : minSw;
-        }
-        return new long[] {min, minSw};
     }
 
     public PhysMem mem() {

@@ -198,6 +198,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
     }
 
     /** What 03/13 does: all the group's kmem becomes unaccounted (from res too, unless independent). */
+    // kernel: mm/memcontrol.c memcg_kmem_move() (patch 03/13): the uncharge
     private void unaccount(MemCgroup memcg) {
         long kmem = memcg.kmem().usage();
         if (config.kmemRmdirUnchargesParentKmem()) {
