@@ -47,6 +47,8 @@ public final class KmemCache {
     long totalSlabs;
     /** The cache's last picture while it stays quiet ({@link ReapSet#stableImage}); null when it may have changed. */
     io.memfleet.kernel.image.CacheImage image;
+    /** In the {@link ReapSet}: reap firings visit it. */
+    boolean reapActive;
 
     KmemCache(String name, int bufferSize, int num, int gfporder, int flags, int id, long chainSeq,
               MemCgroup memcg, KmemCache root, int cpus) {

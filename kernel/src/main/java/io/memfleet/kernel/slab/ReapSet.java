@@ -58,12 +58,23 @@ final class ReapSet {
 
     /** A new cache: the next firing visits it. */
     void created(KmemCache c) {
+        activate(c);
+    }
+
+    private void activate(KmemCache c) {
         active.add(c);
+        c.reapActive = true;
+    }
+
+    private void retire(KmemCache c) {
+        active.remove(c);
+        c.reapActive = false;
+        c.image = null; // it may have changed while firings visited it
     }
 
     /** {@code c} is about to change: bring a quiet cache up to date and have firings visit it again. */
     void touch(KmemCache c) {
-        if (active.contains(c)) {
+        if (c.reapActive) {
             return;
         }
         c.image = null;
@@ -71,7 +82,7 @@ final class ReapSet {
             return;
         }
         bringUpToDate(c);
-        active.add(c);
+        activate(c);
     }
 
     /**
@@ -80,11 +91,11 @@ final class ReapSet {
      * dead caches are not pictured anew for every telemetry sample.
      */
     CacheImage stableImage(KmemCache c) {
-        return active.contains(c) ? null : c.image;
+        return c.reapActive ? null : c.image;
     }
 
     void keepImage(KmemCache c, CacheImage image) {
-        if (!active.contains(c)) {
+        if (!c.reapActive) {
             c.image = image;
         }
     }
@@ -112,8 +123,7 @@ final class ReapSet {
     KmemCache next(KmemCache c) {
         visits++;
         if (!eager && (IdleReap.skipped(c) || quiet(c))) {
-            active.remove(c);
-            c.image = null; // it may have changed while firings visited it
+            retire(c);
         }
         visiting = active.higher(c);
         return visiting;
@@ -142,6 +152,7 @@ final class ReapSet {
     void skippedUntil(long untilNs) {
         for (KmemCache c : active) {
             c.image = null;
+            c.reapActive = false;
         }
         active.clear();
         reapedUntilNs = untilNs;
@@ -150,7 +161,7 @@ final class ReapSet {
     /** Brings every quiet cache up to date, so a checkpoint holds the times visiting them would give. */
     void bringAllUpToDate(List<KmemCache> chain) {
         for (KmemCache c : chain) {
-            if (!active.contains(c) && !IdleReap.skipped(c)) {
+            if (!c.reapActive && !IdleReap.skipped(c)) {
                 bringUpToDate(c);
             }
         }
@@ -159,7 +170,9 @@ final class ReapSet {
     /** After a restore: every cache up to date, so every one is visited by the next firing. */
     void restored(List<KmemCache> chain) {
         active.clear();
-        active.addAll(chain);
+        for (KmemCache c : chain) {
+            activate(c);
+        }
         reapedUntilNs = Long.MIN_VALUE;
     }
 }
