@@ -50,13 +50,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final Duration startupTime;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final LogDirSpace space;
 
-    private EmbeddedKafka(KafkaRaftServer server, Admin admin, int port, Path dataDir, Duration startupTime) {
+    private EmbeddedKafka(KafkaRaftServer server, Admin admin, int port, Path dataDir, Duration startupTime,
+                          LogDirSpace space) {
         this.server = server;
         this.admin = admin;
         this.port = port;
         this.dataDir = dataDir;
         this.startupTime = startupTime;
+        this.space = space;
     }
 
     /**
@@ -98,6 +101,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka start(Path dataDir, Member m, Map<String, String> overrides) throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(dataDir);
+        LogDirSpace.checkBeforeStart(dataDir);
         int[] ports = freePorts(m.port(), 2);
         int clientPort = ports[0];
         int controllerPort = m.controllerPort() != 0 ? m.controllerPort() : ports[1];
@@ -131,7 +135,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.awaitShutdown();
             throw e;
         }
-        return new EmbeddedKafka(server, admin, clientPort, dataDir, Duration.ofNanos(System.nanoTime() - t0));
+        return new EmbeddedKafka(server, admin, clientPort, dataDir, Duration.ofNanos(System.nanoTime() - t0),
+                LogDirSpace.watch(dataDir, System.err, 2000));
     }
 
     /** {@code 127.0.0.1:PORT} of the client listener. */
@@ -160,6 +165,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        space.close();
         try {
             admin.close(Duration.ofSeconds(5));
         } finally {

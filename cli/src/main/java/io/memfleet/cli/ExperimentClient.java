@@ -51,6 +51,8 @@ final class ExperimentClient implements AutoCloseable {
     private final Map<String, Experiment> latest = new HashMap<>();
     /** Submissions sent whose answer has not been read: after Ctrl-C, their experiments are still to be cancelled. */
     private final Set<String> unanswered = new LinkedHashSet<>();
+    /** Asks a silent cluster whether it is there at all; made when first needed. */
+    private org.apache.kafka.clients.admin.Admin probe;
 
     ExperimentClient(String bootstrap, Topics topics, String who) {
         this.bootstrap = bootstrap;
@@ -119,8 +121,14 @@ final class ExperimentClient implements AutoCloseable {
         if (seen != null && ExperimentManager.isFinal(seen.getState())) {
             return seen; // it ended while another experiment of this client was followed
         }
+        ClusterWatch cluster = new ClusterWatch(System.nanoTime(), QUIET.toNanos(), PROBE_EVERY.toNanos(),
+                GONE.toNanos());
         while (System.nanoTime() < deadline) {
-            for (Experiment e : poll(true)) {
+            List<Experiment> seenNow = poll(true);
+            if (!seenNow.isEmpty()) {
+                cluster.heard(System.nanoTime());
+            }
+            for (Experiment e : seenNow) {
                 if (e.getId().equals(experimentId)) {
                     progress.accept(e);
                     if (ExperimentManager.isFinal(e.getState())) {
@@ -128,9 +136,39 @@ final class ExperimentClient implements AutoCloseable {
                     }
                 }
             }
+            long now = System.nanoTime();
+            if (cluster.probeDue(now)) {
+                cluster.probed(now, clusterAnswers());
+            }
+            if (cluster.gone(System.nanoTime())) {
+                throw new UserError("the Kafka cluster at " + bootstrap + " has not answered for "
+                        + cluster.silentSeconds(System.nanoTime()) + " s (a broker stopped? its disk full?): experiment "
+                        + experimentId + " is not followed any more; it goes on if the cluster comes back");
+            }
         }
         throw new UserError("experiment " + experimentId + " did not finish within " + timeout.toMinutes()
                 + " minutes (see --timeout)");
+    }
+
+    /** Follow: after this long without a record, ask the cluster; gone once it has not answered for GONE. */
+    private static final Duration QUIET = Duration.ofSeconds(20);
+    private static final Duration PROBE_EVERY = Duration.ofSeconds(10);
+    private static final Duration GONE = Duration.ofSeconds(45);
+
+    /** Whether any broker of the cluster answers a metadata request within a few seconds. */
+    private boolean clusterAnswers() {
+        if (probe == null) {
+            probe = KafkaClients.admin(bootstrap, who + "-probe");
+        }
+        try {
+            probe.describeCluster().nodes().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            return true;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Shutdown.Interrupted();
+        }
     }
 
     /** The experiments of submissions whose answer came after Ctrl-C, and how many got none. */
@@ -270,5 +308,8 @@ final class ExperimentClient implements AutoCloseable {
         }
         experiments.close(CloseOptions.timeout(Duration.ofSeconds(2)));
         producer.close(Duration.ofSeconds(5));
+        if (probe != null) {
+            probe.close(Duration.ofSeconds(2));
+        }
     }
 }
