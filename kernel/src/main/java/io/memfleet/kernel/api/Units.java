@@ -48,7 +48,18 @@ public final class Units {
         return v << shift;
     }
 
-    /** Nanoseconds of a DURATION token. */
+    /**
+     * Nanoseconds of a DURATION token of a script: SIM-SCRIPT's units only (ns, us, ms, s, m); the
+     * hours and days of experiment files and flags are a syntax error in a script, as the contract says.
+     */
+    public static long parseScriptDuration(String s) {
+        if (s.endsWith("h") || s.endsWith("d")) {
+            throw new InvalidCommandException("bad duration unit in '" + s + "' (ns, us, ms, s, m)");
+        }
+        return parseDuration(s);
+    }
+
+    /** Nanoseconds of a duration of an experiment file or a flag: ns, us, ms, s, m, h or d. */
     public static long parseDuration(String s) {
         int i = 0;
         while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {

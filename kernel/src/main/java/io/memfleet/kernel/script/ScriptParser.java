@@ -57,7 +57,7 @@ public final class ScriptParser {
                 return parseKmalloc(t);
             case "tick":
                 t.count(2);
-                return new Command.Tick(Units.parseDuration(t.text(1)));
+                return new Command.Tick(Units.parseScriptDuration(t.text(1)));
             case "echo":
                 t.count(4);
                 if (!t.text(2).equals(">")) {

@@ -24,4 +24,12 @@ class UnitsTest {
         assertTrue(e.getMessage().endsWith("(ns, us, ms, s, m, h, d)"), e.getMessage());
         assertThrows(InvalidCommandException.class, () -> Units.parseDuration("1000000000d"));
     }
+
+    @Test
+    void aScriptKeepsTheFiveUnitsOfItsContract() {
+        assertEquals(120_000_000_000L, Units.parseScriptDuration("2m"));
+        InvalidCommandException e = assertThrows(InvalidCommandException.class, () -> Units.parseScriptDuration("1h"));
+        assertTrue(e.getMessage().endsWith("(ns, us, ms, s, m)"), e.getMessage());
+        assertThrows(InvalidCommandException.class, () -> Units.parseScriptDuration("2d"));
+    }
 }
