@@ -65,6 +65,7 @@ public final class PartitionJob {
             }
             stepsDone = resume.getStepsDone();
             events = resume.getEventsPublished();
+            stretch = resume.getNextRoundSteps(); // the same records as the generator before would have cut
         }
         finished = resume != null && resume.getDone();
     }
@@ -184,6 +185,7 @@ public final class PartitionJob {
     /** What is published and acknowledged: the record another generator resumes from. */
     public GenerationProgress progress() {
         return GenerationProgress.newBuilder().setExperimentId(experimentId).setPartition(partition)
-                .setStepsDone(stepsDone).setEventsPublished(events).setNodes(nodes.size()).setDone(finished).build();
+                .setStepsDone(stepsDone).setEventsPublished(events).setNodes(nodes.size()).setDone(finished)
+                .setNextRoundSteps(stretch).build();
     }
 }

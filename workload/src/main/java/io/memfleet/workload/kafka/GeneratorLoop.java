@@ -223,23 +223,45 @@ public final class GeneratorLoop implements Runnable, AutoCloseable {
         return true;
     }
 
+    /**
+     * Publishes a round and then the job's progress. A round the cluster did not store (a broker
+     * lost midway, the send refused or timed out) sends no progress: the job is dropped, and
+     * {@link #plan} makes it again from the last round stored, whose records it publishes anew
+     * (the agents skip the events they already applied), so no node's events have a gap.
+     */
     private void publish(PartitionJob j, List<PartitionJob.NodeRecord> records) {
-        long events = 0;
-        for (PartitionJob.NodeRecord r : records) {
-            producer.send(new ProducerRecord<>(topics.workload(), j.partition(), r.nodeId(), r.value()), (md, e) -> {
-                if (e != null) {
-                    log.println("memfleet generator: a workload record of " + r.nodeId() + " (" + r.value().length
-                            + " bytes) was not stored: " + e);
-                }
-            });
+        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            for (PartitionJob.NodeRecord r : records) {
+                producer.send(new ProducerRecord<>(topics.workload(), j.partition(), r.nodeId(), r.value()), (md, e) -> {
+                    if (e != null) {
+                        failed.compareAndSet(null, e);
+                    }
+                });
+            }
+            producer.flush();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            failed.compareAndSet(null, e);
         }
-        producer.flush();
+        if (failed.get() != null) {
+            GenerationProgress from = resumeFrom.getOrDefault(j.partition(), Map.of()).get(j.experimentId());
+            log.println("memfleet generator: a round of " + j.experimentId() + " in workload partition " + j.partition()
+                    + " was not stored (" + failed.get() + "); generating again from step "
+                    + (from == null ? 0 : from.getStepsDone()) + ", the last round stored");
+            jobs.getOrDefault(j.partition(), Map.of()).remove(j.experimentId());
+            return;
+        }
         recordsPublished.addAndGet(records.size());
         GenerationProgress p = j.progress();
-        events = p.getEventsPublished();
-        eventsPublished.set(events);
-        producer.send(new ProducerRecord<>(topics.generation(), j.partition(), j.experimentId() + "/" + j.partition(),
-                p.toByteArray()));
+        eventsPublished.set(p.getEventsPublished());
+        resumeFrom.computeIfAbsent(j.partition(), k -> new HashMap<>()).put(j.experimentId(), p);
+        try {
+            producer.send(new ProducerRecord<>(topics.generation(), j.partition(), j.experimentId() + "/" + j.partition(),
+                    p.toByteArray()));
+        } catch (org.apache.kafka.common.KafkaException e) {
+            log.println("memfleet generator: the progress of " + j.experimentId() + " in partition " + j.partition()
+                    + " was not stored (" + e + "); the next round's will be");
+        }
         lag.published(j.partition(), records.size());
     }
 

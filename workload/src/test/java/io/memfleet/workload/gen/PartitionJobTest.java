@@ -139,6 +139,35 @@ class PartitionJobTest {
     }
 
     @Test
+    void sparseRoundsStretchAndAJobResumedFromItsProgressCutsTheSameRecords() throws Exception {
+        ExperimentSpec e = ExperimentParser.parse(String.join("\n", "name: idle", "seed: 5", "nodes: 16",
+                "node: {cpus: 2, mem: 1G}", "duration: 6h", "step: 1m", "telemetry_interval: 1h",
+                "cgroups: [{path: /jobs, use_hierarchy: true, limit: 64M}]",
+                "workloads: [{model: short-lived-cgroups, cgroup: /jobs, params: {every_steps: 30, lifetime_steps: 3}}]"),
+                "idle.yaml");
+        PartitionJob straight = new PartitionJob("i-1", e, 0, 2, null);
+        PartitionJob first = new PartitionJob("i-1", e, 0, 2, null);
+        List<Long> rounds = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            long before = straight.stepsDone();
+            straight.nextRound(10, WORKERS, 2);
+            first.nextRound(10, WORKERS, 2);
+            rounds.add(straight.stepsDone() - before);
+        }
+        assertEquals(List.of(10L, 20L, 40L), rounds, "rounds of a few events a node take twice the steps each time");
+        PartitionJob resumed = new PartitionJob("i-1", e, 0, 2, first.progress());
+        Map<String, List<byte[]>> a = all(straight, 10, 2);
+        Map<String, List<byte[]>> b = all(resumed, 10, 2);
+        assertEquals(a.keySet(), b.keySet());
+        for (String n : a.keySet()) {
+            assertEquals(a.get(n).size(), b.get(n).size(), n);
+            for (int i = 0; i < a.get(n).size(); i++) {
+                assertArrayEquals(a.get(n).get(i), b.get(n).get(i), n + " record " + i);
+            }
+        }
+    }
+
+    @Test
     void aPartitionWithoutNodesOfTheExperimentIsDoneAtOnceAndACancelReleasesTheRest() throws Exception {
         ExperimentSpec e = quickstart(1);
         int home = -1;
