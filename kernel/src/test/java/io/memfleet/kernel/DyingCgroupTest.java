@@ -106,19 +106,19 @@ class DyingCgroupTest {
         assertEquals(1, sim.kernel().image().cssIdsInUse());
     }
 
-    /** /p (use_hierarchy) with /p/a, whose task allocates 201 kmalloc-128 objects in its own cache, then leaves. */
+    /** /p (use_hierarchy) with /p/a, whose task allocates 201 kmalloc-256 objects in its own cache, then leaves. */
     private static Sim slabGroup(String options) {
         Sim sim = Sim.boot("node mem=256M swap=256M", KernelConfig.parse(options));
-        sim.run("mkdir /p", "echo 1 > /p/memory.use_hierarchy", "mkdir /p/a", "spawn 1 /p/a", "kmalloc 1 128 +1",
-                "tick 1s", "kmalloc 1 128 +200", "echo 1 > /tasks");
+        sim.run("mkdir /p", "echo 1 > /p/memory.use_hierarchy", "mkdir /p/a", "spawn 1 /p/a", "kmalloc 1 256 +1",
+                "tick 1s", "kmalloc 1 256 +200", "echo 1 > /tasks");
         return sim;
     }
 
-    private static final long SLAB_BYTES = 7 * PAGE; // 200 objects of size-128 (30 a page) in size-128(3:a)
+    private static final long SLAB_BYTES = 14 * PAGE; // 200 objects of size-256 (15 a page) in size-256(3:a)
 
     /** The objects freed, then the slabs reaped until none is left. */
     private static void freeAndReap(Sim sim) {
-        sim.run("kmalloc 1 128 -201", "tick 600s");
+        sim.run("kmalloc 1 256 -201", "tick 600s");
     }
 
     @Test
@@ -169,7 +169,7 @@ class DyingCgroupTest {
     @Test
     void kmemReparentChargesAParentWhoseCountersAreNotChained() {
         Sim sim = Sim.boot("node mem=256M", KernelConfig.parse("kmem-reparent"));
-        sim.run("mkdir /p", "mkdir /p/a", "spawn 1 /p/a", "kmalloc 1 128 +1", "tick 1s", "kmalloc 1 128 +200",
+        sim.run("mkdir /p", "mkdir /p/a", "spawn 1 /p/a", "kmalloc 1 256 +1", "tick 1s", "kmalloc 1 256 +200",
                 "echo 1 > /tasks", "rmdir /p/a");
         assertEquals(SLAB_BYTES, sim.num("/p/memory.kmem.usage_in_bytes"));
         assertEquals(SLAB_BYTES, sim.num("/p/memory.usage_in_bytes"));
@@ -193,11 +193,11 @@ class DyingCgroupTest {
     void checkpointsRestoreDyingGroupsExactlyUnderEachKmemLifetime() {
         String[] setup = {"mkdir /p", "echo 1 > /p/memory.use_hierarchy", "mkdir /p/c", "mkdir /q", "mkdir /q/o",
             "echo 4M > /p/c/memory.limit_in_bytes", "echo 4M > /q/o/memory.limit_in_bytes", "spawn 1 /p/c",
-            "spawn 2 /q/o", "anon 1 +8M", "anon 2 +8M", "shm 2 +2M", "kmalloc 1 128 +1", "tick 1s",
-            "kmalloc 1 128 +200", "echo 1 > /tasks", "echo 2 > /tasks", "rmdir /p/c", "rmdir /p", "rmdir /q/o",
+            "spawn 2 /q/o", "anon 1 +8M", "anon 2 +8M", "shm 2 +2M", "kmalloc 1 256 +1", "tick 1s",
+            "kmalloc 1 256 +200", "echo 1 > /tasks", "echo 2 > /tasks", "rmdir /p/c", "rmdir /p", "rmdir /q/o",
             "rmdir /q", "mkdir /r"};
-        String[] after = {"anon 1 -6M", "kmalloc 1 128 -150", "tick 30s", "mkdir /s", "anon 2 -12M", "shm 2 -2M",
-            "swapoff", "anon 1 -4M", "kmalloc 1 128 -51", "tick 600s", "mkdir /t", "cat /proc/slabinfo"};
+        String[] after = {"anon 1 -6M", "kmalloc 1 256 -150", "tick 30s", "mkdir /s", "anon 2 -12M", "shm 2 -2M",
+            "swapoff", "anon 1 -4M", "kmalloc 1 256 -51", "tick 600s", "mkdir /t", "cat /proc/slabinfo"};
         for (String options : new String[] {"", "kmem-pins-memcg", "kmem-reparent", "kmem-intended"}) {
             Sim sim = Sim.boot("node mem=256M swap=256M", KernelConfig.parse(options));
             sim.run(setup);

@@ -216,11 +216,10 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         }
     }
 
-    /** Charges a slab's pages to its cache's cgroup. */
+    /** Charges a slab's pages of {@code c} to {@code memcg}, its cache's cgroup or the one a retried charge resolved. */
     // kernel: mm/memcontrol.c memcg_charge_kmem() (patches 02/13, 11/13)
     @Override
-    public ChargeResult chargeSlab(KmemCache c, Task current, long bytes, boolean exact) {
-        MemCgroup memcg = c.memcg;
+    public ChargeResult chargeSlab(KmemCache c, MemCgroup memcg, Task current, long bytes, boolean exact) {
         if (memcg == null) {
             return ChargeResult.OK;
         }
@@ -253,10 +252,14 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         return ChargeResult.OK;
     }
 
-    // kernel: mm/memcontrol.c memcg_uncharge_kmem() (patch 02/13)
     @Override
     public void unchargeSlab(KmemCache c, long bytes) {
-        MemCgroup memcg = c.dead ? c.deadOwner : c.memcg;
+        unchargeKmem(c.dead ? c.deadOwner : c.memcg, bytes);
+    }
+
+    // kernel: mm/memcontrol.c memcg_uncharge_kmem() (patch 02/13)
+    @Override
+    public void unchargeKmem(MemCgroup memcg, long bytes) {
         if (memcg == null) {
             return;
         }
@@ -268,6 +271,41 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
             }
             mc.oomWait().recover(memcg);
         }
+    }
+
+    /**
+     * The group a grow's charge retried after an OOM wait charges. 3.3 resolved it before sleeping
+     * (mem_cgroup_charge_slab() holds its css) and retries it even if rmdir has since made the
+     * cache dead: {@code atSleep}, which {@code kmem-pins-memcg} uncharges when the page is freed.
+     * Under {@code kmem-reparent} the dead cache's pages are the heir's, so the heir is charged.
+     */
+    // kernel: mm/memcontrol.c __mem_cgroup_try_charge() CHARGE_RETRY on the memcg of mem_cgroup_charge_slab()
+    @Override
+    public MemCgroup resumeTarget(KmemCache c, MemCgroup atSleep) {
+        if (!c.dead) {
+            return c.memcg;
+        }
+        return config.kmemReparent() ? c.deadOwner : atSleep;
+    }
+
+    /**
+     * Under the v2 code, a charge to a removed group made by a task rmdir woke is unaccounted as
+     * rmdir unaccounted the rest: the sleeper's css reference made cgroup_rmdir() wait, and once
+     * it is put, rmdir runs pre_destroy again, whose memcg_kmem_move() unaccounts the group's kmem.
+     */
+    // kernel: kernel/cgroup.c cgroup_rmdir() retrying cgroup_call_pre_destroy(); memcg_kmem_move() (03/13)
+    @Override
+    public void deadCacheCharged(MemCgroup memcg) {
+        if (!config.kmemReparent() && !config.kmemPinsMemcg()) {
+            unaccount(memcg);
+        }
+    }
+
+    // kernel: mm/memcontrol.c mem_cgroup_charge_slab(): css_put() after the charge
+    @Override
+    public void sleepEnded(MemCgroup memcg) {
+        memcg.pinBySlab(-1);
+        mc.dying().put(memcg);
     }
 
     /** The last reference of a dead cache is gone: destroy it from the workqueue. */

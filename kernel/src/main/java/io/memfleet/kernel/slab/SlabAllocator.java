@@ -35,14 +35,20 @@ public final class SlabAllocator {
 
     /** The memcg side of a slab page charge (patch 07/13 kmem_getpages / kmem_freepages). */
     public interface PageCharge {
-        /** {@code exact}: without the batch, as the charge retried after an OOM wait (CHARGE_RETRY). */
-        ChargeResult chargeSlab(KmemCache c, Task current, long bytes, boolean exact);
-
+        /** Charges {@code memcg} (null: nobody); {@code exact}: without the batch (CHARGE_RETRY). */
+        ChargeResult chargeSlab(KmemCache c, MemCgroup memcg, Task current, long bytes, boolean exact);
+        /** Uncharges a freed page of {@code c} from whom its cache's pages are charged to. */
         void unchargeSlab(KmemCache c, long bytes);
-
+        /** Takes back a charge {@link #chargeSlab} made to {@code memcg} (null: nobody). */
+        void unchargeKmem(MemCgroup memcg, long bytes);
+        /** Whom the charge of {@code c}'s grow, retried after an OOM wait, charges: {@code atSleep} resolved it. */
+        MemCgroup resumeTarget(KmemCache c, MemCgroup atSleep);
+        /** A retried grow of a dead cache has charged {@code memcg} and has its pages. */
+        void deadCacheCharged(MemCgroup memcg);
+        /** A task no longer sleeps in a charge to {@code memcg}: its reference on the group goes. */
+        void sleepEnded(MemCgroup memcg);
         /** The last reference of a dead per-cgroup cache is gone. */
         void cacheReleased(KmemCache c);
-
         /** The cache an allocation from {@code cachep} in {@code current}'s context uses (07/13). */
         KmemCache getKmemCache(KmemCache cachep, Task current);
     }

@@ -23,13 +23,25 @@ public final class SlabGeometry {
     private SlabGeometry() {
     }
 
-    /** The general caches by size, smallest first (the index {@link #generalIndex} returns). */
+    /**
+     * The general caches by size, smallest first (the index {@link #generalIndex} returns). Each is
+     * accounted (SLAB_MEMCG_ACCT) except the two kmem_cache_init() creates before its loop, the
+     * size classes of struct arraycache_init and struct kmem_list3 (size-32 and size-128): 09/13
+     * adds the flag only in the loop, which skips caches that already exist, so
+     * mem_cgroup_get_kmem_cache() always returns those two root caches and nothing from them is
+     * charged.
+     */
+    // kernel: mm/slab.c kmem_cache_init() as patched by 09/13
     public static List<Shape> generalCaches() {
         List<Shape> out = new ArrayList<>();
         int[][] small = {{32, 112}, {64, 59}, {128, 30}, {192, 20}, {256, 15}, {512, 8}, {1024, 4},
             {2048, 2}, {4096, 1}};
+        int ac = generalIndex(ARRAYCACHE_INIT_SIZE);
+        int l3 = generalIndex(KMEM_LIST3_SIZE);
         for (int[] s : small) {
-            out.add(new Shape("size-" + s[0], s[0], s[1], 0, KmemCache.SLAB_MEMCG_ACCT));
+            int index = out.size();
+            int flags = index == ac || index == l3 ? 0 : KmemCache.SLAB_MEMCG_ACCT;
+            out.add(new Shape("size-" + s[0], s[0], s[1], 0, flags));
         }
         int order = 1;
         for (int size = 8192; size <= KMALLOC_MAX_SIZE; size <<= 1, order++) {

@@ -1,6 +1,7 @@
 package io.memfleet.kernel.slab;
 
 import io.memfleet.kernel.memcg.ChargeResult;
+import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.mm.LruList;
 import io.memfleet.kernel.mm.PhysMem;
@@ -14,11 +15,16 @@ import java.util.IdentityHashMap;
  * to the current task's per-cgroup kmalloc cache, charged like any kmalloc, and freed after the
  * pages. A task whose page charge sleeps in a memcg OOM wait is remembered with the cache it
  * grows (and, when that grow was for a descriptor, the off-slab cache whose new pages wait for
- * it); each cache of a sleeping grow holds a reference until the task finishes it or exits.
+ * it); each cache of a sleeping grow holds a reference until the task finishes it or exits, and
+ * so does the group whose charge sleeps (the css reference mem_cgroup_charge_slab() took), which
+ * the retry charges even if rmdir has since made the cache dead.
  */
 final class SlabGrow {
-    /** Where a task sleeps: in the page charge of {@code cache}'s grow, for {@code heldFor}'s descriptor if not null. */
-    record Sleep(KmemCache cache, KmemCache heldFor) { }
+    /**
+     * Where a task sleeps: in the page charge of {@code cache}'s grow to {@code memcg}, for
+     * {@code heldFor}'s descriptor if not null.
+     */
+    record Sleep(KmemCache cache, KmemCache heldFor, MemCgroup memcg) { }
 
     private final SlabAllocator alloc;
     private final PhysMem mem;
@@ -35,14 +41,20 @@ final class SlabGrow {
     /** Adds one slab to the free list; returns 1, or an ALLOC_* code when no slab could be had. */
     // kernel: mm/slab.c cache_grow() (with mem_cgroup_kmem_cache_prepare_sleep() of patch 07/13)
     long cacheGrow(KmemCache c, int cpu, Task current, boolean exact) {
+        return cacheGrow(c, c.memcg, cpu, current, exact);
+    }
+
+    /** cache_grow() charging {@code memcg}: the cache's group, or for a retry the group resolved before the sleep. */
+    private long cacheGrow(KmemCache c, MemCgroup memcg, int cpu, Task current, boolean exact) {
         alloc.reaps.touch(c);
         if (noSlabId()) {
             return SlabAllocator.ALLOC_NOMEM;
         }
-        long r = kmemGetpages(c, current, exact);
+        long r = kmemGetpages(c, memcg, current, exact);
         if (r == SlabAllocator.ALLOC_BLOCKED) {
-            sleeping.put(current, new Sleep(c, null));
+            sleeping.put(current, new Sleep(c, null, memcg));
             getRef(c);
+            memcg.pinBySlab(1); // blocked means a charge was tried: memcg is not null
         }
         if (r < 0) {
             return r;
@@ -68,7 +80,8 @@ final class SlabGrow {
             KmemCache dc = mgmtCache != null ? mgmtCache : alloc.charge.getKmemCache(alloc.slabpCache(c), current);
             long d = alloc.cacheAlloc(dc, cpu, current);
             if (d == SlabAllocator.ALLOC_BLOCKED) {
-                sleeping.put(current, new Sleep(sleeping.get(current).cache(), c));
+                Sleep inner = sleeping.get(current);
+                sleeping.put(current, new Sleep(inner.cache(), c, inner.memcg()));
                 getRef(c);
                 return d;
             }
@@ -104,8 +117,10 @@ final class SlabGrow {
     /**
      * A task woken from the OOM wait of a cache_grow finishes it: the charge is retried with the
      * exact size (CHARGE_RETRY sets batch = nr_pages); a grow for a descriptor then gives the
-     * waiting off-slab cache its slab. The sleep's references are dropped. Returns 0 when there
-     * was nothing to finish, else what cache_grow returns.
+     * waiting off-slab cache its slab. The sleep's references are dropped. The retry charges the
+     * group resolved before the sleep, also when rmdir has made the cache dead meanwhile
+     * ({@link SlabAllocator.PageCharge#resumeTarget}). Returns 0 when there was nothing to finish,
+     * else what cache_grow returns.
      */
     // kernel: mm/memcontrol.c __mem_cgroup_try_charge() CHARGE_RETRY; mm/slab.c cache_grow()
     long resumeGrow(Task t, int cpu) {
@@ -113,14 +128,16 @@ final class SlabGrow {
         if (s == null) {
             return 0;
         }
-        long r = cacheGrow(s.cache(), cpu, t, true);
+        long r = cacheGrow(s.cache(), alloc.charge.resumeTarget(s.cache(), s.memcg()), cpu, t, true);
         dropRef(s.cache());
+        alloc.charge.sleepEnded(s.memcg());
         KmemCache outer = s.heldFor();
         if (outer == null) {
             return r;
         }
         if (r == SlabAllocator.ALLOC_BLOCKED) {
-            sleeping.put(t, s); // asleep again, still for the descriptor: the outer cache keeps its reference
+            // asleep again, still for the descriptor: the outer cache keeps its reference
+            sleeping.put(t, new Sleep(s.cache(), outer, sleeping.get(t).memcg()));
             return r;
         }
         if (r < 0) {
@@ -139,6 +156,7 @@ final class SlabGrow {
             return;
         }
         dropRef(s.cache());
+        alloc.charge.sleepEnded(s.memcg());
         if (s.heldFor() != null) {
             kmemFreepages(s.heldFor());
             dropRef(s.heldFor());
@@ -161,9 +179,9 @@ final class SlabGrow {
     }
 
     // kernel: mm/slab.c kmem_getpages() (with the memcg charge of patch 07/13)
-    private long kmemGetpages(KmemCache c, Task current, boolean exact) {
+    private long kmemGetpages(KmemCache c, MemCgroup memcg, Task current, boolean exact) {
         long pages = 1L << c.gfporder;
-        ChargeResult cr = alloc.charge.chargeSlab(c, current, pages * PhysMem.PAGE_SIZE, exact);
+        ChargeResult cr = alloc.charge.chargeSlab(c, memcg, current, pages * PhysMem.PAGE_SIZE, exact);
         if (cr == ChargeResult.NOMEM) {
             return SlabAllocator.ALLOC_NOMEM;
         }
@@ -175,11 +193,14 @@ final class SlabGrow {
         }
         ChargeResult pr = pageSource.ensureFreePages(current, pages, c.gfporder);
         if (pr != ChargeResult.OK) {
-            alloc.charge.unchargeSlab(c, pages * PhysMem.PAGE_SIZE);
+            alloc.charge.unchargeKmem(memcg, pages * PhysMem.PAGE_SIZE);
             return pr == ChargeResult.KILLED ? SlabAllocator.ALLOC_KILLED : SlabAllocator.ALLOC_NOMEM;
         }
         mem.allocSlab(pages, c.reclaimable());
         getRef(c);
+        if (c.dead && memcg != null) {
+            alloc.charge.deadCacheCharged(memcg);
+        }
         return 0;
     }
 

@@ -16,7 +16,7 @@ import java.util.Map;
  * The slab layer's part of a kernel checkpoint: the cache chain (root caches, per-cgroup and dead
  * caches) with tunables, per-CPU and shared arrays, the three slab lists of each cache with every
  * slab's free list, pending cache creations, the objects tasks, interrupt context and the
- * dcache hold, and the caches of each sleeping task's cache_grow. A slab names its off-slab
+ * dcache hold, and the caches and the group of each sleeping task's cache_grow. A slab names its off-slab
  * descriptor's handle. Caches are named by their chain sequence number, slabs by id.
  */
 public final class SlabState {
@@ -82,6 +82,7 @@ public final class SlabState {
             w.s(z == null ? -1 : z.cache().chainSeq);
             if (z != null) {
                 w.s(z.heldFor() == null ? -1 : z.heldFor().chainSeq);
+                w.u(z.memcg().id());
             }
         }
     }
@@ -228,7 +229,8 @@ public final class SlabState {
             long seq = r.s();
             if (seq >= 0) {
                 long held = r.s();
-                a.grow.sleeping.put(t, new SlabGrow.Sleep(cache(bySeq, seq), held < 0 ? null : cache(bySeq, held)));
+                MemCgroup memcg = memcg(mc, r.i());
+                a.grow.sleeping.put(t, new SlabGrow.Sleep(cache(bySeq, seq), held < 0 ? null : cache(bySeq, held), memcg));
             }
         }
         a.reaps.restored(a.chain);

@@ -34,9 +34,9 @@ class KmemAccountingTest {
     @Test
     void aTaskAsleepForAnOffSlabDescriptorKeepsTheSlabsPagesChargedAcrossACheckpointAndExit() {
         Sim s = webWithTask();
-        s.run("kmalloc 1 512 +1", "tick 1ms", "echo 4K > /web/memory.limit_in_bytes", "echo 1 > /web/memory.oom_control");
-        assertEquals("blocked\n", s.run("kmalloc 1 512 +1"), "the descriptor's size-128(2:web) slab finds no room");
-        assertEquals(4096, s.num("/web/memory.kmem.usage_in_bytes"), "the size-512 slab's page waits, charged");
+        s.run("kmalloc 1 1024 +1", "tick 1ms", "echo 4K > /web/memory.limit_in_bytes", "echo 1 > /web/memory.oom_control");
+        assertEquals("blocked\n", s.run("kmalloc 1 1024 +1"), "the descriptor's size-64(2:web) slab finds no room");
+        assertEquals(4096, s.num("/web/memory.kmem.usage_in_bytes"), "the size-1024 slab's page waits, charged");
         byte[] saved = s.kernel().checkpoint();
         Sim restored = Sim.of(Kernel.restore(saved));
         String[] wake = {"echo 8K > /web/memory.limit_in_bytes", "cat /web/memory.failcnt", "cat /proc/slabinfo",
@@ -72,10 +72,24 @@ class KmemAccountingTest {
     @Test
     void kmallocFromInterruptContextIsNeverCharged() {
         Sim s = webWithTask();
-        s.run("kmalloc 1 128 +1", "tick 1ms", "kmalloc irq 128 +500");
+        s.run("kmalloc 1 256 +1", "tick 1ms", "kmalloc irq 256 +500");
         assertEquals(0, s.num("/web/memory.kmem.usage_in_bytes"));
-        s.run("kmalloc 1 128 +30");
+        s.run("kmalloc 1 256 +15");
         assertEquals(4096, s.num("/web/memory.kmem.usage_in_bytes"));
+    }
+
+    @Test
+    void kmallocsServedBySize32AndSize128AreNeverChargedAndMakeNoPerCgroupCache() {
+        Sim s = webWithTask();
+        s.run("kmalloc 1 24 +1", "kmalloc 1 100 +1", "tick 1ms", "kmalloc 1 24 +500", "kmalloc 1 100 +500", "tick 1ms");
+        assertEquals(0, s.num("/web/memory.kmem.usage_in_bytes"), "size-32 and size-128 are not SLAB_MEMCG_ACCT");
+        assertEquals(0, s.num("/web/memory.usage_in_bytes"));
+        String slabinfo = s.run("cat /proc/slabinfo");
+        assertFalse(slabinfo.contains("size-32(2:web)"), slabinfo);
+        assertFalse(slabinfo.contains("size-128(2:web)"), slabinfo);
+        assertEquals("# name            <active_objs> <num_objs> <objsize>\n", s.run("cat /web/memory.kmem.slabinfo"));
+        s.run("kmalloc 1 64 +1", "tick 1ms", "kmalloc 1 64 +59");
+        assertEquals(4096, s.num("/web/memory.kmem.usage_in_bytes"), "size-64 between them is accounted");
     }
 
     @Test
