@@ -10,7 +10,7 @@ import java.util.List;
  * What one simulated day of an idle node costs: nodes (4 CPUs, 4 GiB) that first ran N short
  * jobs in child cgroups (each leaving dead dentry and kmalloc caches that hold objects), then
  * tick through a day in one-minute ticks with nothing else to do, and a day as one tick. Prints
- * the CPU time per node-day for each N, best of the rounds.
+ * the heap a node holds and the CPU time per node-day for each N, best of the rounds.
  * Usage: IdleDayHarness NODES ROUNDS [JOBS...] (default 20 3 0 1000 10000).
  */
 public final class IdleDayHarness {
@@ -47,10 +47,12 @@ public final class IdleDayHarness {
         int[] jobCounts = args.length > 2 ? java.util.Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt)
                 .toArray() : new int[] {0, 1000, 10000};
         for (int jobs : jobCounts) {
+            long heapBefore = FootprintHarness.usedAfterGc();
             List<Kernel> fleet = new ArrayList<>();
             for (int i = 0; i < nodes; i++) {
                 fleet.add(churned(jobs));
             }
+            long heapPerNode = (FootprintHarness.usedAfterGc() - heapBefore) / nodes;
             int caches = fleet.get(0).image().caches().size();
             long bestMinutes = Long.MAX_VALUE;
             long bestDay = Long.MAX_VALUE;
@@ -68,8 +70,9 @@ public final class IdleDayHarness {
                 }
                 bestDay = Math.min(bestDay, (cpuNs() - t0) / nodes);
             }
-            System.out.printf("%,d jobs before (%,d caches): an idle day of one-minute ticks %,.1f us per node, "
-                    + "as one tick %,.1f us per node%n", jobs, caches, bestMinutes / 1e3, bestDay / 1e3);
+            System.out.printf("%,d jobs before (%,d caches, %,d bytes of heap a node): an idle day of one-minute ticks "
+                    + "%,.1f us per node, as one tick %,.1f us per node%n", jobs, caches, heapPerNode, bestMinutes / 1e3,
+                    bestDay / 1e3);
         }
     }
 }

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A run following its experiment on a standing cluster whose broker is lost (SIGKILL: a crash,
- * or Kafka stopping on a full disk) ends with that reason once the cluster has not answered for
- * its grace period, instead of repeating its progress line until the run's timeout.
+ * A standing cluster's broker lost: a run following its experiment ends with that reason once the
+ * cluster has not answered for its grace period (instead of repeating its progress line until the
+ * run's timeout); and a broker killed midway through generation and started again on its data
+ * changes no result (the generator makes the rounds it could not store again).
  */
 @Timeout(600)
 class BrokerLostIT {
@@ -35,6 +36,49 @@ class BrokerLostIT {
         if (cluster != null) {
             Launcher.killAll(cluster);
         }
+    }
+
+    private static boolean experimentAt(HttpClient http, String port, double fraction) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/api/experiments")).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 && new io.vertx.core.json.JsonArray(r.body()).stream().map(e -> (JsonObject) e)
+                    .anyMatch(e -> "running".equals(e.getString("state"))
+                            && e.getJsonObject("progress").getDouble("fraction") >= fraction);
+        } catch (java.io.IOException e) {
+            return false; // the controller not listening yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Test
+    void aBrokerKilledAndStartedAgainMidGenerationChangesNoResult() throws Exception {
+        Path embedded = work.resolve("embedded");
+        Launcher.ok("run", Launcher.example("quickstart.yaml").toString(), "--set", "duration=60s", "--out",
+                embedded.toString(), "-q");
+        cluster = work.resolve("cluster");
+        Launcher.ok("cluster", "up", "--agents", "1", "--dir", cluster.toString(), "--partitions", "2");
+        String bootstrap = Launcher.bootstrap(cluster);
+        String port = Launcher.processes(cluster).get("controller").getInteger("port").toString();
+        Path out = work.resolve("standing");
+        // paced at real time: generation lasts about a minute, so the broker goes while rounds are published
+        CompletableFuture<Launcher.Outcome> run = CompletableFuture.supplyAsync(() -> Launcher.memfleet("run",
+                Launcher.example("quickstart.yaml").toString(), "--set", "duration=60s", "--speed", "1", "--out",
+                out.toString(), "--bootstrap", bootstrap, "-q"));
+        HttpClient http = HttpClient.newHttpClient();
+        FleetHarness.await("the experiment a fifth through", Duration.ofSeconds(240), () -> {
+            if (run.isDone()) {
+                throw new AssertionError("the run ended first: " + run.join().err());
+            }
+            return experimentAt(http, port, 0.2);
+        });
+        Launcher.kill9(Launcher.processes(cluster).get("broker-1").getLong("pid"));
+        Launcher.ok("cluster", "restart", "broker-1", "--dir", cluster.toString());
+        Launcher.Outcome o = run.get(420, TimeUnit.SECONDS);
+        assertTrue(o.status() == 0, "the run ended well:\n" + o.out() + o.err());
+        Launcher.assertSameResults(embedded, out);
     }
 
     @Test

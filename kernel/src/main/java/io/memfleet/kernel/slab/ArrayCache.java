@@ -18,12 +18,20 @@ final class ArrayCache {
     }
 
     private static final int FIRST_CAPACITY = 16;
+    private static final int[] NONE = new int[0];
+
+    /** An empty array gives its room back (a quiet cache's, kept for days): it grows again with use. */
+    void trim() {
+        if (avail == 0 && entry != null && entry.length > 0) {
+            entry = NONE;
+        }
+    }
 
     /** Makes room for {@code more} entries past {@code avail} (never more than the cache holds). */
     void ensureCapacity(int more) {
         int need = avail + more;
         if (entry == null || entry.length < need) {
-            int grown = entry == null ? FIRST_CAPACITY : entry.length * 2;
+            int grown = entry == null || entry.length == 0 ? FIRST_CAPACITY : entry.length * 2;
             int[] n = new int[Math.max(need, Math.min(Math.max(limit, 1), grown))];
             if (entry != null) {
                 System.arraycopy(entry, 0, n, 0, avail);

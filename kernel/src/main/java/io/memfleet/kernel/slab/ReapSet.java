@@ -70,6 +70,14 @@ final class ReapSet {
         active.remove(c);
         c.reapActive = false;
         c.image = null; // it may have changed while firings visited it
+        for (ArrayCache ac : c.array) {
+            if (ac != null) {
+                ac.trim();
+            }
+        }
+        if (c.node.shared != null) {
+            c.node.shared.trim();
+        }
     }
 
     /** {@code c} is about to change: bring a quiet cache up to date and have firings visit it again. */
