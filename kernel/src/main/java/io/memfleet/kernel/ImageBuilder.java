@@ -3,12 +3,14 @@ package io.memfleet.kernel;
 import io.memfleet.kernel.image.CacheImage;
 import io.memfleet.kernel.image.CgroupImage;
 import io.memfleet.kernel.image.CounterImage;
+import io.memfleet.kernel.image.DyingCgroupImage;
 import io.memfleet.kernel.image.MemInfoImage;
 import io.memfleet.kernel.image.NodeImage;
 import io.memfleet.kernel.image.StatItem;
 import io.memfleet.kernel.image.StatValues;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemcgDying;
 import io.memfleet.kernel.memcg.ResCounter;
 import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.mm.PhysMem;
@@ -34,7 +36,25 @@ final class ImageBuilder {
         for (MemCgroup g : mc.all()) {
             groups.add(cgroup(g));
         }
-        return new NodeImage(nowNs, commands, meminfo(), groups, caches(), tasks);
+        List<CacheImage> caches = caches();
+        List<DyingCgroupImage> dying = new ArrayList<>(mc.dying().dying().size());
+        for (MemCgroup g : mc.dying().dying()) {
+            dying.add(new DyingCgroupImage(g.id(), g.path(), g.res().usage(), g.kmem().usage(), g.memsw().usage(),
+                    g.stat(StatItem.SWAP) * PhysMem.PAGE_SIZE, MemcgDying.pinnedBy(g)));
+        }
+        return new NodeImage(nowNs, commands, meminfo(), groups, caches, tasks, dying, mc.dying().cssIdsInUse(),
+                mc.dying().mkdirEnospc(), pinnedKmemBytes());
+    }
+
+    /** Slab pages of dead caches, in bytes (see {@link NodeImage#pinnedKmemBytes()}). */
+    private long pinnedKmemBytes() {
+        long pages = 0;
+        for (KmemCache c : slab.caches()) {
+            if (c.isDead()) {
+                pages += c.slabs() * c.pagesPerSlab();
+            }
+        }
+        return pages * PhysMem.PAGE_SIZE;
     }
 
     private static CounterImage counter(ResCounter c) {
@@ -47,7 +67,7 @@ final class ImageBuilder {
             pids.add(t.pid());
         }
         pids.sort(null);
-        long[] limits = MemController.hierarchicalLimits(g);
+        long[] limits = g.hierarchicalLimits();
         // kernel: net/ipv4/tcp_memcontrol.c tcp_read_stat()/tcp_read_usage(): the root reads the node's total
         CounterImage tcp = g.isRoot() ? new CounterImage(mc.sockMem().memoryAllocatedBytes(), 0, ResCounter.RESOURCE_MAX,
                 ResCounter.RESOURCE_MAX, 0) : counter(g.tcp());

@@ -21,7 +21,7 @@ import java.util.Map;
  */
 final class KernelState {
     private static final long MAGIC = 0x4d46434bL; // "MFCK"
-    static final int VERSION = 10;
+    static final int VERSION = 11;
 
     private KernelState() {
     }

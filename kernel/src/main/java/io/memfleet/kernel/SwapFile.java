@@ -48,8 +48,13 @@ final class SwapFile {
         mem.setSwapWritable(false);
         for (Task t : tasks.snapshot()) {
             for (AnonRun r : new ArrayList<>(t.anon)) {
+                AnonRun[] into = {null};
                 while (r.swapped > 0 && !t.exited()) {
-                    if (!readBack(r.memcg, r.swapped, () -> t.exited() || r.swapped == 0, n -> mc.pages().swapIn(r, n))) {
+                    boolean dying = r.memcg.isDying(); // charged to the owner's group, not to the removed one
+                    MemCgroup memcg = dying ? t.memcg() : r.memcg;
+                    LongConsumer in = dying ? n -> into[0] = mc.pages().swapInForOwner(r, n, memcg, into[0])
+                            : n -> mc.pages().swapIn(r, n);
+                    if (!readBack(memcg, r.swapped, () -> t.exited() || r.swapped == 0, in)) {
                         if (t.exited()) {
                             break; // the OOM killer took the owner, and its swap with it
                         }
@@ -60,10 +65,15 @@ final class SwapFile {
             }
         }
         // kernel: mm/shmem.c shmem_unuse(): shared memory comes back whoever attached it
-        for (MemCgroup g : new ArrayList<>(mc.all())) {
+        for (MemCgroup g : mc.allWithDying()) {
             for (ShmRun r : g.shmRunsOldestFirst()) {
+                ShmRun[] into = {null};
                 while (r.swapped > 0) {
-                    if (!readBack(r.memcg, r.swapped, () -> r.swapped == 0, n -> mc.shm().swapIn(r, n))) {
+                    boolean dying = r.memcg.isDying(); // charged to the caller's (the shell's) group, the root
+                    MemCgroup memcg = dying ? mc.root() : r.memcg;
+                    LongConsumer in = dying ? n -> into[0] = mc.shm().swapInForCaller(r, n, memcg, into[0])
+                            : n -> mc.shm().swapIn(r, n);
+                    if (!readBack(memcg, r.swapped, () -> r.swapped == 0, in)) {
                         if (r.swapped == 0) {
                             break;
                         }

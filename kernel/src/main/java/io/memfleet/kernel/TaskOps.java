@@ -166,7 +166,7 @@ final class TaskOps {
         long pages = (Math.abs(m.bytes()) + PhysMem.PAGE_SIZE - 1) >>> PhysMem.PAGE_SHIFT;
         if (t == null && m.kind() == Command.MemKind.SHM && m.bytes() < 0) {
             // the segments an exited task left stay until released by its pid (they have no IPC_RMID yet)
-            return Result.of(mc.shm().releaseLeftover(m.pid(), mc.all(), pages) < 0 ? Errno.ESRCH : Errno.OK);
+            return Result.of(mc.shm().releaseLeftover(m.pid(), mc.allWithDying(), pages) < 0 ? Errno.ESRCH : Errno.OK);
         }
         if (t == null) {
             return Result.of(Errno.ESRCH);
@@ -231,7 +231,7 @@ final class TaskOps {
                 case FILE -> mc.pages().truncate(t, -amount);
                 case TCP -> mc.sockMem().consume(t, -amount);
                 case MMAP -> mc.pages().unmapFile(t, -amount);
-                case SHM -> mc.shm().release(t, -amount, mc.all());
+                case SHM -> mc.shm().release(t, -amount, mc.allWithDying());
                 case DENTRY -> slab.dentryFree(t, -amount);
                 case KMALLOC -> slab.kfree(t, op.size(), -amount);
             }

@@ -27,17 +27,26 @@ class KernelCheckpointTest {
     private static final int RUNS = Integer.getInteger("memfleet.runs", 40);
     private static final int STEPS = 300;
 
+    /** Moves tasks 1 to 8 to the root, so that a group can be removed with its swap entries and slab objects. */
+    private static final String EVERY_TASK_TO_ROOT = "echo 1 > /tasks\necho 2 > /tasks\necho 3 > /tasks\n"
+            + "echo 4 > /tasks\necho 5 > /tasks\necho 6 > /tasks\necho 7 > /tasks\necho 8 > /tasks\n";
+
+    /** The kernels checkpoints are tried on: the v2 code, its documented intent, and the later kernels' kmem lifetimes. */
+    private static final KernelConfig[] CONFIGS = {KernelConfig.DEFAULT, KernelConfig.INTENDED,
+        KernelConfig.parse("kmem-pins-memcg"), KernelConfig.parse("kmem-reparent")};
+
     static List<Command> workload(SplittableRandom rnd, int steps) {
         List<String> lines = new ArrayList<>(List.of("mkdir /a", "echo 1 > /a/memory.use_hierarchy", "mkdir /a/c",
                 "mkdir /b", "mkdir /d", "echo 1 > /b/memory.kmem.independent_kmem_limit"));
         String[] extra = {"echo 1 > /b/memory.move_charge_at_immigrate", "echo 1 > /d/memory.force_empty",
             "cat /a/memory.stat", "cat /proc/slabinfo", "cat /b/memory.kmem.slabinfo", "dmesg",
             "echo 0 > /b/memory.swappiness", "echo 2M > /d/memory.memsw.limit_in_bytes", "kmalloc irq 64 +3",
-            "kmalloc irq 64 -2", "print checkpoint"};
+            "kmalloc irq 64 -2", "print checkpoint", EVERY_TASK_TO_ROOT + "rmdir /a/c", EVERY_TASK_TO_ROOT + "rmdir /b",
+            EVERY_TASK_TO_ROOT + "rmdir /a/c\nrmdir /a", "mkdir /a/c", "mkdir /b", "mkdir /a\nmkdir /a/c"};
         for (int i = 0; i < steps; i++) {
             lines.addAll(Arrays.asList(KernelPropertiesTest.randomCommand(rnd, false).split("\n")));
             if (rnd.nextInt(8) == 0) {
-                lines.add(extra[rnd.nextInt(extra.length)]);
+                lines.addAll(Arrays.asList(extra[rnd.nextInt(extra.length)].split("\n")));
             }
         }
         List<Command> out = new ArrayList<>();
@@ -58,7 +67,7 @@ class KernelCheckpointTest {
             SplittableRandom rnd = new SplittableRandom(seed);
             Command.Node shape = new Command.Node(1 + rnd.nextInt(2), 32L << 20, rnd.nextBoolean() ? 8L << 20 : 0, seed,
                     100);
-            KernelConfig config = rnd.nextBoolean() ? KernelConfig.DEFAULT : KernelConfig.INTENDED;
+            KernelConfig config = CONFIGS[rnd.nextInt(CONFIGS.length)];
             List<Command> cmds = workload(rnd, STEPS);
             int at = rnd.nextInt(cmds.size());
             Kernel original = Kernel.boot(shape, config);

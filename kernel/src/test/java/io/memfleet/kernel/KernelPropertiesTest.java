@@ -6,6 +6,8 @@ import io.memfleet.kernel.memcg.Task;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemcgDying;
 import io.memfleet.kernel.memcg.ResCounter;
 import io.memfleet.kernel.memcg.ShmRun;
 import io.memfleet.kernel.mm.PhysMem;
@@ -33,6 +35,16 @@ class KernelPropertiesTest {
     @Test
     void kmemMatchesLiveSlabsAndUsageAddsKmemWithTheIntendedReading() {
         forSeeds(KernelConfig.INTENDED, true);
+    }
+
+    @Test
+    void invariantsHoldWhenSlabPagesPinTheirGroup() {
+        forSeeds(KernelConfig.parse("kmem-pins-memcg"), false);
+    }
+
+    @Test
+    void invariantsHoldWhenRmdirReparentsKmem() {
+        forSeeds(KernelConfig.parse("kmem-reparent"), false);
     }
 
     private static void forSeeds(KernelConfig config, boolean exactAccounting) {
@@ -123,12 +135,33 @@ class KernelPropertiesTest {
         };
     }
 
+    /** Every dying group is held by something, holds nothing resident, and holds its css id. */
+    private static String checkDying(MemController mc) {
+        for (MemCgroup g : mc.dying().dying()) {
+            if (MemcgDying.pinnedBy(g).isEmpty()) {
+                return g + " is dying with nothing holding it";
+            }
+            if (g.stat(StatItem.RSS) != 0 || g.stat(StatItem.CACHE) != 0 || g.stat(StatItem.SWAP) < 0) {
+                return g + " is dying with pages or negative swap";
+            }
+        }
+        if (mc.dying().cssIdsInUse() != mc.all().size() + mc.dying().dying().size()) {
+            return mc.dying().cssIdsInUse() + " css ids held by " + mc.all().size() + " live and "
+                    + mc.dying().dying().size() + " dying groups";
+        }
+        return null;
+    }
+
     /** Returns a description of the first broken invariant, or null. */
     static String check(Kernel kernel, boolean exact) {
         Kernel.Internals k = kernel.internals();
         PhysMem mem = k.physMem();
         long rss = 0;
         long cache = 0;
+        String dying = checkDying(k.memController());
+        if (dying != null) {
+            return dying;
+        }
         for (MemCgroup g : k.memController().all()) {
             for (ResCounter c : new ResCounter[] {g.res(), g.memsw(), g.kmem(), g.isRoot() ? g.res() : g.tcp()}) {
                 if (c.usage() < 0) {

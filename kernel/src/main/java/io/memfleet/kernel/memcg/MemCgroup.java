@@ -47,7 +47,16 @@ public final class MemCgroup {
     final LruList<ShmRun> shmRuns = new LruList<>();
 
     int underOom;
+    /** rmdir took it off the hierarchy (it may still be dying: see {@link MemcgDying}). */
     boolean removed;
+    /** Its place in the controller's list of live groups (creation order). */
+    long rank;
+    /** Freed: its last reference went and its css id was released. */
+    boolean freed;
+    /** Dead caches with slab pages still charged to it (kmem-pins-memcg). */
+    int slabPins;
+    /** Removed use_hierarchy children not yet freed, each holding a reference to this group. */
+    int childPins;
     /** Per CPU: the event counter and its next threshold and soft-limit check (3 longs a CPU), from the first event. */
     long[] events;
     /** Registrations through cgroup.event_control, from the first one (null: none). */
@@ -60,10 +69,18 @@ public final class MemCgroup {
     int softIterPosition;
 
     MemCgroup(int id, String name, MemCgroup parent) {
+        this(id, name, parent, parent != null && parent.useHierarchy());
+    }
+
+    /**
+     * A group whose counters are chained to {@code parent}'s when {@code hier} (use_hierarchy at
+     * its mkdir). A restored dying group whose parent was freed has none ({@code parent} null, its
+     * path given by {@link #restorePath}); it is still not the root.
+     */
+    MemCgroup(int id, String name, MemCgroup parent, boolean hier) {
         this.id = id;
         this.name = name;
         this.parent = parent;
-        boolean hier = parent != null && parent.useHierarchy();
         this.res = new ResCounter(hier ? parent.res : null);
         this.memsw = new ResCounter(hier ? parent.memsw : null);
         // kernel: mm/memcontrol.c memcg_kmem_init() (patch 02/13): chained only below a non-root hierarchical parent
@@ -90,7 +107,27 @@ public final class MemCgroup {
     }
 
     public boolean isRoot() {
-        return parent == null;
+        return id == ROOT_ID;
+    }
+
+    /** The root's css id, the first one handed out. */
+    public static final int ROOT_ID = 1;
+
+    /**
+     * A stand-in for a freed group that a restored page-cache run still names (a mapping's
+     * extent whose pages went to the parent at rmdir): it holds no id and is never looked up.
+     */
+    static MemCgroup freedGhost() {
+        MemCgroup g = new MemCgroup(0, "", null, false);
+        g.removed = true;
+        g.freed = true;
+        g.path = "";
+        return g;
+    }
+
+    /** Restores the path a dying group had (its parent may be gone). */
+    void restorePath(String p) {
+        this.path = p;
     }
 
     /** The children in creation order (read-only: {@link #addChild} and {@link #removeChild} change them). */
@@ -109,8 +146,28 @@ public final class MemCgroup {
     }
 
     void removeChild(MemCgroup g) {
-        children.remove(g);
+        removeByRank(children, g);
         childByName.remove(g.name());
+    }
+
+    /** Removes {@code g} from a list of groups in creation order, found by binary search on its rank. */
+    static void removeByRank(List<MemCgroup> groups, MemCgroup g) {
+        int lo = 0;
+        int hi = groups.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long r = groups.get(mid).rank;
+            if (r == g.rank) {
+                groups.remove(mid);
+                return;
+            }
+            if (r < g.rank) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        throw new IllegalStateException(g + " is not in the list");
     }
 
     void clearChildren() {
@@ -232,6 +289,16 @@ public final class MemCgroup {
         return removed;
     }
 
+    /** A dead cache with slab pages charged to this group starts ({@code +1}) or stops ({@code -1}) holding it. */
+    public void pinBySlab(int delta) {
+        slabPins += delta;
+    }
+
+    /** Removed but not yet freed: still holding its css id and what is charged to it. */
+    public boolean isDying() {
+        return removed && !freed;
+    }
+
     /** Path relative to the memory hierarchy's mount point, "/" for the root. */
     public String path() {
         if (path == null) {
@@ -305,6 +372,20 @@ public final class MemCgroup {
     // kernel: mm/memcontrol.c parent_mem_cgroup()
     public MemCgroup parentMemcg() {
         return res.parent() == null ? null : parent;
+    }
+
+    /** The smallest limits over this group and its hierarchical ancestors (memory.stat hierarchical_*): res, memsw. */
+    // kernel: mm/memcontrol.c memcg_get_hierarchical_limit()
+    public long[] hierarchicalLimits() {
+        long min = res.limit();
+        long minSw = memsw.limit();
+        MemCgroup m = this;
+        while (m.parent() != null && m.parent().useHierarchy()) {
+            m = m.parent();
+            min = Long.compareUnsigned(m.res.limit(), min) < 0 ? m.res.limit() : min;
+            minSw = Long.compareUnsigned(m.memsw.limit(), minSw) < 0 ? m.memsw.limit() : minSw;
+        }
+        return new long[] {min, minSw};
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.memfleet.kernel.image.StatItem;
 import io.memfleet.kernel.mm.Klog;
 import io.memfleet.kernel.mm.PhysMem;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -17,7 +16,7 @@ import java.util.function.Supplier;
  */
 public final class MemController {
     /** css ids are 16-bit in 3.3; id 0 is never used. */
-    public static final int MAX_CSS_ID = 65535;
+    public static final int MAX_CSS_ID = MemcgDying.CSS_ID_MAX;
 
     /** Hooks the SLAB/kmem layer installs (patches 03/13 and 07/13). */
     public interface KmemHooks {
@@ -28,7 +27,9 @@ public final class MemController {
     private final PhysMem mem;
     private final MemCgroup root;
     final List<MemCgroup> all = new ArrayList<>();
-    final BitSet usedIds = new BitSet();
+    /** The creation rank the next live group gets: {@link #all} is sorted by it. */
+    private long nextRank;
+    final MemcgDying dying = new MemcgDying();
     private final MemcgStock stock;
     private final MemcgOomWait oomWait = new MemcgOomWait();
     private final MemcgPages pages;
@@ -46,13 +47,12 @@ public final class MemController {
     public MemController(int cpus, PhysMem mem, Klog klog, Supplier<Iterable<Task>> tasks, Consumer<Task> reaper) {
         this.mem = mem;
         this.root = new MemCgroup(1, "", null);
-        usedIds.set(1);
-        all.add(root);
+        addLive(root);
         this.stock = new MemcgStock(cpus);
         this.thresholds = new MemcgThresholds(this);
         this.softLimit = new SoftLimitTree(mem);
         this.events = new MemcgEvents(cpus, thresholds, softLimit);
-        this.pages = new MemcgPages(mem, oomWait, events);
+        this.pages = new MemcgPages(mem, oomWait, events, dying);
         this.shm = new ShmPages(mem, pages, events);
         this.reclaim = new MemcgReclaim(mem, pages, shm, stock, softLimit, () -> all);
         this.oom = new OomKiller(klog, mem, tasks, reaper);
@@ -67,6 +67,31 @@ public final class MemController {
 
     public List<MemCgroup> all() {
         return all;
+    }
+
+    /** Appends a group to the live groups, which stay in creation order. */
+    void addLive(MemCgroup g) {
+        g.rank = nextRank++;
+        all.add(g);
+    }
+
+    /** Forgets every live group (a restore rebuilds them with {@link #addLive}). */
+    void clearLive() {
+        all.clear();
+        nextRank = 0;
+    }
+
+    /** The live groups, then the dying ones: every group that can still hold pages or swap entries. */
+    public List<MemCgroup> allWithDying() {
+        List<MemCgroup> out = new ArrayList<>(all.size() + dying.dying.size());
+        out.addAll(all);
+        out.addAll(dying.dying);
+        return out;
+    }
+
+    /** The css id space and the groups removed but not yet freed. */
+    public MemcgDying dying() {
+        return dying;
     }
 
     public MemcgStock stock() {
@@ -127,14 +152,13 @@ public final class MemController {
         if (child(parent, name) != null) {
             return Errno.EEXIST;
         }
-        int id = usedIds.nextClearBit(1);
-        if (id > MAX_CSS_ID) {
+        int id = dying.getNewCssid();
+        if (id < 0) {
             return Errno.ENOSPC;
         }
-        usedIds.set(id);
         MemCgroup g = new MemCgroup(id, name, parent);
         parent.addChild(g);
-        all.add(g);
+        addLive(g);
         sockMem.initCgroup(g);
         return Errno.OK;
     }
@@ -156,8 +180,8 @@ public final class MemController {
         softLimit.remove(g);
         sockMem.destroyCgroup(g);
         g.parent().removeChild(g);
-        all.remove(g);
-        usedIds.clear(g.id());
+        MemCgroup.removeByRank(all, g); // by binary search: thousands of rmdirs stay fast
+        dying.destroy(g);
         oomWait.recover(g);
         return Errno.OK;
     }
@@ -179,7 +203,7 @@ public final class MemController {
         }
         boolean shrunk = freeAll;
         Errno e;
-        while ((e = move.moveToParent(g, !freeAll)) == Errno.ENOMEM && !shrunk) {
+        while ((e = move.moveToParent(g)) == Errno.ENOMEM && !shrunk) {
             shrunk = true; // the parent could not take a page: free what can be freed, then move again
             tryToFree(g);
             stock.drainAllStock(g);
@@ -365,20 +389,6 @@ public final class MemController {
             v += m.stat(item);
         }
         return v;
-    }
-
-    /** The smallest limit over this group and its hierarchical ancestors (memory.stat hierarchical_*). */
-    // kernel: mm/memcontrol.c memcg_get_hierarchical_limit()
-    public static long[] hierarchicalLimits(MemCgroup g) {
-        long min = g.res.limit();
-        long minSw = g.memsw.limit();
-        MemCgroup m = g;
-        while (m.parent() != null && m.parent().useHierarchy()) {
-            m = m.parent();
-            min = Long.compareUnsigned(m.res.limit(), min) < 0 ? m.res.limit() : min;
-            minSw = Long.compareUnsigned(m.memsw.limit(), minSw) < 0 ? m.memsw.limit() : minSw;
-        }
-        return new long[] {min, minSw};
     }
 
     public PhysMem mem() {

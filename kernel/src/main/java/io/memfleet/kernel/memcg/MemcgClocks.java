@@ -56,7 +56,7 @@ public final class MemcgClocks {
     /** The counters as they are now, in the memory controller and the tasks' page-cache runs. */
     public static MemcgClocks read(MemController mc, TaskTable tasks) {
         List<MemCgroup> groups = new ArrayList<>(mc.all);
-        List<FileRun> runs = MemcgState.fileRunTable(mc, tasks);
+        List<FileRun> runs = RunState.fileRunTable(mc, tasks);
         long[] counts = Arrays.copyOf(mc.mem().vmEvents(),
                 PhysMem.VM_EVENTS + groups.size() * (EVENT_STATS.length + 3));
         int i = PhysMem.VM_EVENTS;

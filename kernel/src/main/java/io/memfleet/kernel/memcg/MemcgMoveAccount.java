@@ -60,16 +60,6 @@ final class MemcgMoveAccount {
         events.count(from, k, 0, false, false);
     }
 
-    /** Moves a run's swap entries (statistics only: the caller has moved their memsw charge). */
-    // kernel: mm/memcontrol.c mem_cgroup_move_swap_account()
-    void moveSwapEntries(AnonRun r, MemCgroup to) {
-        r.memcg.addStat(StatItem.SWAP, -r.swapped);
-        to.addStat(StatItem.SWAP, r.swapped);
-        if (r.resident == 0) {
-            reassign(r, to);
-        }
-    }
-
     /** Moves a whole run, resident pages and swap entries (the caller has moved the charges). */
     // kernel: mm/memcontrol.c mem_cgroup_move_charge_pte_range() for one task's pages and swap entries
     void moveRun(AnonRun r, MemCgroup to) {
@@ -183,18 +173,6 @@ final class MemcgMoveAccount {
         }
         moveShmRun(r, to);
         return r;
-    }
-
-    /** Moves a shared memory run's swap entries, and the run itself once nothing of it is resident. */
-    // kernel: mm/memcontrol.c mem_cgroup_move_swap_account() for a shmem swap entry
-    void moveShmSwap(ShmRun r, MemCgroup to) {
-        r.memcg.addStat(StatItem.SWAP, -r.swapped);
-        to.addStat(StatItem.SWAP, r.swapped);
-        if (r.resident == 0) {
-            r.memcg.shmRuns.remove(r);
-            to.shmRuns.add(r);
-            r.memcg = to;
-        }
     }
 
     /** Moves a whole shared memory run, resident pages and swap entries. */

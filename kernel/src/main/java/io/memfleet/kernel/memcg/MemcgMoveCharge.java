@@ -169,12 +169,12 @@ public final class MemcgMoveCharge {
     /**
      * Moves what is left of a group to its parent, page by page as mem_cgroup_move_parent() does:
      * each page charged to the parent (its stock, its batch, its reclaim) and the child's charge
-     * cancelled. With {@code swapToo} (rmdir) the swap entries follow, their memsw charge moved
-     * at once. Returns ENOMEM when the parent cannot take a page, EBUSY when it cannot take the
-     * swap entries.
+     * cancelled. Only pages on the LRU lists move: swap entries keep the group's css id in
+     * swap_cgroup and stay charged to it (a removed group then dies until they are freed).
+     * Returns ENOMEM when the parent cannot take a page.
      */
     // kernel: mm/memcontrol.c mem_cgroup_force_empty_list() / mem_cgroup_move_parent()
-    Errno moveToParent(MemCgroup g, boolean swapToo) {
+    Errno moveToParent(MemCgroup g) {
         MemCgroup parent = g.parent();
         for (AnonRun r : g.anonRuns.toList()) {
             AnonRun[] into = {null}; // the pages of one run, moved a stock's worth at a time, stay one run
@@ -182,24 +182,12 @@ public final class MemcgMoveCharge {
                     k -> into[0] = account.moveResident(r, parent, k, into[0]))) {
                 return Errno.ENOMEM;
             }
-            if (swapToo && r.memcg == g && r.swapped > 0) {
-                if (!moveSwapCharge(r.swapped, g, parent)) {
-                    return Errno.EBUSY;
-                }
-                account.moveSwapEntries(r, parent);
-            }
         }
         for (ShmRun r : g.shmRuns.toList()) {
             ShmRun[] into = {null};
             if (!movePages(g, parent, () -> r.memcg == g ? r.resident : 0,
                     k -> into[0] = account.moveShmResident(r, parent, k, into[0]))) {
                 return Errno.ENOMEM;
-            }
-            if (swapToo && r.memcg == g && r.swapped > 0) {
-                if (!moveSwapCharge(r.swapped, g, parent)) {
-                    return Errno.EBUSY;
-                }
-                account.moveShmSwap(r, parent);
             }
         }
         for (FileRun r : g.fileRuns.toList()) {
@@ -231,17 +219,6 @@ public final class MemcgMoveCharge {
             charger.cancelCharge(g, k);
             move.accept(k);
         }
-        return true;
-    }
-
-    /** Swap entries' memsw charge moves to the parent, which a hierarchical parent already holds. */
-    private static boolean moveSwapCharge(long entries, MemCgroup from, MemCgroup to) {
-        long bytes = entries * PAGE;
-        ResCounter stop = from.memsw.hasAncestor(to.memsw) ? to.memsw : null;
-        if (stop == null && !to.isRoot() && to.memsw.charge(bytes) != null) {
-            return false;
-        }
-        from.memsw.unchargeUntil(bytes, stop);
         return true;
     }
 }

@@ -17,9 +17,11 @@ public final class MemcgPages {
     private final MemcgEvents events;
     long fileSeq;
     final MemcgUncharge uncharger;
+    final MemcgDying dying;
 
-    MemcgPages(PhysMem mem, MemcgOomWait oomWait, MemcgEvents events) {
+    MemcgPages(PhysMem mem, MemcgOomWait oomWait, MemcgEvents events, MemcgDying dying) {
         this.mem = mem;
+        this.dying = dying;
         this.oomWait = oomWait;
         this.events = events;
         this.uncharger = new MemcgUncharge(events, oomWait);
@@ -185,6 +187,7 @@ public final class MemcgPages {
         if (!m.isRoot()) {
             m.memsw.uncharge(s * PAGE);
         }
+        dying.put(m); // each entry held a reference: the last one frees a removed group
     }
 
     /** Frees all of a task's anonymous memory and swap (exit_mmap); its page cache stays, ownerless. */
@@ -233,6 +236,45 @@ public final class MemcgPages {
         if (!m.isRoot()) {
             m.memsw.uncharge(pages * PAGE);
         }
+    }
+
+    /**
+     * swapoff reads {@code n} swapped pages of a dying group's run back in for {@code to}, the
+     * owner's group now, which the caller has charged: css_tryget() fails on the removed group, so
+     * the page is charged to the faulting mm's group, and only the entries' memsw charge and
+     * reference go back to the dying one. The pages join {@code into} (what earlier pages of the
+     * run became) or a new run of {@code to} beside it, which is returned.
+     */
+    // kernel: mm/memcontrol.c mem_cgroup_try_charge_swapin() charge_cur_mm, __mem_cgroup_commit_charge_swapin()
+    public AnonRun swapInForOwner(AnonRun r, long n, MemCgroup to, AnonRun into) {
+        MemCgroup from = r.memcg;
+        r.swapped -= n;
+        mem.swapIn(n);
+        AnonRun in = into;
+        if (in == null) {
+            in = new AnonRun(r.owner, to, r.locked);
+            r.owner.anon.add(r.owner.anon.indexOf(r) + 1, in);
+            to.anonRuns.add(in);
+        }
+        in.addResident(n);
+        to.addStat(StatItem.RSS, n);
+        to.addStat(StatItem.ACTIVE_ANON, n);
+        to.addStat(StatItem.PGPGIN, n);
+        events.count(to, n, -1, false, false);
+        if (r.isEmpty()) {
+            r.owner.anon.remove(r);
+            from.anonRuns.remove(r);
+        }
+        dropDyingSwap(from, n);
+        return in;
+    }
+
+    /** {@code n} swap entries of a dying group were read back for another group: their charge and references go. */
+    // kernel: mm/memcontrol.c __mem_cgroup_commit_charge_swapin() swap_memcg branch (the recorded memcg is obsolete)
+    void dropDyingSwap(MemCgroup from, long n) {
+        from.addStat(StatItem.SWAP, -n);
+        from.memsw.uncharge(n * PAGE);
+        dying.put(from);
     }
 
     /** Drops up to {@code pages} clean page-cache pages of the run; returns pages dropped. */

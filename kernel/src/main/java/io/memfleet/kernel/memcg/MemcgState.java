@@ -2,12 +2,7 @@ package io.memfleet.kernel.memcg;
 
 import io.memfleet.kernel.sim.StateReader;
 import io.memfleet.kernel.sim.StateWriter;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The memory controller's part of a kernel checkpoint: the cgroup tree with its counters, flags
@@ -28,15 +23,9 @@ public final class MemcgState {
             w.u(g.id());
             w.str(g.name());
             w.u(g.isRoot() ? 0 : g.parent().id());
-            w.u(g.flags);
-            w.u(g.swappiness);
-            w.u(g.moveChargeAtImmigrate);
-            w.u(g.underOom);
-            w.longs(g.stat, g.stat.length);
-            for (ResCounter c : new ResCounter[] {g.res, g.memsw, g.kmem}) {
-                saveCounter(c, w);
-            }
+            saveGroup(g, w);
         }
+        saveDying(mc.dying, w);
         w.u(tasks.nextSeq);
         w.u(tasks.size());
         for (Task t : tasks.all()) {
@@ -48,9 +37,10 @@ public final class MemcgState {
             w.s(t.oomScoreAdj);
             w.u(t.parent() == null ? 0 : t.parent().pid());
         }
-        saveAnonRuns(mc, tasks, w);
-        saveFileRuns(mc, tasks, w);
-        saveShmRuns(mc, tasks, w);
+        List<MemCgroup> groups = mc.allWithDying();
+        RunState.saveAnonRuns(groups, tasks, w);
+        RunState.saveFileRuns(mc, groups, tasks, w);
+        RunState.saveShmRuns(groups, tasks, w);
         w.u(mc.shm().seq);
         w.u(mc.pages().fileSeq);
         MemcgStock stock = mc.stock();
@@ -73,6 +63,77 @@ public final class MemcgState {
         NotifyState.save(mc, w);
     }
 
+    private static void saveGroup(MemCgroup g, StateWriter w) {
+        w.u(g.flags);
+        w.u(g.swappiness);
+        w.u(g.moveChargeAtImmigrate);
+        w.u(g.underOom);
+        w.longs(g.stat, g.stat.length);
+        for (ResCounter c : new ResCounter[] {g.res, g.memsw, g.kmem}) {
+            saveCounter(c, w);
+        }
+        w.u(g.slabPins);
+        w.u(g.childPins);
+    }
+
+    private static void restoreGroup(MemCgroup g, StateReader r) {
+        g.flags = r.i();
+        g.swappiness = r.i();
+        g.moveChargeAtImmigrate = r.i();
+        g.underOom = r.i();
+        long[] stat = r.longs();
+        System.arraycopy(stat, 0, g.stat, 0, g.stat.length);
+        for (ResCounter c : new ResCounter[] {g.res, g.memsw, g.kmem}) {
+            restoreCounter(c, r);
+        }
+        g.slabPins = r.i();
+        g.childPins = r.i();
+    }
+
+    /**
+     * Dying groups, the last removed first (a group's chained parent, which the group holds, was
+     * removed after it, so it comes back first): css id, name, the path it had, the group its
+     * counters are chained to (0: none), then what a live group saves.
+     */
+    private static void saveDying(MemcgDying dying, StateWriter w) {
+        w.u(dying.dying.size());
+        for (int k = dying.dying.size() - 1; k >= 0; k--) {
+            MemCgroup g = dying.dying.get(k);
+            w.u(g.id());
+            w.str(g.name());
+            w.str(g.path());
+            MemCgroup chained = g.parentMemcg();
+            w.u(chained == null ? 0 : chained.id());
+            saveGroup(g, w);
+        }
+        w.u(dying.mkdirEnospc);
+    }
+
+    private static void restoreDying(MemcgDying dying, MemCgroup[] byId, StateReader r) {
+        int n = r.i();
+        MemCgroup[] removed = new MemCgroup[n];
+        for (int k = n - 1; k >= 0; k--) {
+            int id = r.i();
+            String name = r.str();
+            String path = r.str();
+            int chainedTo = r.i();
+            if (id <= MemCgroup.ROOT_ID || id > MemController.MAX_CSS_ID || byId[id] != null) {
+                throw new StateReader.CorruptStateException("dying group with css id " + id);
+            }
+            MemCgroup parent = chainedTo == 0 ? null : lookup(byId, chainedTo);
+            MemCgroup g = new MemCgroup(id, name, parent, parent != null);
+            g.restorePath(path);
+            g.removed = true;
+            restoreGroup(g, r);
+            byId[id] = g;
+            dying.usedIds.set(id);
+            removed[k] = g;
+        }
+        dying.dying.clear();
+        dying.dying.addAll(java.util.Arrays.asList(removed));
+        dying.mkdirEnospc = r.u();
+    }
+
     private static void saveCounter(ResCounter c, StateWriter w) {
         w.s(c.usage);
         w.s(c.maxUsage);
@@ -89,169 +150,20 @@ public final class MemcgState {
         c.failcnt = r.u();
     }
 
-    private static void saveAnonRuns(MemController mc, TaskTable tasks, StateWriter w) {
-        Map<AnonRun, Integer> index = new IdentityHashMap<>();
-        List<AnonRun> table = new ArrayList<>();
-        for (MemCgroup g : mc.all) {
-            for (AnonRun r : g.anonRuns) {
-                index.computeIfAbsent(r, k -> add(table, k));
-            }
-        }
-        for (Task t : tasks.all()) {
-            for (AnonRun r : t.anon) {
-                index.computeIfAbsent(r, k -> add(table, k));
-            }
-        }
-        w.u(table.size());
-        for (AnonRun r : table) {
-            w.u(r.memcg.id());
-            w.u(r.owner.pid());
-            w.bool(r.locked);
-            w.u(r.resident);
-            w.u(r.swapped);
-        }
-        for (MemCgroup g : mc.all) {
-            w.u(g.anonRuns.size());
-            for (AnonRun r : g.anonRuns) {
-                w.u(index.get(r));
-            }
-        }
-        for (Task t : tasks.all()) {
-            w.u(t.anon.size());
-            for (AnonRun r : t.anon) {
-                w.u(index.get(r));
-            }
-        }
-    }
 
-    /**
-     * Every page-cache run once, in the order a checkpoint's run table holds them: each group's LRU,
-     * then each task's reads and mappings, a run met again skipped.
-     */
-    static List<FileRun> fileRunTable(MemController mc, TaskTable tasks) {
-        Set<FileRun> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<FileRun> table = new ArrayList<>();
-        for (MemCgroup g : mc.all) {
-            addNew(g.fileRuns, seen, table);
-        }
-        for (Task t : tasks.all()) {
-            addNew(t.files, seen, table);
-            addNew(t.mmaps, seen, table);
-        }
-        return table;
-    }
 
-    private static void addNew(Iterable<FileRun> runs, Set<FileRun> seen, List<FileRun> table) {
-        for (FileRun r : runs) {
-            if (seen.add(r)) {
-                table.add(r);
-            }
-        }
-    }
 
-    private static void saveFileRuns(MemController mc, TaskTable tasks, StateWriter w) {
-        List<FileRun> table = fileRunTable(mc, tasks);
-        Map<FileRun, Integer> index = new IdentityHashMap<>();
-        for (FileRun r : table) {
-            index.put(r, index.size());
-        }
-        w.u(table.size());
-        for (FileRun r : table) {
-            w.u(r.memcg.id());
-            w.u(r.owner == null ? 0 : r.owner.pid());
-            w.u(r.pages);
-            w.u(r.mapped);
-            w.u(r.extent);
-            w.u(r.seq);
-        }
-        for (MemCgroup g : mc.all) {
-            w.u(g.fileRuns.size());
-            for (FileRun r : g.fileRuns) {
-                w.u(index.get(r));
-            }
-        }
-        for (Task t : tasks.all()) {
-            w.u(t.files.size());
-            for (FileRun r : t.files) {
-                w.u(index.get(r));
-            }
-            w.u(t.mmaps.size());
-            for (FileRun r : t.mmaps) {
-                w.u(index.get(r));
-            }
-        }
-    }
 
-    private static void saveShmRuns(MemController mc, TaskTable tasks, StateWriter w) {
-        Map<ShmRun, Integer> index = new IdentityHashMap<>();
-        List<ShmRun> table = new ArrayList<>();
-        for (MemCgroup g : mc.all) {
-            for (ShmRun r : g.shmRuns) {
-                index.computeIfAbsent(r, k -> add(table, k));
-            }
-        }
-        w.u(table.size());
-        for (ShmRun r : table) {
-            w.u(r.memcg.id());
-            w.u(r.owner == null ? 0 : r.owner.pid());
-            w.u(r.creator);
-            w.u(r.seq);
-            w.u(r.resident);
-            w.u(r.swapped);
-            w.u(r.mapped);
-        }
-        for (MemCgroup g : mc.all) {
-            w.u(g.shmRuns.size());
-            for (ShmRun r : g.shmRuns) {
-                w.u(index.get(r));
-            }
-        }
-        for (Task t : tasks.all()) {
-            w.u(t.shm.size());
-            for (ShmRun r : t.shm) {
-                w.u(index.get(r));
-            }
-        }
-    }
 
-    private static void restoreShmRuns(MemController mc, TaskTable tasks, MemCgroup[] byId, StateReader r) {
-        int n = r.i();
-        ShmRun[] table = new ShmRun[n];
-        for (int k = 0; k < n; k++) {
-            MemCgroup g = lookup(byId, r.i());
-            int pid = r.i();
-            ShmRun run = new ShmRun(pid == 0 ? null : task(tasks, pid), r.i(), r.u(), g);
-            run.resident = r.u();
-            run.swapped = r.u();
-            run.mapped = r.u();
-            table[k] = run;
-        }
-        for (MemCgroup g : mc.all) {
-            int m = r.i();
-            for (int k = 0; k < m; k++) {
-                g.shmRuns.add(entry(table, r.i()));
-            }
-        }
-        for (Task t : tasks.all()) {
-            int m = r.i();
-            for (int k = 0; k < m; k++) {
-                t.shm.add(entry(table, r.i()));
-            }
-        }
-    }
 
-    private static <T> int add(List<T> table, T run) {
-        table.add(run);
-        return table.size() - 1;
-    }
 
     /** Rebuilds the memory controller of a freshly booted kernel from what {@link #save} wrote. */
     public static void restore(MemController mc, TaskTable tasks, StateReader r) {
         r.expect(MARK, "memcg");
         int groups = r.i();
         MemCgroup[] byId = new MemCgroup[MemController.MAX_CSS_ID + 1];
-        mc.all.clear();
-        mc.usedIds.clear();
+        mc.clearLive();
+        mc.dying.usedIds.clear();
         mc.root().clearChildren();
         for (int k = 0; k < groups; k++) {
             int id = r.i();
@@ -266,18 +178,11 @@ public final class MemcgState {
                 parent.addChild(g);
             }
             byId[id] = g;
-            mc.all.add(g);
-            mc.usedIds.set(id);
-            g.flags = r.i();
-            g.swappiness = r.i();
-            g.moveChargeAtImmigrate = r.i();
-            g.underOom = r.i();
-            long[] stat = r.longs();
-            System.arraycopy(stat, 0, g.stat, 0, g.stat.length);
-            for (ResCounter c : new ResCounter[] {g.res, g.memsw, g.kmem}) {
-                restoreCounter(c, r);
-            }
+            mc.addLive(g);
+            mc.dying.usedIds.set(id);
+            restoreGroup(g, r);
         }
+        restoreDying(mc.dying, byId, r);
         tasks.nextSeq = r.u();
         int n = r.i();
         for (int k = 0; k < n; k++) {
@@ -295,9 +200,10 @@ public final class MemcgState {
             tasks.add(t);
             g.tasks().add(t);
         }
-        restoreAnonRuns(mc, tasks, byId, r);
-        restoreFileRuns(mc, tasks, byId, r);
-        restoreShmRuns(mc, tasks, byId, r);
+        List<MemCgroup> holders = mc.allWithDying();
+        RunState.restoreAnonRuns(holders, tasks, byId, r);
+        RunState.restoreFileRuns(holders, tasks, byId, r);
+        RunState.restoreShmRuns(holders, tasks, byId, r);
         mc.shm().seq = r.u();
         mc.pages().fileSeq = r.u();
         MemcgStock stock = mc.stock();
@@ -322,72 +228,10 @@ public final class MemcgState {
         NotifyState.restore(mc, r);
     }
 
-    private static void restoreAnonRuns(MemController mc, TaskTable tasks, MemCgroup[] byId, StateReader r) {
-        int n = r.i();
-        AnonRun[] table = new AnonRun[n];
-        for (int k = 0; k < n; k++) {
-            MemCgroup g = lookup(byId, r.i());
-            Task owner = task(tasks, r.i());
-            AnonRun run = new AnonRun(owner, g, r.bool());
-            run.resident = r.u();
-            run.swapped = r.u();
-            table[k] = run;
-        }
-        for (MemCgroup g : mc.all) {
-            int m = r.i();
-            for (int k = 0; k < m; k++) {
-                g.anonRuns.add(entry(table, r.i()));
-            }
-        }
-        for (Task t : tasks.all()) {
-            int m = r.i();
-            for (int k = 0; k < m; k++) {
-                t.anon.add(entry(table, r.i()));
-            }
-        }
-    }
 
-    private static void restoreFileRuns(MemController mc, TaskTable tasks, MemCgroup[] byId, StateReader r) {
-        int n = r.i();
-        FileRun[] table = new FileRun[n];
-        for (int k = 0; k < n; k++) {
-            MemCgroup g = lookup(byId, r.i());
-            int pid = r.i();
-            FileRun run = new FileRun(pid == 0 ? null : task(tasks, pid), g, 0);
-            run.pages = r.u();
-            run.mapped = r.u();
-            run.extent = r.u();
-            run.seq = r.u();
-            table[k] = run;
-        }
-        for (MemCgroup g : mc.all) {
-            int m = r.i();
-            for (int k = 0; k < m; k++) {
-                g.fileRuns.add(entry(table, r.i()));
-            }
-        }
-        for (Task t : tasks.all()) {
-            int m = r.i();
-            for (int k = 0; k < m; k++) {
-                t.files.add(entry(table, r.i()));
-            }
-            m = r.i();
-            for (int k = 0; k < m; k++) {
-                FileRun run = entry(table, r.i());
-                run.mapping = true;
-                t.mmaps.add(run);
-            }
-        }
-    }
 
-    private static <T> T entry(T[] table, int i) {
-        if (i >= table.length) {
-            throw new StateReader.CorruptStateException("run index " + i + " out of range");
-        }
-        return table[i];
-    }
 
-    private static MemCgroup lookup(MemCgroup[] byId, int id) {
+    static MemCgroup lookup(MemCgroup[] byId, int id) {
         MemCgroup g = id < byId.length ? byId[id] : null;
         if (g == null) {
             throw new StateReader.CorruptStateException("no cgroup with css id " + id);
@@ -395,7 +239,7 @@ public final class MemcgState {
         return g;
     }
 
-    private static Task task(TaskTable tasks, int pid) {
+    static Task task(TaskTable tasks, int pid) {
         Task t = tasks.get(pid);
         if (t == null) {
             throw new StateReader.CorruptStateException("no task " + pid);

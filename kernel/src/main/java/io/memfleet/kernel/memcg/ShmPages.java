@@ -155,4 +155,39 @@ public final class ShmPages {
             m.memsw.uncharge(n * PhysMem.PAGE_SIZE);
         }
     }
+
+    /**
+     * swapoff reads {@code n} swapped pages of a dying group's segment run back in: shmem_unuse()
+     * charges the swapoff caller's mm, here the shell's (the root, which keeps no counters), as
+     * css_tryget() fails on the removed group; the entries' memsw charge and reference go back to
+     * the dying one. The pages, unmapped, join {@code into} or a new run of {@code to} beside it,
+     * which is returned.
+     */
+    // kernel: mm/shmem.c shmem_unuse() -> mem_cgroup_cache_charge(current->mm), __mem_cgroup_commit_charge_swapin()
+    public ShmRun swapInForCaller(ShmRun r, long n, MemCgroup to, ShmRun into) {
+        MemCgroup from = r.memcg;
+        r.swapped -= n;
+        mem.shmemSwapIn(n);
+        ShmRun in = into;
+        if (in == null) {
+            in = new ShmRun(r.owner, r.creator, r.seq, to);
+            if (r.owner != null) {
+                r.owner.shm.add(r.owner.shm.indexOf(r) + 1, in);
+            }
+            to.shmRuns.add(in);
+        }
+        in.addResident(n);
+        to.addStat(StatItem.CACHE, n);
+        to.addStat(StatItem.INACTIVE_ANON, n);
+        to.addStat(StatItem.PGPGIN, n);
+        events.count(to, n, -1, false, false);
+        if (r.resident == 0 && r.swapped == 0) {
+            from.shmRuns.remove(r);
+            if (r.owner != null) {
+                r.owner.shm.remove(r);
+            }
+        }
+        pages.dropDyingSwap(from, n);
+        return in;
+    }
 }

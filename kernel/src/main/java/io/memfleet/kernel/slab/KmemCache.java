@@ -33,6 +33,12 @@ public final class KmemCache {
     boolean dead;
     /** For a dead cache, the path of the cgroup it belonged to (the kernel forgets it; reports want it). */
     String deadMemcgPath;
+    /**
+     * For a dead cache, the group its slab pages stay charged to and are uncharged from: the dying
+     * group under kmem-pins-memcg, the parent it was reparented to under kmem-reparent; null in
+     * 3.3 with v2, where rmdir unaccounts them.
+     */
+    MemCgroup deadOwner;
     boolean destroyed;
     int refcnt;
 

@@ -161,11 +161,16 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         createQueue.clear();
     }
 
-    /** rmdir: per-cgroup caches become dead, then all the group's kmem is unaccounted. */
+    /**
+     * rmdir: per-cgroup caches become dead, then the group's kmem is unaccounted (3.3 with v2),
+     * kept with the group, which its caches' slab pages hold ({@code kmem-pins-memcg}), or moved
+     * to its parent ({@code kmem-reparent}).
+     */
     // kernel: mm/slab.c memcg_slab_move() + mm/memcontrol.c memcg_kmem_move() (patches 03/13, 07/13)
     @Override
     public void onPreDestroy(MemCgroup memcg) {
         flushCacheCreateQueue();
+        MemCgroup heir = config.kmemReparent() && !memcg.parent().isRoot() ? memcg.parent() : null;
         KmemCache[] row = row(memcg);
         if (row != null) {
             memcgCaches[memcg.id()] = null; // the css id may be reused by a new group
@@ -177,12 +182,26 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
                 c.memcg = null;
                 c.dead = true;
                 c.name = c.name + "dead";
+                c.deadOwner = heir;
                 alloc.reaps.touch(c); // up to date before cache_reap may stop visiting it
                 if (--c.refcnt == 0) {
                     cacheReleased(c);
+                } else if (config.kmemPinsMemcg()) {
+                    c.deadOwner = memcg; // its slab pages hold the group until the last is freed
+                    memcg.pinBySlab(1);
                 }
             }
         }
+        if (config.kmemReparent()) {
+            KmemReparent.reparent(memcg, heir, alloc.chain(), config.kmemMemswConsistent());
+        } else if (!config.kmemPinsMemcg()) {
+            unaccount(memcg);
+        }
+    }
+
+    /** What 03/13 does: all the group's kmem becomes unaccounted (from res too, unless independent). */
+    // kernel: mm/memcontrol.c memcg_kmem_move() (patch 03/13): the uncharge
+    private void unaccount(MemCgroup memcg) {
         long kmem = memcg.kmem().usage();
         if (config.kmemRmdirUnchargesParentKmem()) {
             memcg.kmem().uncharge(kmem);
@@ -237,7 +256,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
     // kernel: mm/memcontrol.c memcg_uncharge_kmem() (patch 02/13)
     @Override
     public void unchargeSlab(KmemCache c, long bytes) {
-        MemCgroup memcg = c.memcg;
+        MemCgroup memcg = c.dead ? c.deadOwner : c.memcg;
         if (memcg == null) {
             return;
         }
@@ -256,6 +275,12 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
     @Override
     public void cacheReleased(KmemCache c) {
         workqueue.scheduleWork(new DestroyCacheWork(c));
+        if (c.dead && config.kmemPinsMemcg() && c.deadOwner != null) {
+            MemCgroup owner = c.deadOwner;
+            c.deadOwner = null; // its last slab page is gone: the cache no longer holds the group
+            owner.pinBySlab(-1);
+            mc.dying().put(owner);
+        }
     }
 
     /** Destroys a cache; destroying a root cache destroys its per-cgroup children first (10/13). */

@@ -98,6 +98,7 @@ public final class SlabState {
         w.u(c.memcg == null ? 0 : c.memcg.id());
         w.bool(c.dead);
         w.str(c.deadMemcgPath);
+        w.u(c.deadOwner == null ? 0 : c.deadOwner.id());
         w.s(c.refcnt);
         w.u(c.limit);
         w.u(c.batchcount);
@@ -254,6 +255,8 @@ public final class SlabState {
         c.memcg = owner;
         c.dead = r.bool();
         c.deadMemcgPath = r.str();
+        int ownerId = r.i();
+        c.deadOwner = ownerId == 0 ? null : memcg(mc, ownerId);
         c.refcnt = (int) r.s();
         c.limit = r.i();
         c.batchcount = r.i();
@@ -337,7 +340,7 @@ public final class SlabState {
     }
 
     private static MemCgroup memcg(MemController mc, int id) {
-        for (MemCgroup g : mc.all()) {
+        for (MemCgroup g : mc.allWithDying()) {
             if (g.id() == id) {
                 return g;
             }
