@@ -9,7 +9,7 @@ final class Converters {
     private Converters() {
     }
 
-    /** A DURATION (500ms, 2s, 1m) in nanoseconds; must be positive. */
+    /** A DURATION (500ms, 2s, 1m, 1h, 1d) in nanoseconds; must be positive. */
     static final class Duration implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
@@ -21,7 +21,7 @@ final class Converters {
             } catch (IllegalArgumentException e) {
                 // reported below
             }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 500ms, 2s or 1m");
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 500ms, 2s, 1m or 1h");
         }
     }
 

@@ -72,6 +72,8 @@ final class DemoCommand implements Callable<Integer> {
             Shutdown.process().awaitRequest();
             fleet.abortOnClose();
             io.out().println("memfleet demo: stopped" + (id == null ? "" : " (experiment " + id + " had ended)"));
+        } catch (Shutdown.Interrupted e) { // while the fleet or the client started
+            throw new UserError("interrupted: no experiment was submitted", 130);
         }
         return 0;
     }

@@ -15,8 +15,10 @@ import io.memfleet.proto.v1.Submission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -47,6 +49,8 @@ final class ExperimentClient implements AutoCloseable {
 
     /** The last record seen of every experiment (several may be followed one after the other). */
     private final Map<String, Experiment> latest = new HashMap<>();
+    /** Submissions sent whose answer has not been read: after Ctrl-C, their experiments are still to be cancelled. */
+    private final Set<String> unanswered = new LinkedHashSet<>();
 
     ExperimentClient(String bootstrap, Topics topics, String who) {
         this.bootstrap = bootstrap;
@@ -55,16 +59,22 @@ final class ExperimentClient implements AutoCloseable {
         this.producer = KafkaClients.producer(bootstrap, who);
         this.experiments = KafkaClients.consumer(bootstrap, null, who + "-experiments");
         this.waker = Shutdown.process().wakeWith(experiments::wakeup);
-        TopicPartition exp = new TopicPartition(topics.experiments(), 0);
-        experiments.assign(List.of(exp));
-        experiments.seekToEnd(List.of(exp));
-        experiments.position(exp, Duration.ofSeconds(30));
-        try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(bootstrap, null, who + "-results-end")) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (int p = 0; p < topics.partitions(); p++) {
-                tps.add(new TopicPartition(topics.results(), p));
+        try {
+            TopicPartition exp = new TopicPartition(topics.experiments(), 0);
+            experiments.assign(List.of(exp));
+            experiments.seekToEnd(List.of(exp));
+            experiments.position(exp, Duration.ofSeconds(30));
+            Shutdown.process().check();
+            try (KafkaConsumer<String, byte[]> c = KafkaClients.consumer(bootstrap, null, who + "-results-end")) {
+                List<TopicPartition> tps = new ArrayList<>();
+                for (int p = 0; p < topics.partitions(); p++) {
+                    tps.add(new TopicPartition(topics.results(), p));
+                }
+                resultsFrom.putAll(c.endOffsets(tps, Duration.ofSeconds(30)));
             }
-            resultsFrom.putAll(c.endOffsets(tps, Duration.ofSeconds(30)));
+        } catch (WakeupException | Shutdown.Interrupted e) {
+            close();
+            throw new Shutdown.Interrupted(); // Ctrl-C before anything was submitted
         }
     }
 
@@ -72,6 +82,7 @@ final class ExperimentClient implements AutoCloseable {
     String submit(Submission s) {
         String id = UUID.randomUUID().toString();
         ExperimentRequest r = ExperimentRequest.newBuilder().setRequestId(id).setSubmit(s).setRequestedBy(who).build();
+        unanswered.add(id);
         producer.send(new ProducerRecord<>(topics.experimentRequests(), id, r.toByteArray()));
         producer.flush();
         return id;
@@ -91,6 +102,7 @@ final class ExperimentClient implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             for (Experiment e : latest.values()) {
                 if (e.getRequestId().equals(requestId)) {
+                    unanswered.remove(requestId);
                     return e;
                 }
             }
@@ -119,6 +131,30 @@ final class ExperimentClient implements AutoCloseable {
         }
         throw new UserError("experiment " + experimentId + " did not finish within " + timeout.toMinutes()
                 + " minutes (see --timeout)");
+    }
+
+    /** The experiments of submissions whose answer came after Ctrl-C, and how many got none. */
+    record LateAnswers(List<String> experimentIds, int unanswered) { }
+
+    /**
+     * After Ctrl-C: waits up to {@code timeout} (not interruptible) for the controller's answers to
+     * submissions sent but not yet answered, so their experiments can be cancelled too.
+     */
+    LateAnswers lateAnswers(Duration timeout) {
+        List<String> ids = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!unanswered.isEmpty()) {
+            for (Experiment e : latest.values()) {
+                if (unanswered.remove(e.getRequestId()) && e.getState() != ExperimentState.FAILED) {
+                    ids.add(e.getId());
+                }
+            }
+            if (unanswered.isEmpty() || System.nanoTime() > deadline) {
+                break;
+            }
+            poll(false);
+        }
+        return new LateAnswers(ids, unanswered.size());
     }
 
     /** What a cancellation came to. */

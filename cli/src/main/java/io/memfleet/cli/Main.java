@@ -41,7 +41,7 @@ public final class Main implements Runnable {
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setParameterExceptionHandler((ex, a) -> {
             String name = ex.getCommandLine().getCommandSpec().qualifiedName();
-            err.println(name + ": " + ex.getMessage());
+            err.println(name + ": " + UsageErrors.describe(ex));
             err.println("(" + name + " --help lists the options)");
             return CommandLine.ExitCode.USAGE;
         });

@@ -1,5 +1,7 @@
 package io.memfleet.cli;
 
+import io.memfleet.kernel.api.InvalidCommandException;
+import io.memfleet.kernel.api.Units;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +25,7 @@ import java.util.regex.Pattern;
 final class PrometheusRange {
     /** Points a window asks for: below the server's 11,000 per series. */
     static final long POINTS_PER_WINDOW = 10_000;
-    private static final Pattern DURATION = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h|d|w)?");
+    private static final Pattern PLAIN_SECONDS = Pattern.compile("[0-9]+(?:\\.[0-9]+)?");
     private static final Pattern RELATIVE = Pattern.compile("now(?:-(.+))?");
 
     /** One window of the range: Prometheus evaluates at start, start + step, ... up to end. */
@@ -49,21 +51,21 @@ final class PrometheusRange {
     private PrometheusRange() {
     }
 
-    /** Seconds of a step or offset: {@code 15s}, {@code 1m}, {@code 2h}, {@code 1d}, {@code 500ms}, or plain seconds. */
+    /**
+     * Seconds of a step or offset: a DURATION of the project's one parser ({@code 15s}, {@code 1m},
+     * {@code 2h}, {@code 1d}, {@code 500ms}), or plain seconds as Prometheus also takes them ({@code 30}, {@code 0.5}).
+     */
     static BigDecimal seconds(String text, String flag) {
-        Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches()) {
+        String t = text.trim();
+        if (PLAIN_SECONDS.matcher(t).matches()) {
+            return new BigDecimal(t);
+        }
+        try {
+            BigDecimal v = BigDecimal.valueOf(Units.parseDuration(t)).movePointLeft(9).stripTrailingZeros();
+            return v.scale() < 0 ? v.setScale(0) : v;
+        } catch (InvalidCommandException e) {
             throw new UserError(flag + ": not a duration such as 15s, 1m, 2h or 1d: '" + text + "'", 2);
         }
-        BigDecimal v = new BigDecimal(m.group(1));
-        long mult = switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "m" -> 60;
-            case "h" -> 3600;
-            case "d" -> 86_400;
-            case "w" -> 604_800;
-            default -> 1;
-        };
-        return "ms".equals(m.group(2)) ? v.movePointLeft(3) : v.multiply(BigDecimal.valueOf(mult));
     }
 
     /** A time of the command line in unix seconds: RFC 3339, unix seconds, {@code now} or {@code now-2h}. */

@@ -117,6 +117,8 @@ final class RunCommand implements Callable<Integer> {
                     throw new UserError("interrupted: " + cancelAll(client, ids, fleet.embedded())
                             + "; nothing written to " + out, 130);
                 }
+            } catch (Shutdown.Interrupted e) { // while the fleet or the client started
+                throw new UserError("interrupted: no experiment was submitted; nothing written to " + out, 130);
             }
             target.commit();
         }
@@ -173,30 +175,43 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Cancels the experiments still running; says what became of them. */
+    /**
+     * After Ctrl-C: cancels the experiments still running, those of submissions answered only now
+     * included, and says what became of each, by id: cancelled, ended before, or possibly still
+     * running on a standing fleet.
+     */
     static String cancelAll(ExperimentClient client, List<String> ids, boolean embedded) {
+        ExperimentClient.LateAnswers late = client.lateAnswers(Duration.ofSeconds(3));
+        List<String> all = new ArrayList<>(ids);
+        all.addAll(late.experimentIds());
         List<String> cancelled = new ArrayList<>();
         List<String> unconfirmed = new ArrayList<>();
-        for (String id : ids) {
+        List<String> ended = new ArrayList<>();
+        for (String id : all) {
             switch (client.cancelAndConfirm(id, Duration.ofSeconds(3))) {
                 case CANCELLED -> cancelled.add(id);
                 case UNCONFIRMED -> unconfirmed.add(id);
-                default -> { } // it had ended already
+                default -> ended.add(id);
             }
         }
-        if (ids.isEmpty()) {
-            return "no experiment was submitted";
-        }
-        StringBuilder sb = new StringBuilder();
+        List<String> said = new ArrayList<>();
         if (!cancelled.isEmpty()) {
-            sb.append("experiment ").append(String.join(", ", cancelled)).append(" cancelled")
-                    .append(embedded ? " (the embedded fleet stopped)" : " on the fleet");
+            said.add("experiment " + String.join(", ", cancelled) + " cancelled"
+                    + (embedded ? " (the embedded fleet stopped)" : " on the fleet"));
         }
         if (!unconfirmed.isEmpty()) {
-            sb.append(sb.length() > 0 ? "; " : "").append("experiment ").append(String.join(", ", unconfirmed))
-                    .append(" asked to cancel, but no controller confirmed it: it may still run on the fleet");
+            said.add("experiment " + String.join(", ", unconfirmed) + (embedded
+                    ? " stopped with the embedded fleet (no controller confirmed the cancellation)"
+                    : " asked to cancel, but no controller confirmed it: it may still run on the fleet"));
         }
-        return sb.length() > 0 ? sb.toString() : "every experiment had ended";
+        if (!ended.isEmpty()) {
+            said.add("experiment " + String.join(", ", ended) + " had ended");
+        }
+        if (late.unanswered() > 0 && !embedded) {
+            said.add("a submission no controller has answered yet: if one does, its experiment runs on the fleet "
+                    + "(see GET /api/experiments)");
+        }
+        return said.isEmpty() ? "no experiment was submitted" : String.join("; ", said);
     }
 
     /** Submits the experiment; returns its id once the controller accepted it. */

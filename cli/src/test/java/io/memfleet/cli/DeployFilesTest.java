@@ -226,4 +226,112 @@ class DeployFilesTest {
         assertTrue(all.contains("controller:" + controllerPort), all);
         assertTrue(all.contains("port=" + agentPort), all);
     }
+
+    /** Every object of the Kubernetes manifests (kustomization.yaml is kustomize's, not the API server's). */
+    static Map<String, Map<?, ?>> kubernetesObjects() throws IOException {
+        Map<String, Map<?, ?>> out = new TreeMap<>();
+        for (Path p : files(DEPLOY.resolve("k8s"), ".yaml")) {
+            if (!p.getFileName().toString().equals("kustomization.yaml")) {
+                for (Object doc : yamlDocuments(p)) {
+                    Map<?, ?> d = (Map<?, ?>) doc;
+                    out.put(p.getFileName() + " " + d.get("kind") + " " + ((Map<?, ?>) d.get("metadata")).get("name"), d);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyKubernetesObjectIsValidAgainstTheSchemaOfItsKind() throws IOException {
+        Map<String, Map<?, ?>> objects = kubernetesObjects();
+        assertEquals(Set.of("ConfigMap", "Deployment", "Kafka", "KafkaNodePool", "Namespace", "PodMonitor", "Service"),
+                new TreeSet<>(objects.values().stream().map(o -> String.valueOf(o.get("kind"))).toList()));
+        List<String> violations = new ArrayList<>();
+        objects.forEach((where, o) -> DeploySchemas.kubernetesViolations(o).forEach(v -> violations.add(where + ": " + v)));
+        assertEquals(List.of(), violations);
+    }
+
+    @Test
+    void theSchemaCheckRefusesWhatTheApiServerWould() throws IOException {
+        Map<String, Map<?, ?>> objects = kubernetesObjects();
+        JsonObject pool = DeploySchemas.json(objects.get("kafka.yaml KafkaNodePool dual-role"));
+        assertEquals(List.of("no schema for apiVersion kafka.strimzi.io/v1beta2 kind KafkaNodePool"),
+                DeploySchemas.kubernetesViolations(pool.copy().put("apiVersion", "kafka.strimzi.io/v1beta2").getMap()),
+                "Strimzi " + DeploySchemas.STRIMZI + " serves v1 only");
+        pool.getJsonObject("spec").remove("roles");
+        assertFalse(DeploySchemas.kubernetesViolations(pool.getMap()).isEmpty(), "a node pool needs its roles");
+        JsonObject agent = DeploySchemas.json(objects.get("agents.yaml Deployment memfleet-agent"));
+        agent.getJsonObject("spec").put("replica", 2);
+        assertFalse(DeploySchemas.kubernetesViolations(agent.getMap()).isEmpty(), "a misspelt field is refused");
+    }
+
+    @Test
+    void theComposeFileIsValidAgainstTheComposeSpecification() throws IOException {
+        Map<?, ?> compose = (Map<?, ?>) yamlDocuments(DEPLOY.resolve("docker-compose.yml")).get(0);
+        assertEquals(List.of(), DeploySchemas.composeViolations(compose));
+        JsonObject typo = DeploySchemas.json(compose);
+        typo.getJsonObject("services").getJsonObject("kafka").put("volume", new JsonArray().add("x:/y"));
+        assertFalse(DeploySchemas.composeViolations(typo.getMap()).isEmpty(), "a misspelt key is refused");
+    }
+
+    @Test
+    void kafkaIsAVersionTheNamedStrimziReleaseSupportsAndComposeRunsTheSame() throws IOException {
+        Map<?, ?> kafka = (Map<?, ?>) ((Map<?, ?>) kubernetesObjects().get("kafka.yaml Kafka memfleet").get("spec")).get("kafka");
+        String version = String.valueOf(kafka.get("version"));
+        Map<?, ?> release = ((List<?>) new Yaml().load(DeploySchemas.resource("strimzi-" + DeploySchemas.STRIMZI
+                + "-kafka-versions.yaml"))).stream().map(v -> (Map<?, ?>) v)
+                .filter(v -> version.equals(String.valueOf(v.get("version")))).findFirst().orElseThrow();
+        assertEquals(true, release.get("supported"), "Strimzi " + DeploySchemas.STRIMZI + " supports Kafka " + version);
+        assertEquals(release.get("metadata"), kafka.get("metadataVersion"));
+        String readme = Files.readString(DEPLOY.resolve("README.md"));
+        assertTrue(readme.contains("Strimzi " + DeploySchemas.STRIMZI) && readme.contains("Kafka " + version), readme);
+        Map<?, ?> broker = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) yamlDocuments(DEPLOY.resolve("docker-compose.yml")).get(0))
+                .get("services")).get("kafka");
+        assertEquals("apache/kafka:" + version, broker.get("image"));
+    }
+
+    @Test
+    void composeKafkaWritesItsLogsIntoItsVolume() throws IOException {
+        Map<?, ?> broker = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) yamlDocuments(DEPLOY.resolve("docker-compose.yml")).get(0))
+                .get("services")).get("kafka");
+        // apache/kafka writes to /tmp/kraft-combined-logs unless KAFKA_LOG_DIRS says otherwise
+        Object logDirs = ((Map<?, ?>) broker.get("environment")).get("KAFKA_LOG_DIRS");
+        assertEquals(List.of("kafka-data:" + logDirs), broker.get("volumes"));
+    }
+
+    @Test
+    void prometheusOperatorScrapesTheControllerOnceAndEveryAgentOnTheirHttpPorts() throws IOException {
+        Map<String, Map<?, ?>> objects = kubernetesObjects();
+        JsonObject monitor = DeploySchemas.json(objects.get("podmonitor.yaml PodMonitor memfleet"));
+        assertTrue(monitor.getJsonObject("metadata").getJsonObject("labels").containsKey("release"),
+                "kube-prometheus-stack selects monitors by their release label");
+        String port = monitor.getJsonObject("spec").getJsonArray("podMetricsEndpoints").getJsonObject(0).getString("port");
+        List<String> scraped = new ArrayList<>();
+        for (Map<?, ?> o : objects.values()) {
+            JsonObject obj = DeploySchemas.json(o);
+            assertFalse(obj.getString("kind").equals("Service") && obj.getJsonObject("metadata")
+                    .getJsonObject("annotations", new JsonObject()).containsKey("prometheus.io/scrape"),
+                    "a scrape annotation on a Service scrapes its pods a second time");
+            if (obj.getString("kind").equals("Deployment")) {
+                JsonObject pod = obj.getJsonObject("spec").getJsonObject("template");
+                String component = pod.getJsonObject("metadata").getJsonObject("labels").getString("app.kubernetes.io/component");
+                boolean serves = pod.getJsonObject("spec").getJsonArray("containers").getJsonObject(0)
+                        .getJsonArray("ports", new JsonArray()).stream().anyMatch(p -> port.equals(((JsonObject) p).getString("name")));
+                if (serves && monitor.encode().contains("\"" + component + "\"")) {
+                    scraped.add(component);
+                }
+            }
+        }
+        assertEquals(List.of("agent", "controller"), scraped.stream().sorted().toList());
+    }
+
+    @Test
+    void theImageTakesJvmOptionsWithoutAWarningAndItsBuildContextLeavesOutBuildOutput() throws IOException {
+        for (Path p : files(DEPLOY, ".yml", ".yaml", "Dockerfile")) {
+            assertFalse(Files.readString(p).contains("name: JAVA_TOOL_OPTIONS") || Files.readString(p).contains("JAVA_TOOL_OPTIONS:"),
+                    p + ": the JVM prints 'Picked up JAVA_TOOL_OPTIONS' at every start; use MEMFLEET_JAVA_OPTS");
+        }
+        List<String> ignored = Files.readAllLines(DEPLOY.resolve("../.dockerignore"));
+        assertTrue(ignored.contains("**/target/") && ignored.contains(".git/"), ignored.toString());
+    }
 }

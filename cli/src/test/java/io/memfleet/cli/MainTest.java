@@ -79,10 +79,42 @@ class MainTest {
     }
 
     @Test
-    void anUnknownCommandExitsTwo() {
+    void anUnknownCommandExitsTwoNamingTheNearestOne() {
         Outcome o = memfleet("rnu");
         assertEquals(2, o.status(), o.err());
-        assertTrue(o.err().contains("rnu"), o.err());
+        assertTrue(o.err().startsWith("memfleet: unknown command 'rnu' (did you mean 'run'?)"), o.err());
+    }
+
+    @Test
+    void anUnknownFlagIsNamedBeforeARequiredOneIsMissed() {
+        Outcome o = memfleet("run", "../examples/quickstart.yaml", "--ouut", "target/never");
+        assertEquals(2, o.status(), o.err());
+        assertTrue(o.err().startsWith("memfleet run: unknown option '--ouut' (did you mean '--out'?)"), o.err());
+        Outcome prefix = memfleet("run", "../examples/quickstart.yaml", "--ou", "target/never");
+        assertTrue(prefix.err().startsWith("memfleet run: unknown option '--ou' (did you mean '--out'?)"), prefix.err());
+        Outcome value = memfleet("run", "../examples/quickstart.yaml", "--out", "target/never", "--time=5s");
+        assertTrue(value.err().startsWith("memfleet run: unknown option '--time' (did you mean '--timeout'?)"),
+                value.err());
+        Outcome sim = memfleet("sim", "--kern", "nokmem", "x.msim");
+        assertTrue(sim.err().startsWith("memfleet sim: unknown option '--kern' (did you mean '--kernel'?)"), sim.err());
+    }
+
+    @Test
+    void durationsTakeHoursAndDays() {
+        for (String d : new String[] {"1h", "2d"}) {
+            Outcome o = memfleet("run", "target/no-such-file.yaml", "--out", "target/never", "--timeout", d);
+            assertEquals("memfleet run: target/no-such-file.yaml: no such file\n", o.err(), "--timeout " + d + " parsed");
+        }
+    }
+
+    @Test
+    void theLaunchersClasspathHasExactlyOneLoggingProvider() throws Exception {
+        ClassLoader cl = MainTest.class.getClassLoader();
+        var providers = java.util.Collections.list(cl.getResources("META-INF/services/org.slf4j.spi.SLF4JServiceProvider"));
+        assertEquals(1, providers.size(), "SLF4J warns at every start about none or several: " + providers);
+        assertTrue(providers.get(0).toString().contains("slf4j-simple"), providers.toString());
+        assertEquals(java.util.List.of(), java.util.Collections.list(cl.getResources("org/slf4j/impl/StaticLoggerBinder.class")),
+                "an SLF4J 1.x binding, which SLF4J 2 ignores with a warning");
     }
 
     @Test

@@ -111,7 +111,10 @@ class TraceImportTest {
         assertEquals(new BigDecimal("7200"), PrometheusRange.time("now-2h", "--start", Instant.ofEpochSecond(14_400)));
         assertEquals(new BigDecimal("1764583200.000"), PrometheusRange.time("2025-12-01T10:00:00Z", "--start",
                 Instant.EPOCH));
-        assertEquals(new BigDecimal("0.500"), PrometheusRange.seconds("500ms", "--step"));
+        assertEquals(new BigDecimal("0.5"), PrometheusRange.seconds("500ms", "--step"));
+        assertEquals(new BigDecimal("86400"), PrometheusRange.seconds("1d", "--step"));
+        assertEquals(new BigDecimal("7200"), PrometheusRange.seconds("2h", "--step"));
+        assertEquals(new BigDecimal("2.5"), PrometheusRange.seconds("2.5", "--step"));
         UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
                 () -> PrometheusRange.seconds("often", "--step"));
         assertEquals(2, e.status());

@@ -119,6 +119,29 @@ class ShutdownIT extends EmbeddedBrokerTest {
     }
 
     @Test
+    void runOnAStandingFleetInterruptedCancelsItsExperimentThereAndSaysSoWithItsId() throws Exception {
+        String bootstrap = broker.bootstrapServers();
+        Path tmp = work.resolve("tmp-standing");
+        Launcher.Child controller = Launcher.spawn(work.resolve("controller.log"), jvm(tmp), "controller",
+                "--bootstrap", bootstrap, "--topic-prefix", "standing", "--http-port", "0");
+        Launcher.Child run = null;
+        try {
+            controller.awaitLine("the controller serving", Pattern.compile("memfleet controller: API token"), START);
+            run = Launcher.spawn(work.resolve("run.log"), jvm(tmp), "run", Launcher.example("quickstart.yaml").toString(),
+                    "--bootstrap", bootstrap, "--topic-prefix", "standing", "--agents", "1", "--out",
+                    work.resolve("results").toString(), "--set", "duration=1h");
+            run.awaitLine("the experiment under way", PROGRESS, START);
+            assertInterruptedSaying(run, "memfleet run: interrupted: experiment quickstart-[a-z0-9]{6} cancelled on the "
+                    + "fleet; nothing written to .*");
+        } finally {
+            if (run != null) {
+                run.kill();
+            }
+            controller.kill();
+        }
+    }
+
+    @Test
     void demoInterruptedCancelsItsExperiment() throws Exception {
         Path tmp = work.resolve("tmp-demo");
         Launcher.Child demo = Launcher.spawn(work.resolve("demo.log"), jvm(tmp), "demo", "--http-port", "0",

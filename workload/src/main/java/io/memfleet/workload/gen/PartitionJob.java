@@ -29,6 +29,12 @@ public final class PartitionJob {
     private long stepsDone;
     private long events;
     private boolean finished;
+    /** Steps the next round takes when sparse rounds have stretched it (0: the caller's minimum). */
+    private long stretch;
+    /** Events a round should carry per node: fewer, and the next round takes twice the steps. */
+    static final long EVENTS_PER_NODE_ROUND = 64;
+    /** At most this many steps in one round, however sparse. */
+    static final long MAX_ROUND_STEPS = 1 << 16;
 
     /**
      * The nodes of the experiment in {@code partition}; with {@code resume}, they are brought to
@@ -108,7 +114,8 @@ public final class PartitionJob {
         if (finished || blocked()) {
             return out;
         }
-        long round = Math.min(steps, rollouts.barrierStep(verdicts) - stepsDone); // none awaiting a verdict
+        long round = Math.min(Math.max(steps, stretch), rollouts.barrierStep(verdicts) - stepsDone); // none awaiting a verdict
+        long eventsBefore = events;
         RolloutPlan.Verdicts v = verdicts;
         int chunks = Math.max(1, Math.min(parallelism, nodes.size() / 64));
         if (chunks == 1) {
@@ -142,7 +149,22 @@ public final class PartitionJob {
             events += n.events();
         }
         finished = nodes.stream().allMatch(NodeStream::finished);
+        stretch = nextStretch(steps, round, events - eventsBefore);
         return out;
+    }
+
+    /**
+     * The steps of the next round after one of {@code round} steps that carried {@code roundEvents}:
+     * twice as many while rounds carry fewer than {@link #EVENTS_PER_NODE_ROUND} events a node (days
+     * of idle nodes cost rounds in proportion to their events, not to their steps), back to
+     * {@code minSteps} once they carry four times that. Records' boundaries change no node's events.
+     */
+    private long nextStretch(long minSteps, long round, long roundEvents) {
+        long perNode = nodes.isEmpty() ? 0 : roundEvents / nodes.size();
+        if (perNode < EVENTS_PER_NODE_ROUND && round >= Math.max(minSteps, stretch)) {
+            return Math.min(MAX_ROUND_STEPS, Math.max(minSteps, round) * 2);
+        }
+        return perNode > 4 * EVENTS_PER_NODE_ROUND ? minSteps : Math.max(minSteps, round);
     }
 
     /** Releases every node not released yet (the experiment was cancelled). */

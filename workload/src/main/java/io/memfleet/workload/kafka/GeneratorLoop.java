@@ -209,7 +209,7 @@ public final class GeneratorLoop implements Runnable, AutoCloseable {
         if (j.blocked()) {
             return false; // its nodes are at a rollout's decision time: the verdict comes on the experiments topic
         }
-        if (lag.lag(j.partition()) > cfg.maxLagRecords()) {
+        if (lag.lag(j.partition(), cfg.maxLagRecords()) > cfg.maxLagRecords()) {
             return false;
         }
         ExperimentSpec spec = specs.get(j.experimentId());
@@ -240,7 +240,7 @@ public final class GeneratorLoop implements Runnable, AutoCloseable {
         eventsPublished.set(events);
         producer.send(new ProducerRecord<>(topics.generation(), j.partition(), j.experimentId() + "/" + j.partition(),
                 p.toByteArray()));
-        lag.invalidate();
+        lag.published(j.partition(), records.size());
     }
 
     /** Reads the progress of newly owned partitions, so their jobs resume after the last acknowledged round. */

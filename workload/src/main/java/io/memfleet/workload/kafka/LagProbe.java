@@ -22,6 +22,8 @@ final class LagProbe {
     private final Topics topics;
     private final long refreshMs;
     private final Map<Integer, Long> lag = new HashMap<>();
+    /** Records published per partition since the last answer. */
+    private final Map<Integer, Long> since = new HashMap<>();
     private long lastMs;
 
     LagProbe(Admin admin, Topics topics, long refreshMs) {
@@ -30,15 +32,24 @@ final class LagProbe {
         this.refreshMs = refreshMs;
     }
 
-    /** Records the agents have yet to commit in the partition (unknown: treated as none). */
-    long lag(int partition) {
+    /**
+     * Records the agents have yet to commit in the partition (unknown: treated as none): the last
+     * answer plus what was published since, so a generator far from its bound publishes round after
+     * round without asking the cluster each time; at the bound, the cluster is asked again.
+     */
+    long lag(int partition, long bound) {
         refresh();
-        return lag.getOrDefault(partition, 0L);
+        long mine = since.getOrDefault(partition, 0L);
+        if (lag.getOrDefault(partition, 0L) + mine > bound && mine > 0) {
+            lastMs = 0; // over the bound by our own count: the agents may have caught up since
+            refresh();
+        }
+        return lag.getOrDefault(partition, 0L) + since.getOrDefault(partition, 0L);
     }
 
-    /** Forgets the last answer, so the next question asks the cluster. */
-    void invalidate() {
-        lastMs = 0;
+    /** Counts records just published to the partition, until the next answer from the cluster. */
+    void published(int partition, long records) {
+        since.merge(partition, records, Long::sum);
     }
 
     private void refresh() {
@@ -47,6 +58,7 @@ final class LagProbe {
             return;
         }
         lastMs = now;
+        since.clear();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         for (int p = 0; p < topics.partitions(); p++) {

@@ -1,5 +1,6 @@
 package io.memfleet.workload.spec;
 
+import io.memfleet.common.Suggestions;
 import io.memfleet.kernel.api.Command;
 import io.memfleet.kernel.api.InvalidCommandException;
 import io.memfleet.kernel.api.KernelConfig;
@@ -27,7 +28,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads an experiment YAML file, rejecting anything invalid with the line and field at fault
- * before anything starts. Sizes take k/M/G suffixes, durations ns/us/ms/s/m.
+ * before anything starts. Sizes take k/M/G suffixes, durations ns/us/ms/s/m/h/d.
  */
 public final class ExperimentParser extends YamlFields {
     /** Steps a node may run: beyond this an experiment is a typo (step: 1ns), not a plan. */
@@ -186,7 +187,8 @@ public final class ExperimentParser extends YamlFields {
             String model = string(w, "model", p, true);
             Map<String, Long> defaults = WorkloadModels.defaults(model);
             if (defaults == null) {
-                throw error(w.get("model"), p + "model", "unknown model '" + model + "' (" + WorkloadModels.NAMES + ")");
+                throw error(w.get("model"), p + "model", "unknown model '" + model + "'"
+                        + Suggestions.didYouMean(model, WorkloadModels.MODELS) + " (models: " + WorkloadModels.NAMES + ")");
             }
             String cgroup = string(w, "cgroup", p, true);
             if (!cgroup.equals("/") && cgroups.stream().noneMatch(c -> c.getPath().equals(cgroup))) {

@@ -6,8 +6,10 @@ import java.util.Map;
 
 /** The built-in workload models and their parameters with defaults (sizes in bytes). */
 public final class WorkloadModels {
-    public static final String NAMES =
-            "dentry-walker, kmalloc-service, pagecache-streamer, anon-grower, short-lived-cgroups, trace, trace-churn";
+    /** Every model's name, in the order the README lists them. */
+    public static final List<String> MODELS = List.of("dentry-walker", "kmalloc-service", "pagecache-streamer",
+            "anon-grower", "short-lived-cgroups", "trace", "trace-churn");
+    public static final String NAMES = String.join(", ", MODELS);
 
     private WorkloadModels() {
     }

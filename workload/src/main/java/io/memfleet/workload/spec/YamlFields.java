@@ -1,5 +1,6 @@
 package io.memfleet.workload.spec;
 
+import io.memfleet.common.Suggestions;
 import io.memfleet.kernel.api.InvalidCommandException;
 import io.memfleet.kernel.api.Units;
 import java.util.LinkedHashMap;
@@ -21,7 +22,12 @@ abstract class YamlFields {
         this.source = source;
     }
 
+    /** An error at {@code n}: its file and line, or the {@code --set} argument it came from. */
     final ExperimentException error(Node n, String field, String msg) {
+        String setBy = Overrides.setBy(n);
+        if (setBy != null) {
+            return new ExperimentException(setBy, 0, field, msg);
+        }
         int line = n == null ? 1 : n.getStartMark().getLine() + 1;
         return new ExperimentException(source, line, field, msg);
     }
@@ -38,8 +44,8 @@ abstract class YamlFields {
         for (NodeTuple t : m.getValue()) {
             String key = scalar(t.getKeyNode(), prefix + "(key)");
             if (!allowed.contains(key)) {
-                throw error(t.getKeyNode(), prefix + key, "unknown field (allowed: " + String.join(", ",
-                        allowed.stream().sorted().toList()) + ")");
+                throw error(t.getKeyNode(), prefix + key, "unknown field" + Suggestions.didYouMean(key, allowed)
+                        + " (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
             if (out.put(key, t.getValueNode()) != null) {
                 throw error(t.getKeyNode(), prefix + key, "given twice");
@@ -149,6 +155,6 @@ abstract class YamlFields {
         } catch (InvalidCommandException e) {
             // reported below
         }
-        throw error(n, prefix + key, "expected a duration such as 100ms or 30s, got '" + text + "'");
+        throw error(n, prefix + key, "expected a duration such as 100ms, 30s or 1h, got '" + text + "'");
     }
 }

@@ -89,18 +89,40 @@ class ExperimentParserTest {
     }
 
     @Test
-    void setReplacesOrAddsOneValueAndErrorsKeepTheirLines() throws Exception {
-        ExperimentSpec e = withSets("nodes=9", "cgroups[0].limit=32M", "speed=2", "workloads[0].params.dentries_per_step=7");
+    void setReplacesOrAddsOneValue() throws Exception {
+        ExperimentSpec e = withSets("nodes=9", "cgroups[0].limit=32M", "speed=2", "workloads[0].params.dentries_per_step=7",
+                "duration=1h", "step=1s");
         assertEquals(9, e.nodes());
         assertEquals(32L << 20, e.cgroups().get(0).getLimitInBytes());
         assertEquals(2.0, e.speed());
         assertEquals(7L, e.workloads().get(0).params().get("dentries_per_step"));
+        assertEquals(3_600_000_000_000L, e.durationNs());
+    }
+
+    @Test
+    void anErrorInASetValueNamesTheSetArgumentNotALineOfTheFile() {
         String bad = assertThrows(ExperimentException.class, () -> withSets("cgroups[0].limit=lots")).getMessage();
-        assertTrue(bad.startsWith("x.yaml:9: field 'cgroups[0].limit'"), bad);
-        assertTrue(assertThrows(ExperimentException.class, () -> withSets("cgroups[3].limit=1M")).getMessage()
-                .contains("no such list entry"));
-        assertTrue(assertThrows(ExperimentException.class, () -> withSets("nodes")).getMessage()
-                .contains("expected FIELD=VALUE"));
+        assertTrue(bad.startsWith("--set cgroups[0].limit=lots: field 'cgroups[0].limit': expected a size"), bad);
+        String typo = assertThrows(ExperimentException.class, () -> withSets("nodse=3")).getMessage();
+        assertTrue(typo.startsWith("--set nodse=3: field 'nodse': unknown field (did you mean 'nodes'?)"), typo);
+        String nested = assertThrows(ExperimentException.class, () -> withSets("node.mme=2G")).getMessage();
+        assertTrue(nested.startsWith("--set node.mme=2G: field 'node.mme': unknown field (did you mean 'mem'?)"), nested);
+        String path = assertThrows(ExperimentException.class, () -> withSets("workload[0].tasks=2")).getMessage();
+        assertEquals("--set workload[0].tasks=2: x.yaml has no field 'workload' there (did you mean 'workloads'?)", path);
+        assertEquals("--set cgroups[3].limit=1M: there is no [3]: the list in x.yaml ends at [0]",
+                assertThrows(ExperimentException.class, () -> withSets("cgroups[3].limit=1M")).getMessage());
+        assertEquals("--set nodes: expected FIELD=VALUE",
+                assertThrows(ExperimentException.class, () -> withSets("nodes")).getMessage());
+    }
+
+    @Test
+    void aMistypedFieldOrModelGetsTheNearestName() {
+        assertTrue(error(VALID.replace("seed: 3", "sede: 3")).startsWith("x.yaml:2: field 'sede': unknown field "
+                + "(did you mean 'seed'?)"));
+        assertTrue(error(VALID.replace("dentry-walker", "dentry-walkr")).startsWith("x.yaml:13: field "
+                + "'workloads[0].model': unknown model 'dentry-walkr' (did you mean 'dentry-walker'?)"));
+        assertTrue(error(VALID.replace("seed: 3", "colour: 3")).startsWith("x.yaml:2: field 'colour': unknown field "
+                + "(allowed: "), "no guess for a name far from every field");
     }
 
     @Test
