@@ -34,16 +34,40 @@ final class NodeTotals {
         }
     }
 
+    /**
+     * The dead caches folded per (root cache, parent path). A node has few such keys and thousands
+     * of dead caches, so each cache is matched against the keys in place, without building strings.
+     */
     static List<DeadCaches> deadCaches(NodeImage k) {
-        Map<String, DeadCaches> acc = new LinkedHashMap<>();
+        List<DeadCaches> acc = new ArrayList<>();
         for (CacheImage c : k.caches()) {
-            if (c.dead()) {
-                String parent = parentOf(c.memcgPath());
-                acc.merge(c.rootName() + '\0' + parent, new DeadCaches(c.rootName(), parent, 0, 0, 0, c.objsize(),
-                        c.objperslab(), c.pagesperslab(), 0, 0).plus(c), (a, b) -> a.plus(c));
+            if (!c.dead()) {
+                continue;
             }
+            int i = 0;
+            while (i < acc.size() && !sameKey(acc.get(i), c)) {
+                i++;
+            }
+            if (i == acc.size()) {
+                acc.add(new DeadCaches(c.rootName(), parentOf(c.memcgPath()), 0, 0, 0, c.objsize(), c.objperslab(),
+                        c.pagesperslab(), 0, 0));
+            }
+            acc.set(i, acc.get(i).plus(c));
         }
-        return new ArrayList<>(acc.values());
+        return acc;
+    }
+
+    /** Whether a dead cache belongs to an aggregate: its root cache's name, and its removed group's parent. */
+    private static boolean sameKey(DeadCaches d, CacheImage c) {
+        String name = c.name();
+        String root = d.rootName();
+        if (!name.startsWith(root) || (name.length() > root.length() && name.charAt(root.length()) != '(')) {
+            return false;
+        }
+        String path = c.memcgPath();
+        int slash = path.lastIndexOf('/');
+        String parent = d.parentPath();
+        return slash <= 0 ? parent.equals("/") : slash == parent.length() && path.startsWith(parent);
     }
 
     static List<Dying> dying(NodeImage k) {

@@ -9,7 +9,8 @@ import java.util.Locale;
  * growth is a least-squares line over the later half of the run (samples at or after half the last
  * sample's time, so a warm-up does not weigh on it). A node that reached the ceiling in the run is
  * dated by the first sample at it; otherwise the line is extended to the ceiling, or the answer is
- * "never" when it does not rise. Pure: arrays in, values out.
+ * "never" when it does not rise by at least one id over its window (a job that happens to be live
+ * at one sample and not the next is not growth). Pure: arrays in, values out.
  */
 public final class ZombieForecast {
     /** CSS_ID_MAX: a node's memory cgroups (live and dying, the root included) hold at most this many ids. */
@@ -19,10 +20,11 @@ public final class ZombieForecast {
     /** How the ceiling time was found. */
     public enum Kind { REACHED, EXTRAPOLATED, NEVER }
 
-    /** A growth line: {@code perDay} per simulated day, fitted over samples from {@code fromSeconds} on. */
-    public record Growth(double perDay, double interceptAtZero, double fromSeconds, int samples) {
-        double at(double seconds) {
-            return interceptAtZero + perDay * seconds / DAY;
+    /** A growth line: {@code perDay} per simulated day, fitted over the samples from {@code fromSeconds} to {@code toSeconds}. */
+    public record Growth(double perDay, double interceptAtZero, double fromSeconds, double toSeconds, int samples) {
+        /** Whether the line rises by at least one id over its window: less is the noise of groups coming and going. */
+        boolean rising() {
+            return perDay * (toSeconds - fromSeconds) / DAY >= 1;
         }
     }
 
@@ -60,7 +62,7 @@ public final class ZombieForecast {
     /** The least-squares line over the samples at or after half the last sample's time (all of them if fewer than 2). */
     static Growth fit(double[] seconds, long[] values) {
         if (seconds.length < 2) {
-            return new Growth(0, seconds.length == 0 ? 0 : values[0], 0, seconds.length);
+            return new Growth(0, seconds.length == 0 ? 0 : values[0], 0, 0, seconds.length);
         }
         double from = seconds[seconds.length - 1] / 2;
         int start = 0;
@@ -87,7 +89,7 @@ public final class ZombieForecast {
             sxx += dx * dx;
         }
         double slope = sxx == 0 ? 0 : sxy / sxx;
-        return new Growth(slope, my - slope * mx, seconds[start], n);
+        return new Growth(slope, my - slope * mx, seconds[start], seconds[seconds.length - 1], n);
     }
 
     static Ceiling ceiling(double[] seconds, long[] values, Growth g) {
@@ -96,7 +98,7 @@ public final class ZombieForecast {
                 return new Ceiling(Kind.REACHED, seconds[i]);
             }
         }
-        if (g.perDay() <= 0 || seconds.length == 0) {
+        if (!g.rising() || seconds.length == 0) {
             return new Ceiling(Kind.NEVER, Double.NaN);
         }
         double at = (CEILING - g.interceptAtZero()) / g.perDay() * DAY;

@@ -54,6 +54,16 @@ class ZombieForecastTest {
     }
 
     @Test
+    void liveJobsComingAndGoingAreNotGrowth() {
+        // 2 or 3 ids (the root, /jobs and a job that is live at some samples): the line rises by less than one id
+        double[] t = days(0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2);
+        ZombieForecast.Forecast f = ZombieForecast.of(t, new long[] {3, 2, 3, 2, 3, 2, 2, 3},
+                new long[] {3, 2, 3, 2, 3, 2, 2, 3}, new long[8]);
+        assertTrue(f.cssIdsFirst().perDay() > 0, "a slight upward slope: " + f.cssIdsFirst());
+        assertEquals(ZombieForecast.Kind.NEVER, f.first().kind());
+    }
+
+    @Test
     void oneSampleGivesNoGrowth() {
         ZombieForecast.Forecast f = ZombieForecast.of(days(1), new long[] {7}, new long[] {9}, new long[] {0});
         assertEquals(0, f.cssIdsMedian().perDay());
