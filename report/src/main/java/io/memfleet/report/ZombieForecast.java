@@ -111,8 +111,9 @@ public final class ZombieForecast {
         return String.format(Locale.ROOT, "%.1f", seconds / DAY);
     }
 
-    /** A growth per day with up to one decimal: 288, 12.5. */
+    /** A growth per day with up to one decimal: 288, 12.5, and 0 for a slope that rounds to none. */
     static String perDay(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+        double tenths = Math.rint(v * 10) / 10;
+        return tenths == Math.rint(tenths) ? Long.toString((long) tenths) : String.format(Locale.ROOT, "%.1f", tenths);
     }
 }

@@ -69,4 +69,12 @@ class ZombieForecastTest {
         assertEquals(0, f.cssIdsMedian().perDay());
         assertEquals(ZombieForecast.Kind.NEVER, f.first().kind());
     }
+
+    @Test
+    void growthIsPrintedWithOneDecimalAtMost() {
+        assertEquals("288", ZombieForecast.perDay(288));
+        assertEquals("205.7", ZombieForecast.perDay(205.66));
+        assertEquals("0", ZombieForecast.perDay(0.0004));
+        assertEquals("0", ZombieForecast.perDay(-0.0004));
+    }
 }
