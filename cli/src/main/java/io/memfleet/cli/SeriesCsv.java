@@ -18,7 +18,10 @@ import java.util.List;
 final class SeriesCsv {
     static final String HEADER = "sim_seconds,cgroup,nodes,"
             + stats("usage") + "," + stats("kmem") + "," + stats("failcnt")
-            + ",oom_kills,alloc_failures,live_caches,dead_caches";
+            + ",oom_kills,alloc_failures,live_caches,dead_caches"
+            + ",dying_p50,dying_max,dying_sum"
+            + ",dying_memcgs_p50,dying_memcgs_p99,dying_memcgs_max,css_ids_p50,css_ids_p99,css_ids_max"
+            + ",pinned_kmem_bytes_p50,pinned_kmem_bytes_max,mkdir_enospc";
 
     private SeriesCsv() {
     }
@@ -66,6 +69,7 @@ final class SeriesCsv {
                 append(sb, p.getFailcnt());
                 sb.append(',').append(p.getOomKills()).append(',').append(p.getAllocFailures()).append(',')
                         .append(p.getLiveCaches()).append(',').append(p.getDeadCaches());
+                appendDying(sb, p);
                 if (split) {
                     sb.append(',').append(Csv.quoted(p.getRollout())).append(',')
                             .append(p.getGroup().isEmpty() ? "all" : p.getGroup());
@@ -73,6 +77,18 @@ final class SeriesCsv {
                 w.write(sb.append('\n').toString());
             }
         }
+    }
+
+    /** The dying groups under the row's cgroup, and on the root's rows the node totals (0 elsewhere). */
+    private static void appendDying(StringBuilder sb, SeriesPoint p) {
+        StatSummary d = p.getDying();
+        StatSummary m = p.getDyingMemcgs();
+        StatSummary c = p.getCssIds();
+        sb.append(',').append(d.getP50()).append(',').append(d.getMax()).append(',').append(d.getSum())
+                .append(',').append(m.getP50()).append(',').append(m.getP99()).append(',').append(m.getMax())
+                .append(',').append(c.getP50()).append(',').append(c.getP99()).append(',').append(c.getMax())
+                .append(',').append(p.getPinnedKmemBytes().getP50()).append(',').append(p.getPinnedKmemBytes().getMax())
+                .append(',').append(p.getMkdirEnospc());
     }
 
     private static void append(StringBuilder sb, StatSummary s) {

@@ -8,6 +8,7 @@ import io.memfleet.kernel.image.NodeImage;
 import io.memfleet.kernel.image.StatItem;
 import io.memfleet.proto.v1.AllocFailure;
 import io.memfleet.proto.v1.CgroupSample;
+import io.memfleet.proto.v1.DyingGroups;
 import io.memfleet.kernel.image.StatValues;
 import io.memfleet.proto.v1.MemInfo;
 import io.memfleet.proto.v1.MemoryStat;
@@ -18,8 +19,9 @@ import java.util.List;
 
 /**
  * Turns a node image into a telemetry sample (telemetry.proto): field names follow the memory.*
- * files and /proc/slabinfo. Root caches that hold nothing are left out; per-cgroup and dead caches
- * are always in.
+ * files and /proc/slabinfo. Root caches that hold nothing are left out; per-cgroup caches are always
+ * in; dead caches come as one aggregate per (root cache, parent path of the removed group), after the
+ * live ones, and dying groups as one entry per former parent path ({@link NodeTotals}).
  */
 public final class TelemetryCodec {
     private TelemetryCodec() {
@@ -35,7 +37,7 @@ public final class TelemetryCodec {
             b.addCgroups(cgroup(g));
         }
         for (CacheImage c : k.caches()) {
-            if (!reported(c)) {
+            if (!reported(c) || c.dead()) {
                 continue;
             }
             b.addCaches(SlabCacheSample.newBuilder().setName(c.name()).setMemcgPath(c.memcgPath()).setDead(c.dead())
@@ -43,6 +45,18 @@ public final class TelemetryCodec {
                     .setObjperslab(c.objperslab()).setPagesperslab(c.pagesperslab())
                     .setActiveSlabs(c.activeSlabs()).setNumSlabs(c.numSlabs()));
         }
+        for (NodeTotals.DeadCaches d : NodeTotals.deadCaches(k)) {
+            b.addCaches(SlabCacheSample.newBuilder().setName(d.rootName()).setMemcgPath(d.parentPath()).setDead(true)
+                    .setActiveObjs(d.activeObjs()).setNumObjs(d.numObjs()).setObjsize(d.objsize())
+                    .setObjperslab(d.objperslab()).setPagesperslab(d.pagesperslab()).setActiveSlabs(d.activeSlabs())
+                    .setNumSlabs(d.numSlabs()).setDeadCaches(d.caches()));
+        }
+        for (NodeTotals.Dying d : NodeTotals.dying(k)) {
+            b.addDying(DyingGroups.newBuilder().setParentPath(d.parentPath()).setCount(d.count())
+                    .setKmemBytes(d.kmemBytes()).setSwapBytes(d.swapBytes()));
+        }
+        b.setDyingMemcgs(k.dyingCgroups().size()).setCssIdsInUse(k.cssIdsInUse())
+                .setPinnedKmemBytes(k.pinnedKmemBytes()).setMkdirEnospc(k.mkdirEnospc());
         for (KernelEvent e : events) {
             io.memfleet.proto.v1.KernelEvent.Builder eb = io.memfleet.proto.v1.KernelEvent.newBuilder()
                     .setSimTimeNs(e.timeNs());

@@ -11,6 +11,7 @@ import io.memfleet.kernel.image.StatItem;
 import io.memfleet.kernel.image.StatValues;
 import io.memfleet.proto.v1.AllocFailure;
 import io.memfleet.proto.v1.CgroupSample;
+import io.memfleet.proto.v1.DyingGroups;
 import io.memfleet.proto.v1.FileDump;
 import io.memfleet.proto.v1.MemInfo;
 import io.memfleet.proto.v1.MemoryStat;
@@ -37,9 +38,12 @@ public final class TelemetryWriter {
             cgroup(g);
         }
         for (CacheImage c : k.caches()) {
-            if (TelemetryCodec.reported(c)) {
+            if (TelemetryCodec.reported(c) && !c.dead()) {
                 cache(c);
             }
+        }
+        for (NodeTotals.DeadCaches d : NodeTotals.deadCaches(k)) {
+            deadCaches(d);
         }
         for (KernelEvent e : events) {
             event(e);
@@ -48,6 +52,17 @@ public final class TelemetryWriter {
         w.uint64(NodeTelemetry.EVENTS_APPLIED_FIELD_NUMBER, p.eventsApplied())
                 .uint64(NodeTelemetry.LAST_SEQ_FIELD_NUMBER, p.lastSeq())
                 .bool(NodeTelemetry.FILES_PUBLISHED_FIELD_NUMBER, filesPublished);
+        for (NodeTotals.Dying d : NodeTotals.dying(k)) {
+            w.begin(NodeTelemetry.DYING_FIELD_NUMBER);
+            w.string(DyingGroups.PARENT_PATH_FIELD_NUMBER, d.parentPath()).uint64(DyingGroups.COUNT_FIELD_NUMBER, d.count())
+                    .uint64(DyingGroups.KMEM_BYTES_FIELD_NUMBER, d.kmemBytes())
+                    .uint64(DyingGroups.SWAP_BYTES_FIELD_NUMBER, d.swapBytes());
+            w.end();
+        }
+        w.uint64(NodeTelemetry.DYING_MEMCGS_FIELD_NUMBER, k.dyingCgroups().size())
+                .uint64(NodeTelemetry.CSS_IDS_IN_USE_FIELD_NUMBER, k.cssIdsInUse())
+                .uint64(NodeTelemetry.PINNED_KMEM_BYTES_FIELD_NUMBER, k.pinnedKmemBytes())
+                .uint64(NodeTelemetry.MKDIR_ENOSPC_FIELD_NUMBER, k.mkdirEnospc());
         return w.toByteArray();
     }
 
@@ -118,6 +133,22 @@ public final class TelemetryWriter {
                 .uint64(SlabCacheSample.PAGESPERSLAB_FIELD_NUMBER, c.pagesperslab())
                 .uint64(SlabCacheSample.ACTIVE_SLABS_FIELD_NUMBER, c.activeSlabs())
                 .uint64(SlabCacheSample.NUM_SLABS_FIELD_NUMBER, c.numSlabs());
+        w.end();
+    }
+
+    private void deadCaches(NodeTotals.DeadCaches d) {
+        w.begin(NodeTelemetry.CACHES_FIELD_NUMBER);
+        w.string(SlabCacheSample.NAME_FIELD_NUMBER, d.rootName())
+                .string(SlabCacheSample.MEMCG_PATH_FIELD_NUMBER, d.parentPath())
+                .bool(SlabCacheSample.DEAD_FIELD_NUMBER, true)
+                .uint64(SlabCacheSample.ACTIVE_OBJS_FIELD_NUMBER, d.activeObjs())
+                .uint64(SlabCacheSample.NUM_OBJS_FIELD_NUMBER, d.numObjs())
+                .uint64(SlabCacheSample.OBJSIZE_FIELD_NUMBER, d.objsize())
+                .uint64(SlabCacheSample.OBJPERSLAB_FIELD_NUMBER, d.objperslab())
+                .uint64(SlabCacheSample.PAGESPERSLAB_FIELD_NUMBER, d.pagesperslab())
+                .uint64(SlabCacheSample.ACTIVE_SLABS_FIELD_NUMBER, d.activeSlabs())
+                .uint64(SlabCacheSample.NUM_SLABS_FIELD_NUMBER, d.numSlabs())
+                .uint64(SlabCacheSample.DEAD_CACHES_FIELD_NUMBER, d.caches());
         w.end();
     }
 

@@ -38,6 +38,7 @@ public final class CompareReport {
             p.chart(overlay("kmem", "kmem p99 of " + cg, cg, "kmem_p99", "bytes", runs, x));
             p.chart(overlay("dead", "dead caches left by " + cg, cg, "dead_caches", "count", runs, x));
         }
+        ZombieSection.compare(p, runs, x);
         p.heading(2, "Every compared figure");
         List<List<String>> all = new ArrayList<>();
         c.rows().forEach(r -> all.add(c.cells(r)));

@@ -9,7 +9,8 @@ import java.util.Locale;
  * {@code report.html} of one results directory: the experiment and its kernel options, per-cgroup
  * usage and kmem over simulated time (p50, p99, max over the nodes), OOM kills and allocation
  * failures per interval, per-cgroup slab caches live and dead, slab bytes and dead caches per
- * root cache over time, the final table per cgroup, the slab caches by bytes and the nodes with
+ * root cache over time, dying groups and css ids with the zombie forecast ({@link ZombieSection}),
+ * the final table per cgroup, the slab caches by bytes and the nodes with
  * the most kernel memory.
  */
 public final class HtmlReport {
@@ -55,6 +56,7 @@ public final class HtmlReport {
         p.chartSection("slabs");
         p.chart(slabChart(r.slabs(), "bytes", "slab bytes per root cache (the 8 largest)", "bytes"));
         p.chart(slabChart(r.slabs(), "dead_caches", "dead per-cgroup caches per root cache", "count"));
+        ZombieSection.render(p, t);
         p.heading(2, "Final state per cgroup");
         p.table("final-cgroups", finalTable(s));
         p.heading(2, "Slab caches by bytes");

@@ -50,4 +50,31 @@ final class Fixtures {
                 "==> /web/memory.kmem.usage_in_bytes <==\n512\n");
         return dir;
     }
+
+    /** The dying-group columns series.csv has after dead_caches (0 on rows other than the root's node totals). */
+    static final String DYING_HEADER = ",dying_p50,dying_max,dying_sum,dying_memcgs_p50,dying_memcgs_p99,dying_memcgs_max,"
+            + "css_ids_p50,css_ids_p99,css_ids_max,pinned_kmem_bytes_p50,pinned_kmem_bytes_max,mkdir_enospc";
+
+    /**
+     * A churn run over {@code days} simulated days, one sample a day: css ids grow by {@code medianPerDay}
+     * on the median node and {@code maxPerDay} on the busiest from 2 (the root and /jobs), dying groups
+     * as css ids minus 2.
+     */
+    static Path churn(Path dir, String kernel, int days, long medianPerDay, long maxPerDay) throws IOException {
+        results(dir, kernel, 2048, 0);
+        StringBuilder csv = new StringBuilder(HEADER + DYING_HEADER + "\n");
+        for (int d = 1; d <= days; d++) {
+            long p50 = Math.min(65_535, 2 + medianPerDay * d);
+            long max = Math.min(65_535, 2 + maxPerDay * d);
+            csv.append(d * 86_400).append(",/,2,").append("0,".repeat(19)).append("0,0,0,")
+                    .append(p50 - 2).append(',').append(max - 2).append(',').append(max - 2).append(',')
+                    .append(p50).append(',').append(max).append(',').append(max).append(',')
+                    .append(4096 * (p50 - 2)).append(',').append(4096 * (max - 2)).append(',')
+                    .append(max == 65_535 ? 3 : 0).append('\n');
+            csv.append(d * 86_400).append(",/jobs,2,").append("0,".repeat(19)).append(p50 - 2).append(',')
+                    .append(max - 2).append(',').append(p50 + max - 4).append(",0,0,0,0,0,0,0,0,0\n");
+        }
+        Files.writeString(dir.resolve("series.csv"), csv.toString());
+        return dir;
+    }
 }

@@ -3,6 +3,7 @@ package io.memfleet.controller.experiment;
 import io.memfleet.common.kafka.Partitions;
 import io.memfleet.controller.model.CacheAggregate;
 import io.memfleet.controller.model.CgroupAggregate;
+import io.memfleet.controller.model.DyingAggregate;
 import io.memfleet.controller.model.FleetSeries;
 import io.memfleet.controller.model.FleetState;
 import io.memfleet.controller.model.Stats;
@@ -335,6 +336,11 @@ public final class ExperimentManager {
         for (CacheAggregate c : FleetState.cacheAggregates(finals)) {
             b.addCaches(CacheSummary.newBuilder().setSlab(c.name()).setCaches(c.caches()).setDeadCaches(c.deadCaches())
                     .setActiveObjs(c.activeObjs()).setNumObjs(c.numObjs()).setNumSlabs(c.numSlabs()).setBytes(c.bytes()));
+        }
+        DyingAggregate d = DyingAggregate.of(finals);
+        if (d.cssIds().max() > 0) { // a run whose nodes report no css ids (none do today) keeps its summary as it was
+            b.setDyingMemcgs(stat(d.dyingMemcgs())).setCssIds(stat(d.cssIds())).setPinnedKmemBytes(stat(d.pinnedKmemBytes()))
+                    .setMkdirEnospc(d.mkdirEnospc());
         }
         return b.build();
     }

@@ -161,10 +161,9 @@ public final class RolloutGuards {
                 long n = 0;
                 for (SlabCacheSample s : t.getCachesList()) {
                     boolean dead = s.getDead();
-                    String owner = dead ? io.memfleet.controller.model.FleetState.parentOf(s.getMemcgPath())
-                            : s.getMemcgPath();
+                    String owner = dead ? io.memfleet.controller.model.FleetState.deadParent(s) : s.getMemcgPath();
                     if (owner.equals(path) && dead == (g.metric() == RolloutSpec.Metric.DEAD_CACHES)) {
-                        n++;
+                        n += dead ? io.memfleet.controller.model.FleetState.deadCount(s) : 1; // an aggregate counts its caches
                     }
                 }
                 yield n;

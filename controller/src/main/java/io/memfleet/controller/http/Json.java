@@ -110,6 +110,10 @@ public final class Json {
         }
         JsonObject out = new JsonObject().put("nodes", s.getNodes()).put("events", s.getEvents())
                 .put("telemetry_samples", s.getTelemetrySamples()).put("cgroups", cgroups).put("caches", caches);
+        if (s.hasCssIds()) {
+            out.put("dying", new JsonObject().put("dying_memcgs", stat(s.getDyingMemcgs())).put("css_ids", stat(s.getCssIds()))
+                    .put("pinned_kmem_bytes", stat(s.getPinnedKmemBytes())).put("mkdir_enospc", s.getMkdirEnospc()));
+        }
         if (s.getRolloutsCount() > 0) {
             out.put("rollouts", RolloutJson.summary(s.getRolloutsList()));
         }
@@ -137,10 +141,18 @@ public final class Json {
         if (!p.getGroup().isEmpty()) {
             j.put("rollout", p.getRollout()).put("group", p.getGroup());
         }
-        return j.put("nodes", p.getNodes()).put("usage_in_bytes", stat(p.getUsageInBytes()))
+        j.put("nodes", p.getNodes()).put("usage_in_bytes", stat(p.getUsageInBytes()))
                 .put("kmem_usage_in_bytes", stat(p.getKmemUsageInBytes())).put("failcnt", stat(p.getFailcnt()))
                 .put("oom_kills", p.getOomKills()).put("alloc_failures", p.getAllocFailures())
                 .put("live_caches", p.getLiveCaches()).put("dead_caches", p.getDeadCaches());
+        if (p.hasDying()) {
+            j.put("dying", stat(p.getDying()));
+        }
+        if (p.hasCssIds()) {
+            j.put("dying_memcgs", stat(p.getDyingMemcgs())).put("css_ids", stat(p.getCssIds()))
+                    .put("pinned_kmem_bytes", stat(p.getPinnedKmemBytes())).put("mkdir_enospc", p.getMkdirEnospc());
+        }
+        return j;
     }
 
     private static JsonObject stat(StatSummary s) {
@@ -193,10 +205,15 @@ public final class Json {
         for (SlabCacheSample c : t.getCachesList()) {
             caches.add(new JsonObject().put("name", c.getName()).put("memcg", c.getMemcgPath()).put("dead", c.getDead())
                     .put("active_objs", c.getActiveObjs()).put("num_objs", c.getNumObjs()).put("objsize", c.getObjsize())
-                    .put("num_slabs", c.getNumSlabs()));
+                    .put("num_slabs", c.getNumSlabs()).put("dead_caches", FleetState.deadCount(c)));
         }
+        JsonArray dying = new JsonArray();
+        t.getDyingList().forEach(d -> dying.add(new JsonObject().put("parent", d.getParentPath()).put("count", d.getCount())
+                .put("kmem_bytes", d.getKmemBytes()).put("swap_bytes", d.getSwapBytes())));
         return new JsonObject().put("node", t.getNodeId()).put("sim_time_ns", t.getSimTimeNs()).put("seq", t.getSeq())
-                .put("cgroups", cgroups).put("caches", caches);
+                .put("cgroups", cgroups).put("caches", caches).put("dying", dying).put("dying_memcgs", t.getDyingMemcgs())
+                .put("css_ids_in_use", t.getCssIdsInUse()).put("pinned_kmem_bytes", t.getPinnedKmemBytes())
+                .put("mkdir_enospc", t.getMkdirEnospc());
     }
 
     static JsonObject rollout(RolloutStatus s) {

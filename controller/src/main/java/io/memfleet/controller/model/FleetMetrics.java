@@ -155,7 +155,6 @@ public final class FleetMetrics {
         for (String e : fleet.experiments()) {
             byExperiment.put(e, fleet.cgroupAggregates(fleet.nodes(e)));
         }
-        String[] stats = {"min", "p50", "p99", "max", "sum"};
         MetricFamily usage = MetricFamily.gauge("memfleet_fleet_memory_usage_bytes",
                 "usage_in_bytes over the fleet's nodes (stat: min, p50, p99, max, sum)");
         MetricFamily kmem = MetricFamily.gauge("memfleet_fleet_memory_kernel_usage_bytes",
@@ -167,14 +166,9 @@ public final class FleetMetrics {
         MetricFamily caches = MetricFamily.gauge("memfleet_fleet_slab_caches", "per-cgroup slab caches (state: live, dead)");
         byExperiment.forEach((e, aggs) -> {
             for (CgroupAggregate a : aggs) {
-                Stats[] st = {a.usage(), a.kmemUsage(), a.failcnt()};
-                MetricFamily[] fam = {usage, kmem, failcnt};
-                for (int s = 0; s < st.length; s++) {
-                    long[] v = {st[s].min(), st[s].p50(), st[s].p99(), st[s].max(), st[s].sum()};
-                    for (int k = 0; k < stats.length; k++) {
-                        fam[s].add(MetricFamily.unsigned(v[k]), "experiment", e, "cgroup", a.path(), "stat", stats[k]);
-                    }
-                }
+                stats(usage, a.usage(), "experiment", e, "cgroup", a.path());
+                stats(kmem, a.kmemUsage(), "experiment", e, "cgroup", a.path());
+                stats(failcnt, a.failcnt(), "experiment", e, "cgroup", a.path());
                 oom.add(a.oomKills(), "experiment", e, "cgroup", a.path());
                 failures.add(a.allocFailures(), "experiment", e, "cgroup", a.path());
                 caches.add(a.liveCaches(), "experiment", e, "cgroup", a.path(), "state", "live");
@@ -184,6 +178,40 @@ public final class FleetMetrics {
         MetricFamily bytes = MetricFamily.gauge("memfleet_fleet_slab_bytes", "slab pages over the fleet, per root cache");
         fleet.cacheAggregates().forEach(c -> bytes.add(c.bytes(), "slab", c.name()));
         out.addAll(List.of(usage, kmem, failcnt, oom, failures, caches, bytes));
+        dying(out, fleet);
+    }
+
+    private static final String[] STATS = {"min", "p50", "p99", "max", "sum"};
+
+    /** One sample per statistic (min, p50, p99, max, sum), labelled {@code stat} after the given labels. */
+    private static void stats(MetricFamily f, Stats st, String... labels) {
+        long[] v = {st.min(), st.p50(), st.p99(), st.max(), st.sum()};
+        String[] l = java.util.Arrays.copyOf(labels, labels.length + 2);
+        l[labels.length] = "stat";
+        for (int k = 0; k < STATS.length; k++) {
+            l[labels.length + 1] = STATS[k];
+            f.add(MetricFamily.unsigned(v[k]), l);
+        }
+    }
+
+    /** Dying groups, css ids and pinned kmem over each experiment's nodes, and its mkdirs refused with ENOSPC. */
+    private static void dying(List<MetricFamily> out, FleetState fleet) {
+        MetricFamily dying = MetricFamily.gauge("memfleet_fleet_dying_memcgs",
+                "memory cgroups removed but still referenced, per node over the fleet's nodes (stat: min, p50, p99, max, sum)");
+        MetricFamily css = MetricFamily.gauge("memfleet_fleet_css_ids",
+                "memory css ids in use (the root, live and dying groups), per node over the fleet's nodes (stat: min, p50, p99, max, sum)");
+        MetricFamily pinned = MetricFamily.gauge("memfleet_fleet_pinned_kmem_bytes",
+                "slab pages held by dead caches, per node over the fleet's nodes (stat: min, p50, p99, max, sum)");
+        MetricFamily enospc = MetricFamily.counter("memfleet_fleet_mkdir_enospc",
+                "mkdirs refused with ENOSPC (every css id held) over the fleet");
+        for (String e : fleet.experiments()) {
+            DyingAggregate d = DyingAggregate.of(fleet.nodes(e));
+            stats(dying, d.dyingMemcgs(), "experiment", e);
+            stats(css, d.cssIds(), "experiment", e);
+            stats(pinned, d.pinnedKmemBytes(), "experiment", e);
+            enospc.add(d.mkdirEnospc(), "experiment", e);
+        }
+        out.addAll(List.of(dying, css, pinned, enospc));
     }
 
     private static boolean live(Experiment e) {

@@ -1,6 +1,7 @@
 package io.memfleet.controller.model;
 
 import io.memfleet.proto.v1.CgroupSample;
+import io.memfleet.proto.v1.DyingGroups;
 import io.memfleet.proto.v1.KernelEvent;
 import io.memfleet.proto.v1.NodeTelemetry;
 import io.memfleet.proto.v1.SeriesPoint;
@@ -17,7 +18,9 @@ import java.util.TreeMap;
 /**
  * One experiment's time series over its nodes, in simulated time: at every telemetry time, per
  * cgroup path, usage, kmem and failcnt over the nodes (min, p50, p99, max, sum), the OOM kills and
- * allocation failures of the interval, and the live and dead per-cgroup caches; per root slab
+ * allocation failures of the interval, the live and dead per-cgroup caches and the dying groups
+ * whose former parent is the path; on the root's point, the node totals (dying groups, css ids in
+ * use, pinned kmem over the nodes, and the interval's mkdirs refused with ENOSPC); per root slab
  * cache, its caches (live and dead), active objects and slab bytes over the nodes. Samples arrive in
  * any order across nodes; a time's point is made once every node has reported it (or at
  * {@link #finish}), so only the times still in flight hold per-node values. A node's second sample
@@ -39,6 +42,8 @@ public final class FleetSeries {
         final long[] failcnt;
         final int[] live;
         final int[] dead;
+        /** Dying groups whose former parent is this path. */
+        final int[] dying;
         /** The interval's events, per node (a split point counts its own nodes'). */
         final int[] oomKills;
         final int[] allocFailures;
@@ -49,6 +54,7 @@ public final class FleetSeries {
             failcnt = new long[nodes];
             live = new int[nodes];
             dead = new int[nodes];
+            dying = new int[nodes];
             oomKills = new int[nodes];
             allocFailures = new int[nodes];
         }
@@ -110,8 +116,31 @@ public final class FleetSeries {
         }
     }
 
+    /** The node totals at one time (reported on the root point): dying groups, css ids, pinned kmem, ENOSPC. */
+    private static final class NodeColumn {
+        final BitSet present = new BitSet();
+        final long[] dyingMemcgs;
+        final long[] cssIds;
+        final long[] pinnedKmem;
+        /** mkdirs refused with ENOSPC in the interval that ends at this time. */
+        final long[] enospc;
+
+        NodeColumn(int nodes) {
+            dyingMemcgs = new long[nodes];
+            cssIds = new long[nodes];
+            pinnedKmem = new long[nodes];
+            enospc = new long[nodes];
+        }
+    }
+
+    /** Per node: the time of its latest sample, its cumulative ENOSPC count then, and at its previous time. */
+    private final long[] enospcTime;
+    private final long[] enospcNow;
+    private final long[] enospcBefore;
+
     private final class Bucket {
         final BitSet reported = new BitSet();
+        final NodeColumn node = new NodeColumn(nodes);
         final Map<String, Column> cgroups = new TreeMap<>();
         final Map<String, SlabColumn> slabs = new TreeMap<>();
 
@@ -131,6 +160,10 @@ public final class FleetSeries {
     public FleetSeries(int nodes, Split split) {
         this.nodes = nodes;
         this.split = split;
+        this.enospcTime = new long[Math.max(0, nodes)];
+        java.util.Arrays.fill(enospcTime, Long.MIN_VALUE);
+        this.enospcNow = new long[Math.max(0, nodes)];
+        this.enospcBefore = new long[Math.max(0, nodes)];
     }
 
     /** Adds node {@code index}'s sample (a fresh one: the caller drops redelivered samples). */
@@ -150,24 +183,32 @@ public final class FleetSeries {
             c.usage[index] = g.getUsageInBytes();
             c.kmem[index] = g.getKmemUsageInBytes();
             c.failcnt[index] = g.getFailcnt();
+        }
+        for (Column c : b.cgroups.values()) {
             c.live[index] = 0;
             c.dead[index] = 0;
+            c.dying[index] = 0;
         }
         for (SlabColumn s : b.slabs.values()) {
             s.clear(index);
         }
         for (SlabCacheSample s : t.getCachesList()) {
             SlabColumn sc = b.slab(FleetState.rootName(s.getName()));
-            sc.caches[index]++;
-            sc.dead[index] += s.getDead() ? 1 : 0;
+            long dead = FleetState.deadCount(s);
+            sc.caches[index] += s.getDead() ? dead : 1;
+            sc.dead[index] += dead;
             sc.active[index] += s.getActiveObjs();
             sc.bytes[index] += s.getNumSlabs() * s.getPagesperslab() * 4096L;
             if (s.getDead()) {
-                b.column(FleetState.parentOf(s.getMemcgPath())).dead[index]++;
+                b.column(FleetState.deadParent(s)).dead[index] += dead;
             } else if (!s.getMemcgPath().isEmpty()) {
                 b.column(s.getMemcgPath()).live[index]++;
             }
         }
+        for (DyingGroups d : t.getDyingList()) {
+            b.column(d.getParentPath()).dying[index] += d.getCount();
+        }
+        nodeTotals(b.node, index, t);
         for (KernelEvent e : t.getEventsList()) {
             if (e.hasOomKill()) {
                 String path = e.getOomKill().getMemcgPath().isEmpty() ? "/" : e.getOomKill().getMemcgPath();
@@ -179,6 +220,19 @@ public final class FleetSeries {
         if (b.reported.cardinality() == nodes) {
             close(time);
         }
+    }
+
+    private void nodeTotals(NodeColumn n, int index, NodeTelemetry t) {
+        n.present.set(index);
+        n.dyingMemcgs[index] = t.getDyingMemcgs();
+        n.cssIds[index] = t.getCssIdsInUse();
+        n.pinnedKmem[index] = t.getPinnedKmemBytes();
+        if (t.getSimTimeNs() != enospcTime[index]) {
+            enospcBefore[index] = enospcTime[index] == Long.MIN_VALUE ? 0 : enospcNow[index];
+            enospcTime[index] = t.getSimTimeNs();
+        }
+        enospcNow[index] = t.getMkdirEnospc();
+        n.enospc[index] = Math.max(0, t.getMkdirEnospc() - enospcBefore[index]);
     }
 
     private boolean closedAt(long time) {
@@ -193,16 +247,17 @@ public final class FleetSeries {
         BitSet[] changed = new BitSet[split.rollouts().size()]; // per rollout, made once a time when needed
         b.cgroups.forEach((path, c) -> {
             if (c.present.isEmpty() && sum(c.oomKills) == 0 && sum(c.allocFailures) == 0 && sum(c.live) == 0
-                    && sum(c.dead) == 0) {
+                    && sum(c.dead) == 0 && sum(c.dying) == 0) {
                 return;
             }
-            points.add(point(time, path, c, all).build());
+            NodeColumn totals = path.equals("/") ? b.node : null;
+            points.add(point(time, path, c, all, totals).build());
             for (int r = 0; r < changed.length; r++) {
                 if (split.cgroups(r).contains(path)) {
                     if (changed[r] == null) {
                         changed[r] = changedAt(r, time);
                     }
-                    splitPoints(time, path, c, r, changed[r], all);
+                    splitPoints(time, path, c, r, changed[r], all, totals);
                 }
             }
         });
@@ -223,12 +278,12 @@ public final class FleetSeries {
     }
 
     /** A cgroup's points over the nodes rollout {@code r} changed and over the rest (each when it has nodes). */
-    private void splitPoints(long time, String path, Column c, int r, BitSet changed, BitSet all) {
+    private void splitPoints(long time, String path, Column c, int r, BitSet changed, BitSet all, NodeColumn totals) {
         BitSet unchanged = (BitSet) all.clone();
         unchanged.andNot(changed);
         for (BitSet group : List.of(changed, unchanged)) {
             if (!group.isEmpty()) {
-                points.add(point(time, path, c, group).setRollout(split.rollouts().get(r))
+                points.add(point(time, path, c, group, totals).setRollout(split.rollouts().get(r))
                         .setGroup(group == changed ? "changed" : "unchanged").build());
             }
         }
@@ -250,8 +305,8 @@ public final class FleetSeries {
         return s;
     }
 
-    /** The point of one cgroup over the nodes in {@code of}. */
-    private static SeriesPoint.Builder point(long time, String path, Column c, BitSet of) {
+    /** The point of one cgroup over the nodes in {@code of}, with the node totals on the root's ({@code totals}). */
+    private static SeriesPoint.Builder point(long time, String path, Column c, BitSet of, NodeColumn totals) {
         BitSet here = (BitSet) c.present.clone();
         here.and(of);
         int n = here.cardinality();
@@ -264,6 +319,11 @@ public final class FleetSeries {
             kmem[k] = c.kmem[i];
             failcnt[k++] = c.failcnt[i];
         }
+        long[] dying = new long[of.cardinality()];
+        k = 0;
+        for (int i = of.nextSetBit(0); i >= 0; i = of.nextSetBit(i + 1)) {
+            dying[k++] = c.dying[i];
+        }
         long oom = 0;
         long alloc = 0;
         long live = 0;
@@ -274,10 +334,41 @@ public final class FleetSeries {
             live += c.live[i];
             dead += c.dead[i];
         }
-        return SeriesPoint.newBuilder().setSimTimeNs(time).setCgroup(path).setNodes(n)
+        SeriesPoint.Builder b = SeriesPoint.newBuilder().setSimTimeNs(time).setCgroup(path).setNodes(n)
                 .setUsageInBytes(stat(Stats.of(usage))).setKmemUsageInBytes(stat(Stats.of(kmem)))
                 .setFailcnt(stat(Stats.of(failcnt))).setOomKills(oom).setAllocFailures(alloc)
                 .setLiveCaches(live).setDeadCaches(dead);
+        Stats dyingStats = Stats.of(dying);
+        if (dyingStats.max() > 0) { // unset when none: the points of a run without dying groups stay as they were
+            b.setDying(stat(dyingStats));
+        }
+        return totals == null ? b : withTotals(b, totals, of);
+    }
+
+    /** The node totals over the nodes in {@code of} that reported this time; unset when all are zero. */
+    private static SeriesPoint.Builder withTotals(SeriesPoint.Builder b, NodeColumn totals, BitSet group) {
+        BitSet of = (BitSet) totals.present.clone();
+        of.and(group);
+        int n = of.cardinality();
+        long[] dying = new long[n];
+        long[] css = new long[n];
+        long[] pinned = new long[n];
+        long enospc = 0;
+        int k = 0;
+        for (int i = of.nextSetBit(0); i >= 0; i = of.nextSetBit(i + 1)) {
+            dying[k] = totals.dyingMemcgs[i];
+            css[k] = totals.cssIds[i];
+            pinned[k++] = totals.pinnedKmem[i];
+            enospc += totals.enospc[i];
+        }
+        Stats cssIds = Stats.of(css);
+        Stats dyingMemcgs = Stats.of(dying);
+        Stats pinnedKmem = Stats.of(pinned);
+        if (cssIds.max() == 0 && dyingMemcgs.max() == 0 && pinnedKmem.max() == 0 && enospc == 0) {
+            return b;
+        }
+        return b.setDyingMemcgs(stat(dyingMemcgs)).setCssIds(stat(cssIds)).setPinnedKmemBytes(stat(pinnedKmem))
+                .setMkdirEnospc(enospc);
     }
 
     public static StatSummary stat(Stats s) {

@@ -176,7 +176,7 @@ public final class FleetState {
             }
             for (SlabCacheSample c : t.getCachesList()) {
                 if (c.getDead()) {
-                    caches.computeIfAbsent(parentOf(c.getMemcgPath()), k -> new long[2])[1]++;
+                    caches.computeIfAbsent(deadParent(c), k -> new long[2])[1] += deadCount(c);
                 } else if (!c.getMemcgPath().isEmpty()) {
                     caches.computeIfAbsent(c.getMemcgPath(), k -> new long[2])[0]++;
                 }
@@ -207,6 +207,16 @@ public final class FleetState {
         return paren < 0 ? cacheName : cacheName.substring(0, paren);
     }
 
+    /** How many dead caches a sample stands for: an aggregate's count, 1 for a single dead cache, else 0. */
+    public static long deadCount(SlabCacheSample c) {
+        return c.getDead() ? Math.max(1, c.getDeadCaches()) : 0;
+    }
+
+    /** The parent path of the removed cgroups a dead cache sample (an aggregate, or a single dead cache) belonged to. */
+    public static String deadParent(SlabCacheSample c) {
+        return c.getDeadCaches() > 0 ? c.getMemcgPath() : parentOf(c.getMemcgPath());
+    }
+
     /** Dead caches count toward the parent of the removed cgroup they belonged to. */
     public static String parentOf(String path) {
         int slash = path.lastIndexOf('/');
@@ -224,8 +234,8 @@ public final class FleetState {
         for (NodeTelemetry t : samples) {
             for (SlabCacheSample c : t.getCachesList()) {
                 long[] a = acc.computeIfAbsent(rootName(c.getName()), k -> new long[6]);
-                a[0]++;
-                a[1] += c.getDead() ? 1 : 0;
+                a[0] += c.getDead() ? deadCount(c) : 1;
+                a[1] += deadCount(c);
                 a[2] += c.getActiveObjs();
                 a[3] += c.getNumObjs();
                 a[4] += c.getNumSlabs();

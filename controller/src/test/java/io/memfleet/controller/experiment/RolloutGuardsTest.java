@@ -110,4 +110,21 @@ class RolloutGuardsTest {
             assertEquals(once, feed(new RolloutGuards(spec("10")), shuffled).get(0), "round " + round);
         }
     }
+
+    @Test
+    void aDeadCacheAggregateCountsTheCachesItStandsForUnderTheParent() {
+        NodeTelemetry t = NodeTelemetry.newBuilder()
+                .addCaches(io.memfleet.proto.v1.SlabCacheSample.newBuilder().setName("dentry").setMemcgPath("/g")
+                        .setDead(true).setDeadCaches(40))
+                .addCaches(io.memfleet.proto.v1.SlabCacheSample.newBuilder().setName("dentry(9:j)dead")
+                        .setMemcgPath("/g/j").setDead(true))
+                .addCaches(io.memfleet.proto.v1.SlabCacheSample.newBuilder().setName("dentry(3:g)").setMemcgPath("/g"))
+                .build();
+        io.memfleet.workload.spec.RolloutSpec.Guard dead = new io.memfleet.workload.spec.RolloutSpec.Guard("/g",
+                io.memfleet.workload.spec.RolloutSpec.Metric.DEAD_CACHES, io.memfleet.workload.spec.RolloutSpec.Aggregate.MAX, 1);
+        io.memfleet.workload.spec.RolloutSpec.Guard live = new io.memfleet.workload.spec.RolloutSpec.Guard("/g",
+                io.memfleet.workload.spec.RolloutSpec.Metric.LIVE_CACHES, io.memfleet.workload.spec.RolloutSpec.Aggregate.MAX, 1);
+        assertEquals(41, RolloutGuards.value(t, dead), "40 in the aggregate and one sent alone (an older agent)");
+        assertEquals(1, RolloutGuards.value(t, live));
+    }
 }

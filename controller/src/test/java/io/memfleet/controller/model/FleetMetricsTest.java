@@ -84,6 +84,21 @@ public class FleetMetricsTest {
     }
 
     @Test
+    void dyingGroupsCssIdsPinnedKmemAndEnospcArePerExperiment() {
+        FleetState f = new FleetState();
+        f.onTelemetry(node("zf/0", 1, 100, "/").toBuilder().setDyingMemcgs(7).setCssIdsInUse(9)
+                .setPinnedKmemBytes(8192).setMkdirEnospc(2).build());
+        f.onTelemetry(node("zf/1", 1, 100, "/").toBuilder().setDyingMemcgs(3).setCssIdsInUse(5).setMkdirEnospc(1).build());
+        String text = text(f, new FleetMetrics.Options(1000, 64, false));
+        assertExpositionFormat(text);
+        assertTrue(text.contains("memfleet_fleet_dying_memcgs{experiment=\"zf\",stat=\"max\"} 7"), text);
+        assertTrue(text.contains("memfleet_fleet_dying_memcgs{experiment=\"zf\",stat=\"sum\"} 10"), text);
+        assertTrue(text.contains("memfleet_fleet_css_ids{experiment=\"zf\",stat=\"p50\"} 5"), text);
+        assertTrue(text.contains("memfleet_fleet_pinned_kmem_bytes{experiment=\"zf\",stat=\"max\"} 8192"), text);
+        assertTrue(text.contains("memfleet_fleet_mkdir_enospc_total{experiment=\"zf\"} 3"), text);
+    }
+
+    @Test
     void anUnlimitedLimitIsExportedAsAPositiveNumber() {
         FleetState f = new FleetState();
         f.onTelemetry(node("a", 1, 100, "/web"));
