@@ -64,4 +64,20 @@ final class HandleList {
     void clear() {
         head = end = 0;
     }
+
+    /** Its part of a checkpoint: the handles, oldest first. */
+    void save(io.memfleet.kernel.sim.StateWriter w) {
+        w.u(size());
+        for (int i = 0; i < size(); i++) {
+            w.u(get(i));
+        }
+    }
+
+    void restore(io.memfleet.kernel.sim.StateReader r) {
+        clear();
+        int n = r.i();
+        for (int k = 0; k < n; k++) {
+            push((int) r.u());
+        }
+    }
 }

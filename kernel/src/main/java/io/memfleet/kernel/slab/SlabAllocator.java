@@ -102,17 +102,6 @@ public final class SlabAllocator {
         return general[SlabGeometry.generalIndex(SlabGeometry.descriptorBytes(c.num))];
     }
 
-    /** Descriptor objects of off-slab slabs: allocated objects no task holds. */
-    long descriptors() {
-        long n = 0;
-        for (int id = 0; id < nextSlabId; id++) {
-            if (slabs[id] != null && slabs[id].mgmt >= 0) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     long objectsAllocated() {
         return objectsAllocated;
     }

@@ -225,4 +225,15 @@ final class SlabGrow {
             alloc.cacheFree(s.mgmt, cpu); // kmem_cache_free(slabp_cache): 07/13 finds the descriptor's own cache
         }
     }
+
+    /** Descriptor objects of off-slab slabs: allocated objects no task holds. */
+    long descriptors() {
+        long n = 0;
+        for (int id = 0; id < alloc.nextSlabId; id++) {
+            if (alloc.slabs[id] != null && alloc.slabs[id].mgmt >= 0) {
+                n++;
+            }
+        }
+        return n;
+    }
 }

@@ -330,7 +330,7 @@ public final class SlabLayer {
 
     /** Objects live anywhere: held by tasks, irq context, unused dentries or off-slab slabs as descriptors. */
     public long heldObjects(Iterable<Task> tasks) {
-        long n = unusedDentries.size() + held(irqObjects) + alloc.descriptors();
+        long n = unusedDentries.size() + held(irqObjects) + alloc.grow.descriptors();
         for (Task t : tasks) {
             TaskObjects o = taskObjects.get(t);
             if (o != null) {

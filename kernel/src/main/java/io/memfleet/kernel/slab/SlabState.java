@@ -68,15 +68,15 @@ public final class SlabState {
             w.u(q.cache().chainSeq);
             w.u(q.requestObj());
         }
-        saveObjects(layer.irqObjects, w);
+        layer.irqObjects.save(w);
         for (Task t : tasks.all()) {
             TaskObjects o = layer.taskObjects.get(t);
             w.bool(o != null);
             if (o != null) {
-                saveObjects(o, w);
+                o.save(w);
             }
         }
-        saveList(layer.unusedDentries, w);
+        layer.unusedDentries.save(w);
         for (Task t : tasks.all()) {
             SlabGrow.Sleep z = a.grow.sleeping.get(t);
             w.s(z == null ? -1 : z.cache().chainSeq);
@@ -145,22 +145,6 @@ public final class SlabState {
         }
     }
 
-    private static void saveObjects(TaskObjects o, StateWriter w) {
-        saveList(o.dentries, w);
-        w.u(o.kmalloc.size());
-        for (Map.Entry<Long, HandleList> e : o.kmalloc.entrySet()) {
-            w.u(e.getKey());
-            saveList(e.getValue(), w);
-        }
-    }
-
-    private static void saveList(HandleList l, StateWriter w) {
-        w.u(l.size());
-        for (int i = 0; i < l.size(); i++) {
-            w.u(l.get(i));
-        }
-    }
-
     /** Rebuilds the slab layer of a freshly booted kernel whose memory controller is already restored. */
     public static void restore(SlabLayer layer, MemController mc, TaskTable tasks, StateReader r) {
         SlabAllocator a = layer.alloc;
@@ -214,16 +198,16 @@ public final class SlabState {
             MemCgroup g = memcg(mc, r.i());
             layer.memcgKmem.createQueue.add(new MemcgKmem.CreateRequest(g, cache(bySeq, r.u()), r.u()));
         }
-        restoreObjects(layer.irqObjects, r);
+        layer.irqObjects.restore(r);
         layer.taskObjects.clear();
         for (Task t : tasks.all()) {
             if (r.bool()) {
                 TaskObjects o = new TaskObjects();
-                restoreObjects(o, r);
+                o.restore(r);
                 layer.taskObjects.put(t, o);
             }
         }
-        restoreList(layer.unusedDentries, r);
+        layer.unusedDentries.restore(r);
         a.grow.sleeping.clear();
         for (Task t : tasks.all()) {
             long seq = r.s();
@@ -314,23 +298,6 @@ public final class SlabState {
         }
         ac.avail = avail;
         return ac;
-    }
-
-    private static void restoreObjects(TaskObjects o, StateReader r) {
-        restoreList(o.dentries, r);
-        o.kmalloc.clear();
-        int sizes = r.i();
-        for (int k = 0; k < sizes; k++) {
-            restoreList(o.kmallocList(r.u()), r);
-        }
-    }
-
-    private static void restoreList(HandleList l, StateReader r) {
-        l.clear();
-        int n = r.i();
-        for (int k = 0; k < n; k++) {
-            l.push((int) r.u());
-        }
     }
 
     private static KmemCache cache(Map<Long, KmemCache> bySeq, long seq) {
