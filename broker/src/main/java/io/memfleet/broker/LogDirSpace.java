@@ -27,6 +27,8 @@ public final class LogDirSpace implements AutoCloseable {
     private final PrintStream log;
     private final ScheduledExecutorService timer;
     private boolean warned;
+    /** The watch whose broker started last: its halt procedure is the process's. */
+    private static volatile LogDirSpace latest;
 
     private LogDirSpace(Path dir, PrintStream log) {
         this.dir = dir;
@@ -62,9 +64,10 @@ public final class LogDirSpace implements AutoCloseable {
      */
     public static LogDirSpace watch(Path dir, PrintStream log, long periodMs) {
         LogDirSpace w = new LogDirSpace(dir, log);
+        latest = w; // the halt is the process's: it names the latest broker's directory
         Exit.setHaltProcedure((status, message) -> {
-            log.println("memfleet: Kafka stopped the process (status " + status + "): "
-                    + (message == null ? "a log directory failed" : message) + "; the log directory "
+            log.println("memfleet: Kafka stopped the process (status " + status + ")"
+                    + (message == null ? "" : ": " + message) + "; the log directory "
                     + dir.toAbsolutePath() + " has " + mib(usable(dir)) + " MiB free"
                     + (usable(dir) >= 0 && usable(dir) < LOW ? " (the disk is full)" : ""));
             log.flush();
@@ -93,5 +96,9 @@ public final class LogDirSpace implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        if (latest == this) {
+            Exit.resetHaltProcedure();
+            latest = null;
+        }
     }
 }

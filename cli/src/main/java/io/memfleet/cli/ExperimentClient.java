@@ -157,14 +157,15 @@ final class ExperimentClient implements AutoCloseable {
 
     /** Whether any broker of the cluster answers a metadata request within a few seconds. */
     private boolean clusterAnswers() {
-        if (probe == null) {
-            probe = KafkaClients.admin(bootstrap, who + "-probe");
-        }
         try {
+            if (probe == null) {
+                probe = KafkaClients.admin(bootstrap, who + "-probe");
+            }
             probe.describeCluster().nodes().get(5, java.util.concurrent.TimeUnit.SECONDS);
             return true;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | org.apache.kafka.common.KafkaException e) {
+            return false; // no answer (or its address no longer resolves)
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Shutdown.Interrupted();

@@ -110,7 +110,7 @@ class FullDiskIT {
             // the warning as the space runs low comes from a 2 s watch: a fast producer may fill the disk in between
             assertTrue(out.contains("No space left on device") && out.contains(mnt.resolve("data").toString()),
                     "Kafka's storage error names the directory:\n" + out);
-            assertTrue(Pattern.compile("memfleet: Kafka stopped the process \\(status \\d+\\): .*the log directory "
+            assertTrue(Pattern.compile("memfleet: Kafka stopped the process \\(status \\d+\\)[^\\n]*; the log directory "
                     + Pattern.quote(mnt.resolve("data").toString()) + " has 0\\.\\d MiB free \\(the disk is full\\)")
                     .matcher(out).find(), "it said why it stopped, where and how full:\n" + out);
             assertNotEquals(0, broker.process().exitValue());

@@ -158,9 +158,13 @@ public final class PartitionJob {
      * The steps of the next round after one of {@code round} steps that carried {@code roundEvents}:
      * twice as many while rounds carry fewer than {@link #EVENTS_PER_NODE_ROUND} events a node (days
      * of idle nodes cost rounds in proportion to their events, not to their steps), back to
-     * {@code minSteps} once they carry four times that. Records' boundaries change no node's events.
+     * {@code minSteps} once they carry four times that; never for a paced experiment (speed), whose
+     * rounds must not run ahead of its pace. Records' boundaries change no node's events.
      */
     private long nextStretch(long minSteps, long round, long roundEvents) {
+        if (spec.speed() > 0) {
+            return minSteps; // a paced experiment publishes as its pace allows, a round at a time
+        }
         long perNode = nodes.isEmpty() ? 0 : roundEvents / nodes.size();
         if (perNode < EVENTS_PER_NODE_ROUND && round >= Math.max(minSteps, stretch)) {
             return Math.min(MAX_ROUND_STEPS, Math.max(minSteps, round) * 2);

@@ -109,6 +109,7 @@ public final class GeneratorLoop implements Runnable, AutoCloseable {
                     experiment(r);
                 }
                 plan();
+                busy |= retryUnstored();
                 for (PartitionJob j : activeJobs()) {
                     busy |= step(j);
                 }
@@ -206,6 +207,9 @@ public final class GeneratorLoop implements Runnable, AutoCloseable {
 
     /** Publishes the job's next round if backpressure and pace allow; true if it did. */
     private boolean step(PartitionJob j) throws InterruptedException {
+        if (unstored.containsKey(j)) {
+            return false; // its last round is sent again first
+        }
         if (j.blocked()) {
             return false; // its nodes are at a rollout's decision time: the verdict comes on the experiments topic
         }
@@ -223,13 +227,59 @@ public final class GeneratorLoop implements Runnable, AutoCloseable {
         return true;
     }
 
+    /** A round the cluster did not store: sent again as it is (its bytes never change) until it is. */
+    private record Unstored(List<PartitionJob.NodeRecord> records, int attempts, long nextNanos) { }
+
+    /** Rounds waiting to be sent again, by job; a job with one publishes nothing new meanwhile. */
+    private final Map<PartitionJob, Unstored> unstored = new LinkedHashMap<>();
+
     /**
      * Publishes a round and then the job's progress. A round the cluster did not store (a broker
-     * lost midway, the send refused or timed out) sends no progress: the job is dropped, and
-     * {@link #plan} makes it again from the last round stored, whose records it publishes anew
-     * (the agents skip the events they already applied), so no node's events have a gap.
+     * lost midway, a send refused or timed out) sends no progress: the same records are sent again,
+     * after a backoff growing to 10 s, until they are stored (the agents skip events they already
+     * applied), so no node's events have a gap; a cancelled job's release records likewise.
      */
     private void publish(PartitionJob j, List<PartitionJob.NodeRecord> records) {
+        Exception failed = send(j, records);
+        if (failed != null) {
+            log.println("memfleet generator: a round of " + j.experimentId() + " in workload partition " + j.partition()
+                    + " was not stored (" + failed + "); sending it again until it is");
+            unstored.put(j, new Unstored(records, 1, System.nanoTime() + backoffNanos(1)));
+            return;
+        }
+        stored(j, records.size());
+    }
+
+    /** Sends the rounds whose backoff is over; true if any was tried. */
+    private boolean retryUnstored() {
+        boolean tried = false;
+        for (Map.Entry<PartitionJob, Unstored> e : new ArrayList<>(unstored.entrySet())) {
+            Unstored u = e.getValue();
+            if (System.nanoTime() < u.nextNanos()) {
+                continue;
+            }
+            tried = true;
+            PartitionJob j = e.getKey();
+            Exception failed = send(j, u.records());
+            if (failed == null) {
+                unstored.remove(j);
+                log.println("memfleet generator: the round of " + j.experimentId() + " in workload partition "
+                        + j.partition() + " is stored (attempt " + (u.attempts() + 1) + ")");
+                stored(j, u.records().size());
+            } else {
+                unstored.put(j, new Unstored(u.records(), u.attempts() + 1,
+                        System.nanoTime() + backoffNanos(u.attempts() + 1)));
+            }
+        }
+        return tried;
+    }
+
+    private static long backoffNanos(int attempts) {
+        return Math.min(10_000L, 250L << Math.min(attempts, 6)) * 1_000_000L;
+    }
+
+    /** Sends the records and waits for the cluster; the first failure, or null when every one is stored. */
+    private Exception send(PartitionJob j, List<PartitionJob.NodeRecord> records) {
         java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             for (PartitionJob.NodeRecord r : records) {
@@ -243,15 +293,12 @@ public final class GeneratorLoop implements Runnable, AutoCloseable {
         } catch (org.apache.kafka.common.KafkaException e) {
             failed.compareAndSet(null, e);
         }
-        if (failed.get() != null) {
-            GenerationProgress from = resumeFrom.getOrDefault(j.partition(), Map.of()).get(j.experimentId());
-            log.println("memfleet generator: a round of " + j.experimentId() + " in workload partition " + j.partition()
-                    + " was not stored (" + failed.get() + "); generating again from step "
-                    + (from == null ? 0 : from.getStepsDone()) + ", the last round stored");
-            jobs.getOrDefault(j.partition(), Map.of()).remove(j.experimentId());
-            return;
-        }
-        recordsPublished.addAndGet(records.size());
+        return failed.get();
+    }
+
+    /** A round is stored: its progress is published for whoever resumes the partition. */
+    private void stored(PartitionJob j, int records) {
+        recordsPublished.addAndGet(records);
         GenerationProgress p = j.progress();
         eventsPublished.set(p.getEventsPublished());
         resumeFrom.computeIfAbsent(j.partition(), k -> new HashMap<>()).put(j.experimentId(), p);
@@ -262,7 +309,7 @@ public final class GeneratorLoop implements Runnable, AutoCloseable {
             log.println("memfleet generator: the progress of " + j.experimentId() + " in partition " + j.partition()
                     + " was not stored (" + e + "); the next round's will be");
         }
-        lag.published(j.partition(), records.size());
+        lag.published(j.partition(), records);
     }
 
     /** Reads the progress of newly owned partitions, so their jobs resume after the last acknowledged round. */

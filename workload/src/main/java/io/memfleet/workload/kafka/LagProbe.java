@@ -58,7 +58,6 @@ final class LagProbe {
             return;
         }
         lastMs = now;
-        since.clear();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         for (int p = 0; p < topics.partitions(); p++) {
@@ -72,6 +71,7 @@ final class LagProbe {
                     .get(10, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(topics.agentGroup())
                     .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            since.clear(); // the cluster's answer includes what was published before it
             for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : end.entrySet()) {
                 OffsetAndMetadata c = committed.get(e.getKey());
                 long done = c != null ? c.offset() : start.get(e.getKey()).offset();
