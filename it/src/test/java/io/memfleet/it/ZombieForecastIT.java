@@ -71,7 +71,7 @@ class ZombieForecastIT {
         assertEquals(0, lastBase[1], "3.3 unaccounts kmem at rmdir and the nodes have no swap: nothing holds a group");
         assertTrue(lastBase[2] < 10, "css ids stay at the live groups: " + lastBase[2]);
         assertTrue(lastBase[3] > 0, "the dead caches still pin slab pages");
-        assertTrue(last[1] > 300, "a job every ~7 minutes for 2 days, each left dying: " + last[1]);
+        assertTrue(last[1] > 40, "a job every hour for 2 days, each left dying: " + last[1]);
         assertTrue(last[3] >= last[1] + 2, "css ids count the root, /jobs and every dying group");
         for (int i = 1; i < pins.size(); i++) {
             assertTrue(pins.get(i)[3] > pins.get(i - 1)[3], "css ids grow at every sample");
