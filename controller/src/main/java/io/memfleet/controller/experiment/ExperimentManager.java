@@ -328,10 +328,20 @@ public final class ExperimentManager {
             b.addAllRollouts(t.rollouts.summary(t.record.getDecisionsList(), finals));
         }
         for (CgroupAggregate a : fleet.cgroupAggregates(finals)) {
-            b.addCgroups(CgroupSummary.newBuilder().setPath(a.path()).setNodes((int) a.nodes())
+            CgroupSummary.Builder c = CgroupSummary.newBuilder().setPath(a.path()).setNodes((int) a.nodes())
                     .setUsageInBytes(stat(a.usage())).setKmemUsageInBytes(stat(a.kmemUsage()))
                     .setFailcnt(stat(a.failcnt())).setOomKills(a.oomKills()).setAllocFailures(a.allocFailures())
-                    .setLiveCaches(a.liveCaches()).setDeadCaches(a.deadCaches()));
+                    .setLiveCaches(a.liveCaches()).setDeadCaches(a.deadCaches())
+                    .setOomNodes(a.events().oomNodes()).setAllocFailureNodes(a.events().allocFailureNodes())
+                    .setLimitInBytes(stat(a.limits().limit())).setMemswLimitInBytes(stat(a.limits().memswLimit()))
+                    .setKmemLimitInBytes(stat(a.limits().kmemLimit()));
+            if (a.events().firstOomKillNs() != CgroupAggregate.NEVER) {
+                c.setFirstOomKillNs(a.events().firstOomKillNs());
+            }
+            if (a.events().firstAllocFailureNs() != CgroupAggregate.NEVER) {
+                c.setFirstAllocFailureNs(a.events().firstAllocFailureNs());
+            }
+            b.addCgroups(c);
         }
         for (CacheAggregate c : FleetState.cacheAggregates(finals)) {
             b.addCaches(CacheSummary.newBuilder().setSlab(c.name()).setCaches(c.caches()).setDeadCaches(c.deadCaches())

@@ -47,9 +47,13 @@ public final class FleetState {
         for (KernelEvent e : t.getEventsList()) {
             if (e.hasOomKill()) {
                 String path = e.getOomKill().getMemcgPath().isEmpty() ? "/" : e.getOomKill().getMemcgPath();
-                byCgroup.computeIfAbsent(path, k -> new long[2])[0]++;
+                long[] v = byCgroup.computeIfAbsent(path, k -> newEvents());
+                v[0]++;
+                v[2] = Math.min(v[2], e.getSimTimeNs());
             } else if (e.hasAllocFailure()) {
-                byCgroup.computeIfAbsent(e.getAllocFailure().getCgroupPath(), k -> new long[2])[1]++;
+                long[] v = byCgroup.computeIfAbsent(e.getAllocFailure().getCgroupPath(), k -> newEvents());
+                v[1]++;
+                v[3] = Math.min(v[3], e.getSimTimeNs());
             }
         }
         for (RolloutStatus r : rollouts.values()) {
@@ -58,6 +62,11 @@ public final class FleetState {
             }
         }
         return true;
+    }
+
+    /** A node's tally for one cgroup: OOM kills, allocation failures, the first of each's simulated time. */
+    private static long[] newEvents() {
+        return new long[] {0, 0, CgroupAggregate.NEVER, CgroupAggregate.NEVER};
     }
 
     /** Drops every node of an experiment (it has ended; its summary keeps what matters). */
@@ -157,7 +166,7 @@ public final class FleetState {
     /** OOM kills and allocation failures charged to a cgroup path on one node. */
     public long[] cgroupEvents(String node, String path) {
         long[] v = eventsByNodeCgroup.getOrDefault(node, Map.of()).get(path);
-        return v == null ? new long[2] : v;
+        return v == null ? newEvents() : v;
     }
 
     /** Per-cgroup-path aggregates over every node, sorted by path. */
@@ -182,9 +191,14 @@ public final class FleetState {
                 }
             }
             eventsByNodeCgroup.getOrDefault(t.getNodeId(), Map.of()).forEach((p, v) -> {
-                long[] acc = events.computeIfAbsent(p, k -> new long[2]);
+                long[] acc = events.computeIfAbsent(p, k -> new long[] {0, 0, CgroupAggregate.NEVER,
+                        CgroupAggregate.NEVER, 0, 0});
                 acc[0] += v[0];
                 acc[1] += v[1];
+                acc[2] = Math.min(acc[2], v[2]);
+                acc[3] = Math.min(acc[3], v[3]);
+                acc[4] += v[0] > 0 ? 1 : 0;
+                acc[5] += v[1] > 0 ? 1 : 0;
             });
         }
         List<CgroupAggregate> out = new ArrayList<>();
@@ -193,10 +207,14 @@ public final class FleetState {
             long[] usage = gs.stream().mapToLong(CgroupSample::getUsageInBytes).toArray();
             long[] kmem = gs.stream().mapToLong(CgroupSample::getKmemUsageInBytes).toArray();
             long[] failcnt = gs.stream().mapToLong(CgroupSample::getFailcnt).toArray();
-            long[] ev = events.getOrDefault(e.getKey(), new long[2]);
+            long[] ev = events.getOrDefault(e.getKey(), new long[] {0, 0, CgroupAggregate.NEVER, CgroupAggregate.NEVER, 0, 0});
             long[] cc = caches.getOrDefault(e.getKey(), new long[2]);
+            CgroupAggregate.Limits limits = new CgroupAggregate.Limits(
+                    Stats.of(gs.stream().mapToLong(CgroupSample::getLimitInBytes).toArray()),
+                    Stats.of(gs.stream().mapToLong(CgroupSample::getMemswLimitInBytes).toArray()),
+                    Stats.of(gs.stream().mapToLong(CgroupSample::getKmemLimitInBytes).toArray()));
             out.add(new CgroupAggregate(e.getKey(), gs.size(), Stats.of(usage), Stats.of(kmem), Stats.of(failcnt), ev[0],
-                    ev[1], cc[0], cc[1]));
+                    ev[1], cc[0], cc[1], new CgroupAggregate.Events(ev[4], ev[5], ev[2], ev[3]), limits));
         }
         return out;
     }
