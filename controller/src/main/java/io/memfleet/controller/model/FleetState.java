@@ -29,11 +29,14 @@ public final class FleetState {
     private final Map<String, RolloutStatus> rollouts = new LinkedHashMap<>();
     private final Map<String, List<ConfigAck>> earlyAcks = new HashMap<>();
     private long telemetryRecords;
+    /** The most heap any agent heard from gives one node (0: none said). */
+    private long nodeHeapBudget;
     private long duplicates;
 
     /** Applies one telemetry record; returns false for a redelivered (old) one. */
     public boolean onTelemetry(NodeTelemetry t) {
         telemetryRecords++;
+        nodeHeapBudget = Math.max(nodeHeapBudget, t.getNodeHeapBudget());
         NodeTelemetry prev = latest.get(t.getNodeId());
         if (prev != null && t.getSeq() <= prev.getSeq()) {
             duplicates++;
@@ -145,6 +148,11 @@ public final class FleetState {
 
     public Map<String, RolloutStatus> rollouts() {
         return rollouts;
+    }
+
+    /** The most heap any agent heard from gives one node; 0 when no agent has said. */
+    public long nodeHeapBudget() {
+        return nodeHeapBudget;
     }
 
     public long telemetryRecords() {

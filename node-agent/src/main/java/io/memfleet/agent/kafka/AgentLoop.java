@@ -110,6 +110,7 @@ public final class AgentLoop implements Runnable, AutoCloseable {
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : workload.poll(POLL)) {
                     send(core.workload(r.partition(), r.offset(), r.key(), r.value()));
+                    shedUnderPressure();
                 }
                 for (ConsumerRecord<String, byte[]> r : config.poll(Duration.ZERO)) {
                     send(core.rollout(r.offset(), r.key(), r.value()));
@@ -128,6 +129,17 @@ public final class AgentLoop implements Runnable, AutoCloseable {
             throw e;
         } finally {
             shutdown();
+        }
+    }
+
+    /** A node goes, not the agent, when the heap stays nearly full after a collection. */
+    private void shedUnderPressure() {
+        String pressure = HeapWatch.shared().overBudget(this, core.heapEstimate());
+        if (pressure == null) {
+            pressure = HeapWatch.shared().claim();
+        }
+        if (pressure != null) {
+            send(core.shedHeaviest(pressure));
         }
     }
 
@@ -154,6 +166,7 @@ public final class AgentLoop implements Runnable, AutoCloseable {
                 producer.close(Duration.ofSeconds(5));
                 transactional.close(Duration.ofSeconds(5));
             } finally {
+                HeapWatch.shared().forget(this);
                 publishStatus();
                 stopped = true;
             }
