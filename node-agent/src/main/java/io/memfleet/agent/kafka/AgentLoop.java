@@ -134,14 +134,25 @@ public final class AgentLoop implements Runnable, AutoCloseable {
 
     /** A node goes, not the agent, when the heap stays nearly full after a collection. */
     private void shedUnderPressure() {
-        String pressure = HeapWatch.shared().overBudget(this, core.heapEstimate());
-        if (pressure == null) {
+        String pressure = null;
+        long estimate = core.heapEstimate();
+        if (estimate != heapReported) { // the nodes' estimates move at their samples, not at every record
+            heapReported = estimate;
+            pressure = HeapWatch.shared().overBudget(this, estimate);
+        }
+        long now = System.nanoTime();
+        if (pressure == null && now - heapLookedAt >= HEAP_LOOK_NS) { // the JVM's own figure, ten times a second
+            heapLookedAt = now;
             pressure = HeapWatch.shared().claim();
         }
         if (pressure != null) {
             send(core.shedHeaviest(pressure));
         }
     }
+
+    private static final long HEAP_LOOK_NS = 100_000_000L;
+    private long heapReported = -1;
+    private long heapLookedAt;
 
     private void publishStatus() {
         AgentCore.Stats s = core.stats();
