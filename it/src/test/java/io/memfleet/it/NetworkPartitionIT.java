@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memfleet.controller.ControllerConfig;
 import io.memfleet.controller.ControllerRuntime;
+import io.memfleet.it.testing.ControllerApi;
 import io.memfleet.it.testing.EmbeddedBrokerTest;
 import io.memfleet.it.testing.FleetHarness;
 import io.memfleet.it.testing.Launcher;
 import io.memfleet.it.testing.LoopRelay;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(900)
 class NetworkPartitionIT extends EmbeddedBrokerTest {
     private static final Duration PARTITION = Duration.ofSeconds(60);
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @TempDir
     Path work;
 
@@ -55,23 +50,6 @@ class NetworkPartitionIT extends EmbeddedBrokerTest {
 
     private static void mustIp(String... args) throws Exception {
         assertEquals(0, ip(args), String.join(" ", args));
-    }
-
-    private String submit(String api, String token, String yaml) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/api/experiments"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/yaml")
-                .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, r.statusCode(), r.body());
-        return new JsonObject(r.body()).getString("id");
-    }
-
-    private JsonObject experiment(String api, String id) {
-        try {
-            return new JsonObject(http.send(HttpRequest.newBuilder(URI.create(api + "/api/experiments/" + id)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-        } catch (Exception e) {
-            return new JsonObject();
-        }
     }
 
     /** The namespace's side of the relay, a JVM of the test's own classes started in the namespace. */
@@ -110,12 +88,11 @@ class NetworkPartitionIT extends EmbeddedBrokerTest {
             agent.awaitLine("the agent in the namespace running", Pattern.compile("memfleet agent: running"),
                     Duration.ofSeconds(120));
             io.memfleet.agent.kafka.AgentLoop outsideAgent = f.startAgent("part-agent-outside");
-            String api = "http://127.0.0.1:" + c.httpPort();
+            ControllerApi api = new ControllerApi(c.httpPort(), c.token());
             String yaml = Files.readString(Launcher.example("quickstart.yaml")).replace("nodes: 24", "nodes: 8")
                     .replace("duration: 30s", "duration: 120s") + "\nspeed: 2\n";
-            String id = submit(api, c.token(), yaml);
-            FleetHarness.await("a tenth of the experiment", Duration.ofSeconds(180), () -> experiment(api, id)
-                    .getJsonObject("progress", new JsonObject()).getDouble("simulated_seconds", 0.0) >= 12);
+            String id = api.submit(yaml);
+            FleetHarness.await("a tenth of the experiment", Duration.ofSeconds(180), () -> api.simulatedSeconds(id) >= 12);
             long rebalances = outsideAgent.status().rebalances();
             mustIp("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "down");
             long cutAt = System.nanoTime();
@@ -127,14 +104,12 @@ class NetworkPartitionIT extends EmbeddedBrokerTest {
             } finally {
                 mustIp("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
             }
-            FleetHarness.await(id + " done", Duration.ofSeconds(400), () -> "done".equals(experiment(api, id).getString("state")));
-            JsonObject cut = experiment(api, id);
+            JsonObject cut = api.awaitEnd(id, Duration.ofSeconds(400));
+            assertEquals("done", cut.getString("state"));
             assertTrue(agent.process().isAlive(), "the agent cut off lives on:\n" + agent.output());
 
-            String undisturbed = submit(api, c.token(), yaml.replace("\nspeed: 2\n", "\n"));
-            FleetHarness.await(undisturbed + " done", Duration.ofSeconds(400),
-                    () -> "done".equals(experiment(api, undisturbed).getString("state")));
-            assertEquals(experiment(api, undisturbed).getJsonObject("summary").encodePrettily(),
+            String undisturbed = api.submit(yaml.replace("\nspeed: 2\n", "\n"));
+            assertEquals(api.awaitEnd(undisturbed, Duration.ofSeconds(400)).getJsonObject("summary").encodePrettily(),
                     cut.getJsonObject("summary").encodePrettily(), "a minute's partition of one agent changes no result");
         } finally {
             for (Launcher.Child ch : new Launcher.Child[] {agent, relay}) {
