@@ -2,6 +2,7 @@ package io.memfleet.kernel;
 
 import io.memfleet.kernel.api.Command;
 import io.memfleet.kernel.api.Errno;
+import io.memfleet.kernel.api.FileText;
 import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.kernel.api.KernelEvent;
 import io.memfleet.kernel.api.Result;
@@ -238,6 +239,11 @@ public final class Kernel {
             return true;
         }
         return false;
+    }
+
+    /** Every control file of every cgroup and /proc/{meminfo,slabinfo}, as the kernel prints them, sorted by path. */
+    public List<FileText> dump() {
+        return io.memfleet.kernel.fs.ControlFiles.dump(image());
     }
 
     /** OOM kills and allocation failures since the last call, oldest first. */

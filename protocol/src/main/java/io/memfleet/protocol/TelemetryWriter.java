@@ -1,7 +1,7 @@
 package io.memfleet.protocol;
 
 import io.memfleet.kernel.api.KernelEvent;
-import io.memfleet.kernel.fs.FileText;
+import io.memfleet.kernel.api.FileText;
 import io.memfleet.kernel.image.CacheImage;
 import io.memfleet.kernel.image.CgroupImage;
 import io.memfleet.kernel.image.CounterImage;

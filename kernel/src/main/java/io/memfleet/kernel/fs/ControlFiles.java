@@ -1,6 +1,7 @@
 package io.memfleet.kernel.fs;
 
 import io.memfleet.kernel.api.Errno;
+import io.memfleet.kernel.api.FileText;
 import io.memfleet.kernel.image.CacheImage;
 import io.memfleet.kernel.image.CgroupImage;
 import io.memfleet.kernel.image.NodeImage;

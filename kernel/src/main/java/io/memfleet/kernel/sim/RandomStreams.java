@@ -24,16 +24,8 @@ public final class RandomStreams {
         return streams.computeIfAbsent(name, n -> new SplittableRandom(seedFor(masterSeed, n)));
     }
 
-    /** A stable 64-bit seed for (master, name): FNV-1a over the name, mixed with the master seed. */
+    /** The seed of stream {@code name} of {@code master} (the API's seed function). */
     public static long seedFor(long master, String name) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < name.length(); i++) {
-            h ^= name.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        long z = h ^ (master * 0x9E3779B97F4A7C15L);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return io.memfleet.kernel.api.Seeds.seedFor(master, name);
     }
 }

@@ -1,7 +1,6 @@
 package io.memfleet.agent.core;
 
 import io.memfleet.kernel.api.Command;
-import io.memfleet.kernel.fs.ControlFiles;
 import io.memfleet.protocol.WorkloadReader;
 import io.memfleet.protocol.WorkloadWriter;
 
@@ -215,7 +214,7 @@ final class EventPath implements WorkloadReader.Sink {
         done();
         byte[] t = node.sample(out.writer(), dumpFiles);
         if (dumpFiles && !replay) {
-            byte[] files = out.writer().files(ControlFiles.dump(node.kernel().image()));
+            byte[] files = out.writer().files(node.kernel().dump());
             byte[] result = java.util.Arrays.copyOf(t, t.length + files.length);
             System.arraycopy(files, 0, result, t.length, files.length);
             out.result(node, result);

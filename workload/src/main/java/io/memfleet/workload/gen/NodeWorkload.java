@@ -4,7 +4,7 @@ import io.memfleet.kernel.Kernel;
 import io.memfleet.kernel.api.Command;
 import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.kernel.image.NodeImage;
-import io.memfleet.kernel.sim.RandomStreams;
+import io.memfleet.kernel.api.Seeds;
 import io.memfleet.protocol.ConfigPlan;
 import io.memfleet.workload.spec.ExperimentSpec;
 import io.memfleet.workload.trace.TraceException;
@@ -47,7 +47,7 @@ public final class NodeWorkload {
     public NodeWorkload(ExperimentSpec e, int nodeIndex) {
         this.e = e;
         this.nodeIndex = nodeIndex;
-        this.rnd = new SplittableRandom(RandomStreams.seedFor(e.seed(), "workload/" + nodeIndex));
+        this.rnd = new SplittableRandom(Seeds.seedFor(e.seed(), "workload/" + nodeIndex));
         this.held = new long[e.workloads().size()][];
         for (int w = 0; w < held.length; w++) {
             held[w] = new long[e.workloads().get(w).tasks()];
@@ -99,7 +99,7 @@ public final class NodeWorkload {
     public void setup(Consumer<Command> out) {
         String kernel = KernelConfig.parse(e.kernel()).spec();
         out.accept(new Command.Node(e.cpus(), e.memBytes(), e.swapBytes(),
-                RandomStreams.seedFor(e.seed(), "node/" + nodeIndex), 100, kernel.isEmpty() ? "default" : kernel));
+                Seeds.seedFor(e.seed(), "node/" + nodeIndex), 100, kernel.isEmpty() ? "default" : kernel));
         for (ConfigPlan.Write w : ConfigPlan.plan(e.cgroups(), FRESH)) {
             out.accept(w.command());
         }

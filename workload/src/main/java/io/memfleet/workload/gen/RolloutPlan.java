@@ -1,6 +1,6 @@
 package io.memfleet.workload.gen;
 
-import io.memfleet.kernel.sim.RandomStreams;
+import io.memfleet.kernel.api.Seeds;
 import io.memfleet.proto.v1.RolloutDecision;
 import io.memfleet.workload.spec.ExperimentSpec;
 import io.memfleet.workload.spec.RolloutSpec;
@@ -86,7 +86,7 @@ public final class RolloutPlan {
             o[i] = i;
         }
         if (r.order() == RolloutSpec.Order.SEEDED) {
-            SplittableRandom rnd = new SplittableRandom(RandomStreams.seedFor(seed, "rollout/" + r.name()));
+            SplittableRandom rnd = new SplittableRandom(Seeds.seedFor(seed, "rollout/" + r.name()));
             for (int i = nodes - 1; i > 0; i--) {
                 int j = rnd.nextInt(i + 1);
                 int t = o[i];

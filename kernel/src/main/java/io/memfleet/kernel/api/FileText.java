@@ -1,4 +1,4 @@
-package io.memfleet.kernel.fs;
+package io.memfleet.kernel.api;
 
 /** A file's path and its contents as the kernel prints them. */
 public record FileText(String path, String content) { }
