@@ -1,0 +1,176 @@
+package io.memfleet.cli;
+
+import io.memfleet.report.SeriesTable;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A results directory's series as OpenMetrics text with timestamps, without I/O: what
+ * {@code promtool tsdb create-blocks-from openmetrics} backfills. Names are those the controller
+ * serves on {@code /metrics} for the fleet aggregates ({@code memfleet_fleet_memory_usage_bytes}
+ * with {@code experiment}, {@code cgroup} and {@code stat}; {@code memfleet_fleet_oom_kills_total},
+ * ...); a sample's timestamp is {@code start + simulated seconds}. Each family is written whole,
+ * each series in time order, {@code # EOF} last. A counter also has a 0 at simulated time 0 (every
+ * node boots with none), so that {@code increase()} over the run is the run's total.
+ */
+final class OpenMetricsExport {
+    /** The first characters of every file this writes: how a file of ours is told from another. */
+    static final String SIGNATURE = "# TYPE memfleet_";
+    private static final Pattern STAT = Pattern.compile("(.+)_(min|p50|p99|max|sum)");
+    private static final String ROOT = "/";
+
+    /** Where one column goes: its family, its extra label (name=value pairs), and whether only the root's rows hold it. */
+    private record Target(String family, List<String> labels, boolean rootOnly) { }
+
+    /** A metric family: name (a counter's without _total), type and help. */
+    private record Family(String name, boolean counter, String help) { }
+
+    private OpenMetricsExport() {
+    }
+
+    /** Writes {@code series} (series.csv) and {@code slabs} (slabs.csv) of {@code experiment}, sample times laid on {@code start}. */
+    static void write(Appendable out, String experiment, SeriesTable series, SeriesTable slabs, BigDecimal start)
+            throws IOException {
+        Map<Family, List<Column>> families = new LinkedHashMap<>();
+        for (String c : series.columns().subList(2, series.columns().size())) {
+            if (series.hasColumn(c)) {
+                Target t = cgroupTarget(c);
+                families.computeIfAbsent(family(t.family()), k -> new ArrayList<>())
+                        .add(new Column(c, t.labels(), t.rootOnly(), series, "cgroup"));
+            }
+        }
+        for (String c : slabs.columns().subList(2, slabs.columns().size())) {
+            String name = c.equals("bytes") ? "memfleet_fleet_slab_bytes" : "memfleet_fleet_slabinfo_" + c;
+            families.computeIfAbsent(family(name), k -> new ArrayList<>())
+                    .add(new Column(c, List.of(), false, slabs, "slab"));
+        }
+        for (Map.Entry<Family, List<Column>> f : families.entrySet()) {
+            Family fam = f.getKey();
+            out.append("# TYPE ").append(fam.name()).append(fam.counter() ? " counter\n" : " gauge\n");
+            out.append("# HELP ").append(fam.name()).append(' ').append(fam.help()).append('\n');
+            String sample = fam.counter() ? fam.name() + "_total" : fam.name();
+            for (Column col : f.getValue()) {
+                writeColumn(out, sample, fam.counter(), experiment, col, start);
+            }
+        }
+        out.append("# EOF\n");
+    }
+
+    /** The simulated seconds of the last row of either table (0 for none): how far the run's time reaches. */
+    static double lastSeconds(SeriesTable series, SeriesTable slabs) {
+        double last = 0;
+        for (SeriesTable t : List.of(series, slabs)) {
+            for (int r = 0; r < t.rows(); r++) {
+                last = Math.max(last, t.time(r));
+            }
+        }
+        return last;
+    }
+
+    /** One statistic column of a table, with the label that names its rows (cgroup or slab). */
+    private record Column(String name, List<String> labels, boolean rootOnly, SeriesTable table, String rowLabel) { }
+
+    private static void writeColumn(Appendable out, String sample, boolean counter, String experiment, Column col,
+                                    BigDecimal start) throws IOException {
+        SeriesTable t = col.table();
+        Map<String, List<Integer>> bySeries = new LinkedHashMap<>();
+        for (int r = 0; r < t.rows(); r++) {
+            if (col.rootOnly() && !t.cgroup(r).equals(ROOT)) {
+                continue;
+            }
+            StringBuilder labels = new StringBuilder("{experiment=\"").append(escape(experiment)).append('"');
+            if (!col.rootOnly()) {
+                labels.append(',').append(col.rowLabel()).append("=\"").append(escape(t.cgroup(r))).append('"');
+            }
+            if (!SeriesTable.ALL.equals(t.group(r)) && !t.group(r).isEmpty()) {
+                labels.append(",rollout=\"").append(escape(t.rollout(r))).append("\",group=\"")
+                        .append(escape(t.group(r))).append('"');
+            }
+            for (int i = 0; i < col.labels().size(); i += 2) {
+                labels.append(',').append(col.labels().get(i)).append("=\"").append(col.labels().get(i + 1)).append('"');
+            }
+            bySeries.computeIfAbsent(labels.append('}').toString(), k -> new ArrayList<>()).add(r);
+        }
+        for (Map.Entry<String, List<Integer>> s : bySeries.entrySet()) {
+            List<Integer> rows = new ArrayList<>(s.getValue());
+            rows.sort((a, b) -> Double.compare(t.time(a), t.time(b)));
+            if (counter && !rows.isEmpty() && t.time(rows.get(0)) > 0) {
+                out.append(sample).append(s.getKey()).append(" 0 ").append(timestamp(start, 0)).append('\n');
+            }
+            for (int r : rows) {
+                out.append(sample).append(s.getKey()).append(' ').append(Long.toUnsignedString(t.value(r, col.name())))
+                        .append(' ').append(timestamp(start, t.time(r))).append('\n');
+            }
+        }
+    }
+
+    /** Seconds since the epoch of a sample at {@code simSeconds}, to the millisecond Prometheus keeps. */
+    static String timestamp(BigDecimal start, double simSeconds) {
+        BigDecimal t = start.add(BigDecimal.valueOf(simSeconds)).setScale(3, java.math.RoundingMode.HALF_EVEN);
+        BigDecimal plain = t.stripTrailingZeros();
+        return (plain.scale() < 0 ? plain.setScale(0) : plain).toPlainString();
+    }
+
+    /** The family and labels of a series.csv column. */
+    private static Target cgroupTarget(String column) {
+        Matcher m = STAT.matcher(column);
+        if (m.matches()) {
+            String base = m.group(1);
+            List<String> stat = List.of("stat", m.group(2));
+            return switch (base) {
+                case "usage" -> new Target("memfleet_fleet_memory_usage_bytes", stat, false);
+                case "kmem" -> new Target("memfleet_fleet_memory_kernel_usage_bytes", stat, false);
+                case "failcnt" -> new Target("memfleet_fleet_memory_failcnt", stat, false);
+                case "dying" -> new Target("memfleet_fleet_cgroup_dying_memcgs", stat, false);
+                case "dying_memcgs", "css_ids", "pinned_kmem_bytes" -> new Target("memfleet_fleet_" + base, stat, true);
+                default -> new Target("memfleet_fleet_" + base, stat, false);
+            };
+        }
+        return switch (column) {
+            case "nodes" -> new Target("memfleet_fleet_cgroup_nodes", List.of(), false);
+            case "live_caches" -> new Target("memfleet_fleet_slab_caches", List.of("state", "live"), false);
+            case "dead_caches" -> new Target("memfleet_fleet_slab_caches", List.of("state", "dead"), false);
+            case "mkdir_enospc" -> new Target("memfleet_fleet_mkdir_enospc", List.of(), true);
+            default -> new Target("memfleet_fleet_" + column, List.of(), false);
+        };
+    }
+
+    private static final Map<String, Family> KNOWN = new LinkedHashMap<>();
+
+    static {
+        String stats = " (stat: min, p50, p99, max, sum)";
+        known("memfleet_fleet_memory_usage_bytes", false, "usage_in_bytes over the fleet's nodes" + stats);
+        known("memfleet_fleet_memory_kernel_usage_bytes", false, "kmem.usage_in_bytes over the fleet's nodes" + stats);
+        known("memfleet_fleet_memory_failcnt", false, "failcnt over the fleet's nodes" + stats);
+        known("memfleet_fleet_oom_kills", true, "memcg OOM kills over the fleet");
+        known("memfleet_fleet_alloc_failures", true, "allocations refused with ENOMEM");
+        known("memfleet_fleet_mkdir_enospc", true, "mkdirs refused with ENOSPC (every css id held) over the fleet");
+        known("memfleet_fleet_slab_caches", false, "per-cgroup slab caches (state: live, dead)");
+        known("memfleet_fleet_cgroup_nodes", false, "nodes that have the cgroup");
+        known("memfleet_fleet_cgroup_dying_memcgs", false, "dying groups under the cgroup, per node" + stats);
+        known("memfleet_fleet_dying_memcgs", false, "memory cgroups removed but still referenced, per node" + stats);
+        known("memfleet_fleet_css_ids", false, "memory css ids in use, per node" + stats);
+        known("memfleet_fleet_pinned_kmem_bytes", false, "slab pages held by dead caches, per node" + stats);
+        known("memfleet_fleet_slab_bytes", false, "slab pages over the fleet, per root cache");
+    }
+
+    private static void known(String name, boolean counter, String help) {
+        KNOWN.put(name, new Family(name, counter, help));
+    }
+
+    private static Family family(String name) {
+        return KNOWN.getOrDefault(name, new Family(name, false, name.substring("memfleet_fleet_".length())
+                .replace('_', ' ') + " over the fleet (results column)"));
+    }
+
+    /** A label value as the exposition formats quote it. */
+    static String escape(String v) {
+        return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}
