@@ -53,6 +53,21 @@ final class ControllerCommand implements Callable<Integer> {
             + "(container_memory_usage_bytes{id=\"/web\",node=...}), so cAdvisor dashboards work unchanged")
     boolean cadvisorMetrics;
 
+    /** How /metrics labels an experiment's cgroups. */
+    enum MetricsCgroups { EXACT, FOLDED }
+
+    @Option(names = "--metrics-cgroups", paramLabel = "exact|folded", defaultValue = "folded",
+            description = "folded: cgroups an experiment's file does not declare (a workload's /jobs/job14) are summed "
+                    + "under their declared parent's pattern (/jobs/*) on /metrics; exact: every path is a label of its "
+                    + "own (default: ${DEFAULT-VALUE})")
+    MetricsCgroups metricsCgroups;
+
+    @Option(names = "--keep-finished", paramLabel = "DURATION", defaultValue = "1h",
+            converter = Converters.DurationOrZero.class,
+            description = "how long an ended experiment's final fleet series and progress stay on /metrics; 0: none "
+                    + "(default: ${DEFAULT-VALUE})")
+    long keepFinishedNs;
+
     @Override
     public Integer call() throws Exception {
         Shutdown.process().cooperate();
@@ -65,7 +80,8 @@ final class ControllerCommand implements Callable<Integer> {
         ControllerConfig cfg;
         try {
             cfg = new ControllerConfig(b.address(), b.topics(), httpHost, httpPort,
-                    new FleetMetrics.Options(maxMetricNodes, maxMetricCgroups, cadvisorMetrics), threads,
+                    new FleetMetrics.Options(maxMetricNodes, maxMetricCgroups, cadvisorMetrics,
+                            metricsCgroups == MetricsCgroups.EXACT, keepFinishedNs / 1_000_000), threads,
                     kafka.topicPrefix + "-controller", given == null || given.isEmpty() ? ControllerConfig.newToken() : given);
         } catch (IllegalArgumentException e) {
             b.close();

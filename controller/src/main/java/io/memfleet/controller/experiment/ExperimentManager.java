@@ -1,5 +1,6 @@
 package io.memfleet.controller.experiment;
 
+import io.memfleet.common.CgroupFold;
 import io.memfleet.common.kafka.Partitions;
 import io.memfleet.controller.model.CacheAggregate;
 import io.memfleet.controller.model.CgroupAggregate;
@@ -62,6 +63,7 @@ public final class ExperimentManager {
     private static final class Tracked {
         Experiment record;
         ExperimentSpec spec;
+        CgroupFold fold;
         final Map<Integer, GenerationProgress> progress = new HashMap<>();
         final Set<String> finished = new TreeSet<>();
         long lastWrittenMs;
@@ -112,6 +114,18 @@ public final class ExperimentManager {
     public Experiment get(String id) {
         Tracked t = experiments.get(id);
         return t == null ? null : t.record;
+    }
+
+    /** How /metrics folds an experiment's transient cgroups: into the patterns of the cgroups its file declares. */
+    public CgroupFold fold(String id) {
+        Tracked t = experiments.get(id);
+        if (t == null || t.spec == null) {
+            return CgroupFold.none();
+        }
+        if (t.fold == null) {
+            t.fold = CgroupFold.declared(t.spec.cgroups().stream().map(c -> c.getPath()).toList());
+        }
+        return t.fold;
     }
 
     public static boolean isFinal(ExperimentState s) {

@@ -1,5 +1,6 @@
 package io.memfleet.controller.model;
 
+import io.memfleet.common.CgroupFold;
 import io.memfleet.protocol.ConfigPlan;
 import io.memfleet.protocol.NodeIds;
 import io.memfleet.proto.v1.CgroupSample;
@@ -65,6 +66,23 @@ public final class FleetState {
         String prefix = experimentId + "/";
         latest.keySet().removeIf(n -> n.startsWith(prefix));
         eventsByNodeCgroup.keySet().removeIf(n -> n.startsWith(prefix));
+    }
+
+    /**
+     * Moves every node of an experiment, with its OOM kills and allocation failures, out of this
+     * fleet into a fleet of its own: an ended experiment's final state, kept for a while on /metrics.
+     */
+    public FleetState detach(String experimentId) {
+        FleetState out = new FleetState();
+        for (NodeTelemetry t : nodes(experimentId)) {
+            out.latest.put(t.getNodeId(), t);
+            Map<String, long[]> events = eventsByNodeCgroup.get(t.getNodeId());
+            if (events != null) {
+                out.eventsByNodeCgroup.put(t.getNodeId(), events);
+            }
+        }
+        forgetExperiment(experimentId);
+        return out;
     }
 
     /** A rollout published or read back from the desired-state topic; a known or older generation is ignored. */
@@ -167,38 +185,52 @@ public final class FleetState {
 
     /** Per-cgroup-path aggregates over the given nodes' samples, sorted by path. */
     public List<CgroupAggregate> cgroupAggregates(Collection<NodeTelemetry> samples) {
-        Map<String, List<CgroupSample>> byPath = new TreeMap<>();
+        return cgroupAggregates(samples, CgroupFold.none());
+    }
+
+    /**
+     * Per-cgroup aggregates over the given nodes' samples, sorted by row, a row per path as
+     * {@code fold} folds it: a node's usage, kmem and failcnt of the paths of one row are summed
+     * before the statistics over nodes, its OOM kills, failures and caches counted to the row.
+     */
+    public List<CgroupAggregate> cgroupAggregates(Collection<NodeTelemetry> samples, CgroupFold fold) {
+        Map<String, Map<String, long[]>> byRow = new TreeMap<>();
         Map<String, long[]> caches = new HashMap<>();
         Map<String, long[]> events = new HashMap<>();
         for (NodeTelemetry t : samples) {
             for (CgroupSample g : t.getCgroupsList()) {
-                byPath.computeIfAbsent(g.getPath(), k -> new ArrayList<>()).add(g);
+                long[] v = byRow.computeIfAbsent(fold.fold(g.getPath()), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(t.getNodeId(), k -> new long[3]);
+                v[0] += g.getUsageInBytes();
+                v[1] += g.getKmemUsageInBytes();
+                v[2] += g.getFailcnt();
             }
             for (SlabCacheSample c : t.getCachesList()) {
                 if (c.getDead()) {
-                    caches.computeIfAbsent(deadParent(c), k -> new long[2])[1] += deadCount(c);
+                    caches.computeIfAbsent(fold.fold(deadParent(c)), k -> new long[2])[1] += deadCount(c);
                 } else if (!c.getMemcgPath().isEmpty()) {
-                    caches.computeIfAbsent(c.getMemcgPath(), k -> new long[2])[0]++;
+                    caches.computeIfAbsent(fold.fold(c.getMemcgPath()), k -> new long[2])[0]++;
                 }
             }
             eventsByNodeCgroup.getOrDefault(t.getNodeId(), Map.of()).forEach((p, v) -> {
-                long[] acc = events.computeIfAbsent(p, k -> new long[2]);
+                long[] acc = events.computeIfAbsent(fold.fold(p), k -> new long[2]);
                 acc[0] += v[0];
                 acc[1] += v[1];
             });
         }
         List<CgroupAggregate> out = new ArrayList<>();
-        for (Map.Entry<String, List<CgroupSample>> e : byPath.entrySet()) {
-            List<CgroupSample> gs = e.getValue();
-            long[] usage = gs.stream().mapToLong(CgroupSample::getUsageInBytes).toArray();
-            long[] kmem = gs.stream().mapToLong(CgroupSample::getKmemUsageInBytes).toArray();
-            long[] failcnt = gs.stream().mapToLong(CgroupSample::getFailcnt).toArray();
+        for (Map.Entry<String, Map<String, long[]>> e : byRow.entrySet()) {
+            java.util.Collection<long[]> perNode = e.getValue().values();
             long[] ev = events.getOrDefault(e.getKey(), new long[2]);
             long[] cc = caches.getOrDefault(e.getKey(), new long[2]);
-            out.add(new CgroupAggregate(e.getKey(), gs.size(), Stats.of(usage), Stats.of(kmem), Stats.of(failcnt), ev[0],
-                    ev[1], cc[0], cc[1]));
+            out.add(new CgroupAggregate(e.getKey(), perNode.size(), Stats.of(column(perNode, 0)),
+                    Stats.of(column(perNode, 1)), Stats.of(column(perNode, 2)), ev[0], ev[1], cc[0], cc[1]));
         }
         return out;
+    }
+
+    private static long[] column(Collection<long[]> rows, int c) {
+        return rows.stream().mapToLong(r -> r[c]).toArray();
     }
 
     /** The root cache a per-cgroup cache belongs to: {@code dentry(2:web)} is {@code dentry}'s. */
