@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  * serves on {@code /metrics} for the fleet aggregates ({@code memfleet_fleet_memory_usage_bytes}
  * with {@code experiment}, {@code cgroup} and {@code stat}; {@code memfleet_fleet_oom_kills_total},
  * ...); a sample's timestamp is {@code start + simulated seconds}. Each family is written whole,
- * each series in time order, {@code # EOF} last. A counter also has a 0 at simulated time 0 (every
- * node boots with none), so that {@code increase()} over the run is the run's total.
+ * each series in time order, {@code # EOF} last. A counter column of the results (OOM kills,
+ * allocation failures, mkdirs refused) holds each interval's events; here it is their running total,
+ * as on /metrics, with a 0 at simulated time 0 (every node boots with none), so that
+ * {@code increase()} over the run is the run's total.
  */
 final class OpenMetricsExport {
     /** The first characters of every file this writes: how a file of ours is told from another. */
@@ -103,8 +105,11 @@ final class OpenMetricsExport {
             if (counter && !rows.isEmpty() && t.time(rows.get(0)) > 0) {
                 out.append(sample).append(s.getKey()).append(" 0 ").append(timestamp(start, 0)).append('\n');
             }
+            long total = 0;
             for (int r : rows) {
-                out.append(sample).append(s.getKey()).append(' ').append(Long.toUnsignedString(t.value(r, col.name())))
+                long v = t.value(r, col.name());
+                total += v;
+                out.append(sample).append(s.getKey()).append(' ').append(Long.toUnsignedString(counter ? total : v))
                         .append(' ').append(timestamp(start, t.time(r))).append('\n');
             }
         }

@@ -41,7 +41,7 @@ class OpenMetricsExportTest {
     }
 
     @Test
-    void countersEndInTotalAndStartFromZeroAtSimulatedTimeZero() throws Exception {
+    void countersAreRunningTotalsEndingInTotalAndStartFromZeroAtSimulatedTimeZero() throws Exception {
         String om = export(SERIES, SLABS, "1700000000.25");
         assertTrue(om.contains("# TYPE memfleet_fleet_oom_kills counter\n"), om);
         List<String> oom = om.lines().filter(l -> l.startsWith("memfleet_fleet_oom_kills_total{experiment=\"qs-1\","
@@ -49,7 +49,7 @@ class OpenMetricsExportTest {
         assertEquals(List.of(
                 "memfleet_fleet_oom_kills_total{experiment=\"qs-1\",cgroup=\"/batch\"} 0 1700000000.25",
                 "memfleet_fleet_oom_kills_total{experiment=\"qs-1\",cgroup=\"/batch\"} 1 1700000000.75",
-                "memfleet_fleet_oom_kills_total{experiment=\"qs-1\",cgroup=\"/batch\"} 4 1700000001.25"), oom);
+                "memfleet_fleet_oom_kills_total{experiment=\"qs-1\",cgroup=\"/batch\"} 5 1700000001.25"), oom);
     }
 
     @Test

@@ -55,6 +55,12 @@ class OpenMetricsBackfillIT {
         long ooms = run.summary().cgroups().stream().filter(c -> c.cgroup().equals("/batch")).findFirst().orElseThrow()
                 .oomKills();
         assertTrue(ooms > 0, "the quickstart's /batch is OOM-killed: the check needs kills to count");
+        long intervals = 0; // series.csv holds each interval's kills
+        double[] axis = run.series().timeAxis();
+        for (Long v : run.series().column("/batch", "oom_kills", axis)) {
+            intervals += v == null ? 0 : v;
+        }
+        assertEquals(ooms, intervals, "series.csv's kills add up to summary.json's");
         try (Prometheus prom = Prometheus.start(dir, "global:\n  scrape_interval: 1m\n", data)) {
             PromQl q = new PromQl(prom.url());
             String sel = "{cgroup=\"/batch\",experiment=~\".+\"";
