@@ -82,6 +82,10 @@ final class ClusterCommand implements Runnable {
                 description = "how long each process may take to become healthy (default: ${DEFAULT-VALUE})")
         long timeoutNs;
 
+        @Option(names = "--remote-write", paramLabel = "URL", description = "the controller's --remote-write: it pushes "
+                + "every experiment's fleet series, in simulated time, to this Prometheus remote-write endpoint")
+        String remoteWrite;
+
         /** Every process this command started, also one not yet healthy (and so not yet in the state). */
         private final List<Long> started = new ArrayList<>();
 
@@ -218,6 +222,9 @@ final class ClusterCommand implements Runnable {
             List<String> args = new ArrayList<>(List.of("controller", "--http-port", Integer.toString(port), "--token",
                     ControllerConfig.newToken()));
             args.addAll(kafkaArgs(s));
+            if (remoteWrite != null) {
+                args.addAll(List.of("--remote-write", RemoteWriteUrl.parse(remoteWrite).toString()));
+            }
             long pid = started(ChildProcesses.start("768m", log, args));
             String url = "http://127.0.0.1:" + port + "/";
             s = s.with(new ClusterState.Proc("controller", "controller", pid, port, log.toString(), "768m", args))

@@ -68,12 +68,17 @@ final class ControllerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     long keepFinishedNs;
 
+    @Option(names = "--remote-write", paramLabel = "URL", description = "also push every experiment's fleet series, "
+            + "in simulated time, to this Prometheus remote-write endpoint (http://HOST:9090/api/v1/write)")
+    String remoteWrite;
+
     @Override
     public Integer call() throws Exception {
         Shutdown.process().cooperate();
         if (maxMetricNodes < 0 || maxMetricCgroups < 0) {
             throw new UserError("--max-metric-nodes and --max-metric-cgroups must not be negative");
         }
+        java.net.URI remoteWriteUrl = remoteWrite == null ? null : RemoteWriteUrl.parse(remoteWrite);
         Bootstrap b = Bootstrap.open(kafka, "controller", io.out());
         int threads = generatorThreads < 0 ? Runtime.getRuntime().availableProcessors() : generatorThreads;
         String given = token != null ? token : System.getenv("MEMFLEET_TOKEN");
@@ -82,7 +87,8 @@ final class ControllerCommand implements Callable<Integer> {
             cfg = new ControllerConfig(b.address(), b.topics(), httpHost, httpPort,
                     new FleetMetrics.Options(maxMetricNodes, maxMetricCgroups, cadvisorMetrics,
                             metricsCgroups == MetricsCgroups.EXACT, keepFinishedNs / 1_000_000), threads,
-                    kafka.topicPrefix + "-controller", given == null || given.isEmpty() ? ControllerConfig.newToken() : given);
+                    kafka.topicPrefix + "-controller", given == null || given.isEmpty() ? ControllerConfig.newToken() : given,
+                    remoteWriteUrl);
         } catch (IllegalArgumentException e) {
             b.close();
             throw new UserError((token != null ? "--token: " : "MEMFLEET_TOKEN: ") + e.getMessage(), 2);

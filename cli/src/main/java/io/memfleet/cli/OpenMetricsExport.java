@@ -1,5 +1,8 @@
 package io.memfleet.cli;
 
+import io.memfleet.controller.model.SimulatedSeries;
+import io.memfleet.controller.model.SimulatedSeries.Family;
+import io.memfleet.controller.model.SimulatedSeries.Target;
 import io.memfleet.report.SeriesTable;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -7,8 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A results directory's series as OpenMetrics text with timestamps, without I/O: what
@@ -24,14 +25,6 @@ import java.util.regex.Pattern;
 final class OpenMetricsExport {
     /** The first characters of every file this writes: how a file of ours is told from another. */
     static final String SIGNATURE = "# TYPE memfleet_";
-    private static final Pattern STAT = Pattern.compile("(.+)_(min|p50|p99|max|sum)");
-    private static final String ROOT = "/";
-
-    /** Where one column goes: its family, its extra label (name=value pairs), and whether only the root's rows hold it. */
-    private record Target(String family, List<String> labels, boolean rootOnly) { }
-
-    /** A metric family: name (a counter's without _total), type and help. */
-    private record Family(String name, boolean counter, String help) { }
 
     private OpenMetricsExport() {
     }
@@ -42,23 +35,21 @@ final class OpenMetricsExport {
         Map<Family, List<Column>> families = new LinkedHashMap<>();
         for (String c : series.columns().subList(2, series.columns().size())) {
             if (series.hasColumn(c)) {
-                Target t = cgroupTarget(c);
-                families.computeIfAbsent(family(t.family()), k -> new ArrayList<>())
+                Target t = SimulatedSeries.cgroupColumn(c);
+                families.computeIfAbsent(t.family(), k -> new ArrayList<>())
                         .add(new Column(c, t.labels(), t.rootOnly(), series, "cgroup"));
             }
         }
         for (String c : slabs.columns().subList(2, slabs.columns().size())) {
-            String name = c.equals("bytes") ? "memfleet_fleet_slab_bytes" : "memfleet_fleet_slabinfo_" + c;
-            families.computeIfAbsent(family(name), k -> new ArrayList<>())
+            families.computeIfAbsent(SimulatedSeries.slabColumn(c).family(), k -> new ArrayList<>())
                     .add(new Column(c, List.of(), false, slabs, "slab"));
         }
         for (Map.Entry<Family, List<Column>> f : families.entrySet()) {
             Family fam = f.getKey();
             out.append("# TYPE ").append(fam.name()).append(fam.counter() ? " counter\n" : " gauge\n");
             out.append("# HELP ").append(fam.name()).append(' ').append(fam.help()).append('\n');
-            String sample = fam.counter() ? fam.name() + "_total" : fam.name();
             for (Column col : f.getValue()) {
-                writeColumn(out, sample, fam.counter(), experiment, col, start);
+                writeColumn(out, fam.sampleName(), fam.counter(), experiment, col, start);
             }
         }
         out.append("# EOF\n");
@@ -83,14 +74,14 @@ final class OpenMetricsExport {
         SeriesTable t = col.table();
         Map<String, List<Integer>> bySeries = new LinkedHashMap<>();
         for (int r = 0; r < t.rows(); r++) {
-            if (col.rootOnly() && !t.cgroup(r).equals(ROOT)) {
+            if (col.rootOnly() && !t.cgroup(r).equals(SimulatedSeries.ROOT)) {
                 continue;
             }
             StringBuilder labels = new StringBuilder("{experiment=\"").append(escape(experiment)).append('"');
             if (!col.rootOnly()) {
                 labels.append(',').append(col.rowLabel()).append("=\"").append(escape(t.cgroup(r))).append('"');
             }
-            if (!SeriesTable.ALL.equals(t.group(r)) && !t.group(r).isEmpty()) {
+            if (SimulatedSeries.split(t.group(r))) {
                 labels.append(",rollout=\"").append(escape(t.rollout(r))).append("\",group=\"")
                         .append(escape(t.group(r))).append('"');
             }
@@ -120,58 +111,6 @@ final class OpenMetricsExport {
         BigDecimal t = start.add(BigDecimal.valueOf(simSeconds)).setScale(3, java.math.RoundingMode.HALF_EVEN);
         BigDecimal plain = t.stripTrailingZeros();
         return (plain.scale() < 0 ? plain.setScale(0) : plain).toPlainString();
-    }
-
-    /** The family and labels of a series.csv column. */
-    private static Target cgroupTarget(String column) {
-        Matcher m = STAT.matcher(column);
-        if (m.matches()) {
-            String base = m.group(1);
-            List<String> stat = List.of("stat", m.group(2));
-            return switch (base) {
-                case "usage" -> new Target("memfleet_fleet_memory_usage_bytes", stat, false);
-                case "kmem" -> new Target("memfleet_fleet_memory_kernel_usage_bytes", stat, false);
-                case "failcnt" -> new Target("memfleet_fleet_memory_failcnt", stat, false);
-                case "dying" -> new Target("memfleet_fleet_cgroup_dying_memcgs", stat, false);
-                case "dying_memcgs", "css_ids", "pinned_kmem_bytes" -> new Target("memfleet_fleet_" + base, stat, true);
-                default -> new Target("memfleet_fleet_" + base, stat, false);
-            };
-        }
-        return switch (column) {
-            case "nodes" -> new Target("memfleet_fleet_cgroup_nodes", List.of(), false);
-            case "live_caches" -> new Target("memfleet_fleet_slab_caches", List.of("state", "live"), false);
-            case "dead_caches" -> new Target("memfleet_fleet_slab_caches", List.of("state", "dead"), false);
-            case "mkdir_enospc" -> new Target("memfleet_fleet_mkdir_enospc", List.of(), true);
-            default -> new Target("memfleet_fleet_" + column, List.of(), false);
-        };
-    }
-
-    private static final Map<String, Family> KNOWN = new LinkedHashMap<>();
-
-    static {
-        String stats = " (stat: min, p50, p99, max, sum)";
-        known("memfleet_fleet_memory_usage_bytes", false, "usage_in_bytes over the fleet's nodes" + stats);
-        known("memfleet_fleet_memory_kernel_usage_bytes", false, "kmem.usage_in_bytes over the fleet's nodes" + stats);
-        known("memfleet_fleet_memory_failcnt", false, "failcnt over the fleet's nodes" + stats);
-        known("memfleet_fleet_oom_kills", true, "memcg OOM kills over the fleet");
-        known("memfleet_fleet_alloc_failures", true, "allocations refused with ENOMEM");
-        known("memfleet_fleet_mkdir_enospc", true, "mkdirs refused with ENOSPC (every css id held) over the fleet");
-        known("memfleet_fleet_slab_caches", false, "per-cgroup slab caches (state: live, dead)");
-        known("memfleet_fleet_cgroup_nodes", false, "nodes that have the cgroup");
-        known("memfleet_fleet_cgroup_dying_memcgs", false, "dying groups under the cgroup, per node" + stats);
-        known("memfleet_fleet_dying_memcgs", false, "memory cgroups removed but still referenced, per node" + stats);
-        known("memfleet_fleet_css_ids", false, "memory css ids in use, per node" + stats);
-        known("memfleet_fleet_pinned_kmem_bytes", false, "slab pages held by dead caches, per node" + stats);
-        known("memfleet_fleet_slab_bytes", false, "slab pages over the fleet, per root cache");
-    }
-
-    private static void known(String name, boolean counter, String help) {
-        KNOWN.put(name, new Family(name, counter, help));
-    }
-
-    private static Family family(String name) {
-        return KNOWN.getOrDefault(name, new Family(name, false, name.substring("memfleet_fleet_".length())
-                .replace('_', ' ') + " over the fleet (results column)"));
     }
 
     /** A label value as the exposition formats quote it. */
