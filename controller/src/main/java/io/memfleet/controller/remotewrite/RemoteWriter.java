@@ -15,11 +15,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.xerial.snappy.Snappy;
 
 /**
@@ -36,10 +38,18 @@ public final class RemoteWriter {
     static final long FIRST_BACKOFF_MS = 1000;
     static final long MAX_BACKOFF_MS = 30_000;
 
+    /** An HTTP status and body, or status -1 and what went wrong. */
+    public record Answer(int status, String body) { }
+
+    /** Sends one compressed request; completes with the endpoint's answer (never exceptionally). */
+    public interface Sender {
+        CompletableFuture<Answer> send(byte[] body);
+    }
+
     private final URI url;
     private final PrintStream log;
     private final Executor loop;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final Sender sender;
     private final RemoteWriteBatcher batcher = new RemoteWriteBatcher(MAX_SAMPLES);
     private final Set<String> sent = new HashSet<>();
     /** The compressed request being sent or waiting to be sent again, and its sample count. */
@@ -52,9 +62,21 @@ public final class RemoteWriter {
 
     /** {@code loop} runs a task on the controller's event loop. */
     public RemoteWriter(URI url, Executor loop, PrintStream log) {
+        this(url, loop, log, http(url));
+    }
+
+    RemoteWriter(URI url, Executor loop, PrintStream log, Sender sender) {
         this.url = url;
         this.loop = loop;
         this.log = log;
+        this.sender = sender;
+    }
+
+    /** POSTs with java.net.http. */
+    private static Sender http(URI url) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        return body -> http.sendAsync(request(url, body), HttpResponse.BodyHandlers.ofString())
+                .handle((r, err) -> r == null ? new Answer(-1, String.valueOf(err)) : new Answer(r.statusCode(), r.body()));
     }
 
     /**
@@ -62,20 +84,28 @@ public final class RemoteWriter {
      * controller's event loop.
      */
     public void tick(ExperimentManager experiments, long nowMs) {
-        for (Experiment e : experiments.all()) {
+        take(experiments.all(), experiments::series);
+        pump(nowMs);
+    }
+
+    /** Takes the new points of {@code experiments}, whose series so far {@code series} gives. */
+    void take(Collection<Experiment> experiments, Function<String, List<ExperimentSeries>> series) {
+        for (Experiment e : experiments) {
             if (sent.contains(e.getId()) || e.getState() == ExperimentState.ACCEPTED) {
                 continue;
             }
             boolean ended = ExperimentManager.isFinal(e.getState());
-            batcher.offer(e.getId(), startMs(e), points(experiments.series(e.getId())));
+            batcher.offer(e.getId(), startMs(e), points(series.apply(e.getId())));
             if (ended) {
                 sent.add(e.getId()); // every point is in the chunks of an ended experiment
                 batcher.forget(e.getId());
             }
         }
-        if (pendingSamples() == 0 && drained != null) {
-            drained.complete(null);
-        }
+    }
+
+    /** Sends the next request, or the refused one again once its backoff is over. */
+    void pump(long nowMs) {
+        checkDrained();
         if (awaiting || nowMs < retryAtMs) {
             return;
         }
@@ -123,14 +153,18 @@ public final class RemoteWriter {
 
     private void send() {
         awaiting = true;
-        byte[] body = inFlight;
-        http.sendAsync(request(url, body), HttpResponse.BodyHandlers.ofString()).whenComplete((r, err) ->
-                loop.execute(() -> answered(r == null ? -1 : r.statusCode(), r == null ? String.valueOf(err) : r.body(),
-                        System.currentTimeMillis())));
+        sender.send(inFlight).thenAccept(a -> loop.execute(() -> answered(a.status(), a.body(), System.currentTimeMillis())));
     }
 
-    private void answered(int status, String body, long nowMs) {
+    private void checkDrained() {
+        if (pendingSamples() == 0 && drained != null) {
+            drained.complete(null);
+        }
+    }
+
+    private void answered(int status, String text, long nowMs) {
         awaiting = false;
+        String body = text.length() > 300 ? text.substring(0, 300) + "..." : text;
         if (status >= 200 && status < 300) {
             inFlight = null;
             backoffMs = FIRST_BACKOFF_MS;
@@ -144,11 +178,12 @@ public final class RemoteWriter {
             retryAtMs = nowMs + backoffMs;
             backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
         }
+        checkDrained();
     }
 
     /**
      * Completes once every sample taken so far has been answered for (a controller that stops
-     * waits a little for it). On the controller's event loop; the next {@link #tick}s complete it.
+     * waits a little for it). On the controller's event loop; the answers and ticks complete it.
      */
     public CompletableFuture<Void> whenDrained() {
         if (drained == null || drained.isDone()) {
