@@ -1,14 +1,33 @@
 // memfleet live dashboard: one Server-Sent Events stream feeds every table and chart.
 (function () {
   'use strict';
+  // bytes in binary units, without a needless ".0" (16 MiB, 1.5 GiB)
   function human(v) {
     if (v == null) return '';
     var a = Math.abs(v);
-    if (a < 1024) return v.toFixed(0) + ' B';
-    if (a < 1048576) return (v / 1024).toFixed(1) + ' KiB';
-    if (a < 1073741824) return (v / 1048576).toFixed(1) + ' MiB';
-    return (v / 1073741824).toFixed(2) + ' GiB';
+    function f(x, d) { return String(parseFloat(x.toFixed(d))); }
+    if (a < 1024) return f(v, 0) + ' B';
+    if (a < 1048576) return f(v / 1024, 1) + ' KiB';
+    if (a < 1073741824) return f(v / 1048576, 1) + ' MiB';
+    return f(v / 1073741824, 2) + ' GiB';
   }
+  // round ticks from 0: powers of two for bytes (0, 16, 32, 48 MiB), 1-2-5 steps for counts
+  function tickStep(max, bytes) {
+    if (!(max > 0)) return 1;
+    var s = 1;
+    if (bytes) {
+      while (max / s > 6) s *= 2;
+      return s;
+    }
+    var p = Math.pow(10, Math.floor(Math.log10(max / 6)));
+    [1, 2, 5, 10].some(function (m) { s = m * p; return max / s <= 6; });
+    return Math.max(1, s);
+  }
+  function tickTop(max, bytes) {
+    var s = tickStep(max, bytes);
+    return Math.max(s, Math.ceil(max / s) * s);
+  }
+
   // A cell is described, never written as HTML: {text}, {bytes} (shown in human units, the exact
   // value kept in data-bytes) or {bar, text} (a progress bar and its label).
   function bytesCell(v) { return { bytes: v }; }
@@ -95,7 +114,9 @@
 
   var palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
   var state = { selected: null, chosenByUser: false, source: null, points: [], charts: {}, drill: null, updates: 0,
-    markers: [], markerKey: '' };
+    markers: [], markerKey: '', summary: null };
+  var FINAL = ['done', 'failed', 'cancelled'];
+  var AXIS = { bytes: 'bytes', count: 'count', rank: 'bytes' };
   window.memfleetDashboard = state;
 
   function chart(host, id, title, unit, x, lines) {
@@ -107,14 +128,22 @@
       el.setAttribute('data-chart', id);
       host.appendChild(el);
       var series = [{ label: unit === 'rank' ? 'node rank' : 'simulated s' }];
+      var xTitle = unit === 'rank' ? 'nodes, largest usage first' : 'simulated seconds';
       lines.forEach(function (l, i) {
         series.push({ label: l.label, stroke: palette[i % palette.length], width: 1.5, spanGaps: true,
-          value: function (u, v) { return l.bytes ? human(v) : (v == null ? '' : String(v)); } });
+          value: function (u, v) { return l.bytes ? human(v) : (v == null ? '' : v.toLocaleString('en-US')); } });
       });
       var bytes = lines.length > 0 && lines[0].bytes;
-      var plot = new uPlot({ title: title, width: 520, height: 240, scales: { x: { time: false } }, series: series,
+      var plot = new uPlot({ title: title, width: 520, height: 240, series: series,
+        scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, tickTop(max, bytes)]; } } },
         plugins: [markerPlugin],
-        axes: [{}, { size: 80, values: function (u, vals) { return vals.map(function (v) { return bytes ? human(v) : v; }); } }]
+        axes: [{ label: xTitle }, { size: 80, label: AXIS[unit] || unit,
+          splits: function (u, i, min, max) {
+            var out = [], st = tickStep(max, bytes);
+            for (var v = 0; v <= max + st / 2; v += st) out.push(v);
+            return out;
+          },
+          values: function (u, vals) { return vals.map(function (v) { return bytes ? human(v) : v.toLocaleString('en-US'); }); } }]
       }, [x].concat(lines.map(function (l) { return l.values; })), el);
       box = state.charts[id] = { el: el, plot: plot, key: key };
     } else {
@@ -147,6 +176,18 @@
     chart(host, 'usage', 'usage p99 per cgroup', 'bytes', times, lines(function (p) { return p.usage_in_bytes.p99; }, true));
     chart(host, 'kmem', 'kmem p99 per cgroup', 'bytes', times, lines(function (p) { return p.kmem_usage_in_bytes.p99; }, true));
     chart(host, 'dead', 'dead caches per cgroup', 'count', times, lines(function (p) { return p.dead_caches; }, false));
+    // every cgroup that had an OOM kill or an allocation failure, however deep: one line per kind and cgroup
+    var hit = [];
+    [['oom_kills', 'OOM kills in '], ['alloc_failures', 'alloc failures in ']].forEach(function (k) {
+      var seen = {};
+      whole.forEach(function (p) { if (p[k[0]] > 0 && !seen[p.cgroup]) { seen[p.cgroup] = true; hit.push([k, p.cgroup]); } });
+    });
+    hit.sort(function (a, b) { return (a[0][1] + a[1]) < (b[0][1] + b[1]) ? -1 : 1; });
+    chart(host, 'events', 'OOM kills and allocation failures per telemetry interval', 'count', times, hit.map(function (h) {
+      var v = times.map(function () { return 0; });
+      whole.forEach(function (p) { if (p.cgroup === h[1]) v[index[p.sim_seconds]] = p[h[0][0]]; });
+      return { label: h[0][1] + h[1], values: v, bytes: false };
+    }));
     var slabs = [], seenS = {};
     state.points.forEach(function (p) { if (p.slab && !seenS[p.slab]) { seenS[p.slab] = true; slabs.push(p.slab); } });
     slabs.sort();
@@ -162,6 +203,7 @@
     state.selected = id;
     state.chosenByUser = state.chosenByUser || byUser;
     state.points = [];
+    state.summary = null;
     document.getElementById('selected').textContent = id || 'none';
     connect();
   }
@@ -179,7 +221,7 @@
       tr.addEventListener('click', function () { select(key, true); });
     });
     if (!state.chosenByUser && list.length > 0) {
-      var running = list.filter(function (e) { return ['done', 'failed', 'cancelled'].indexOf(e.state) < 0; });
+      var running = list.filter(function (e) { return FINAL.indexOf(e.state) < 0; });
       select((running[0] || list[0]).id, false);
     }
     markSelected(tb, state.selected);
@@ -277,6 +319,11 @@
     }, function (tr, key) { tr.setAttribute('data-slab', key); });
   }
 
+  function setText(id, text) {
+    var el = document.getElementById(id);
+    if (el.textContent !== text) el.textContent = text;
+  }
+
   function onUpdate(ev) {
     var d = JSON.parse(ev.data);
     state.updates++;
@@ -285,9 +332,23 @@
       d.experiments.length + ' experiments';
     if (summary.textContent !== text) summary.textContent = text;
     renderExperiments(d.experiments);
-    renderCgroups(d.fleet.cgroups);
+    if (d.summary && d.experiment === state.selected) state.summary = d.summary;
+    var sel = d.experiments.filter(function (e) { return e.id === state.selected; })[0];
+    var ended = sel && FINAL.indexOf(sel.state) >= 0 && state.summary;
+    // a finished experiment's nodes are released: its final values come from its summary
+    var released = document.getElementById('released');
+    released.hidden = !ended;
+    if (ended) {
+      var line = sel.id + ' ended (' + sel.state + ') after ' + sel.progress.simulated_seconds.toFixed(1) +
+        ' simulated seconds; its ' + state.summary.nodes + ' nodes were released, so the tables below show its final values ' +
+        '(from its summary). Select a running experiment for live values.';
+      if (released.textContent !== line) released.textContent = line;
+    }
+    setText('cgroups-title', ended ? 'cgroups of ' + sel.id + ' at its end' : 'cgroups over the fleet (now)');
+    setText('caches-title', ended ? 'Slab caches of ' + sel.id + ' at its end' : 'Slab caches over the fleet (now)');
+    renderCgroups(ended ? state.summary.cgroups : d.fleet.cgroups);
     renderRollouts(d.rollouts);
-    renderCaches(d.fleet.caches);
+    renderCaches(ended ? state.summary.caches : d.fleet.caches);
     if (d.experiment && d.experiment === state.selected) {
       state.points = d.resync ? d.points : state.points.concat(d.points); // a resync replaces what it missed
       drawSeries();

@@ -40,7 +40,11 @@ final class ChildProcesses {
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx" + heap);
         cmd.add("-Xms" + heap); // the whole heap from the start: no full collections while it grows
-        cmd.add("-XX:+ExitOnOutOfMemoryError");
+        if (!args.isEmpty() && !args.get(0).equals("agent")) {
+            // an agent sheds nodes under heap pressure and quarantines the node whose event ran out of
+            // heap; any other process stops at once rather than run on in a broken state
+            cmd.add("-XX:+ExitOnOutOfMemoryError");
+        }
         cmd.addAll(JVM_OPTIONS);
         String extra = System.getenv("MEMFLEET_CHILD_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {

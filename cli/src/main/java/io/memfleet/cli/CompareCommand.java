@@ -40,6 +40,10 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "print only errors and the final line")
     boolean quiet;
 
+    @Option(names = "--exact-cgroups", description = "a row per cgroup path, instead of folding the cgroups the "
+            + "experiment did not declare (a workload's short-lived children) into their parent's pattern (/jobs/*)")
+    boolean exactCgroups;
+
     @Option(names = "--force", description = "replace an earlier comparison in DIR (only memfleet's own files)")
     boolean force;
 
@@ -55,7 +59,7 @@ final class CompareCommand implements Callable<Integer> {
         List<ResultsDir> runs = read(dirs);
         Comparison c;
         try (ResultsTarget target = ResultsTarget.claim(out, "--out", force)) {
-            c = writeComparison(runs, target.staging());
+            c = writeComparison(runs, target.staging(), exactCgroups);
             target.commit();
         }
         List<Comparison.Row> diff = c.differing();
@@ -80,8 +84,8 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     /** compare.html and compare.csv of {@code runs} in {@code out}. */
-    static Comparison writeComparison(List<ResultsDir> runs, Path out) throws IOException {
-        Comparison c = new Comparison(runs);
+    static Comparison writeComparison(List<ResultsDir> runs, Path out, boolean exactCgroups) throws IOException {
+        Comparison c = Comparison.of(runs, exactCgroups);
         Files.createDirectories(out);
         Files.writeString(out.resolve("compare.html"), CompareReport.render(c), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("compare.csv"), c.csv(), StandardCharsets.UTF_8);

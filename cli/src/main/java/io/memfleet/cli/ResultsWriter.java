@@ -52,6 +52,7 @@ final class ResultsWriter {
         }
         JsonObject summary = new JsonObject().put("experiment", spec.name()).put("seed", spec.seed())
                 .put("kernel", spec.kernel()).put("simulated_seconds", spec.durationNs() / 1e9)
+                .put("declared_cgroups", new JsonArray(spec.cgroups().stream().map(c -> c.getPath()).toList()))
                 .mergeIn(Json.summary(done.getSummary()));
         Files.writeString(out.resolve("summary.json"), summary.encodePrettily() + "\n", StandardCharsets.UTF_8);
         SeriesCsv.write(out.resolve("series.csv"), results.series());
@@ -65,7 +66,7 @@ final class ResultsWriter {
                 .put("source", done.getSubmission().getSource()).put("version", new Version().getVersion()[0])
                 .put("trace_repairs", traceRepairs(run.repairs()));
         Files.writeString(out.resolve("run.json"), info.encodePrettily() + "\n", StandardCharsets.UTF_8);
-        writeReport(out); // after run.json: the report's header shows the trace repairs kept there
+        writeReport(out, false); // after run.json: the report's header shows the trace repairs kept there
     }
 
     /** What the experiment's traces needed on the way in: one object per workload, file and kind of repair. */
@@ -82,7 +83,7 @@ final class ResultsWriter {
     }
 
     /** series.parquet and report.html, both made from the directory's own files; each replaced whole. */
-    static void writeReport(Path out) throws IOException {
+    static void writeReport(Path out, boolean exactCgroups) throws IOException {
         ResultsDir dir;
         try {
             dir = ResultsDir.read(out);
@@ -93,7 +94,7 @@ final class ResultsWriter {
         if (dir.slabs().rows() > 0 || Files.exists(out.resolve("slabs.csv"))) {
             replace(out.resolve("slabs.parquet"), f -> SeriesParquet.write(dir.slabs(), f));
         }
-        String html = HtmlReport.render(dir);
+        String html = HtmlReport.render(dir, exactCgroups);
         replace(out.resolve("report.html"), f -> Files.writeString(f, html, StandardCharsets.UTF_8));
     }
 

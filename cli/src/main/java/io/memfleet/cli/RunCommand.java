@@ -132,7 +132,7 @@ final class RunCommand implements Callable<Integer> {
             }
             target.commit();
         }
-        io.out().println("[run] wrote " + out);
+        io.out().println("[run] wrote " + out + "; open " + out.resolve(runs.size() == 1 ? "report.html" : "compare.html"));
         return 0;
     }
 
@@ -163,7 +163,7 @@ final class RunCommand implements Callable<Integer> {
                     done.getId(), wall, ran.durationNs() / 1e9, ran.nodes());
         }
         if (dirs.size() > 1) {
-            CompareCommand.writeComparison(CompareCommand.read(dirs), staged);
+            CompareCommand.writeComparison(CompareCommand.read(dirs), staged, false);
             ResultsWriter.writeMatrixInfo(staged, variants);
             io.out().println("[run] " + (dirs.size() - 1) + " variants against the base; compared in "
                     + out.resolve("compare.html"));

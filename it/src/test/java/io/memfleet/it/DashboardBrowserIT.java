@@ -191,10 +191,36 @@ class DashboardBrowserIT extends EmbeddedBrokerTest {
                         List<List<List<String>>> r = rows(js, rolloutRow);
                         return r.size() == 1 && r.get(0).size() == 6 && r.get(0).get(3).get(0).equals("3");
                     });
-                    assertEquals("/static: limit 96.0 MiB", rows(js, rolloutRow).get(0).get(2).get(0),
+                    assertEquals("/static: limit 96 MiB", rows(js, rolloutRow).get(0).get(2).get(0),
                             "the pushed configuration shows");
                     JsonObject status = new JsonObject(get(api + "/api/config/static-limit"));
                     assertEquals(3, status.getInteger("acked"));
+                    // axes are titled, and OOM kills and allocation failures have a chart
+                    assertEquals("bytes", js.executeScript("return window.memfleetDashboard.charts.usage.plot.axes[1].label;"));
+                    assertEquals("simulated seconds",
+                            js.executeScript("return window.memfleetDashboard.charts.usage.plot.axes[0].label;"));
+
+                    // after the end: its nodes are released, and the page keeps its final values from its summary
+                    FleetHarness.await("the experiment ends", Duration.ofSeconds(120), () ->
+                            new JsonObject(get(api + "/api/experiments/" + id)).getString("state").equals("done"));
+                    FleetHarness.await("the page says the nodes were released", Duration.ofSeconds(60), () ->
+                            driver.findElement(By.id("released")).isDisplayed());
+                    assertTrue(driver.findElement(By.id("released")).getText().contains("6 nodes were released"),
+                            driver.findElement(By.id("released")).getText());
+                    JsonObject summary = new JsonObject(get(api + "/api/experiments/" + id)).getJsonObject("summary");
+                    JsonObject batch = summary.getJsonArray("cgroups").stream().map(JsonObject.class::cast)
+                            .filter(j -> j.getString("cgroup").equals("/batch")).findFirst().orElseThrow();
+                    List<List<String>> finalRow = rows(js, "#cgroups tr[data-cgroup='/batch']").get(0);
+                    assertEquals(Long.toString(batch.getLong("oom_kills")), finalRow.get(9).get(0), "OOM kills at the end");
+                    assertShows(batch.getJsonObject("usage_in_bytes").getLong("max"), finalRow.get(4));
+                    assertEquals(0, rows(js, "#cgroups tr[data-cgroup='/static']").size(), "the experiment's own cgroups");
+                    assertEquals("cgroups of " + id + " at its end", driver.findElement(By.id("cgroups-title")).getText());
+                    Object eventLines = js.executeScript("var c = window.memfleetDashboard.charts.events;"
+                            + " return c ? c.plot.series.map(function (s) { return s.label; }) : null;");
+                    assertTrue(eventLines instanceof List<?> l && l.contains("OOM kills in /batch")
+                            && l.contains("alloc failures in /web"), "the events chart: " + eventLines);
+                    assertTrue(((Number) js.executeScript("return window.memfleetDashboard.charts.usage.plot.data[0].length;"))
+                            .intValue() >= 25, "the charts keep every point of the finished run");
                     // kept for whoever reads a failed CI run, and for a look at the page
                     Files.copy(((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.FILE)
                             .toPath(), Path.of("target", "dashboard.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -30,7 +30,9 @@ public record AgentConfig(String bootstrap, Topics topics, String groupId, long 
     }
 
     public AgentSettings settings() {
-        return new AgentSettings(kernel, telemetryIntervalNs, topics.partitions());
+        // one node may take 3/4 of the heap at most: a node shape that could take more is refused
+        return new AgentSettings(kernel, telemetryIntervalNs, topics.partitions())
+                .withNodeHeapBudget(Runtime.getRuntime().maxMemory() / 4 * 3);
     }
 
     public AgentConfig withClientId(String id) {

@@ -39,7 +39,7 @@ public final class Comparison {
         }
 
         public String format(int run) {
-            return bytes ? Units.bytes(values[run]) : Long.toString(values[run]);
+            return bytes ? Units.bytes(values[run]) : Answers.count(values[run]);
         }
     }
 
@@ -56,6 +56,11 @@ public final class Comparison {
 
     private final List<ResultsDir> runs;
     private final List<Row> rows;
+
+    /** The comparison of {@code runs} with transient cgroups folded into their parent's pattern unless {@code exact}. */
+    public static Comparison of(List<ResultsDir> runs, boolean exact) {
+        return new Comparison(exact ? runs : runs.stream().map(FoldedRuns::fold).toList());
+    }
 
     public Comparison(List<ResultsDir> runs) {
         if (runs.size() < 2) {

@@ -29,10 +29,19 @@ public final class HtmlReport {
         return out;
     }
 
+    /** The report with transient cgroups folded into their parent's pattern ({@code /jobs/*}). */
     public static String render(ResultsDir r) {
+        return render(r, false);
+    }
+
+    /** The report; {@code exact} keeps every cgroup path as it is instead of folding transient ones. */
+    public static String render(ResultsDir exactRun, boolean exact) {
+        ResultsDir r = exact ? exactRun : FoldedRuns.fold(exactRun);
         ResultsDir.Summary s = r.summary();
         Page p = new Page("memfleet report: " + s.experiment());
         p.heading(1, "memfleet report: " + s.experiment());
+        p.heading(2, "What happened");
+        p.answers(Answers.of(r));
         header(p, r);
         SeriesTable t = r.series();
         double[] x = t.timeAxis();
@@ -42,8 +51,12 @@ public final class HtmlReport {
         p.heading(2, "Kernel memory (kmem) per cgroup over the fleet");
         p.chartSection("kmem");
         for (String cg : charted(t)) {
-            p.chart(statChart("usage", "usage of " + cg + " over the nodes", cg, "usage", t, x));
-            p.chart(statChart("kmem", "kmem of " + cg + " over the nodes", cg, "kmem", t, x));
+            ResultsDir.Events limits = events(s, cg);
+            p.chart(statChart("usage", "usage of " + cg + " over the nodes", cg, "usage", t, x)
+                    .withLimit("limit", limits.limit())
+                    .withLimit("memsw limit", limits.memswLimit() == limits.limit() ? 0 : limits.memswLimit()));
+            p.chart(statChart("kmem", "kmem of " + cg + " over the nodes", cg, "kmem", t, x)
+                    .withLimit("kmem limit", limits.kmemLimit()));
         }
         p.heading(2, "OOM kills and allocation failures");
         p.chartSection("events");
@@ -57,6 +70,7 @@ public final class HtmlReport {
         p.chart(slabChart(r.slabs(), "bytes", "slab bytes per root cache (the 8 largest)", "bytes"));
         p.chart(slabChart(r.slabs(), "dead_caches", "dead per-cgroup caches per root cache", "count"));
         ZombieSection.render(p, t);
+        p.leftOutNote();
         p.heading(2, "Final state per cgroup");
         p.table("final-cgroups", finalTable(s));
         p.heading(2, "Slab caches by bytes");
@@ -86,11 +100,18 @@ public final class HtmlReport {
     }
 
     static Page.Chart statChart(String section, String title, String cgroup, String metric, SeriesTable t, double[] x) {
+        // the maximum as a pale band under p99 and p50, so that a percentile equal to it stays visible
         List<Page.Line> lines = new ArrayList<>();
-        for (String stat : List.of("p50", "p99", "max")) {
-            lines.add(new Page.Line(stat, t.column(cgroup, metric + "_" + stat, x)));
-        }
+        lines.add(new Page.Line("max", t.column(cgroup, metric + "_max", x), Page.WIDE));
+        lines.add(new Page.Line("p99", t.column(cgroup, metric + "_p99", x)));
+        lines.add(new Page.Line("p50", t.column(cgroup, metric + "_p50", x), Page.DASH));
         return new Page.Chart(section + ":" + cgroup, section, title, "bytes", x, lines);
+    }
+
+    /** The final limits of {@code cgroup} (unknown ones when the summary does not have it). */
+    static ResultsDir.Events events(ResultsDir.Summary s, String cgroup) {
+        return s.cgroups().stream().filter(c -> c.cgroup().equals(cgroup)).map(ResultsDir.CgroupFinal::events).findFirst()
+                .orElse(ResultsDir.Events.NONE);
     }
 
     private static Page.Chart eventChart(String column, String title, SeriesTable t, double[] x) {
@@ -100,7 +121,7 @@ public final class HtmlReport {
                 lines.add(new Page.Line(cg, t.column(cg, column, x)));
             }
         }
-        return new Page.Chart("events:" + column, "events", title + (lines.isEmpty() ? " (none)" : ""), "count", x, lines);
+        return new Page.Chart("events:" + column, "events", title, "count", x, lines);
     }
 
     private static Page.Chart cacheChart(SeriesTable t, double[] x) {
@@ -125,7 +146,7 @@ public final class HtmlReport {
         for (String slab : top) {
             lines.add(new Page.Line(slab, t.column(slab, column, x)));
         }
-        return new Page.Chart("slabs:" + column, "slabs", title + (lines.isEmpty() ? " (none)" : ""), unit, x, lines);
+        return new Page.Chart("slabs:" + column, "slabs", title, unit, x, lines);
     }
 
     static final int SLAB_LINES = 8;
@@ -136,8 +157,8 @@ public final class HtmlReport {
             rows.add(List.of(c.cgroup(), Long.toString(c.nodes()), Units.bytes(c.stat("usage", "p50")),
                     Units.bytes(c.stat("usage", "p99")), Units.bytes(c.stat("usage", "max")), Units.bytes(c.stat("kmem", "p50")),
                     Units.bytes(c.stat("kmem", "p99")), Units.bytes(c.stat("kmem", "max")),
-                    Long.toString(c.stat("failcnt", "max")), Long.toString(c.oomKills()), Long.toString(c.allocFailures()),
-                    Long.toString(c.liveCaches()), Long.toString(c.deadCaches())));
+                    Answers.count(c.stat("failcnt", "max")), Answers.count(c.oomKills()), Answers.count(c.allocFailures()),
+                    Answers.count(c.liveCaches()), Answers.count(c.deadCaches())));
         }
         return new Page.Table(List.of("cgroup", "nodes", "usage p50", "usage p99", "usage max", "kmem p50", "kmem p99",
                 "kmem max", "failcnt max", "OOM kills", "alloc failures", "live caches", "dead caches"), rows);
@@ -147,8 +168,8 @@ public final class HtmlReport {
         List<List<String>> rows = new ArrayList<>();
         s.caches().stream().sorted(Comparator.comparingLong(ResultsDir.CacheFinal::bytes).reversed()
                 .thenComparing(ResultsDir.CacheFinal::slab)).forEach(c -> rows.add(List.of(c.slab(),
-                        Units.bytes(c.bytes()), Long.toString(c.caches()), Long.toString(c.deadCaches()),
-                        Long.toString(c.activeObjs()), Long.toString(c.numObjs()))));
+                        Units.bytes(c.bytes()), Answers.count(c.caches()), Answers.count(c.deadCaches()),
+                        Answers.count(c.activeObjs()), Answers.count(c.numObjs()))));
         return new Page.Table(List.of("slab", "bytes", "caches", "dead caches", "active objs", "objs"), rows);
     }
 

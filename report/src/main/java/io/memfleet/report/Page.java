@@ -18,9 +18,49 @@ final class Page {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A chart: one x axis in simulated seconds, one line per series (null where a series has no point). */
-    record Chart(String id, String section, String title, String unit, double[] x, List<Line> lines) { }
+    record Chart(String id, String section, String title, String unit, double[] x, List<Line> lines) {
+        /** This chart with a limit drawn as a line; unchanged for an unknown or unlimited one. */
+        Chart withLimit(String label, long limit) {
+            if (limit <= 0 || limit >= Answers.UNLIMITED) {
+                return this;
+            }
+            List<Line> with = new java.util.ArrayList<>(lines);
+            with.add(limit(label + " " + Units.bytes(limit), limit, x));
+            return new Chart(id, section, title, unit, x, with);
+        }
 
-    record Line(String label, Number[] values) { }
+        /** Whether no line has a point other than 0 (such a chart is left out, and said to be). */
+        boolean allZero() {
+            for (Line l : lines) {
+                if (!l.style().equals(LIMIT)) {
+                    for (Number v : l.values()) {
+                        if (v != null && v.doubleValue() != 0) {
+                            return false;
+                        }
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
+    /** How a line is drawn: plain, {@link #WIDE} (a pale band under the others), dashed, or a {@link #LIMIT}. */
+    record Line(String label, Number[] values, String style) {
+        Line(String label, Number[] values) {
+            this(label, values, "");
+        }
+    }
+
+    static final String WIDE = "wide";
+    static final String DASH = "dash";
+    static final String LIMIT = "limit";
+
+    /** A constant line over {@code x}: a limit. */
+    static Line limit(String label, long value, double[] x) {
+        Number[] v = new Number[x.length];
+        java.util.Arrays.fill(v, value);
+        return new Line(label, v, LIMIT);
+    }
 
     /** A table of text cells; the first column is left-aligned, the others right-aligned. */
     record Table(List<String> header, List<List<String>> rows) { }
@@ -28,6 +68,7 @@ final class Page {
     private final StringBuilder body = new StringBuilder(1 << 14);
     private final ArrayNode charts = JSON.createArrayNode();
     private final ArrayNode markers = JSON.createArrayNode();
+    private final List<String> leftOut = new java.util.ArrayList<>();
     private final String title;
 
     Page(String title) {
@@ -54,6 +95,16 @@ final class Page {
         return this;
     }
 
+    /** The answers first: one linked sentence each, to the element (chart or table) that shows it. */
+    Page answers(List<Answers.Line> lines) {
+        body.append("<ul id=\"answers\">\n");
+        for (Answers.Line l : lines) {
+            body.append("<li><a href=\"#").append(esc(l.target())).append("\">").append(esc(l.text())).append("</a></li>\n");
+        }
+        body.append("</ul>\n");
+        return this;
+    }
+
     /** A place for charts, which the page's script fills. */
     Page chartSection(String id) {
         body.append("<div id=\"").append(esc(id)).append("\" class=\"charts\"></div>\n");
@@ -73,7 +124,12 @@ final class Page {
         return this;
     }
 
+    /** Adds a chart, or leaves it out when every value is 0 (see {@link #leftOutNote}). */
     Page chart(Chart c) {
+        if (c.allZero()) {
+            leftOut.add(c.title());
+            return this;
+        }
         ObjectNode n = charts.addObject().put("id", c.id()).put("section", c.section()).put("title", c.title())
                 .put("unit", c.unit());
         ArrayNode x = n.putArray("x");
@@ -83,6 +139,9 @@ final class Page {
         ArrayNode series = n.putArray("series");
         for (Line l : c.lines()) {
             ObjectNode s = series.addObject().put("label", l.label());
+            if (!l.style().isEmpty()) {
+                s.put("style", l.style());
+            }
             ArrayNode v = s.putArray("values");
             for (Number num : l.values()) {
                 if (num == null) {
@@ -93,6 +152,15 @@ final class Page {
                     v.add(num.doubleValue());
                 }
             }
+        }
+        return this;
+    }
+
+    /** Says which charts were left out since the last note because every value was 0. */
+    Page leftOutNote() {
+        if (!leftOut.isEmpty()) {
+            muted("Left out, every value 0: " + String.join("; ", leftOut) + ".");
+            leftOut.clear();
         }
         return this;
     }

@@ -25,9 +25,13 @@ public record ResultsDir(Path dir, Summary summary, SeriesTable series, SeriesTa
     static final int TOP_NODES = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The final figures of one cgroup over the fleet. */
+    /**
+     * The final figures of one cgroup over the fleet. The nodes its OOM kills and allocation failures
+     * hit, the first one's simulated time (NaN: none, or a summary older than these figures) and its
+     * limits (the largest over the nodes; {@link #UNKNOWN} in an older summary) come with the events.
+     */
     public record CgroupFinal(String cgroup, long nodes, JsonNode usage, JsonNode kmem, JsonNode failcnt, long oomKills,
-                              long allocFailures, long liveCaches, long deadCaches) {
+                              long allocFailures, long liveCaches, long deadCaches, Events events) {
         public long stat(String metric, String stat) {
             JsonNode n = switch (metric) {
                 case "usage" -> usage;
@@ -38,12 +42,36 @@ public record ResultsDir(Path dir, Summary summary, SeriesTable series, SeriesTa
         }
     }
 
+    /** A limit this summary does not give. */
+    public static final long UNKNOWN = -1;
+
+    /** Who the events hit, when the first came, and the limits they met. */
+    public record Events(long oomNodes, long allocFailureNodes, double firstOomKillS, double firstAllocFailureS,
+                         long limit, long memswLimit, long kmemLimit) {
+        static final Events NONE = new Events(0, 0, Double.NaN, Double.NaN, UNKNOWN, UNKNOWN, UNKNOWN);
+
+        static Events read(JsonNode c) {
+            if (!c.has("limit_in_bytes")) {
+                return NONE;
+            }
+            return new Events(c.path("oom_nodes").asLong(), c.path("alloc_failure_nodes").asLong(), time(c, "first_oom_kill_s"),
+                    time(c, "first_alloc_failure_s"), c.path("limit_in_bytes").path("max").asLong(),
+                    c.path("memsw_limit_in_bytes").path("max").asLong(), c.path("kmem_limit_in_bytes").path("max").asLong());
+        }
+
+        private static double time(JsonNode c, String field) {
+            JsonNode n = c.path(field);
+            return n.isNumber() ? n.asDouble() : Double.NaN;
+        }
+    }
+
     /** The fleet's total of one root slab cache at the end. */
     public record CacheFinal(String slab, long caches, long deadCaches, long activeObjs, long numObjs, long bytes) { }
 
     /** What summary.json says. */
     public record Summary(String experiment, long seed, String kernel, long nodes, double simulatedSeconds, long events,
-                          List<CgroupFinal> cgroups, List<CacheFinal> caches, List<RolloutFinal> rollouts) { }
+                          List<CgroupFinal> cgroups, List<CacheFinal> caches, List<RolloutFinal> rollouts,
+                          List<String> declaredCgroups) { }
 
     /** One node's cgroup and its kernel memory at the end. */
     public record NodeKmem(String node, String cgroup, long kmemUsage) { }
@@ -92,7 +120,8 @@ public record ResultsDir(Path dir, Summary summary, SeriesTable series, SeriesTa
         for (JsonNode c : root.path("cgroups")) {
             cgroups.add(new CgroupFinal(c.path("cgroup").asText(), c.path("nodes").asLong(), c.path("usage_in_bytes"),
                     c.path("kmem_usage_in_bytes"), c.path("failcnt"), c.path("oom_kills").asLong(),
-                    c.path("alloc_failures").asLong(), c.path("live_caches").asLong(), c.path("dead_caches").asLong()));
+                    c.path("alloc_failures").asLong(), c.path("live_caches").asLong(), c.path("dead_caches").asLong(),
+                    Events.read(c)));
         }
         List<CacheFinal> caches = new ArrayList<>();
         for (JsonNode c : root.path("caches")) {
@@ -101,7 +130,14 @@ public record ResultsDir(Path dir, Summary summary, SeriesTable series, SeriesTa
         }
         return new Summary(root.path("experiment").asText(), root.path("seed").asLong(), root.path("kernel").asText(),
                 root.path("nodes").asLong(), root.path("simulated_seconds").asDouble(), root.path("events").asLong(),
-                cgroups, caches, RolloutFinal.read(root.path("rollouts")));
+                cgroups, caches, RolloutFinal.read(root.path("rollouts")), declared(root.path("declared_cgroups")));
+    }
+
+    /** The cgroup paths the experiment file declared (none in a summary older than this list). */
+    private static List<String> declared(JsonNode paths) {
+        List<String> out = new ArrayList<>();
+        paths.forEach(p -> out.add(p.asText()));
+        return List.copyOf(out);
     }
 
     /**

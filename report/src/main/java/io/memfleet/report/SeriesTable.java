@@ -166,6 +166,57 @@ public final class SeriesTable {
         return max;
     }
 
+    /**
+     * The rows whose name {@code fold} maps to the same pattern, at the same time and in the same
+     * rollout group, as one row: minima by min, sums and counts by sum, maxima and percentiles by max
+     * (a percentile of the pattern's members, the worst member's, not of a combined population).
+     */
+    SeriesTable fold(java.util.function.UnaryOperator<String> fold) {
+        java.util.Map<List<Object>, Integer> at = new java.util.HashMap<>();
+        List<Integer> first = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<long[]> merged = new ArrayList<>();
+        for (int r = 0; r < times.length; r++) {
+            String name = fold.apply(cgroups[r]);
+            List<Object> key = List.of(times[r], name, rollout(r), group(r));
+            Integer i = at.get(key);
+            if (i == null) {
+                at.put(key, merged.size());
+                first.add(r);
+                names.add(name);
+                merged.add(values[r].clone());
+            } else {
+                long[] m = merged.get(i);
+                for (int c = 0; c < m.length; c++) {
+                    m[c] = combine(numeric.get(c), m[c], values[r][c]);
+                }
+            }
+        }
+        int n = merged.size();
+        double[] t = new double[n];
+        String[] ro = rollouts == null ? null : new String[n];
+        String[] gr = groups == null ? null : new String[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = times[first.get(i)];
+            if (ro != null) {
+                ro[i] = rollouts[first.get(i)];
+                gr[i] = groups[first.get(i)];
+            }
+        }
+        return new SeriesTable(columns, t, names.toArray(new String[0]), merged.toArray(new long[0][]), ro, gr);
+    }
+
+    /** Two members' values of one statistic column as their pattern's. */
+    static long combine(String column, long a, long b) {
+        if (column.endsWith("_min")) {
+            return Math.min(a, b);
+        }
+        if (column.equals("nodes") || column.endsWith("_max") || column.matches(".*_p[0-9]+")) {
+            return Math.max(a, b);
+        }
+        return a + b;
+    }
+
     /** Reads a {@code series.csv}; {@code shown} is how errors name the file. */
     static SeriesTable read(Path file, String shown) throws IOException, ResultsDirException {
         return read(file, shown, KEY_COLUMNS);

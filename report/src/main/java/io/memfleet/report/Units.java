@@ -2,7 +2,7 @@ package io.memfleet.report;
 
 import java.util.Locale;
 
-/** Human units for tables: bytes in B, KiB, MiB or GiB (KiB below 1 MiB, never "0.0 MiB"). */
+/** Human units for tables: bytes in B, KiB, MiB or GiB (KiB below 1 MiB, never "0.0 MiB"; 32 MiB, not 32.0 MiB). */
 public final class Units {
     private Units() {
     }
@@ -15,12 +15,21 @@ public final class Units {
             return b + " B";
         }
         if (b < 1L << 20) {
-            return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
+            return round(String.format(Locale.ROOT, "%.1f", b / 1024.0)) + " KiB";
         }
         if (b < 1L << 30) {
-            return String.format(Locale.ROOT, "%.1f MiB", b / 1048576.0);
+            return round(String.format(Locale.ROOT, "%.1f", b / 1048576.0)) + " MiB";
         }
-        return String.format(Locale.ROOT, "%.2f GiB", b / 1073741824.0);
+        return round(String.format(Locale.ROOT, "%.2f", b / 1073741824.0)) + " GiB";
+    }
+
+    /** A figure without the zeros that say nothing: 32.0 is 32, 1.50 is 1.5. */
+    private static String round(String figure) {
+        String s = figure;
+        while (s.contains(".") && (s.endsWith("0") || s.endsWith("."))) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s;
     }
 
     /** A number as a person writes it: whole numbers without decimals, others with up to three. */

@@ -153,6 +153,14 @@ public final class ExperimentManager {
      * A request already answered (a redelivery) gets the experiment it created.
      */
     public Submitted submit(Submission s, String requestId) {
+        return submit(s, requestId, 0);
+    }
+
+    /**
+     * A submission, refused when invalid or when its nodes could take more heap than any agent
+     * heard from gives one node ({@code nodeHeapBudget}; 0: no agent has said, so nothing is refused).
+     */
+    public Submitted submit(Submission s, String requestId, long nodeHeapBudget) {
         String known = requestId.isEmpty() ? null : byRequest.get(requestId);
         if (known != null) {
             return new Submitted(experiments.get(known).record, null);
@@ -160,6 +168,7 @@ public final class ExperimentManager {
         ExperimentSpec spec;
         try {
             spec = ExperimentParser.parse(s);
+            HeapAdmission.check(spec, s.getSource(), nodeHeapBudget);
         } catch (ExperimentException e) {
             return new Submitted(null, e);
         }
@@ -238,6 +247,10 @@ public final class ExperimentManager {
             return out;
         }
         t.progressChanged = true;
+        if (!n.getFailure().isEmpty()) { // refused or quarantined by its agent: it will never finish
+            out.add(change(t, ExperimentState.FAILED, "node " + n.getNodeId() + ": " + n.getFailure()));
+            return out;
+        }
         int index = NodeIds.indexOf(n.getNodeId());
         t.series().add(index, n);
         if (t.rollouts() != null) {
@@ -269,7 +282,8 @@ public final class ExperimentManager {
         String id = nodeId == null ? null : NodeIds.experimentOf(nodeId);
         Tracked t = id == null ? null : experiments.get(id);
         if (t != null && !isFinal(t.record.getState())) {
-            out.add(change(t, ExperimentState.FAILED, "node " + nodeId + ": " + reason));
+            String prefix = "node " + nodeId + ": "; // a reason that names its node already is not prefixed twice
+            out.add(change(t, ExperimentState.FAILED, reason.startsWith(prefix) ? reason : prefix + reason));
         }
         return out;
     }
@@ -342,10 +356,20 @@ public final class ExperimentManager {
             b.addAllRollouts(t.rollouts.summary(t.record.getDecisionsList(), finals));
         }
         for (CgroupAggregate a : fleet.cgroupAggregates(finals)) {
-            b.addCgroups(CgroupSummary.newBuilder().setPath(a.path()).setNodes((int) a.nodes())
+            CgroupSummary.Builder c = CgroupSummary.newBuilder().setPath(a.path()).setNodes((int) a.nodes())
                     .setUsageInBytes(stat(a.usage())).setKmemUsageInBytes(stat(a.kmemUsage()))
                     .setFailcnt(stat(a.failcnt())).setOomKills(a.oomKills()).setAllocFailures(a.allocFailures())
-                    .setLiveCaches(a.liveCaches()).setDeadCaches(a.deadCaches()));
+                    .setLiveCaches(a.liveCaches()).setDeadCaches(a.deadCaches())
+                    .setOomNodes(a.events().oomNodes()).setAllocFailureNodes(a.events().allocFailureNodes())
+                    .setLimitInBytes(stat(a.limits().limit())).setMemswLimitInBytes(stat(a.limits().memswLimit()))
+                    .setKmemLimitInBytes(stat(a.limits().kmemLimit()));
+            if (a.events().firstOomKillNs() != CgroupAggregate.NEVER) {
+                c.setFirstOomKillNs(a.events().firstOomKillNs());
+            }
+            if (a.events().firstAllocFailureNs() != CgroupAggregate.NEVER) {
+                c.setFirstAllocFailureNs(a.events().firstAllocFailureNs());
+            }
+            b.addCgroups(c);
         }
         for (CacheAggregate c : FleetState.cacheAggregates(finals)) {
             b.addCaches(CacheSummary.newBuilder().setSlab(c.name()).setCaches(c.caches()).setDeadCaches(c.deadCaches())

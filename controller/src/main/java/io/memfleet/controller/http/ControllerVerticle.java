@@ -176,7 +176,7 @@ public final class ControllerVerticle extends VerticleBase {
 
     private void request(ExperimentRequest q) {
         if (q.hasSubmit()) {
-            ExperimentManager.Submitted s = experiments.submit(q.getSubmit(), q.getRequestId());
+            ExperimentManager.Submitted s = experiments.submit(q.getSubmit(), q.getRequestId(), fleet.nodeHeapBudget());
             if (s.experiment() != null) {
                 write(s.experiment());
             } else {
@@ -339,7 +339,7 @@ public final class ControllerVerticle extends VerticleBase {
         if (kernel != null) {
             s.setKernelOverride(kernel).setHasKernelOverride(true);
         }
-        ExperimentManager.Submitted r = experiments.submit(s.build(), "");
+        ExperimentManager.Submitted r = experiments.submit(s.build(), "", fleet.nodeHeapBudget());
         if (r.invalid() != null) {
             json(ctx, 400, Json.invalid(r.invalid()));
             return;

@@ -23,7 +23,8 @@ import java.util.Set;
  * The live dashboard's feed: {@code GET /api/stream?experiment=ID} is a Server-Sent Events stream
  * that sends, once a second, the experiments with their progress, the fleet's per-cgroup
  * aggregates, the slab caches and the rollouts, and the selected experiment's time series points
- * made since the last message (all of them in the first). {@code GET /api/distribution?cgroup=P}
+ * made since the last message (all of them in the first), and, once it has ended and its nodes are
+ * released, its final summary (once). {@code GET /api/distribution?cgroup=P}
  * is one cgroup's values on every node, largest usage first (the drill-down). Both run on the
  * controller's event loop, where the state lives.
  *
@@ -59,6 +60,8 @@ final class DashboardStream {
         final StreamPacer pacer = new StreamPacer(MAX_BEHIND_PERIODS);
         int sent;
         boolean resync;
+        /** Whether the selected experiment's final summary has been sent (once it has ended). */
+        boolean summarySent;
 
         Client(HttpServerResponse res, Runnable close, String selected) {
             this.res = res;
@@ -134,9 +137,11 @@ final class DashboardStream {
     /** Writes one message: the shared part (encoded once per period) and this client's new points. */
     private void push(Client c, String shared) {
         StringBuilder msg = new StringBuilder(shared.length() + 256).append("event: update\ndata: ");
-        if (!c.selected.isEmpty() && experiments.get(c.selected) != null) {
+        Experiment selected = c.selected.isEmpty() ? null : experiments.get(c.selected);
+        if (selected != null) {
             if (c.resync) {
                 c.sent = 0; // the client missed messages: it gets every point again and replaces what it has
+                c.summarySent = false;
                 resyncs++;
             }
             JsonArray fresh = new JsonArray();
@@ -152,7 +157,13 @@ final class DashboardStream {
             String quoted = new JsonArray().add(c.selected).encode(); // ["id"], escaped as JSON
             msg.append(shared, 0, shared.length() - 1).append(",\"experiment\":")
                     .append(quoted, 1, quoted.length() - 1)
-                    .append(",\"points\":").append(fresh.encode()).append(c.resync ? ",\"resync\":true}" : "}");
+                    .append(",\"points\":").append(fresh.encode()).append(c.resync ? ",\"resync\":true" : "");
+            if (!c.summarySent && ExperimentManager.isFinal(selected.getState()) && selected.hasSummary()) {
+                // its nodes are released at the end: the page keeps showing it from its summary, sent once
+                msg.append(",\"summary\":").append(Json.summary(selected.getSummary()).encode());
+                c.summarySent = true;
+            }
+            msg.append('}');
         } else {
             msg.append(shared);
         }

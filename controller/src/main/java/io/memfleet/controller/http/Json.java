@@ -96,11 +96,20 @@ public final class Json {
     public static JsonObject summary(ExperimentSummary s) {
         JsonArray cgroups = new JsonArray();
         for (CgroupSummary c : s.getCgroupsList()) {
-            cgroups.add(new JsonObject().put("cgroup", c.getPath()).put("nodes", c.getNodes())
+            JsonObject j = new JsonObject().put("cgroup", c.getPath()).put("nodes", c.getNodes())
                     .put("usage_in_bytes", stat(c.getUsageInBytes())).put("kmem_usage_in_bytes", stat(c.getKmemUsageInBytes()))
                     .put("failcnt", stat(c.getFailcnt())).put("oom_kills", c.getOomKills())
                     .put("alloc_failures", c.getAllocFailures()).put("live_caches", c.getLiveCaches())
-                    .put("dead_caches", c.getDeadCaches()));
+                    .put("dead_caches", c.getDeadCaches());
+            if (c.hasLimitInBytes()) { // a summary of an older controller has none of these
+                j.put("oom_nodes", c.getOomNodes()).put("alloc_failure_nodes", c.getAllocFailureNodes())
+                        .put("first_oom_kill_s", c.hasFirstOomKillNs() ? seconds(c.getFirstOomKillNs()) : null)
+                        .put("first_alloc_failure_s", c.hasFirstAllocFailureNs() ? seconds(c.getFirstAllocFailureNs()) : null)
+                        .put("limit_in_bytes", range(c.getLimitInBytes()))
+                        .put("memsw_limit_in_bytes", range(c.getMemswLimitInBytes()))
+                        .put("kmem_limit_in_bytes", range(c.getKmemLimitInBytes()));
+            }
+            cgroups.add(j);
         }
         JsonArray caches = new JsonArray();
         for (CacheSummary c : s.getCachesList()) {
@@ -118,6 +127,16 @@ public final class Json {
             out.put("rollouts", RolloutJson.summary(s.getRolloutsList()));
         }
         return out;
+    }
+
+    /** A limit over the nodes: its smallest and largest value (a sum of limits means nothing). */
+    static JsonObject range(io.memfleet.proto.v1.StatSummary s) {
+        return new JsonObject().put("min", s.getMin()).put("max", s.getMax());
+    }
+
+    /** Simulated nanoseconds as seconds (to the millisecond, so that the figure reads as it was meant). */
+    static double seconds(long ns) {
+        return Math.round(ns / 1_000_000.0) / 1000.0;
     }
 
     /** An experiment's time series as a JSON array of points, in (time, cgroup) order. */

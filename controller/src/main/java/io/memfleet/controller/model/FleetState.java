@@ -30,11 +30,14 @@ public final class FleetState {
     private final Map<String, RolloutStatus> rollouts = new LinkedHashMap<>();
     private final Map<String, List<ConfigAck>> earlyAcks = new HashMap<>();
     private long telemetryRecords;
+    /** The most heap any agent heard from gives one node (0: none said). */
+    private long nodeHeapBudget;
     private long duplicates;
 
     /** Applies one telemetry record; returns false for a redelivered (old) one. */
     public boolean onTelemetry(NodeTelemetry t) {
         telemetryRecords++;
+        nodeHeapBudget = Math.max(nodeHeapBudget, t.getNodeHeapBudget());
         NodeTelemetry prev = latest.get(t.getNodeId());
         if (prev != null && t.getSeq() <= prev.getSeq()) {
             duplicates++;
@@ -48,9 +51,13 @@ public final class FleetState {
         for (KernelEvent e : t.getEventsList()) {
             if (e.hasOomKill()) {
                 String path = e.getOomKill().getMemcgPath().isEmpty() ? "/" : e.getOomKill().getMemcgPath();
-                byCgroup.computeIfAbsent(path, k -> new long[2])[0]++;
+                long[] v = byCgroup.computeIfAbsent(path, k -> newEvents());
+                v[0]++;
+                v[2] = Math.min(v[2], e.getSimTimeNs());
             } else if (e.hasAllocFailure()) {
-                byCgroup.computeIfAbsent(e.getAllocFailure().getCgroupPath(), k -> new long[2])[1]++;
+                long[] v = byCgroup.computeIfAbsent(e.getAllocFailure().getCgroupPath(), k -> newEvents());
+                v[1]++;
+                v[3] = Math.min(v[3], e.getSimTimeNs());
             }
         }
         for (RolloutStatus r : rollouts.values()) {
@@ -59,6 +66,11 @@ public final class FleetState {
             }
         }
         return true;
+    }
+
+    /** A node's tally for one cgroup: OOM kills, allocation failures, the first of each's simulated time. */
+    private static long[] newEvents() {
+        return new long[] {0, 0, CgroupAggregate.NEVER, CgroupAggregate.NEVER};
     }
 
     /** Drops every node of an experiment (it has ended; its summary keeps what matters). */
@@ -156,6 +168,11 @@ public final class FleetState {
         return rollouts;
     }
 
+    /** The most heap any agent heard from gives one node; 0 when no agent has said. */
+    public long nodeHeapBudget() {
+        return nodeHeapBudget;
+    }
+
     public long telemetryRecords() {
         return telemetryRecords;
     }
@@ -175,7 +192,7 @@ public final class FleetState {
     /** OOM kills and allocation failures charged to a cgroup path on one node. */
     public long[] cgroupEvents(String node, String path) {
         long[] v = eventsByNodeCgroup.getOrDefault(node, Map.of()).get(path);
-        return v == null ? new long[2] : v;
+        return v == null ? newEvents() : v;
     }
 
     /** Per-cgroup-path aggregates over every node, sorted by path. */
@@ -190,47 +207,10 @@ public final class FleetState {
 
     /**
      * Per-cgroup aggregates over the given nodes' samples, sorted by row, a row per path as
-     * {@code fold} folds it: a node's usage, kmem and failcnt of the paths of one row are summed
-     * before the statistics over nodes, its OOM kills, failures and caches counted to the row.
+     * {@code fold} folds it (see {@link CgroupRows}).
      */
     public List<CgroupAggregate> cgroupAggregates(Collection<NodeTelemetry> samples, CgroupFold fold) {
-        Map<String, Map<String, long[]>> byRow = new TreeMap<>();
-        Map<String, long[]> caches = new HashMap<>();
-        Map<String, long[]> events = new HashMap<>();
-        for (NodeTelemetry t : samples) {
-            for (CgroupSample g : t.getCgroupsList()) {
-                long[] v = byRow.computeIfAbsent(fold.fold(g.getPath()), k -> new LinkedHashMap<>())
-                        .computeIfAbsent(t.getNodeId(), k -> new long[3]);
-                v[0] += g.getUsageInBytes();
-                v[1] += g.getKmemUsageInBytes();
-                v[2] += g.getFailcnt();
-            }
-            for (SlabCacheSample c : t.getCachesList()) {
-                if (c.getDead()) {
-                    caches.computeIfAbsent(fold.fold(deadParent(c)), k -> new long[2])[1] += deadCount(c);
-                } else if (!c.getMemcgPath().isEmpty()) {
-                    caches.computeIfAbsent(fold.fold(c.getMemcgPath()), k -> new long[2])[0]++;
-                }
-            }
-            eventsByNodeCgroup.getOrDefault(t.getNodeId(), Map.of()).forEach((p, v) -> {
-                long[] acc = events.computeIfAbsent(fold.fold(p), k -> new long[2]);
-                acc[0] += v[0];
-                acc[1] += v[1];
-            });
-        }
-        List<CgroupAggregate> out = new ArrayList<>();
-        for (Map.Entry<String, Map<String, long[]>> e : byRow.entrySet()) {
-            java.util.Collection<long[]> perNode = e.getValue().values();
-            long[] ev = events.getOrDefault(e.getKey(), new long[2]);
-            long[] cc = caches.getOrDefault(e.getKey(), new long[2]);
-            out.add(new CgroupAggregate(e.getKey(), perNode.size(), Stats.of(column(perNode, 0)),
-                    Stats.of(column(perNode, 1)), Stats.of(column(perNode, 2)), ev[0], ev[1], cc[0], cc[1]));
-        }
-        return out;
-    }
-
-    private static long[] column(Collection<long[]> rows, int c) {
-        return rows.stream().mapToLong(r -> r[c]).toArray();
+        return CgroupRows.aggregate(samples, eventsByNodeCgroup, fold);
     }
 
     /** The root cache a per-cgroup cache belongs to: {@code dentry(2:web)} is {@code dentry}'s. */

@@ -120,6 +120,30 @@ class ExperimentManagerTest {
     }
 
     @Test
+    void aNodeItsAgentRefusedOrQuarantinedFailsTheExperimentAtOnceWithTheReason() {
+        String id = m.submit(submission(YAML), "r1").experiment().getId();
+        generated(id);
+        List<Experiment> failed = telemetry(sample(id, 1, 0, 1_000_000_000L, false).toBuilder()
+                .setFailure("quarantined: the agent's heap was 91% full after a collection").build());
+        assertEquals(ExperimentState.FAILED, failed.get(0).getState());
+        assertEquals("node " + NodeIds.nodeId(id, 1) + ": quarantined: the agent's heap was 91% full after a collection",
+                failed.get(0).getReason());
+    }
+
+    @Test
+    void anExperimentWhoseNodesNoAgentCouldHoldIsRefusedOnceAnAgentHasSaidWhatItHolds() {
+        String big = YAML.replace("nodes: 2", "nodes: 2\nnode: {cpus: 1, mem: 1G}");
+        assertNull(m.submit(submission(big), "r1", 100L << 20).experiment());
+        assertEquals("tiny.yaml: field 'node.mem': no agent of this fleet could hold one of its nodes: 1024 MiB of simulated "
+                + "memory can take up to 311 MiB of an agent's heap, and the agents give one node at most 100 MiB (3/4 of "
+                + "their heap); start agents with more heap (cluster up --agent-heap) or give the nodes less memory",
+                m.submit(submission(big), "r2", 100L << 20).invalid().getMessage());
+        assertEquals(ExperimentState.ACCEPTED, m.submit(submission(big), "r3", 0).experiment().getState(),
+                "no agent has said: the agents refuse the node themselves");
+        assertEquals(ExperimentState.ACCEPTED, m.submit(submission(big), "r4", 400L << 20).experiment().getState());
+    }
+
+    @Test
     void aGeneratorErrorFailsTheExperimentAndCancellingAnEndedOneDoesNothing() {
         String id = m.submit(submission(YAML), "r1").experiment().getId();
         List<Experiment> failed = m.onProgress(GenerationProgress.newBuilder().setExperimentId(id).setPartition(0)

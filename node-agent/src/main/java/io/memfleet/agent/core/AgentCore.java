@@ -49,6 +49,7 @@ public final class AgentCore {
     private static final int MAX_REMEMBERED_RELEASES = 100_000;
     private final Stats stats = new Stats();
     private final io.memfleet.protocol.TelemetryWriter writer = new io.memfleet.protocol.TelemetryWriter();
+    private long heapEstimate;
 
     /** Running totals, for the agent's metrics and the tests. */
     public static final class Stats {
@@ -123,6 +124,7 @@ public final class AgentCore {
         boolean fresh = n == null;
         if (fresh) {
             n = new HostedNode(key, partition, settings.kernel(), settings.telemetryIntervalNs());
+            n.heapBudget = settings.nodeHeapBudget();
             Long gone = releasedRecently.get(key);
             if (gone != null) {
                 n.lastSeq = gone; // a stand-in that only tells duplicates from dead letters; never hosted
@@ -137,8 +139,11 @@ public final class AgentCore {
         } catch (WorkloadReader.MalformedBatchException e) {
             out.deadLetter(ref, e.getMessage());
             return count(out);
+        } catch (NodeHeap.Refused e) {
+            return count(quarantine(n, out, e.getMessage(), ref));
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            return count(quarantine(n, ref, out, e));
+            return count(quarantine(n, out, "quarantined after an unexpected failure applying record " + ref.topic() + "/"
+                    + ref.partition() + "@" + ref.offset() + " (" + e + ")", ref));
         }
         if (path.eventCount() == 0) {
             out.deadLetter(ref, "node " + key + ": a record without events (a producer's mistake; nothing to apply)");
@@ -156,6 +161,7 @@ public final class AgentCore {
                 n.recent.add(path.firstSeq(), value);
             }
             reconcile(n, out);
+            countHeap(n);
         }
         return count(out);
     }
@@ -165,15 +171,38 @@ public final class AgentCore {
      * it is dropped, its record dead-lettered with the reason, a last telemetry sample marks it
      * failed, and later records for it are dead-lettered; every other node goes on.
      */
-    private Outbox quarantine(HostedNode n, EventPath.RecordRef ref, Outbox out, Throwable e) {
-        String why = "quarantined after an unexpected failure applying record " + ref.topic() + "/" + ref.partition()
-                + "@" + ref.offset() + " (" + e + ")";
+    private Outbox quarantine(HostedNode n, Outbox out, String why, EventPath.RecordRef ref) {
         drop(n.id);
         broken.put(n.id, why);
         stats.quarantined++;
-        out.deadLetter(ref, "node " + n.id + ": " + why);
+        if (ref != null) {
+            out.deadLetter(ref, "node " + n.id + ": " + why);
+        }
         out.telemetry(n.id, n.failedSample(why));
         out.note("node " + n.id + " " + why);
+        return out;
+    }
+
+    /**
+     * The agent's heap is nearly full after a collection: the node holding the most of it is
+     * quarantined (its last sample says why, so its experiment fails with the reason) and the
+     * agent goes on with the others. Nothing when no node is hosted.
+     */
+    public Outbox shedHeaviest(String pressure) {
+        Outbox out = new Outbox(writer);
+        HostedNode heaviest = null;
+        long most = -1;
+        for (HostedNode n : nodes.values()) {
+            long h = n.heapEstimate;
+            if (h > most || (h == most && n.id.compareTo(heaviest.id) < 0)) {
+                heaviest = n;
+                most = h;
+            }
+        }
+        if (heaviest != null) {
+            quarantine(heaviest, out, "quarantined: " + pressure + "; this node held the most of it (about "
+                    + NodeHeap.mib(most) + ")", null);
+        }
         return out;
     }
 
@@ -318,9 +347,21 @@ public final class AgentCore {
         stats.released++;
     }
 
+    /** The node's latest heap estimate in the agent's total. */
+    private void countHeap(HostedNode n) {
+        heapEstimate += n.heapEstimate - n.heapCounted;
+        n.heapCounted = n.heapEstimate;
+    }
+
+    /** About what the hosted nodes hold of the heap, from their last samples' slab memory ({@link NodeHeap}). */
+    public long heapEstimate() {
+        return heapEstimate;
+    }
+
     private void drop(String id) {
         HostedNode n = nodes.remove(id);
         if (n != null) {
+            heapEstimate -= n.heapCounted;
             Set<String> ids = byPartition.get(n.partition);
             if (ids != null) {
                 ids.remove(id);

@@ -48,6 +48,11 @@ final class HostedNode {
     final RecentRecords recent = new RecentRecords();
     /** Something was applied since the last commit. */
     boolean dirty;
+    /** The most heap this node may take (its shape is refused past it). */
+    long heapBudget = Long.MAX_VALUE;
+    /** About what this node holds of the agent's heap, as of its last sample, and what its agent counted of it. */
+    long heapEstimate = NodeHeap.BASE_BYTES;
+    long heapCounted;
 
     HostedNode(String id, int partition, KernelConfig config, long telemetryIntervalNs) {
         this.id = id;
@@ -77,6 +82,7 @@ final class HostedNode {
     Result step(long seq, Command c) {
         Result r;
         if (c instanceof Command.Node shape) {
+            NodeHeap.admit(id, shape, heapBudget);
             kernel = Kernel.boot(shape, shape.config(config));
             r = null;
         } else {
@@ -138,17 +144,29 @@ final class HostedNode {
     /** A telemetry sample now, as NodeTelemetry bytes; it carries the kernel events since the last one. */
     byte[] sample(TelemetryWriter w, boolean filesPublished) {
         Kernel k = kernel();
-        byte[] t = w.write(id, new TelemetryCodec.Progress(telemetrySeq++, events, lastSeq), k.image(), k.drainEvents(),
+        io.memfleet.kernel.image.NodeImage image = k.image();
+        heapEstimate = NodeHeap.estimate(image.meminfo());
+        boolean first = telemetrySeq == 0;
+        byte[] t = w.write(id, new TelemetryCodec.Progress(telemetrySeq++, events, lastSeq), image, k.drainEvents(),
                 filesPublished);
+        if (first && heapBudget != Long.MAX_VALUE) { // the controller learns what its agents can hold
+            t = appended(t, io.memfleet.proto.v1.NodeTelemetry.newBuilder().setNodeHeapBudget(heapBudget).build());
+        }
         if (!filesPublished || outcomes.isEmpty()) {
             return t;
         }
         // the final sample carries the rollout steps the node applied (a repeated field: appending its bytes adds it)
-        byte[] steps = io.memfleet.proto.v1.NodeTelemetry.newBuilder().addAllConfigOutcomes(outcomes).build().toByteArray();
-        byte[] both = java.util.Arrays.copyOf(t, t.length + steps.length);
-        System.arraycopy(steps, 0, both, t.length, steps.length);
+        return appended(t, io.memfleet.proto.v1.NodeTelemetry.newBuilder().addAllConfigOutcomes(outcomes).build());
+    }
+
+    /** A sample with more fields: a message's bytes followed by another's parse as one message with both. */
+    private static byte[] appended(byte[] sample, io.memfleet.proto.v1.NodeTelemetry more) {
+        byte[] extra = more.toByteArray();
+        byte[] both = java.util.Arrays.copyOf(sample, sample.length + extra.length);
+        System.arraycopy(extra, 0, both, sample.length, extra.length);
         return both;
     }
+
 
     /** The node's last telemetry: where it was, and why it was quarantined. */
     byte[] failedSample(String why) {

@@ -110,6 +110,7 @@ public final class AgentLoop implements Runnable, AutoCloseable {
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : workload.poll(POLL)) {
                     send(core.workload(r.partition(), r.offset(), r.key(), r.value()));
+                    shedUnderPressure();
                 }
                 for (ConsumerRecord<String, byte[]> r : config.poll(Duration.ZERO)) {
                     send(core.rollout(r.offset(), r.key(), r.value()));
@@ -130,6 +131,28 @@ public final class AgentLoop implements Runnable, AutoCloseable {
             shutdown();
         }
     }
+
+    /** A node goes, not the agent, when the heap stays nearly full after a collection. */
+    private void shedUnderPressure() {
+        String pressure = null;
+        long estimate = core.heapEstimate();
+        if (estimate != heapReported) { // the nodes' estimates move at their samples, not at every record
+            heapReported = estimate;
+            pressure = HeapWatch.shared().overBudget(this, estimate);
+        }
+        long now = System.nanoTime();
+        if (pressure == null && now - heapLookedAt >= HEAP_LOOK_NS) { // the JVM's own figure, ten times a second
+            heapLookedAt = now;
+            pressure = HeapWatch.shared().claim();
+        }
+        if (pressure != null) {
+            send(core.shedHeaviest(pressure));
+        }
+    }
+
+    private static final long HEAP_LOOK_NS = 100_000_000L;
+    private long heapReported = -1;
+    private long heapLookedAt;
 
     private void publishStatus() {
         AgentCore.Stats s = core.stats();
@@ -154,6 +177,7 @@ public final class AgentLoop implements Runnable, AutoCloseable {
                 producer.close(Duration.ofSeconds(5));
                 transactional.close(Duration.ofSeconds(5));
             } finally {
+                HeapWatch.shared().forget(this);
                 publishStatus();
                 stopped = true;
             }

@@ -1,0 +1,47 @@
+package io.memfleet.agent.core;
+
+import io.memfleet.kernel.api.Command;
+import io.memfleet.kernel.image.MemInfoImage;
+import io.memfleet.protocol.NodeHeapCost;
+
+/** Nodes against the agent's heap ({@link NodeHeapCost}): a node shape it could not hold is refused. */
+public final class NodeHeap {
+    static final long BASE_BYTES = NodeHeapCost.BASE_BYTES;
+    static final double HEAP_PER_SLAB_BYTE = NodeHeapCost.HEAP_PER_SLAB_BYTE;
+
+    private NodeHeap() {
+    }
+
+    /** The most heap a node of this shape can take. */
+    public static long worstCase(Command.Node shape) {
+        return NodeHeapCost.worstCase(shape.memBytes());
+    }
+
+    /** About what a running node holds now, from its slab pages. */
+    static long estimate(MemInfoImage meminfo) {
+        return NodeHeapCost.estimate((meminfo.slabReclaimablePages() + meminfo.slabUnreclaimablePages()) * 4096);
+    }
+
+    /** A node shape this agent cannot hold: the node is refused, with why. */
+    static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    /** Refuses {@code shape} when it could take more than {@code budget} bytes of heap. */
+    static void admit(String node, Command.Node shape, long budget) {
+        long worst = worstCase(shape);
+        if (worst > budget) {
+            throw new Refused("refused: a node with " + mib(shape.memBytes()) + " of simulated memory can take up to "
+                    + mib(worst) + " of an agent's heap, more than the " + mib(budget) + " this agent gives one node (3/4 of "
+                    + "its heap); give the agents more heap (cluster up --agent-heap, -Xmx) or the nodes less memory");
+        }
+    }
+
+    static String mib(long bytes) {
+        return NodeHeapCost.mib(bytes);
+    }
+}
