@@ -63,7 +63,6 @@ public final class ExperimentManager {
     private static final class Tracked {
         Experiment record;
         ExperimentSpec spec;
-        CgroupFold fold;
         final Map<Integer, GenerationProgress> progress = new HashMap<>();
         final Set<String> finished = new TreeSet<>();
         long lastWrittenMs;
@@ -119,13 +118,8 @@ public final class ExperimentManager {
     /** How /metrics folds an experiment's transient cgroups: into the patterns of the cgroups its file declares. */
     public CgroupFold fold(String id) {
         Tracked t = experiments.get(id);
-        if (t == null || t.spec == null) {
-            return CgroupFold.none();
-        }
-        if (t.fold == null) {
-            t.fold = CgroupFold.declared(t.spec.cgroups().stream().map(c -> c.getPath()).toList());
-        }
-        return t.fold;
+        return t == null || t.spec == null ? CgroupFold.none()
+                : CgroupFold.declared(t.spec.cgroups().stream().map(c -> c.getPath()).toList());
     }
 
     public static boolean isFinal(ExperimentState s) {

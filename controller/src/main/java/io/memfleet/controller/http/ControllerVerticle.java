@@ -1,5 +1,6 @@
 package io.memfleet.controller.http;
 
+import io.memfleet.common.CgroupFold;
 import io.memfleet.controller.experiment.ExperimentManager;
 import io.memfleet.controller.kafka.FleetFeed;
 import io.memfleet.controller.model.FleetState;
@@ -32,7 +33,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -235,8 +238,9 @@ public final class ControllerVerticle extends VerticleBase {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
         try {
             retained.expire(System.currentTimeMillis());
+            Map<String, CgroupFold> folds = new HashMap<>(); // once per experiment and scrape, not per node
             writer.write(out, serverMetrics.with(FleetMetrics.snapshot(fleet, retained.states(), experiments.all(),
-                    experiments::fold, metrics), stream.counts()));
+                    id -> folds.computeIfAbsent(id, experiments::fold), metrics), stream.counts()));
         } catch (IOException e) {
             error(ctx, 500, "cannot write metrics: " + e.getMessage());
             return;
