@@ -108,6 +108,9 @@ final class ClusterCommand implements Runnable {
             if (brokers != 1 && brokers != 3) {
                 throw new UserError("--brokers must be 1 or 3, got " + brokers, 2);
             }
+            if (remoteWrite != null) {
+                RemoteWriteUrl.parse(remoteWrite); // refused before anything starts
+            }
             if (agents < 0 || agents > 64 || generators < 0 || generators > 16) {
                 throw new UserError("--agents must be 0 to 64 and --generators 0 to 16", 2);
             }
@@ -223,7 +226,7 @@ final class ClusterCommand implements Runnable {
                     ControllerConfig.newToken()));
             args.addAll(kafkaArgs(s));
             if (remoteWrite != null) {
-                args.addAll(List.of("--remote-write", RemoteWriteUrl.parse(remoteWrite).toString()));
+                args.addAll(List.of("--remote-write", remoteWrite));
             }
             long pid = started(ChildProcesses.start("768m", log, args));
             String url = "http://127.0.0.1:" + port + "/";
