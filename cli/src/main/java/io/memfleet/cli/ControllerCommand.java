@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
         description = {"Runs the controller of a fleet: it accepts experiments (POST /api/experiments, or "
                 + "'memfleet run --bootstrap'), owns their lifecycle, generates their workloads (with any "
                 + "'memfleet generate' processes), rolls out cgroup configuration, and serves the HTTP API, the "
-                + "dashboard and /metrics.", "One controller per fleet; it rebuilds its state from the topics when restarted."})
+                + "dashboard and /metrics.", "One controller per fleet, enforced: the first holds the fleet's lease (a Kafka consumer group); another "
+                + "waits as a standby and takes over, rebuilding the state from the topics, when the first stops or is "
+                + "not heard from for 10 s."})
 final class ControllerCommand implements Callable<Integer> {
     private final Console io;
 
@@ -93,11 +95,23 @@ final class ControllerCommand implements Callable<Integer> {
             b.close();
             throw new UserError((token != null ? "--token: " : "MEMFLEET_TOKEN: ") + e.getMessage(), 2);
         }
+        ControllerConfig config = cfg;
+        try {
+            LeasedController.serve(io, b, config.clientId(), httpHost, httpPort, () -> start(config, b, given));
+        } finally {
+            Services.closeAll(io.err(), b);
+        }
+        io.err().println("memfleet controller: stopped (experiments in flight go on when a controller starts again on "
+                + "this fleet, or a standby takes over)");
+        return 0;
+    }
+
+    /** The controller itself, once this process holds the fleet's lease. */
+    private ControllerRuntime start(ControllerConfig cfg, Bootstrap b, String given) throws Exception {
         ControllerRuntime c;
         try {
             c = new ControllerRuntime(cfg, io.err());
         } catch (RuntimeException e) {
-            b.close();
             if (e.getCause() instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("bind")) {
                 throw new UserError("cannot listen on " + httpHost + ":" + httpPort + " (" + e.getMessage() + ")");
             }
@@ -107,8 +121,6 @@ final class ControllerCommand implements Callable<Integer> {
                 + kafka.topicPrefix + ".* on " + b.address() + ")");
         io.out().println("memfleet controller: API token " + (given == null || given.isEmpty() ? c.token()
                 : "as given") + " (POST and DELETE need 'Authorization: Bearer TOKEN')");
-        Services.serveUntilStopped(io.err(), "memfleet controller: stopped (experiments in flight go on when a "
-                + "controller starts again on this fleet)", c, b);
-        return 0;
+        return c;
     }
 }

@@ -52,7 +52,10 @@ public final class FleetFeed implements Runnable, AutoCloseable {
     public FleetFeed(String bootstrap, Topics topics, String clientId, Function<Batch, CompletableFuture<Void>> sink,
                      PrintStream log) {
         this.reports = KafkaClients.consumer(bootstrap, null, clientId + "-reports");
-        this.requests = KafkaClients.consumer(bootstrap, topics.controllerGroup(), clientId + "-requests");
+        // the requests move to a new controller 10 s after the last was heard from, as the lease does
+        this.requests = KafkaClients.consumer(bootstrap, topics.controllerGroup(), clientId + "-requests",
+                java.util.Map.of("session.timeout.ms", ControllerLease.SESSION_TIMEOUT_MS,
+                        "heartbeat.interval.ms", ControllerLease.SESSION_TIMEOUT_MS / 4));
         this.topics = topics;
         this.sink = sink;
         this.log = log;
