@@ -3,13 +3,11 @@ package io.memfleet.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memfleet.it.testing.ControllerApi;
 import io.memfleet.it.testing.EmbeddedBrokerTest;
 import io.memfleet.it.testing.FleetHarness;
 import io.memfleet.it.testing.Launcher;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +29,6 @@ class ControllerStandbyIT extends EmbeddedBrokerTest {
     private static final String TOKEN = "standby-token-0123456789";
     private static final Pattern ACTIVE = Pattern.compile("memfleet controller: http://127\\.0\\.0\\.1:(\\d+)/");
     private static final Pattern STANDBY = Pattern.compile("memfleet controller: standby: .*http://127\\.0\\.0\\.1:(\\d+)/healthz");
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path work;
@@ -42,32 +39,10 @@ class ControllerStandbyIT extends EmbeddedBrokerTest {
                 "--generator-threads", "1");
     }
 
-    private HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private String submit(int port, String yaml) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/experiments"))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/yaml")
-                .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, r.statusCode(), r.body());
-        return new JsonObject(r.body()).getString("id");
-    }
-
-    private JsonObject experiment(int port, String id) {
-        try {
-            HttpResponse<String> r = get(port, "/api/experiments/" + id);
-            return r.statusCode() == 200 ? new JsonObject(r.body()) : new JsonObject();
-        } catch (Exception e) {
-            return new JsonObject();
-        }
-    }
-
-    private JsonObject awaitDone(int port, String id, Duration within) {
-        FleetHarness.await(id + " done on the controller at " + port, within,
-                () -> "done".equals(experiment(port, id).getString("state")));
-        return experiment(port, id);
+    private static JsonObject awaitDone(ControllerApi api, String id) {
+        JsonObject e = api.awaitEnd(id, Duration.ofSeconds(300));
+        assertEquals("done", e.getString("state"), e.encodePrettily());
+        return e;
     }
 
     @Test
@@ -82,19 +57,20 @@ class ControllerStandbyIT extends EmbeddedBrokerTest {
                 int portA = Integer.parseInt(a.awaitLine("controller a active", ACTIVE, Duration.ofSeconds(120)).group(1));
                 b = controller("b", f.bootstrap());
                 int standbyB = Integer.parseInt(b.awaitLine("controller b waiting", STANDBY, Duration.ofSeconds(120)).group(1));
-                assertEquals(200, get(standbyB, "/healthz").statusCode());
-                HttpResponse<String> refused = get(standbyB, "/api/experiments");
+                ControllerApi standby = new ControllerApi(standbyB, TOKEN);
+                assertEquals(200, standby.get("/healthz").statusCode());
+                HttpResponse<String> refused = standby.get("/api/experiments");
                 assertEquals(503, refused.statusCode());
                 assertTrue(refused.body().contains("this controller is a standby"), refused.body());
 
-                String id = submit(portA, yaml);
-                FleetHarness.await("the experiment under way", Duration.ofSeconds(120), () -> experiment(portA, id)
-                        .getJsonObject("progress", new JsonObject()).getDouble("simulated_seconds", 0.0) >= 3);
+                ControllerApi apiA = new ControllerApi(portA, TOKEN);
+                String id = apiA.submit(yaml);
+                FleetHarness.await("the experiment under way", Duration.ofSeconds(120), () -> apiA.simulatedSeconds(id) >= 3);
                 Launcher.kill9(a.process().pid());
                 int portB = Integer.parseInt(b.awaitLine("controller b active after a's death", ACTIVE,
                         Duration.ofSeconds(120)).group(1));
                 assertTrue(b.output().contains("took over the fleet's lease; active"), b.output());
-                JsonObject taken = awaitDone(portB, id, Duration.ofSeconds(300));
+                JsonObject taken = awaitDone(new ControllerApi(portB, TOKEN), id);
 
                 // a third controller waits; b stopped past the lease's session loses it to c, and steps down when resumed
                 c = controller("c", f.bootstrap());
@@ -112,12 +88,12 @@ class ControllerStandbyIT extends EmbeddedBrokerTest {
                         () -> resumed.output().contains("lost the fleet's lease"));
                 resumed.awaitLine("b waiting again", STANDBY, Duration.ofSeconds(120));
 
-                String again = submit(portC, yaml);
-                JsonObject undisturbed = awaitDone(portC, again, Duration.ofSeconds(300));
+                ControllerApi apiC = new ControllerApi(portC, TOKEN);
+                JsonObject undisturbed = awaitDone(apiC, apiC.submit(yaml));
                 assertEquals(undisturbed.getJsonObject("summary").encodePrettily(),
                         taken.getJsonObject("summary").encodePrettily(),
                         "the experiment the standby finished has the summary of an undisturbed run");
-                assertEquals("done", experiment(portC, id).getString("state"), "the first experiment stays done");
+                assertEquals("done", apiC.experiment(id).getString("state"), "the first experiment stays done");
             } finally {
                 for (Launcher.Child ch : new Launcher.Child[] {a, b, c}) {
                     if (ch != null) {

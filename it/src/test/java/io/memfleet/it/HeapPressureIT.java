@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memfleet.controller.ControllerConfig;
 import io.memfleet.controller.ControllerRuntime;
+import io.memfleet.it.testing.ControllerApi;
 import io.memfleet.it.testing.EmbeddedBrokerTest;
 import io.memfleet.it.testing.FleetHarness;
 import io.memfleet.it.testing.Launcher;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class HeapPressureIT extends EmbeddedBrokerTest {
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @TempDir
     Path work;
 
@@ -45,28 +41,6 @@ class HeapPressureIT extends EmbeddedBrokerTest {
                 "    params: {size: 32, allocs_per_step: " + allocs + ", frees_per_step: 0}", "");
     }
 
-    private String submit(String api, String token, String yaml) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/api/experiments"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/yaml")
-                .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, r.statusCode(), r.body());
-        return new JsonObject(r.body()).getString("id");
-    }
-
-    private JsonObject awaitFinal(String api, String id, Duration within) {
-        JsonObject[] last = new JsonObject[1];
-        FleetHarness.await(id + " ends", within, () -> {
-            try {
-                last[0] = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(api + "/api/experiments/" + id)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body());
-            } catch (Exception e) {
-                return false;
-            }
-            return List.of("done", "failed", "cancelled").contains(last[0].getString("state"));
-        });
-        return last[0];
-    }
-
     @Test
     void nodesGoUnderHeapPressureNotTheAgent() throws Exception {
         try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "heap", 3);
@@ -76,18 +50,18 @@ class HeapPressureIT extends EmbeddedBrokerTest {
                     "--bootstrap", f.bootstrap(), "--topic-prefix", "heap", "--partitions", "3", "--client-id", "small-agent");
             try {
                 agent.awaitLine("the agent running", Pattern.compile("memfleet agent: running"), Duration.ofSeconds(120));
-                String api = "http://127.0.0.1:" + c.httpPort();
+                ControllerApi api = new ControllerApi(c.httpPort(), c.token());
 
-                String big = submit(api, c.token(), experiment("too-big", 1, "1G", 10, "2s"));
-                JsonObject refused = awaitFinal(api, big, Duration.ofSeconds(120));
+                String big = api.submit(experiment("too-big", 1, "1G", 10, "2s"));
+                JsonObject refused = api.awaitEnd(big, Duration.ofSeconds(120));
                 assertEquals("failed", refused.getString("state"));
                 assertTrue(refused.getString("reason").matches("node too-big-\\S+/0000: refused: a node with 1024 MiB of "
                         + "simulated memory can take up to 311 MiB of an agent's heap, more than the 1\\d\\d MiB this agent "
                         + "gives one node \\(3/4 of its heap\\); .*"), refused.getString("reason"));
 
                 // four 400 MiB nodes filling 300 MiB of slab each: about 90 MiB of heap each, more than the agent has
-                String heavy = submit(api, c.token(), experiment("heavy", 4, "400M", 20_000, "120s"));
-                JsonObject shed = awaitFinal(api, heavy, Duration.ofSeconds(300));
+                String heavy = api.submit(experiment("heavy", 4, "400M", 20_000, "120s"));
+                JsonObject shed = api.awaitEnd(heavy, Duration.ofSeconds(300));
                 assertEquals("failed", shed.getString("state"));
                 assertTrue(shed.getString("reason").matches("node heavy-\\S+/\\d+: quarantined: the agent's ("
                         + "nodes hold about \\d+ MiB of its heap, more than the \\d+ MiB \\(3/4 of its heap\\) they may take"
@@ -96,16 +70,13 @@ class HeapPressureIT extends EmbeddedBrokerTest {
                 assertTrue(agent.process().isAlive(), "the agent lives on:\n" + agent.output());
 
                 // the agent has said what it holds: the controller now refuses such an experiment at once
-                HttpResponse<String> again = http.send(HttpRequest.newBuilder(URI.create(api + "/api/experiments"))
-                        .header("Authorization", "Bearer " + c.token()).header("Content-Type", "application/yaml")
-                        .POST(HttpRequest.BodyPublishers.ofString(experiment("too-big", 1, "1G", 10, "2s"))).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> again = api.post(experiment("too-big", 1, "1G", 10, "2s"));
                 assertEquals(400, again.statusCode(), again.body());
                 assertTrue(again.body().contains("no agent of this fleet could hold one of its nodes: 1024 MiB of simulated "
                         + "memory can take up to 311 MiB of an agent's heap"), again.body());
 
-                String after = submit(api, c.token(), experiment("after", 2, "400M", 10, "5s"));
-                assertEquals("done", awaitFinal(api, after, Duration.ofSeconds(180)).getString("state"),
+                String after = api.submit(experiment("after", 2, "400M", 10, "5s"));
+                assertEquals("done", api.awaitEnd(after, Duration.ofSeconds(180)).getString("state"),
                         "the same agent runs the next experiment to its end:\n" + agent.output());
                 assertTrue(agent.output().contains("quarantined: the agent's"), "its log says why:\n" + agent.output());
             } finally {

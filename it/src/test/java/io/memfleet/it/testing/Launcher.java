@@ -117,7 +117,13 @@ public final class Launcher {
 
     /** Starts {@code memfleet ARGS} in a new JVM ({@code jvm}: extra JVM options) writing to {@code log}. */
     public static Child spawn(Path log, List<String> jvm, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/env", "--default-signal=INT,TERM",
+        return spawnWrapped(List.of(), log, jvm, args);
+    }
+
+    /** As {@link #spawn}, the JVM started through {@code wrapper} ({@code ip netns exec NS}, say). */
+    public static Child spawnWrapped(List<String> wrapper, Path log, List<String> jvm, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(List.of("/usr/bin/env", "--default-signal=INT,TERM",
                 ProcessHandle.current().info().command().orElse("java"), "-XX:+UseParallelGC"));
         cmd.addAll(jvm);
         cmd.add("-cp");
