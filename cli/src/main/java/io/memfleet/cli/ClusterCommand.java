@@ -82,6 +82,10 @@ final class ClusterCommand implements Runnable {
                 description = "how long each process may take to become healthy (default: ${DEFAULT-VALUE})")
         long timeoutNs;
 
+        @Option(names = "--remote-write", paramLabel = "URL", description = "the controller's --remote-write: it pushes "
+                + "every experiment's fleet series, in simulated time, to this Prometheus remote-write endpoint")
+        String remoteWrite;
+
         /** Every process this command started, also one not yet healthy (and so not yet in the state). */
         private final List<Long> started = new ArrayList<>();
 
@@ -103,6 +107,9 @@ final class ClusterCommand implements Runnable {
             Shutdown.process().cooperate();
             if (brokers != 1 && brokers != 3) {
                 throw new UserError("--brokers must be 1 or 3, got " + brokers, 2);
+            }
+            if (remoteWrite != null) {
+                RemoteWriteUrl.parse(remoteWrite); // refused before anything starts
             }
             if (agents < 0 || agents > 64 || generators < 0 || generators > 16) {
                 throw new UserError("--agents must be 0 to 64 and --generators 0 to 16", 2);
@@ -218,6 +225,9 @@ final class ClusterCommand implements Runnable {
             List<String> args = new ArrayList<>(List.of("controller", "--http-port", Integer.toString(port), "--token",
                     ControllerConfig.newToken()));
             args.addAll(kafkaArgs(s));
+            if (remoteWrite != null) {
+                args.addAll(List.of("--remote-write", remoteWrite));
+            }
             long pid = started(ChildProcesses.start("768m", log, args));
             String url = "http://127.0.0.1:" + port + "/";
             s = s.with(new ClusterState.Proc("controller", "controller", pid, port, log.toString(), "768m", args))

@@ -55,20 +55,42 @@ final class ControllerCommand implements Callable<Integer> {
             + "(container_memory_usage_bytes{id=\"/web\",node=...}), so cAdvisor dashboards work unchanged")
     boolean cadvisorMetrics;
 
+    /** How /metrics labels an experiment's cgroups. */
+    enum MetricsCgroups { EXACT, FOLDED }
+
+    @Option(names = "--metrics-cgroups", paramLabel = "exact|folded", defaultValue = "folded",
+            description = "folded: cgroups an experiment's file does not declare (a workload's /jobs/job14) are summed "
+                    + "under their declared parent's pattern (/jobs/*) on /metrics; exact: every path is a label of its "
+                    + "own (default: ${DEFAULT-VALUE})")
+    MetricsCgroups metricsCgroups;
+
+    @Option(names = "--keep-finished", paramLabel = "DURATION", defaultValue = "1h",
+            converter = Converters.DurationOrZero.class,
+            description = "how long an ended experiment's final fleet series and progress stay on /metrics; 0: none "
+                    + "(default: ${DEFAULT-VALUE})")
+    long keepFinishedNs;
+
+    @Option(names = "--remote-write", paramLabel = "URL", description = "also push every experiment's fleet series, "
+            + "in simulated time, to this Prometheus remote-write endpoint (http://HOST:9090/api/v1/write)")
+    String remoteWrite;
+
     @Override
     public Integer call() throws Exception {
         Shutdown.process().cooperate();
         if (maxMetricNodes < 0 || maxMetricCgroups < 0) {
             throw new UserError("--max-metric-nodes and --max-metric-cgroups must not be negative");
         }
+        java.net.URI remoteWriteUrl = remoteWrite == null ? null : RemoteWriteUrl.parse(remoteWrite);
         Bootstrap b = Bootstrap.open(kafka, "controller", io.out());
         int threads = generatorThreads < 0 ? Runtime.getRuntime().availableProcessors() : generatorThreads;
         String given = token != null ? token : System.getenv("MEMFLEET_TOKEN");
         ControllerConfig cfg;
         try {
             cfg = new ControllerConfig(b.address(), b.topics(), httpHost, httpPort,
-                    new FleetMetrics.Options(maxMetricNodes, maxMetricCgroups, cadvisorMetrics), threads,
-                    kafka.topicPrefix + "-controller", given == null || given.isEmpty() ? ControllerConfig.newToken() : given);
+                    new FleetMetrics.Options(maxMetricNodes, maxMetricCgroups, cadvisorMetrics,
+                            metricsCgroups == MetricsCgroups.EXACT, keepFinishedNs / 1_000_000), threads,
+                    kafka.topicPrefix + "-controller", given == null || given.isEmpty() ? ControllerConfig.newToken() : given,
+                    remoteWriteUrl);
         } catch (IllegalArgumentException e) {
             b.close();
             throw new UserError((token != null ? "--token: " : "MEMFLEET_TOKEN: ") + e.getMessage(), 2);

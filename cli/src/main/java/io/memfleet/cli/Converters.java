@@ -25,6 +25,14 @@ final class Converters {
         }
     }
 
+    /** A DURATION in nanoseconds, or 0 for none. */
+    static final class DurationOrZero implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return value.trim().equals("0") ? 0L : new Duration().convert(value);
+        }
+    }
+
     /** An integer flag value within bounds, with an error that names the bounds. */
     abstract static class Bounded implements CommandLine.ITypeConverter<Integer> {
         private final long min;

@@ -29,13 +29,20 @@ final class LocalFleet implements AutoCloseable {
      * {@code agentLoops} agent loops; with it only the agent loops asked for.
      */
     static LocalFleet start(KafkaOptions k, String who, int httpPort, int agentLoops, PrintStream log) {
+        return start(k, who, httpPort, agentLoops, null, log);
+    }
+
+    /** As {@link #start(KafkaOptions, String, int, int, PrintStream)}; an embedded controller pushes to {@code remoteWrite}. */
+    static LocalFleet start(KafkaOptions k, String who, int httpPort, int agentLoops, java.net.URI remoteWrite,
+                            PrintStream log) {
         Bootstrap b = Bootstrap.open(k, who, log);
         ControllerRuntime c = null;
         Services.Agents a = null;
         try {
             if (b.isEmbedded()) {
                 c = new ControllerRuntime(ControllerConfig.of(b.address(), b.topics(), httpPort)
-                        .withHttpHost(System.getenv().getOrDefault("MEMFLEET_HTTP_HOST", "127.0.0.1")), log);
+                        .withHttpHost(System.getenv().getOrDefault("MEMFLEET_HTTP_HOST", "127.0.0.1"))
+                        .withRemoteWrite(remoteWrite), log);
                 log.println("[" + who + "] controller API, dashboard and metrics at http://127.0.0.1:" + c.httpPort()
                         + "/ (API token " + c.token() + ")");
             }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "memfleet", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Simulates what a kernel memory policy does to a fleet: Linux 3.3 memory cgroups with the "
                 + "memcg kmem v2 series, many simulated nodes per process, connected through Kafka.",
-        subcommands = {RunCommand.class, CompareCommand.class, ReportCommand.class, DemoCommand.class, SimCommand.class,
+        subcommands = {RunCommand.class, CompareCommand.class, ReportCommand.class, ExportCommand.class, DemoCommand.class, SimCommand.class,
             ClusterCommand.class, TraceCommand.class, ControllerCommand.class, AgentCommand.class, GenerateCommand.class, BrokerCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -79,6 +79,11 @@ final class RunCommand implements Callable<Integer> {
             description = "give up after this long (default: ${DEFAULT-VALUE})")
     long timeoutNs;
 
+    @Option(names = "--remote-write", paramLabel = "URL", description = "the embedded controller also pushes the "
+            + "experiment's fleet series, in simulated time, to this Prometheus remote-write endpoint (with --bootstrap: "
+            + "give it to that fleet's 'memfleet controller')")
+    String remoteWrite;
+
     @Option(names = {"-q", "--quiet"}, description = "print only errors and the final line")
     boolean quiet;
 
@@ -94,6 +99,11 @@ final class RunCommand implements Callable<Integer> {
         Submission submission = submission(file, kernel, speed).toBuilder().addAllSets(sets).build();
         ExperimentSpec spec = validate(submission);
         int loops = agents != null ? agents : kafka.embedded() ? 1 : 0;
+        java.net.URI pushTo = remoteWrite == null ? null : RemoteWriteUrl.parse(remoteWrite);
+        if (pushTo != null && !kafka.embedded()) {
+            throw new UserError("--remote-write: the fleet at --bootstrap has its own controller; start it with "
+                    + "'memfleet controller --remote-write URL'", 2);
+        }
         if (loops < 0 || loops > 64) {
             throw new UserError("--agents must be 0 to 64, got " + loops, 2);
         }
@@ -108,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
         try (ResultsTarget target = ResultsTarget.claim(out, "--out", force)) {
             Path staged = target.staging();
             List<String> ids = new ArrayList<>();
-            try (LocalFleet fleet = LocalFleet.start(kafka, "run", httpPort, loops, log);
+            try (LocalFleet fleet = LocalFleet.start(kafka, "run", httpPort, loops, pushTo, log);
                  ExperimentClient client = new ExperimentClient(fleet.address(), fleet.topics(), "memfleet-run")) {
                 try {
                     runAll(runs, staged, fleet, client, ids, t0, log);

@@ -19,32 +19,25 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code memfleet trace import prometheus ...}: traces brought in from where they are kept. */
 @Command(name = "trace", mixinStandardHelpOptions = true, subcommands = TraceCommand.Import.class,
         description = "Traces for the trace and trace-churn workload models.")
-final class TraceCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class TraceCommand extends CommandGroup {
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is missing (import)");
+    String missing() {
+        return "a subcommand";
     }
 
     /** {@code trace import SOURCE}: one subcommand per source. */
     @Command(name = "import", mixinStandardHelpOptions = true, subcommands = Prometheus.class,
             description = "Writes a trace file from a source of recorded series.")
-    static final class Import implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Import extends CommandGroup {
         @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a source is missing (prometheus)");
+        String missing() {
+            return "a source";
         }
     }
 

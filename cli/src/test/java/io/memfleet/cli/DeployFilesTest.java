@@ -161,8 +161,8 @@ class DeployFilesTest {
         Map<?, ?> ds = (Map<?, ?>) ((List<?>) ((Map<?, ?>) yamlDocuments(
                 DEPLOY.resolve("grafana/provisioning/datasources/prometheus.yml")).get(0)).get("datasources")).get(0);
         List<JsonObject> all = dashboards();
-        assertEquals(List.of("memfleet-cgroups.json", "memfleet-fleet.json", "memfleet-oom-rollouts.json",
-                "memfleet-slab.json"), all.stream().map(d -> d.getString("__file")).toList());
+        assertEquals(List.of("memfleet-cgroups.json", "memfleet-experiment-simtime.json", "memfleet-fleet.json",
+                "memfleet-oom-rollouts.json", "memfleet-slab.json"), all.stream().map(d -> d.getString("__file")).toList());
         Set<String> uids = new TreeSet<>();
         for (JsonObject d : all) {
             assertTrue(uids.add(d.getString("uid")), "uids are unique: " + d.getString("uid"));
@@ -179,6 +179,31 @@ class DeployFilesTest {
                 "memfleet_experiment_progress_ratio")) {
             assertTrue(metrics.contains(needed), needed + " is on a dashboard: " + metrics);
         }
+    }
+
+    @Test
+    void theSimulatedTimeDashboardShowsOneExperimentOfTheExportedAndRemoteWrittenSeries() throws IOException {
+        JsonObject d = dashboards().stream().filter(x -> x.getString("uid").equals("memfleet-experiment-simtime"))
+                .findFirst().orElseThrow();
+        assertEquals("memfleet experiment (simulated time)", d.getString("title"));
+        JsonObject variable = d.getJsonObject("templating").getJsonArray("list").getJsonObject(0);
+        assertEquals("experiment", variable.getString("name"));
+        assertFalse(variable.getBoolean("multi"), "one experiment: its own time axis");
+        for (String e : expressions(d)) {
+            // the pushed and backfilled series have no job label; a scrape's have one
+            assertTrue(e.contains("job=\"\""), e);
+            if (!e.startsWith("label_values")) {
+                assertTrue(e.contains("experiment=\"$experiment\""), e);
+            }
+        }
+        for (String name : List.of("memfleet_fleet_memory_usage_bytes", "memfleet_fleet_oom_kills_total",
+                "memfleet_fleet_slab_caches", "memfleet_fleet_dying_memcgs")) {
+            assertTrue(String.join("\n", expressions(d)).contains(name), name);
+        }
+        Map<?, ?> compose = (Map<?, ?>) yamlDocuments(DEPLOY.resolve("docker-compose.yml")).get(0);
+        Map<?, ?> prometheus = (Map<?, ?>) ((Map<?, ?>) compose.get("services")).get("prometheus");
+        assertTrue(((List<?>) prometheus.get("command")).contains("--web.enable-remote-write-receiver"),
+                "compose's Prometheus takes the controller's remote write");
     }
 
     /** The ConfigMap the Grafana sidecar of a Kubernetes Prometheus stack loads (label grafana_dashboard). */

@@ -8,6 +8,7 @@ import io.memfleet.controller.experiment.ExperimentManager;
 import io.memfleet.controller.http.ControllerVerticle;
 import io.memfleet.controller.kafka.FleetFeed;
 import io.memfleet.controller.model.FleetState;
+import io.memfleet.controller.remotewrite.RemoteWriter;
 import io.memfleet.proto.v1.ConfigRollout;
 import io.memfleet.proto.v1.Experiment;
 import io.memfleet.protocol.NodeIds;
@@ -44,6 +45,10 @@ public final class ControllerRuntime implements AutoCloseable {
     private final GeneratorLoop generator;
     private final Thread generatorThread;
     private final String token;
+    /** The remote write of experiments' series in simulated time (null without --remote-write). */
+    private final RemoteWriter remoteWriter;
+    static final long REMOTE_WRITE_TICK_MS = 1000;
+    static final long REMOTE_WRITE_DRAIN_S = 10;
 
     public ControllerRuntime(ControllerConfig cfg, PrintStream log)
             throws InterruptedException, ExecutionException, TimeoutException {
@@ -74,6 +79,12 @@ public final class ControllerRuntime implements AutoCloseable {
             }
         }, manager, cfg.metrics(), cfg.token());
         vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        this.remoteWriter = cfg.remoteWrite() == null ? null : new RemoteWriter(cfg.remoteWrite(), this::onLoop, log);
+        if (remoteWriter != null) {
+            vertx.setPeriodic(REMOTE_WRITE_TICK_MS, id -> onLoop(() -> remoteWriter.tick(verticle.experiments(),
+                    System.currentTimeMillis())));
+            log.println("memfleet controller: remote write to " + cfg.remoteWrite() + " (simulated time, see README)");
+        }
         this.feed = new FleetFeed(cfg.bootstrap(), topics, cfg.clientId(), verticle::accept, log);
         this.feedThread = new Thread(feed, "memfleet-controller-feed");
         feedThread.start();
@@ -154,8 +165,32 @@ public final class ControllerRuntime implements AutoCloseable {
         producer.flush();
     }
 
+    private void onLoop(Runnable task) {
+        verticle.onLoop(f -> {
+            task.run();
+            return null;
+        });
+    }
+
+    /** Gives the remote write a few seconds to send what it has taken: the last points of a run that just ended. */
+    private void drainRemoteWrite() {
+        try {
+            verticle.onLoop(f -> {
+                remoteWriter.tick(verticle.experiments(), System.currentTimeMillis());
+                return remoteWriter.whenDrained();
+            }).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).get(REMOTE_WRITE_DRAIN_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            System.err.println("memfleet controller: the remote write did not send everything before the stop: " + e);
+        }
+    }
+
     @Override
     public void close() {
+        if (remoteWriter != null) {
+            drainRemoteWrite();
+        }
         if (generator != null) {
             generator.close();
             join(generatorThread);

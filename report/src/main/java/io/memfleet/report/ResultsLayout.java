@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  */
 public final class ResultsLayout {
     public static final Set<String> RUN_FILES = Set.of("summary.json", "run.json", "series.csv", "series.parquet",
-            "slabs.csv", "slabs.parquet", "report.html", "experiment.yaml");
+            "slabs.csv", "slabs.parquet", "report.html", "experiment.yaml", "openmetrics.txt");
     public static final Set<String> COMPARE_FILES = Set.of("compare.html", "compare.csv");
     public static final Set<String> MATRIX_FILES = Set.of("run.json", "compare.html", "compare.csv");
     static final String NODES = "nodes";

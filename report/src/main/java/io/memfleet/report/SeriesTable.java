@@ -225,6 +225,22 @@ public final class SeriesTable {
     /** Reads a series file whose header starts with {@code key} (time, the row's name, a first statistic). */
     static SeriesTable read(Path file, String shown, List<String> key) throws IOException, ResultsDirException {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(r, shown, key);
+        }
+    }
+
+    /** A series file's text read without a file: series.csv's, or with {@code slabs} slabs.csv's. */
+    public static SeriesTable parse(String text, String shown, boolean slabs) throws ResultsDirException {
+        try {
+            return read(new BufferedReader(new java.io.StringReader(text)), shown, slabs ? SLAB_COLUMNS : KEY_COLUMNS);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringReader does not fail
+        }
+    }
+
+    private static SeriesTable read(BufferedReader r, String shown, List<String> key) throws IOException,
+            ResultsDirException {
+        try (r) {
             String header = r.readLine();
             if (header == null) {
                 throw new ResultsDirException(shown + ":1: empty file; expected the series header");

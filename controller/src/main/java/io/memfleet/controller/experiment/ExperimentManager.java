@@ -1,5 +1,6 @@
 package io.memfleet.controller.experiment;
 
+import io.memfleet.common.CgroupFold;
 import io.memfleet.common.kafka.Partitions;
 import io.memfleet.controller.model.CacheAggregate;
 import io.memfleet.controller.model.CgroupAggregate;
@@ -112,6 +113,13 @@ public final class ExperimentManager {
     public Experiment get(String id) {
         Tracked t = experiments.get(id);
         return t == null ? null : t.record;
+    }
+
+    /** How /metrics folds an experiment's transient cgroups: into the patterns of the cgroups its file declares. */
+    public CgroupFold fold(String id) {
+        Tracked t = experiments.get(id);
+        return t == null || t.spec == null ? CgroupFold.none()
+                : CgroupFold.declared(t.spec.cgroups().stream().map(c -> c.getPath()).toList());
     }
 
     public static boolean isFinal(ExperimentState s) {

@@ -1,9 +1,11 @@
 package io.memfleet.controller.http;
 
+import io.memfleet.common.CgroupFold;
 import io.memfleet.controller.experiment.ExperimentManager;
 import io.memfleet.controller.kafka.FleetFeed;
 import io.memfleet.controller.model.FleetState;
 import io.memfleet.controller.model.FleetMetrics;
+import io.memfleet.controller.model.RetainedExperiments;
 import io.memfleet.controller.model.RolloutStatus;
 import io.memfleet.proto.v1.ConfigRollout;
 import io.memfleet.proto.v1.DeadLetter;
@@ -31,7 +33,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -56,6 +60,8 @@ public final class ControllerVerticle extends VerticleBase {
     private final int port;
     private final Publisher publisher;
     private final FleetMetrics.Options metrics;
+    /** Ended experiments whose final series stay on /metrics for a while. */
+    private final RetainedExperiments retained;
     private final ApiGuard guard;
     private final ExpositionFormats formats = ExpositionFormats.init();
     private final FleetState fleet = new FleetState();
@@ -72,6 +78,7 @@ public final class ControllerVerticle extends VerticleBase {
         this.publisher = publisher;
         this.experiments = experiments;
         this.metrics = metrics;
+        this.retained = new RetainedExperiments(metrics.keepFinishedMs());
         this.guard = new ApiGuard(token);
     }
 
@@ -194,8 +201,8 @@ public final class ControllerVerticle extends VerticleBase {
             experiments.series(e.getId()).forEach(publisher::series);
         }
         publisher.experiment(e);
-        if (ExperimentManager.isFinal(e.getState())) {
-            fleet.forgetExperiment(e.getId());
+        if (ExperimentManager.isFinal(e.getState()) && !retained.contains(e.getId())) {
+            retained.ended(e.getId(), fleet, System.currentTimeMillis());
         }
     }
 
@@ -230,7 +237,10 @@ public final class ControllerVerticle extends VerticleBase {
         ExpositionFormatWriter writer = formats.findWriter(ctx.request().getHeader("Accept"));
         ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
         try {
-            writer.write(out, serverMetrics.with(FleetMetrics.snapshot(fleet, experiments.all(), metrics), stream.counts()));
+            retained.expire(System.currentTimeMillis());
+            Map<String, CgroupFold> folds = new HashMap<>(); // once per experiment and scrape, not per node
+            writer.write(out, serverMetrics.with(FleetMetrics.snapshot(fleet, retained.states(), experiments.all(),
+                    id -> folds.computeIfAbsent(id, experiments::fold), metrics), stream.counts()));
         } catch (IOException e) {
             error(ctx, 500, "cannot write metrics: " + e.getMessage());
             return;
@@ -269,6 +279,8 @@ public final class ControllerVerticle extends VerticleBase {
             // generations only grow, also across controller restarts: agents apply a rollout id's newer ones
             generation = Math.max(generation + 1, System.currentTimeMillis());
             ro = Json.parseRollout(ctx.body().asJsonObject(), generation);
+            RolloutStatus prev = fleet.rollouts().get(ro.getRolloutId());
+            ro = ro.toBuilder().setRevision(prev == null ? 1 : prev.rollout().getRevision() + 1).build();
         } catch (IllegalArgumentException e) {
             error(ctx, 400, e.getMessage());
             return;

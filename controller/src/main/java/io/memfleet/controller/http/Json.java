@@ -240,6 +240,7 @@ public final class Json {
         s.nodes().forEach((n, r) -> nodes.put(n, new JsonObject().put("state", r.state().name().toLowerCase(java.util.Locale.ROOT))
                 .put("errno", new JsonObject(new java.util.LinkedHashMap<>(r.failedFiles())))));
         return new JsonObject().put("rollout_id", s.rollout().getRolloutId()).put("generation", s.rollout().getGeneration())
+                .put("revision", s.rollout().getRevision())
                 .put("acked", s.count(RolloutStatus.State.ACKED)).put("failed", s.count(RolloutStatus.State.FAILED))
                 .put("pending", s.count(RolloutStatus.State.PENDING)).put("nodes", nodes);
     }

@@ -1,6 +1,6 @@
 package io.memfleet.controller.model;
 
-import io.memfleet.proto.v1.CgroupSample;
+import io.memfleet.common.CgroupFold;
 import io.memfleet.proto.v1.Experiment;
 import io.memfleet.proto.v1.ExperimentState;
 import io.memfleet.proto.v1.MemInfo;
@@ -9,13 +9,15 @@ import io.memfleet.proto.v1.SlabCacheSample;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
@@ -26,77 +28,63 @@ import java.util.function.ToLongFunction;
  * slab series per node and root cache; every node is always in the fleet aggregates
  * (memfleet_fleet_*). With {@code cadvisor} the per-cgroup series are also offered under cAdvisor's
  * own names and its {@code id} label, so existing cAdvisor dashboards work unchanged. failcnt is
- * typed gauge so that it keeps cAdvisor's name (a counter would gain {@code _total}).
+ * typed gauge so that it keeps cAdvisor's name (a counter would gain {@code _total}). An unlimited
+ * limit is 0, as cAdvisor exposes it. Unless {@code exactCgroups}, an experiment's cgroups that its
+ * file does not declare (a workload's transient {@code /jobs/job14}) fold into their declared
+ * parent's pattern ({@code /jobs/*}), so labels stay few. An ended experiment's fleet aggregates and
+ * progress stay for {@code keepFinishedMs} (see {@link RetainedExperiments}).
  */
 public final class FleetMetrics {
     /** How much per-node detail to export. */
-    public record Options(int maxNodes, int maxCgroupsPerNode, boolean cadvisor) {
+    public record Options(int maxNodes, int maxCgroupsPerNode, boolean cadvisor, boolean exactCgroups,
+                          long keepFinishedMs) {
+        /** How long an ended experiment's final series stay by default: an hour. */
+        public static final long DEFAULT_KEEP_FINISHED_MS = 3_600_000L;
+
         public Options {
-            if (maxNodes < 0 || maxCgroupsPerNode < 0) {
-                throw new IllegalArgumentException("metric bounds must not be negative");
+            if (maxNodes < 0 || maxCgroupsPerNode < 0 || keepFinishedMs < 0) {
+                throw new IllegalArgumentException("metric bounds and the retention time must not be negative");
             }
         }
+
+        /** Transient cgroups folded, ended experiments kept for an hour. */
+        public Options(int maxNodes, int maxCgroupsPerNode, boolean cadvisor) {
+            this(maxNodes, maxCgroupsPerNode, cadvisor, false, DEFAULT_KEEP_FINISHED_MS);
+        }
     }
-
-    private record CgroupMetric(String name, boolean counter, String help, ToLongFunction<CgroupSample> value) { }
-
-    private static final List<CgroupMetric> CGROUP = List.of(
-        new CgroupMetric("memory_usage_bytes", false, "memory.usage_in_bytes of the cgroup", CgroupSample::getUsageInBytes),
-        new CgroupMetric("memory_max_usage_bytes", false, "memory.max_usage_in_bytes of the cgroup",
-                CgroupSample::getMaxUsageInBytes),
-        new CgroupMetric("memory_working_set_bytes", false, "usage minus total_inactive_file, floored at 0",
-                g -> Math.max(0, g.getUsageInBytes() - g.getTotal().getInactiveFile())),
-        new CgroupMetric("memory_rss", false, "memory.stat rss in bytes", g -> g.getStat().getRss()),
-        new CgroupMetric("memory_cache", false, "memory.stat cache in bytes", g -> g.getStat().getCache()),
-        new CgroupMetric("memory_swap", false, "memory.stat swap in bytes", g -> g.getStat().getSwap()),
-        new CgroupMetric("memory_kernel_usage", false, "memory.kmem.usage_in_bytes (kmem v2 counter)",
-                CgroupSample::getKmemUsageInBytes),
-        new CgroupMetric("memory_failcnt", false, "memory.failcnt: times usage hit the limit", CgroupSample::getFailcnt),
-        new CgroupMetric("spec_memory_limit_bytes", false, "memory.limit_in_bytes", CgroupSample::getLimitInBytes),
-        new CgroupMetric("spec_memory_swap_limit_bytes", false, "memory.memsw.limit_in_bytes",
-                CgroupSample::getMemswLimitInBytes),
-        new CgroupMetric("spec_memory_kmem_limit_bytes", false, "memory.kmem.limit_in_bytes",
-                CgroupSample::getKmemLimitInBytes));
 
     private FleetMetrics() {
     }
 
     public static MetricSnapshots snapshot(FleetState fleet, Collection<Experiment> experiments, Options options) {
+        return snapshot(fleet, List.of(), experiments, e -> CgroupFold.none(), options);
+    }
+
+    /**
+     * The fleet's series: per-node series of the nodes reporting, fleet aggregates of theirs and of
+     * the ended experiments still kept ({@code finished}); {@code folds} gives each experiment's
+     * fold of transient cgroups (unless the options ask for exact cgroups).
+     */
+    public static MetricSnapshots snapshot(FleetState fleet, Collection<FleetState> finished,
+                                           Collection<Experiment> experiments, Function<String, CgroupFold> folds,
+                                           Options options) {
+        Function<String, CgroupFold> fold = options.exactCgroups() ? e -> CgroupFold.none() : folds;
         List<NodeTelemetry> exported = fleet.nodes().values().stream().limit(options.maxNodes()).toList();
         List<MetricFamily> out = new ArrayList<>();
-        cgroups(out, fleet, exported, options, "memfleet_", "cgroup");
+        CgroupMetrics.write(out, fleet, exported, options, fold, "memfleet_", "cgroup");
         if (options.cadvisor()) {
-            cgroups(out, fleet, exported, options, "container_", "id");
+            CgroupMetrics.write(out, fleet, exported, options, fold, "container_", "id");
         }
         nodeMemory(out, exported);
         slabinfo(out, exported);
-        fleetAggregates(out, fleet);
-        experiments(out, experiments);
+        List<FleetState> fleets = new ArrayList<>(finished);
+        fleets.add(0, fleet);
+        fleetAggregates(out, fleet, fleets, fold);
+        Set<String> kept = new HashSet<>();
+        finished.forEach(f -> kept.addAll(f.experiments()));
+        experiments(out, experiments, kept);
         rollouts(out, fleet);
         return new MetricSnapshots(out.stream().map(MetricFamily::snapshot).toList());
-    }
-
-    private static void cgroups(List<MetricFamily> out, FleetState fleet, List<NodeTelemetry> nodes, Options options,
-                                String prefix, String cgroupLabel) {
-        List<MetricFamily> families = new ArrayList<>();
-        for (CgroupMetric m : CGROUP) {
-            families.add(m.counter() ? MetricFamily.counter(prefix + m.name(), m.help())
-                    : MetricFamily.gauge(prefix + m.name(), m.help()));
-        }
-        MetricFamily oom = MetricFamily.counter(prefix + "oom_events", "memcg OOM kills charged to the cgroup");
-        for (NodeTelemetry t : nodes) {
-            List<CgroupSample> sorted = t.getCgroupsList().stream().sorted(Comparator.comparing(CgroupSample::getPath))
-                    .limit(options.maxCgroupsPerNode()).toList();
-            for (CgroupSample g : sorted) {
-                for (int m = 0; m < CGROUP.size(); m++) {
-                    families.get(m).add(MetricFamily.unsigned(CGROUP.get(m).value().applyAsLong(g)),
-                            "node", t.getNodeId(), cgroupLabel, g.getPath());
-                }
-                oom.add(fleet.cgroupEvents(t.getNodeId(), g.getPath())[0], "node", t.getNodeId(), cgroupLabel, g.getPath());
-            }
-        }
-        out.addAll(families);
-        out.add(oom);
     }
 
     private static void nodeMemory(List<MetricFamily> out, List<NodeTelemetry> nodes) {
@@ -148,22 +136,28 @@ public final class FleetMetrics {
         out.add(slabs);
     }
 
-    private static void fleetAggregates(List<MetricFamily> out, FleetState fleet) {
+    private static void fleetAggregates(List<MetricFamily> out, FleetState fleet, List<FleetState> fleets,
+                                        Function<String, CgroupFold> folds) {
         out.add(MetricFamily.gauge("memfleet_fleet_nodes", "nodes that have reported telemetry").add(fleet.nodes().size()));
         out.add(MetricFamily.counter("memfleet_telemetry_records", "telemetry records consumed").add(fleet.telemetryRecords()));
         Map<String, List<CgroupAggregate>> byExperiment = new LinkedHashMap<>();
-        for (String e : fleet.experiments()) {
-            byExperiment.put(e, fleet.cgroupAggregates(fleet.nodes(e)));
+        for (FleetState f : fleets) {
+            for (String e : f.experiments()) {
+                byExperiment.put(e, f.cgroupAggregates(f.nodes(e), e.isEmpty() ? CgroupFold.none() : folds.apply(e)));
+            }
         }
+        String row = "; a pattern row (/jobs/*) sums each node's cgroups of the pattern first";
         MetricFamily usage = MetricFamily.gauge("memfleet_fleet_memory_usage_bytes",
-                "usage_in_bytes over the fleet's nodes (stat: min, p50, p99, max, sum)");
+                "usage_in_bytes over the fleet's nodes (stat: min, p50, p99, max, sum)" + row);
         MetricFamily kmem = MetricFamily.gauge("memfleet_fleet_memory_kernel_usage_bytes",
-                "kmem.usage_in_bytes over the fleet's nodes (stat: min, p50, p99, max, sum)");
+                "kmem.usage_in_bytes over the fleet's nodes (stat: min, p50, p99, max, sum)" + row);
         MetricFamily failcnt = MetricFamily.gauge("memfleet_fleet_memory_failcnt",
-                "failcnt over the fleet's nodes (stat: min, p50, p99, max, sum)");
-        MetricFamily oom = MetricFamily.counter("memfleet_fleet_oom_kills", "memcg OOM kills over the fleet");
-        MetricFamily failures = MetricFamily.counter("memfleet_fleet_alloc_failures", "allocations refused with ENOMEM");
-        MetricFamily caches = MetricFamily.gauge("memfleet_fleet_slab_caches", "per-cgroup slab caches (state: live, dead)");
+                "failcnt over the fleet's nodes (stat: min, p50, p99, max, sum)" + row);
+        MetricFamily oom = MetricFamily.counter("memfleet_fleet_oom_kills", "memcg OOM kills over the fleet" + row);
+        MetricFamily failures = MetricFamily.counter("memfleet_fleet_alloc_failures", "allocations refused with ENOMEM"
+                + row);
+        MetricFamily caches = MetricFamily.gauge("memfleet_fleet_slab_caches", "per-cgroup slab caches (state: live, dead)"
+                + row);
         byExperiment.forEach((e, aggs) -> {
             for (CgroupAggregate a : aggs) {
                 stats(usage, a.usage(), "experiment", e, "cgroup", a.path());
@@ -178,7 +172,7 @@ public final class FleetMetrics {
         MetricFamily bytes = MetricFamily.gauge("memfleet_fleet_slab_bytes", "slab pages over the fleet, per root cache");
         fleet.cacheAggregates().forEach(c -> bytes.add(c.bytes(), "slab", c.name()));
         out.addAll(List.of(usage, kmem, failcnt, oom, failures, caches, bytes));
-        dying(out, fleet);
+        dying(out, fleets);
     }
 
     private static final String[] STATS = {"min", "p50", "p99", "max", "sum"};
@@ -195,7 +189,7 @@ public final class FleetMetrics {
     }
 
     /** Dying groups, css ids and pinned kmem over each experiment's nodes, and its mkdirs refused with ENOSPC. */
-    private static void dying(List<MetricFamily> out, FleetState fleet) {
+    private static void dying(List<MetricFamily> out, List<FleetState> fleets) {
         MetricFamily dying = MetricFamily.gauge("memfleet_fleet_dying_memcgs",
                 "memory cgroups removed but still referenced, per node over the fleet's nodes (stat: min, p50, p99, max, sum)");
         MetricFamily css = MetricFamily.gauge("memfleet_fleet_css_ids",
@@ -204,12 +198,14 @@ public final class FleetMetrics {
                 "slab pages held by dead caches, per node over the fleet's nodes (stat: min, p50, p99, max, sum)");
         MetricFamily enospc = MetricFamily.counter("memfleet_fleet_mkdir_enospc",
                 "mkdirs refused with ENOSPC (every css id held) over the fleet");
-        for (String e : fleet.experiments()) {
-            DyingAggregate d = DyingAggregate.of(fleet.nodes(e));
-            stats(dying, d.dyingMemcgs(), "experiment", e);
-            stats(css, d.cssIds(), "experiment", e);
-            stats(pinned, d.pinnedKmemBytes(), "experiment", e);
-            enospc.add(d.mkdirEnospc(), "experiment", e);
+        for (FleetState fleet : fleets) {
+            for (String e : fleet.experiments()) {
+                DyingAggregate d = DyingAggregate.of(fleet.nodes(e));
+                stats(dying, d.dyingMemcgs(), "experiment", e);
+                stats(css, d.cssIds(), "experiment", e);
+                stats(pinned, d.pinnedKmemBytes(), "experiment", e);
+                enospc.add(d.mkdirEnospc(), "experiment", e);
+            }
         }
         out.addAll(List.of(dying, css, pinned, enospc));
     }
@@ -219,7 +215,7 @@ public final class FleetMetrics {
         return s != ExperimentState.DONE && s != ExperimentState.FAILED && s != ExperimentState.CANCELLED;
     }
 
-    private static void experiments(List<MetricFamily> out, Collection<Experiment> experiments) {
+    private static void experiments(List<MetricFamily> out, Collection<Experiment> experiments, Set<String> kept) {
         Map<ExperimentState, Long> byState = new EnumMap<>(ExperimentState.class);
         for (ExperimentState st : ExperimentState.values()) {
             if (st != ExperimentState.STATE_UNSPECIFIED && st != ExperimentState.UNRECOGNIZED) {
@@ -229,19 +225,23 @@ public final class FleetMetrics {
         experiments.forEach(e -> byState.merge(e.getState(), 1L, Long::sum));
         MetricFamily states = MetricFamily.gauge("memfleet_experiments", "experiments the controller knows, by state");
         byState.forEach((st, n) -> states.add(n, "state", st.name().toLowerCase(Locale.ROOT)));
+        String ended = " (an ended one's final figures stay for --keep-finished)";
         MetricFamily progress = MetricFamily.gauge("memfleet_experiment_progress_ratio",
-                "simulated time the slowest node of a running experiment has reached, over its duration");
+                "simulated time the slowest node of an experiment has reached, over its duration" + ended);
         MetricFamily finished = MetricFamily.gauge("memfleet_experiment_nodes_finished",
-                "nodes of a running experiment that finished");
+                "nodes of an experiment that finished" + ended);
         MetricFamily applied = MetricFamily.counter("memfleet_experiment_events_applied",
-                "workload events the nodes of a running experiment have applied");
+                "workload events the nodes of an experiment have applied" + ended);
         for (Experiment e : experiments) {
-            if (!live(e)) {
+            if (!live(e) && !kept.contains(e.getId())) {
                 continue;
             }
-            double r = e.getDurationNs() <= 0 ? 0 : Math.min(1.0, (double) e.getProgress().getSimTimeNs() / e.getDurationNs());
+            boolean done = e.getState() == ExperimentState.DONE;
+            double r = done ? 1.0 : e.getDurationNs() <= 0 ? 0
+                    : Math.min(1.0, (double) e.getProgress().getSimTimeNs() / e.getDurationNs());
             progress.add(r, "experiment", e.getId());
-            finished.add(e.getProgress().getNodesFinished(), "experiment", e.getId());
+            finished.add(done ? Math.max(e.getNodes(), e.getProgress().getNodesFinished())
+                    : e.getProgress().getNodesFinished(), "experiment", e.getId());
             applied.add(e.getProgress().getEventsApplied(), "experiment", e.getId());
         }
         out.addAll(List.of(states, progress, finished, applied));
@@ -251,13 +251,13 @@ public final class FleetMetrics {
         MetricFamily nodes = MetricFamily.gauge("memfleet_rollout_nodes",
                 "nodes of a configuration rollout by state (acked, failed: a write got an errno, pending)");
         MetricFamily generation = MetricFamily.gauge("memfleet_rollout_generation",
-                "the generation of each configuration rollout");
+                "which generation of its rollout id each configuration rollout is: 1, 2, 3, ...");
         for (RolloutStatus r : fleet.rollouts().values()) {
             String id = r.rollout().getRolloutId();
             for (RolloutStatus.State st : RolloutStatus.State.values()) {
                 nodes.add(r.count(st), "rollout", id, "state", st.name().toLowerCase(Locale.ROOT));
             }
-            generation.add(r.rollout().getGeneration(), "rollout", id);
+            generation.add(Math.max(1, r.rollout().getRevision()), "rollout", id);
         }
         out.add(nodes);
         out.add(generation);

@@ -1,5 +1,6 @@
 package io.memfleet.controller.model;
 
+import io.memfleet.common.CgroupFold;
 import io.memfleet.protocol.ConfigPlan;
 import io.memfleet.protocol.NodeIds;
 import io.memfleet.proto.v1.CgroupSample;
@@ -77,6 +78,23 @@ public final class FleetState {
         String prefix = experimentId + "/";
         latest.keySet().removeIf(n -> n.startsWith(prefix));
         eventsByNodeCgroup.keySet().removeIf(n -> n.startsWith(prefix));
+    }
+
+    /**
+     * Moves every node of an experiment, with its OOM kills and allocation failures, out of this
+     * fleet into a fleet of its own: an ended experiment's final state, kept for a while on /metrics.
+     */
+    public FleetState detach(String experimentId) {
+        FleetState out = new FleetState();
+        for (NodeTelemetry t : nodes(experimentId)) {
+            out.latest.put(t.getNodeId(), t);
+            Map<String, long[]> events = eventsByNodeCgroup.get(t.getNodeId());
+            if (events != null) {
+                out.eventsByNodeCgroup.put(t.getNodeId(), events);
+            }
+        }
+        forgetExperiment(experimentId);
+        return out;
     }
 
     /** A rollout published or read back from the desired-state topic; a known or older generation is ignored. */
@@ -184,47 +202,15 @@ public final class FleetState {
 
     /** Per-cgroup-path aggregates over the given nodes' samples, sorted by path. */
     public List<CgroupAggregate> cgroupAggregates(Collection<NodeTelemetry> samples) {
-        Map<String, List<CgroupSample>> byPath = new TreeMap<>();
-        Map<String, long[]> caches = new HashMap<>();
-        Map<String, long[]> events = new HashMap<>();
-        for (NodeTelemetry t : samples) {
-            for (CgroupSample g : t.getCgroupsList()) {
-                byPath.computeIfAbsent(g.getPath(), k -> new ArrayList<>()).add(g);
-            }
-            for (SlabCacheSample c : t.getCachesList()) {
-                if (c.getDead()) {
-                    caches.computeIfAbsent(deadParent(c), k -> new long[2])[1] += deadCount(c);
-                } else if (!c.getMemcgPath().isEmpty()) {
-                    caches.computeIfAbsent(c.getMemcgPath(), k -> new long[2])[0]++;
-                }
-            }
-            eventsByNodeCgroup.getOrDefault(t.getNodeId(), Map.of()).forEach((p, v) -> {
-                long[] acc = events.computeIfAbsent(p, k -> new long[] {0, 0, CgroupAggregate.NEVER,
-                        CgroupAggregate.NEVER, 0, 0});
-                acc[0] += v[0];
-                acc[1] += v[1];
-                acc[2] = Math.min(acc[2], v[2]);
-                acc[3] = Math.min(acc[3], v[3]);
-                acc[4] += v[0] > 0 ? 1 : 0;
-                acc[5] += v[1] > 0 ? 1 : 0;
-            });
-        }
-        List<CgroupAggregate> out = new ArrayList<>();
-        for (Map.Entry<String, List<CgroupSample>> e : byPath.entrySet()) {
-            List<CgroupSample> gs = e.getValue();
-            long[] usage = gs.stream().mapToLong(CgroupSample::getUsageInBytes).toArray();
-            long[] kmem = gs.stream().mapToLong(CgroupSample::getKmemUsageInBytes).toArray();
-            long[] failcnt = gs.stream().mapToLong(CgroupSample::getFailcnt).toArray();
-            long[] ev = events.getOrDefault(e.getKey(), new long[] {0, 0, CgroupAggregate.NEVER, CgroupAggregate.NEVER, 0, 0});
-            long[] cc = caches.getOrDefault(e.getKey(), new long[2]);
-            CgroupAggregate.Limits limits = new CgroupAggregate.Limits(
-                    Stats.of(gs.stream().mapToLong(CgroupSample::getLimitInBytes).toArray()),
-                    Stats.of(gs.stream().mapToLong(CgroupSample::getMemswLimitInBytes).toArray()),
-                    Stats.of(gs.stream().mapToLong(CgroupSample::getKmemLimitInBytes).toArray()));
-            out.add(new CgroupAggregate(e.getKey(), gs.size(), Stats.of(usage), Stats.of(kmem), Stats.of(failcnt), ev[0],
-                    ev[1], cc[0], cc[1], new CgroupAggregate.Events(ev[4], ev[5], ev[2], ev[3]), limits));
-        }
-        return out;
+        return cgroupAggregates(samples, CgroupFold.none());
+    }
+
+    /**
+     * Per-cgroup aggregates over the given nodes' samples, sorted by row, a row per path as
+     * {@code fold} folds it (see {@link CgroupRows}).
+     */
+    public List<CgroupAggregate> cgroupAggregates(Collection<NodeTelemetry> samples, CgroupFold fold) {
+        return CgroupRows.aggregate(samples, eventsByNodeCgroup, fold);
     }
 
     /** The root cache a per-cgroup cache belongs to: {@code dentry(2:web)} is {@code dentry}'s. */

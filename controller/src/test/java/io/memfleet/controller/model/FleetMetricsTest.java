@@ -99,11 +99,15 @@ public class FleetMetricsTest {
     }
 
     @Test
-    void anUnlimitedLimitIsExportedAsAPositiveNumber() {
+    void anUnlimitedLimitIsExportedAsZeroAsCadvisorDoes() {
         FleetState f = new FleetState();
         f.onTelemetry(node("a", 1, 100, "/web"));
-        String text = text(f, new FleetMetrics.Options(1000, 64, false));
-        assertTrue(text.contains("memfleet_spec_memory_limit_bytes{cgroup=\"/web\",node=\"a\"} 9.223372036854776E18"), text);
+        f.onTelemetry(node("b", 1, 100, "/web").toBuilder().setCgroups(0, node("b", 1, 100, "/web").getCgroups(0)
+                .toBuilder().setLimitInBytes(Long.MAX_VALUE & -4096L).setKmemLimitInBytes(64L << 20)).build());
+        String text = text(f, new FleetMetrics.Options(1000, 64, true));
+        assertTrue(text.contains("memfleet_spec_memory_limit_bytes{cgroup=\"/web\",node=\"a\"} 0.0"), text);
+        assertTrue(text.contains("container_spec_memory_limit_bytes{id=\"/web\",node=\"b\"} 0.0"), text);
+        assertTrue(text.contains("memfleet_spec_memory_kmem_limit_bytes{cgroup=\"/web\",node=\"b\"} 6.7108864E7"), text);
     }
 
     @Test

@@ -33,13 +33,18 @@ public final class Prometheus implements AutoCloseable {
         return Files.isExecutable(BINARY) && Files.isExecutable(PROMTOOL);
     }
 
-    /** Starts it with {@code config} (prometheus.yml's text) in {@code dir}, on {@code data}, and waits until it is ready. */
-    public static Prometheus start(Path dir, String config, Path data) throws IOException {
+    /**
+     * Starts it with {@code config} (prometheus.yml's text) in {@code dir}, on {@code data}, with
+     * any further {@code flags}, and waits until it is ready.
+     */
+    public static Prometheus start(Path dir, String config, Path data, String... flags) throws IOException {
         Path yml = Files.writeString(dir.resolve("prometheus.yml"), config);
         Path log = dir.resolve("prometheus.log");
         int port = Ports.free();
-        Process p = new ProcessBuilder(BINARY.toString(), "--config.file=" + yml, "--storage.tsdb.path=" + data,
-                "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(BINARY.toString(), "--config.file=" + yml,
+                "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + port));
+        cmd.addAll(java.util.List.of(flags));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Prometheus prom = new Prometheus(p, log, port);
         HttpClient http = HttpClient.newHttpClient();
         FleetHarness.await("Prometheus ready", Duration.ofSeconds(60), () -> prom.ready(http), prom::logTail);
