@@ -2,15 +2,9 @@ package io.memfleet.controller.experiment;
 
 import io.memfleet.common.CgroupFold;
 import io.memfleet.common.kafka.Partitions;
-import io.memfleet.controller.model.CacheAggregate;
-import io.memfleet.controller.model.CgroupAggregate;
-import io.memfleet.controller.model.DyingAggregate;
 import io.memfleet.controller.model.FleetSeries;
 import io.memfleet.controller.model.FleetState;
-import io.memfleet.controller.model.Stats;
 import io.memfleet.protocol.NodeIds;
-import io.memfleet.proto.v1.CacheSummary;
-import io.memfleet.proto.v1.CgroupSummary;
 import io.memfleet.proto.v1.Experiment;
 import io.memfleet.proto.v1.ExperimentSeries;
 import io.memfleet.proto.v1.ExperimentState;
@@ -20,7 +14,6 @@ import io.memfleet.proto.v1.GenerationProgress;
 import io.memfleet.proto.v1.NodeTelemetry;
 import io.memfleet.proto.v1.Progress;
 import io.memfleet.proto.v1.SeriesPoint;
-import io.memfleet.proto.v1.StatSummary;
 import io.memfleet.proto.v1.Submission;
 import io.memfleet.workload.spec.ExperimentException;
 import io.memfleet.workload.spec.ExperimentParser;
@@ -349,36 +342,8 @@ public final class ExperimentManager {
         if (t.rollouts() != null) {
             b.addAllRollouts(t.rollouts.summary(t.record.getDecisionsList(), finals));
         }
-        for (CgroupAggregate a : fleet.cgroupAggregates(finals)) {
-            CgroupSummary.Builder c = CgroupSummary.newBuilder().setPath(a.path()).setNodes((int) a.nodes())
-                    .setUsageInBytes(stat(a.usage())).setKmemUsageInBytes(stat(a.kmemUsage()))
-                    .setFailcnt(stat(a.failcnt())).setOomKills(a.oomKills()).setAllocFailures(a.allocFailures())
-                    .setLiveCaches(a.liveCaches()).setDeadCaches(a.deadCaches())
-                    .setOomNodes(a.events().oomNodes()).setAllocFailureNodes(a.events().allocFailureNodes())
-                    .setLimitInBytes(stat(a.limits().limit())).setMemswLimitInBytes(stat(a.limits().memswLimit()))
-                    .setKmemLimitInBytes(stat(a.limits().kmemLimit()));
-            if (a.events().firstOomKillNs() != CgroupAggregate.NEVER) {
-                c.setFirstOomKillNs(a.events().firstOomKillNs());
-            }
-            if (a.events().firstAllocFailureNs() != CgroupAggregate.NEVER) {
-                c.setFirstAllocFailureNs(a.events().firstAllocFailureNs());
-            }
-            b.addCgroups(c);
-        }
-        for (CacheAggregate c : FleetState.cacheAggregates(finals)) {
-            b.addCaches(CacheSummary.newBuilder().setSlab(c.name()).setCaches(c.caches()).setDeadCaches(c.deadCaches())
-                    .setActiveObjs(c.activeObjs()).setNumObjs(c.numObjs()).setNumSlabs(c.numSlabs()).setBytes(c.bytes()));
-        }
-        DyingAggregate d = DyingAggregate.of(finals);
-        if (d.cssIds().max() > 0) { // a run whose nodes report no css ids (none do today) keeps its summary as it was
-            b.setDyingMemcgs(stat(d.dyingMemcgs())).setCssIds(stat(d.cssIds())).setPinnedKmemBytes(stat(d.pinnedKmemBytes()))
-                    .setMkdirEnospc(d.mkdirEnospc());
-        }
+        FinalAggregates.add(b, fleet, finals);
         return b.build();
-    }
-
-    private static StatSummary stat(Stats s) {
-        return FleetSeries.stat(s);
     }
 
     private static List<ExperimentSeries> chunks(String id, List<SeriesPoint> points) {

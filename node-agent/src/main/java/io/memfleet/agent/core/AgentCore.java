@@ -184,24 +184,15 @@ public final class AgentCore {
     }
 
     /**
-     * The agent's heap is nearly full after a collection: the node holding the most of it is
-     * quarantined (its last sample says why, so its experiment fails with the reason) and the
-     * agent goes on with the others. Nothing when no node is hosted.
+     * The agent's heap is under pressure: the node holding the most of it is quarantined (its last
+     * sample says why, so its experiment fails with the reason) and the agent goes on with the others.
      */
     public Outbox shedHeaviest(String pressure) {
         Outbox out = new Outbox(writer);
-        HostedNode heaviest = null;
-        long most = -1;
-        for (HostedNode n : nodes.values()) {
-            long h = n.heapEstimate;
-            if (h > most || (h == most && n.id.compareTo(heaviest.id) < 0)) {
-                heaviest = n;
-                most = h;
-            }
-        }
+        HostedNode heaviest = NodeHeap.heaviest(nodes.values());
         if (heaviest != null) {
             quarantine(heaviest, out, "quarantined: " + pressure + "; this node held the most of it (about "
-                    + NodeHeap.mib(most) + ")", null);
+                    + NodeHeap.mib(heaviest.heapEstimate) + ")", null);
         }
         return out;
     }

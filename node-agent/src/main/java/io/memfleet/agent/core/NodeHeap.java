@@ -41,6 +41,18 @@ public final class NodeHeap {
         }
     }
 
+    /** The node holding the most heap by its last sample (the smallest id of equals); null for none. */
+    static HostedNode heaviest(java.util.Collection<HostedNode> nodes) {
+        HostedNode heaviest = null;
+        for (HostedNode n : nodes) {
+            if (heaviest == null || n.heapEstimate > heaviest.heapEstimate
+                    || (n.heapEstimate == heaviest.heapEstimate && n.id.compareTo(heaviest.id) < 0)) {
+                heaviest = n;
+            }
+        }
+        return heaviest;
+    }
+
     static String mib(long bytes) {
         return NodeHeapCost.mib(bytes);
     }
