@@ -57,9 +57,9 @@ class NodeAgentIT extends EmbeddedBrokerTest {
         return out;
     }
 
-    /** A sample without what depends on delivery: its seq, event counts and the kernel events it carries. */
+    /** A sample without what depends on delivery: its seq, event counts, the kernel events it carries, its agent's heap. */
     private static NodeTelemetry comparable(NodeTelemetry t) {
-        return t.toBuilder().clearSeq().clearEventsApplied().clearLastSeq().clearEvents().build();
+        return t.toBuilder().clearSeq().clearEventsApplied().clearLastSeq().clearEvents().clearNodeHeapBudget().build();
     }
 
     /** Asks every node for a sample and waits until each one's equals what its events imply. */
