@@ -56,7 +56,7 @@ class HeapPressureIT extends EmbeddedBrokerTest {
                 JsonObject refused = api.awaitEnd(big, Duration.ofSeconds(120));
                 assertEquals("failed", refused.getString("state"));
                 assertTrue(refused.getString("reason").matches("node too-big-\\S+/0000: refused: a node with 1024 MiB of "
-                        + "simulated memory can take up to 311 MiB of an agent's heap, more than the 1\\d\\d MiB this agent "
+                        + "simulated memory can take up to 224 MiB of an agent's heap, more than the 1\\d\\d MiB this agent "
                         + "gives one node \\(3/4 of its heap\\); .*"), refused.getString("reason"));
 
                 // four 400 MiB nodes filling 300 MiB of slab each: about 90 MiB of heap each, more than the agent has
@@ -73,7 +73,7 @@ class HeapPressureIT extends EmbeddedBrokerTest {
                 HttpResponse<String> again = api.post(experiment("too-big", 1, "1G", 10, "2s"));
                 assertEquals(400, again.statusCode(), again.body());
                 assertTrue(again.body().contains("no agent of this fleet could hold one of its nodes: 1024 MiB of simulated "
-                        + "memory can take up to 311 MiB of an agent's heap"), again.body());
+                        + "memory can take up to 224 MiB of an agent's heap"), again.body());
 
                 String after = api.submit(experiment("after", 2, "400M", 10, "5s"));
                 assertEquals("done", api.awaitEnd(after, Duration.ofSeconds(180)).getString("state"),

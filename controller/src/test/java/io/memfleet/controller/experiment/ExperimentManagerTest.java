@@ -135,7 +135,7 @@ class ExperimentManagerTest {
         String big = YAML.replace("nodes: 2", "nodes: 2\nnode: {cpus: 1, mem: 1G}");
         assertNull(m.submit(submission(big), "r1", 100L << 20).experiment());
         assertEquals("tiny.yaml: field 'node.mem': no agent of this fleet could hold one of its nodes: 1024 MiB of simulated "
-                + "memory can take up to 311 MiB of an agent's heap, and the agents give one node at most 100 MiB (3/4 of "
+                + "memory can take up to 224 MiB of an agent's heap, and the agents give one node at most 100 MiB (3/4 of "
                 + "their heap); start agents with more heap (cluster up --agent-heap) or give the nodes less memory",
                 m.submit(submission(big), "r2", 100L << 20).invalid().getMessage());
         assertEquals(ExperimentState.ACCEPTED, m.submit(submission(big), "r3", 0).experiment().getState(),

@@ -145,7 +145,7 @@ final class HostedNode {
     byte[] sample(TelemetryWriter w, boolean filesPublished) {
         Kernel k = kernel();
         io.memfleet.kernel.image.NodeImage image = k.image();
-        heapEstimate = NodeHeap.estimate(image.meminfo());
+        heapEstimate = NodeHeap.estimate(image);
         boolean first = telemetrySeq == 0;
         byte[] t = w.write(id, new TelemetryCodec.Progress(telemetrySeq++, events, lastSeq), image, k.drainEvents(),
                 filesPublished);

@@ -1,13 +1,13 @@
 package io.memfleet.agent.core;
 
 import io.memfleet.kernel.api.Command;
-import io.memfleet.kernel.image.MemInfoImage;
+import io.memfleet.kernel.image.CacheImage;
+import io.memfleet.kernel.image.NodeImage;
 import io.memfleet.protocol.NodeHeapCost;
 
 /** Nodes against the agent's heap ({@link NodeHeapCost}): a node shape it could not hold is refused. */
 public final class NodeHeap {
     static final long BASE_BYTES = NodeHeapCost.BASE_BYTES;
-    static final double HEAP_PER_SLAB_BYTE = NodeHeapCost.HEAP_PER_SLAB_BYTE;
 
     private NodeHeap() {
     }
@@ -17,9 +17,13 @@ public final class NodeHeap {
         return NodeHeapCost.worstCase(shape.memBytes());
     }
 
-    /** About what a running node holds now, from its slab pages. */
-    static long estimate(MemInfoImage meminfo) {
-        return NodeHeapCost.estimate((meminfo.slabReclaimablePages() + meminfo.slabUnreclaimablePages()) * 4096);
+    /** About what a running node holds now, from the objects of its slab caches. */
+    static long estimate(NodeImage image) {
+        long objects = 0;
+        for (CacheImage c : image.caches()) {
+            objects += c.numObjs();
+        }
+        return NodeHeapCost.estimate(objects);
     }
 
     /** A node shape this agent cannot hold: the node is refused, with why. */
