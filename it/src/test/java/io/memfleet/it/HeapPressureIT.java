@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An agent JVM with a small heap (192 MiB) and workloads that would fill it: a node whose memory it
+ * An agent JVM with a small heap (384 MiB) and workloads that would fill it: a node whose memory it
  * could never hold is refused at boot, nodes that together outgrow the heap are quarantined one by
  * one as their estimates outgrow its heap, each experiment fails with the reason, the controller
  * refuses at once an experiment no agent it has heard from could hold, and the agent process lives
@@ -46,7 +46,7 @@ class HeapPressureIT extends EmbeddedBrokerTest {
         try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "heap", 3);
              ControllerRuntime c = new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0)
                      .withGeneratorThreads(1), new PrintStream(System.err, true))) {
-            Launcher.Child agent = Launcher.spawn(work.resolve("agent.log"), List.of("-Xmx192m", "-Xms192m"), "agent",
+            Launcher.Child agent = Launcher.spawn(work.resolve("agent.log"), List.of("-Xmx384m", "-Xms384m"), "agent",
                     "--bootstrap", f.bootstrap(), "--topic-prefix", "heap", "--partitions", "3", "--client-id", "small-agent");
             try {
                 agent.awaitLine("the agent running", Pattern.compile("memfleet agent: running"), Duration.ofSeconds(120));
@@ -57,14 +57,14 @@ class HeapPressureIT extends EmbeddedBrokerTest {
                 assertEquals("failed", refused.getString("state"));
                 assertTrue(refused.getString("reason").matches("node too-big-\\S+/0000: refused: a node with 1024 MiB of "
                         + "simulated memory can take up to 224 MiB of an agent's heap, more than the 1\\d\\d MiB this agent "
-                        + "gives one node \\(3/4 of its heap\\); .*"), refused.getString("reason"));
+                        + "gives one node \\(3/4 of its heap less 128 MiB\\); .*"), refused.getString("reason"));
 
                 // four 400 MiB nodes filling 300 MiB of slab each: about 90 MiB of heap each, more than the agent has
                 String heavy = api.submit(experiment("heavy", 4, "400M", 20_000, "120s"));
                 JsonObject shed = api.awaitEnd(heavy, Duration.ofSeconds(300));
                 assertEquals("failed", shed.getString("state"));
                 assertTrue(shed.getString("reason").matches("node heavy-\\S+/\\d+: quarantined: the agent's ("
-                        + "nodes hold about \\d+ MiB of its heap, more than the \\d+ MiB \\(3/4 of its heap\\) they may take"
+                        + "nodes hold about \\d+ MiB of its heap, more than the \\d+ MiB \\(3/4 of its heap less 128 MiB\\) they may take"
                         + "|heap was \\d+% full after a collection \\(\\d+ of \\d+ MiB\\))"
                         + "; this node held the most of it \\(about \\d+ MiB\\)"), shed.getString("reason"));
                 assertTrue(agent.process().isAlive(), "the agent lives on:\n" + agent.output());

@@ -30,9 +30,9 @@ public record AgentConfig(String bootstrap, Topics topics, String groupId, long 
     }
 
     public AgentSettings settings() {
-        // one node may take 3/4 of the heap at most: a node shape that could take more is refused
+        // one node may take 3/4 of the heap its agent leaves at most: a node shape that could take more is refused
         return new AgentSettings(kernel, telemetryIntervalNs, topics.partitions())
-                .withNodeHeapBudget(Runtime.getRuntime().maxMemory() / 4 * 3);
+                .withNodeHeapBudget(io.memfleet.protocol.NodeHeapCost.nodesBudget(Runtime.getRuntime().maxMemory()));
     }
 
     public AgentConfig withClientId(String id) {

@@ -36,6 +36,14 @@ public final class NodeHeapCost {
         return BASE_BYTES + slabObjects * HEAP_PER_OBJECT;
     }
 
+    /** What an agent keeps for itself: its Kafka clients' fetch and send buffers, its own tables. */
+    public static final long AGENT_RESERVE_BYTES = 128L << 20;
+
+    /** The heap an agent's nodes may take together (and one node at most): 3/4 of what its heap leaves them. */
+    public static long nodesBudget(long maxHeap) {
+        return Math.max(0, maxHeap - AGENT_RESERVE_BYTES) / 4 * 3;
+    }
+
     /** Bytes as MiB, for messages. */
     public static String mib(long bytes) {
         return (bytes >> 20) + " MiB";

@@ -19,7 +19,7 @@ final class HeapAdmission {
             throw new ExperimentException(source.isEmpty() ? "experiment" : source, 0, "node.mem",
                     "no agent of this fleet could hold one of its nodes: " + NodeHeapCost.mib(spec.memBytes())
                     + " of simulated memory can take up to " + NodeHeapCost.mib(worst) + " of an agent's heap, and the "
-                    + "agents give one node at most " + NodeHeapCost.mib(nodeHeapBudget) + " (3/4 of their heap); start "
+                    + "agents give one node at most " + NodeHeapCost.mib(nodeHeapBudget) + " (3/4 of their heap less 128 MiB); start "
                     + "agents with more heap (cluster up --agent-heap) or give the nodes less memory");
         }
     }

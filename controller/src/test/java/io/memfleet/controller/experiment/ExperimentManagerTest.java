@@ -136,7 +136,7 @@ class ExperimentManagerTest {
         assertNull(m.submit(submission(big), "r1", 100L << 20).experiment());
         assertEquals("tiny.yaml: field 'node.mem': no agent of this fleet could hold one of its nodes: 1024 MiB of simulated "
                 + "memory can take up to 224 MiB of an agent's heap, and the agents give one node at most 100 MiB (3/4 of "
-                + "their heap); start agents with more heap (cluster up --agent-heap) or give the nodes less memory",
+                + "their heap less 128 MiB); start agents with more heap (cluster up --agent-heap) or give the nodes less memory",
                 m.submit(submission(big), "r2", 100L << 20).invalid().getMessage());
         assertEquals(ExperimentState.ACCEPTED, m.submit(submission(big), "r3", 0).experiment().getState(),
                 "no agent has said: the agents refuse the node themselves");

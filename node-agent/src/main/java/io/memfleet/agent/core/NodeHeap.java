@@ -41,7 +41,7 @@ public final class NodeHeap {
         if (worst > budget) {
             throw new Refused("refused: a node with " + mib(shape.memBytes()) + " of simulated memory can take up to "
                     + mib(worst) + " of an agent's heap, more than the " + mib(budget) + " this agent gives one node (3/4 of "
-                    + "its heap); give the agents more heap (cluster up --agent-heap, -Xmx) or the nodes less memory");
+                    + "its heap less 128 MiB); give the agents more heap (cluster up --agent-heap, -Xmx) or the nodes less memory");
         }
     }
 

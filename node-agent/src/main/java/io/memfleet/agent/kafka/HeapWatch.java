@@ -55,11 +55,11 @@ final class HeapWatch {
 
     /**
      * Why one of {@code loop}'s nodes must go now, or null: the estimates of every loop's nodes
-     * exceed 3/4 of the heap and {@code loop} holds the most of them (so one node goes at a time).
+     * exceed 3/4 of what the heap leaves them and {@code loop} holds the most of them (so one node goes at a time).
      */
     synchronized String overBudget(Object loop, long estimate) {
         estimates.put(loop, estimate);
-        long budget = Runtime.getRuntime().maxMemory() / 4 * 3;
+        long budget = io.memfleet.protocol.NodeHeapCost.nodesBudget(Runtime.getRuntime().maxMemory());
         long sum = 0;
         long most = 0;
         for (long e : estimates.values()) {
@@ -70,7 +70,7 @@ final class HeapWatch {
             return null;
         }
         return String.format(Locale.ROOT, "the agent's nodes hold about %d MiB of its heap, more than the %d MiB (3/4 of "
-                + "its heap) they may take", sum >> 20, budget >> 20);
+                + "its heap less 128 MiB) they may take", sum >> 20, budget >> 20);
     }
 
     /** A loop that stopped holds nothing. */
