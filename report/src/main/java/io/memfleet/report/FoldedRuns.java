@@ -61,7 +61,7 @@ public final class FoldedRuns {
     /** Two members' statistics ({min, p50, p99, max, sum}) as their pattern's, as the series combines them. */
     private static JsonNode stats(JsonNode a, JsonNode b) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        a.fieldNames().forEachRemaining(k -> out.put(k, SeriesTable.combine("x_" + k, a.path(k).asLong(),
+        a.fieldNames().forEachRemaining(k -> out.put(k, SeriesTable.Combine.of("x_" + k).apply(a.path(k).asLong(),
                 b.path(k).asLong())));
         return out;
     }

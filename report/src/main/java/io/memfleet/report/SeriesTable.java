@@ -173,6 +173,10 @@ public final class SeriesTable {
      */
     SeriesTable fold(java.util.function.UnaryOperator<String> fold) {
         java.util.Map<List<Object>, Integer> at = new java.util.HashMap<>();
+        Combine[] how = new Combine[numeric.size()]; // decided once per column, not per value
+        for (int c = 0; c < how.length; c++) {
+            how[c] = Combine.of(numeric.get(c));
+        }
         List<Integer> first = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<long[]> merged = new ArrayList<>();
@@ -188,7 +192,7 @@ public final class SeriesTable {
             } else {
                 long[] m = merged.get(i);
                 for (int c = 0; c < m.length; c++) {
-                    m[c] = combine(numeric.get(c), m[c], values[r][c]);
+                    m[c] = how[c].apply(m[c], values[r][c]);
                 }
             }
         }
@@ -206,15 +210,24 @@ public final class SeriesTable {
         return new SeriesTable(columns, t, names.toArray(new String[0]), merged.toArray(new long[0][]), ro, gr);
     }
 
-    /** Two members' values of one statistic column as their pattern's. */
-    static long combine(String column, long a, long b) {
-        if (column.endsWith("_min")) {
-            return Math.min(a, b);
+    /** How two members' values of one statistic column make their pattern's. */
+    enum Combine {
+        MIN, MAX, SUM;
+
+        static Combine of(String column) {
+            if (column.endsWith("_min")) {
+                return MIN;
+            }
+            return column.equals("nodes") || column.endsWith("_max") || column.matches(".*_p[0-9]+") ? MAX : SUM;
         }
-        if (column.equals("nodes") || column.endsWith("_max") || column.matches(".*_p[0-9]+")) {
-            return Math.max(a, b);
+
+        long apply(long a, long b) {
+            return switch (this) {
+                case MIN -> Math.min(a, b);
+                case MAX -> Math.max(a, b);
+                case SUM -> a + b;
+            };
         }
-        return a + b;
     }
 
     /** Reads a {@code series.csv}; {@code shown} is how errors name the file. */

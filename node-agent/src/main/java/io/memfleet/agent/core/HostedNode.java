@@ -82,7 +82,7 @@ final class HostedNode {
     Result step(long seq, Command c) {
         Result r;
         if (c instanceof Command.Node shape) {
-            NodeHeap.admit(id, shape, heapBudget);
+            NodeHeap.admit(shape, heapBudget);
             kernel = Kernel.boot(shape, shape.config(config));
             r = null;
         } else {

@@ -36,7 +36,7 @@ public final class NodeHeap {
     }
 
     /** Refuses {@code shape} when it could take more than {@code budget} bytes of heap. */
-    static void admit(String node, Command.Node shape, long budget) {
+    static void admit(Command.Node shape, long budget) {
         long worst = worstCase(shape);
         if (worst > budget) {
             throw new Refused("refused: a node with " + mib(shape.memBytes()) + " of simulated memory can take up to "
