@@ -43,11 +43,11 @@ class HeapPressureIT extends EmbeddedBrokerTest {
 
     @Test
     void nodesGoUnderHeapPressureNotTheAgent() throws Exception {
-        try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "heap", 3);
+        try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "heap", 1);
              ControllerRuntime c = new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0)
                      .withGeneratorThreads(1), new PrintStream(System.err, true))) {
             Launcher.Child agent = Launcher.spawn(work.resolve("agent.log"), List.of("-Xmx384m", "-Xms384m"), "agent",
-                    "--bootstrap", f.bootstrap(), "--topic-prefix", "heap", "--partitions", "3", "--client-id", "small-agent");
+                    "--bootstrap", f.bootstrap(), "--topic-prefix", "heap", "--partitions", "1", "--client-id", "small-agent");
             try {
                 agent.awaitLine("the agent running", Pattern.compile("memfleet agent: running"), Duration.ofSeconds(120));
                 ControllerApi api = new ControllerApi(c.httpPort(), c.token());
@@ -59,10 +59,12 @@ class HeapPressureIT extends EmbeddedBrokerTest {
                         + "simulated memory can take up to 224 MiB of an agent's heap, more than the 1\\d\\d MiB this agent "
                         + "gives one node \\(3/4 of its heap less 128 MiB\\); .*"), refused.getString("reason"));
 
-                // four 400 MiB nodes filling 300 MiB of slab each: about 90 MiB of heap each, more than the agent has
+                // four 400 MiB nodes filling 300 MiB of slab each: about 70 MiB of heap each, more than the agent has.
+                // One partition keeps their records interleaved: on several, a quiet machine's agent may run one
+                // partition's nodes to their end (releasing them) before the next's start, and never hold them all.
                 String heavy = api.submit(experiment("heavy", 4, "400M", 20_000, "120s"));
                 JsonObject shed = api.awaitEnd(heavy, Duration.ofSeconds(300));
-                assertEquals("failed", shed.getString("state"));
+                assertEquals("failed", shed.getString("state"), shed.encode() + "\n" + agent.output());
                 assertTrue(shed.getString("reason").matches("node heavy-\\S+/\\d+: quarantined: the agent's ("
                         + "nodes hold about \\d+ MiB of its heap, more than the \\d+ MiB \\(3/4 of its heap less 128 MiB\\) they may take"
                         + "|heap was \\d+% full after a collection \\(\\d+ of \\d+ MiB\\))"

@@ -140,6 +140,9 @@ public final class AgentLoop implements Runnable, AutoCloseable {
             heapReported = estimate;
             pressure = HeapWatch.shared().overBudget(this, estimate);
         }
+        if (pressure == null) {
+            pressure = HeapWatch.shared().owed(this);
+        }
         long now = System.nanoTime();
         if (pressure == null && now - heapLookedAt >= HEAP_LOOK_NS) { // the JVM's own figure, ten times a second
             heapLookedAt = now;

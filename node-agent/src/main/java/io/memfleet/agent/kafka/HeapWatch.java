@@ -22,7 +22,7 @@ final class HeapWatch {
     private final MemoryPoolMXBean pool;
     private long claimedAt = -1;
 
-    private HeapWatch(MemoryPoolMXBean pool) {
+    HeapWatch(MemoryPoolMXBean pool) {
         this.pool = pool;
     }
 
@@ -52,6 +52,9 @@ final class HeapWatch {
 
     /** What each agent loop's nodes hold by their own estimate, summed over the process by {@link #overBudget}. */
     private final java.util.Map<Object, Long> estimates = new java.util.HashMap<>();
+    /** The loop that must shed a node when it next looks (another loop took the agent over budget), or null. */
+    private volatile Object owedBy;
+    private String owedWhy;
 
     /**
      * Why one of {@code loop}'s nodes must go now, or null: the estimates of every loop's nodes
@@ -62,20 +65,49 @@ final class HeapWatch {
         long budget = io.memfleet.protocol.NodeHeapCost.nodesBudget(Runtime.getRuntime().maxMemory());
         long sum = 0;
         long most = 0;
-        for (long e : estimates.values()) {
-            sum += e;
-            most = Math.max(most, e);
+        Object heaviest = null;
+        for (java.util.Map.Entry<Object, Long> e : estimates.entrySet()) {
+            sum += e.getValue();
+            if (e.getValue() > most) {
+                most = e.getValue();
+                heaviest = e.getKey();
+            }
         }
-        if (sum <= budget || estimate < most) {
+        if (sum <= budget) {
+            owedBy = null;
             return null;
         }
-        return String.format(Locale.ROOT, "the agent's nodes hold about %d MiB of its heap, more than the %d MiB (3/4 of "
-                + "its heap less 128 MiB) they may take", sum >> 20, budget >> 20);
+        String why = String.format(Locale.ROOT, "the agent's nodes hold about %d MiB of its heap, more than the %d MiB (3/4 "
+                + "of its heap less 128 MiB) they may take", sum >> 20, budget >> 20);
+        if (estimate < most) { // the heaviest loop sheds when it next looks, even if its own nodes stay as they are
+            owedBy = heaviest;
+            owedWhy = why;
+            return null;
+        }
+        owedBy = null;
+        return why;
+    }
+
+    /** Why one of {@code loop}'s nodes must go, when another loop's growth took the agent over budget; else null. */
+    String owed(Object loop) {
+        if (owedBy != loop) { // a volatile read: loops ask after every record
+            return null;
+        }
+        synchronized (this) {
+            if (owedBy != loop) {
+                return null;
+            }
+            owedBy = null;
+            return owedWhy;
+        }
     }
 
     /** A loop that stopped holds nothing. */
     synchronized void forget(Object loop) {
         estimates.remove(loop);
+        if (owedBy == loop) {
+            owedBy = null;
+        }
     }
 
     /**
