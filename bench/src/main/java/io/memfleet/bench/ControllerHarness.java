@@ -69,7 +69,7 @@ public final class ControllerHarness {
             Thread loop = new Thread(agent, "ctlbench-agent");
             loop.start();
             try (ControllerRuntime c = new ControllerRuntime(ControllerConfig.of(broker.bootstrapServers(), topics, 0)
-                    .withGeneratorThreads(0), System.err);
+                    , System.err);
                  KafkaProducer<String, byte[]> p = KafkaClients.producer(broker.bootstrapServers(), "ctlbench-gen")) {
                 long[] seq = new long[nodes];
                 for (int n = 0; n < nodes; n++) {

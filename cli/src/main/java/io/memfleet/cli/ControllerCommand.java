@@ -1,6 +1,8 @@
 package io.memfleet.cli;
 
 import io.memfleet.controller.ControllerConfig;
+import io.memfleet.workload.kafka.GeneratorConfig;
+import io.memfleet.workload.kafka.RunningGenerator;
 import io.memfleet.controller.ControllerRuntime;
 import io.memfleet.controller.model.FleetMetrics;
 import java.util.concurrent.Callable;
@@ -88,7 +90,7 @@ final class ControllerCommand implements Callable<Integer> {
         try {
             cfg = new ControllerConfig(b.address(), b.topics(), httpHost, httpPort,
                     new FleetMetrics.Options(maxMetricNodes, maxMetricCgroups, cadvisorMetrics,
-                            metricsCgroups == MetricsCgroups.EXACT, keepFinishedNs / 1_000_000), threads,
+                            metricsCgroups == MetricsCgroups.EXACT, keepFinishedNs / 1_000_000),
                     kafka.topicPrefix + "-controller", given == null || given.isEmpty() ? ControllerConfig.newToken() : given,
                     remoteWriteUrl);
         } catch (IllegalArgumentException e) {
@@ -97,7 +99,16 @@ final class ControllerCommand implements Callable<Integer> {
         }
         ControllerConfig config = cfg;
         try {
-            LeasedController.serve(io, b, config.clientId(), httpHost, httpPort, () -> start(config, b, given));
+            LeasedController.serve(io, b, config.clientId(), httpHost, httpPort, () -> {
+                ControllerRuntime c = start(config, b, given);
+                if (threads == 0) {
+                    return c;
+                }
+                RunningGenerator g = RunningGenerator.start(new GeneratorConfig(b.address(), b.topics(),
+                        config.clientId() + "-generator", threads, GeneratorConfig.DEFAULT_STEPS_PER_RECORD,
+                        GeneratorConfig.DEFAULT_MAX_LAG_RECORDS), io.err());
+                return () -> Services.closeAll(io.err(), g, c); // the generator stops first
+            });
         } finally {
             Services.closeAll(io.err(), b);
         }

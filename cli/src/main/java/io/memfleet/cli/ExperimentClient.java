@@ -1,9 +1,9 @@
 package io.memfleet.cli;
 
+import io.memfleet.protocol.ExperimentStates;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.memfleet.common.Topics;
 import io.memfleet.common.kafka.KafkaClients;
-import io.memfleet.controller.experiment.ExperimentManager;
 import io.memfleet.protocol.NodeIds;
 import io.memfleet.proto.v1.Experiment;
 import io.memfleet.proto.v1.ExperimentRequest;
@@ -118,7 +118,7 @@ final class ExperimentClient implements AutoCloseable {
     Experiment follow(String experimentId, Consumer<Experiment> progress, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Experiment seen = latest.get(experimentId);
-        if (seen != null && ExperimentManager.isFinal(seen.getState())) {
+        if (seen != null && ExperimentStates.isFinal(seen.getState())) {
             return seen; // it ended while another experiment of this client was followed
         }
         ClusterWatch cluster = new ClusterWatch(System.nanoTime(), QUIET.toNanos(), PROBE_EVERY.toNanos(),
@@ -131,7 +131,7 @@ final class ExperimentClient implements AutoCloseable {
             for (Experiment e : seenNow) {
                 if (e.getId().equals(experimentId)) {
                     progress.accept(e);
-                    if (ExperimentManager.isFinal(e.getState())) {
+                    if (ExperimentStates.isFinal(e.getState())) {
                         return e;
                     }
                 }
@@ -202,7 +202,7 @@ final class ExperimentClient implements AutoCloseable {
     /** Asks the controller to cancel an experiment and waits up to {@code timeout} for it to say so. */
     Cancelled cancelAndConfirm(String experimentId, Duration timeout) {
         Experiment seen = latest.get(experimentId);
-        if (seen != null && ExperimentManager.isFinal(seen.getState())) {
+        if (seen != null && ExperimentStates.isFinal(seen.getState())) {
             return ended(seen);
         }
         try {
@@ -213,7 +213,7 @@ final class ExperimentClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (Experiment e : poll(false)) {
-                if (e.getId().equals(experimentId) && ExperimentManager.isFinal(e.getState())) {
+                if (e.getId().equals(experimentId) && ExperimentStates.isFinal(e.getState())) {
                     return ended(e);
                 }
             }

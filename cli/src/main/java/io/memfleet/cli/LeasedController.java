@@ -1,6 +1,5 @@
 package io.memfleet.cli;
 
-import io.memfleet.controller.ControllerRuntime;
 import io.memfleet.controller.kafka.ControllerLease;
 import java.io.IOException;
 import java.time.Duration;
@@ -13,9 +12,9 @@ import java.time.Duration;
  * again. Ctrl-C or SIGTERM ends it in any state, handing the lease on at once.
  */
 final class LeasedController {
-    /** Starts the controller once the lease is held (the caller prints where it serves). */
+    /** Starts the controller (and what runs beside it) once the lease is held; the caller prints where it serves. */
     interface Start {
-        ControllerRuntime start() throws Exception;
+        AutoCloseable start() throws Exception;
     }
 
     private static final Duration LOOK = Duration.ofMillis(200);
@@ -30,7 +29,7 @@ final class LeasedController {
                 if (!standby(io, lease, host, port)) {
                     return;
                 }
-                ControllerRuntime c = start.start();
+                AutoCloseable c = start.start();
                 try {
                     while (lease.held()) {
                         if (stop.awaitRequest(LOOK)) {

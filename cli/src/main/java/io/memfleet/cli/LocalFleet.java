@@ -3,23 +3,28 @@ package io.memfleet.cli;
 import io.memfleet.agent.AgentConfig;
 import io.memfleet.controller.ControllerConfig;
 import io.memfleet.controller.ControllerRuntime;
+import io.memfleet.workload.kafka.GeneratorConfig;
+import io.memfleet.workload.kafka.RunningGenerator;
 import java.io.PrintStream;
 
 /**
  * The parts of a fleet a command runs in its own process: the cluster (an embedded broker when no
- * --bootstrap is given), a controller with its built-in generator (for an embedded fleet), and
- * agent loops. Closing stops them in the reverse order.
+ * --bootstrap is given), a controller and a workload generator beside it (for an embedded fleet),
+ * and agent loops. Closing stops them in the reverse order.
  */
 final class LocalFleet implements AutoCloseable {
     private final Bootstrap bootstrap;
     private final ControllerRuntime controller;
+    private final RunningGenerator generator;
     private final Services.Agents agents;
     private final PrintStream log;
     private boolean abort;
 
-    private LocalFleet(Bootstrap bootstrap, ControllerRuntime controller, Services.Agents agents, PrintStream log) {
+    private LocalFleet(Bootstrap bootstrap, ControllerRuntime controller, RunningGenerator generator,
+                       Services.Agents agents, PrintStream log) {
         this.bootstrap = bootstrap;
         this.controller = controller;
+        this.generator = generator;
         this.agents = agents;
         this.log = log;
     }
@@ -37,12 +42,15 @@ final class LocalFleet implements AutoCloseable {
                             PrintStream log) {
         Bootstrap b = Bootstrap.open(k, who, log);
         ControllerRuntime c = null;
+        RunningGenerator g = null;
         Services.Agents a = null;
         try {
             if (b.isEmbedded()) {
                 c = new ControllerRuntime(ControllerConfig.of(b.address(), b.topics(), httpPort)
                         .withHttpHost(System.getenv().getOrDefault("MEMFLEET_HTTP_HOST", "127.0.0.1"))
                         .withRemoteWrite(remoteWrite), log);
+                g = RunningGenerator.start(GeneratorConfig.of(b.address(), b.topics(), k.topicPrefix + "-" + who
+                        + "-generator"), log);
                 log.println("[" + who + "] controller API, dashboard and metrics at http://127.0.0.1:" + c.httpPort()
                         + "/ (API token " + c.token() + ")");
             }
@@ -50,9 +58,9 @@ final class LocalFleet implements AutoCloseable {
                 a = Services.Agents.start(AgentConfig.of(b.address(), b.topics(), k.topicPrefix + "-" + who + "-agent"),
                         agentLoops, log);
             }
-            return new LocalFleet(b, c, a, log);
+            return new LocalFleet(b, c, g, a, log);
         } catch (Exception e) {
-            Services.closeAll(log, a, c, b);
+            Services.closeAll(log, a, g, c, b);
             throw new UserError("cannot start the local fleet: " + e.getMessage());
         }
     }
@@ -90,6 +98,6 @@ final class LocalFleet implements AutoCloseable {
         if (abort && agents != null && bootstrap.isEmbedded()) {
             agents.crash();
         }
-        Services.closeAll(log, agents, controller, bootstrap);
+        Services.closeAll(log, agents, generator, controller, bootstrap);
     }
 }

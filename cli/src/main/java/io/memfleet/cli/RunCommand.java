@@ -1,6 +1,6 @@
 package io.memfleet.cli;
 
-import io.memfleet.controller.experiment.ExperimentManager;
+import io.memfleet.protocol.ExperimentStates;
 import io.memfleet.proto.v1.Experiment;
 import io.memfleet.proto.v1.ExperimentState;
 import io.memfleet.proto.v1.NodeTelemetry;
@@ -242,7 +242,7 @@ final class RunCommand implements Callable<Integer> {
         long[] lastPrint = {0};
         Experiment end = client.follow(id, e -> {
             long now = System.nanoTime();
-            if (now - lastPrint[0] >= 2_000_000_000L && !ExperimentManager.isFinal(e.getState())) {
+            if (now - lastPrint[0] >= 2_000_000_000L && !ExperimentStates.isFinal(e.getState())) {
                 lastPrint[0] = now;
                 log.println("[run] " + progress.line(e, now));
             }

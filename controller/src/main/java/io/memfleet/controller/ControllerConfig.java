@@ -5,13 +5,12 @@ import io.memfleet.controller.model.FleetMetrics;
 
 /**
  * The controller's configuration: the cluster and the fleet's topics, where the HTTP API listens,
- * how much per-node detail /metrics exports (and whether under cAdvisor's names too), and how many threads its
- * built-in workload generator uses (0: none; separate {@code memfleet generate} processes do it), and
+ * how much per-node detail /metrics exports (and whether under cAdvisor's names too), and
  * the token every state-changing HTTP request must carry, and the Prometheus remote-write endpoint
  * that experiments' series go to in simulated time (null: none).
  */
 public record ControllerConfig(String bootstrap, Topics topics, String httpHost, int httpPort,
-                               FleetMetrics.Options metrics, int generatorThreads, String clientId,
+                               FleetMetrics.Options metrics, String clientId,
                                String token, java.net.URI remoteWrite) {
     public static final int DEFAULT_MAX_METRIC_NODES = 1000;
     public static final int DEFAULT_MAX_METRIC_CGROUPS = 64;
@@ -38,26 +37,22 @@ public record ControllerConfig(String bootstrap, Topics topics, String httpHost,
     public static ControllerConfig of(String bootstrap, Topics topics, int httpPort) {
         return new ControllerConfig(bootstrap, topics, "127.0.0.1", httpPort,
                 new FleetMetrics.Options(DEFAULT_MAX_METRIC_NODES, DEFAULT_MAX_METRIC_CGROUPS, false),
-                Runtime.getRuntime().availableProcessors(), topics.prefix() + "-controller", newToken(), null);
+                topics.prefix() + "-controller", newToken(), null);
     }
 
     public ControllerConfig withHttpHost(String host) {
-        return new ControllerConfig(bootstrap, topics, host, httpPort, metrics, generatorThreads, clientId, token, remoteWrite);
-    }
-
-    public ControllerConfig withGeneratorThreads(int n) {
-        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, metrics, n, clientId, token, remoteWrite);
+        return new ControllerConfig(bootstrap, topics, host, httpPort, metrics, clientId, token, remoteWrite);
     }
 
     public ControllerConfig withToken(String t) {
-        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, metrics, generatorThreads, clientId, t, remoteWrite);
+        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, metrics, clientId, t, remoteWrite);
     }
 
     public ControllerConfig withMetrics(FleetMetrics.Options options) {
-        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, options, generatorThreads, clientId, token, remoteWrite);
+        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, options, clientId, token, remoteWrite);
     }
 
     public ControllerConfig withRemoteWrite(java.net.URI url) {
-        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, metrics, generatorThreads, clientId, token, url);
+        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, metrics, clientId, token, url);
     }
 }

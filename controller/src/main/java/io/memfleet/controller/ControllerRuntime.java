@@ -12,8 +12,6 @@ import io.memfleet.controller.remotewrite.RemoteWriter;
 import io.memfleet.proto.v1.ConfigRollout;
 import io.memfleet.proto.v1.Experiment;
 import io.memfleet.protocol.NodeIds;
-import io.memfleet.workload.kafka.GeneratorConfig;
-import io.memfleet.workload.kafka.GeneratorLoop;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.security.SecureRandom;
@@ -31,8 +29,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * A running controller: it first reads the experiments topic back (its own earlier decisions),
  * then serves Vert.x with the {@link ControllerVerticle} (HTTP API, metrics, state), reads the
- * fleet's reports and the experiment requests on its own thread, and by default runs a workload
- * generator that shares the generators' partitions with any {@code memfleet generate} processes.
+ * fleet's reports and the experiment requests on its own thread. Generators are started by whoever
+ * composes the fleet (the command line runs one beside it), never by the controller.
  */
 public final class ControllerRuntime implements AutoCloseable {
     private static final SecureRandom IDS = new SecureRandom();
@@ -42,8 +40,6 @@ public final class ControllerRuntime implements AutoCloseable {
     private final FleetFeed feed;
     private final Thread feedThread;
     private final KafkaProducer<String, byte[]> producer;
-    private final GeneratorLoop generator;
-    private final Thread generatorThread;
     private final String token;
     /** The remote write of experiments' series in simulated time (null without --remote-write). */
     private final RemoteWriter remoteWriter;
@@ -88,16 +84,6 @@ public final class ControllerRuntime implements AutoCloseable {
         this.feed = new FleetFeed(cfg.bootstrap(), topics, cfg.clientId(), verticle::accept, log);
         this.feedThread = new Thread(feed, "memfleet-controller-feed");
         feedThread.start();
-        if (cfg.generatorThreads() > 0) {
-            this.generator = new GeneratorLoop(new GeneratorConfig(cfg.bootstrap(), topics, cfg.clientId() + "-generator",
-                    cfg.generatorThreads(), GeneratorConfig.DEFAULT_STEPS_PER_RECORD, GeneratorConfig.DEFAULT_MAX_LAG_RECORDS),
-                    log);
-            this.generatorThread = new Thread(generator, "memfleet-generator");
-            generatorThread.start();
-        } else {
-            this.generator = null;
-            this.generatorThread = null;
-        }
     }
 
     /** A new experiment id: its name and six random base-36 characters. */
@@ -190,10 +176,6 @@ public final class ControllerRuntime implements AutoCloseable {
     public void close() {
         if (remoteWriter != null) {
             drainRemoteWrite();
-        }
-        if (generator != null) {
-            generator.close();
-            join(generatorThread);
         }
         feed.close();
         join(feedThread);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The controller's decisions (controller.model: the fleet's state, series and metrics;
  * controller.experiment: the experiment lifecycle and rollouts) know neither Vert.x nor Kafka (only
  * the partition function of Kafka's default partitioner, which says where a node lives): the
- * verticle and the feed are adapters around them.
+ * verticle and the feed are adapters around them. Nor does the controller run generators.
  */
 class ControllerLayeringTest {
     static final ArchRule CORE_IS_PURE = noClasses().that()
@@ -24,6 +24,16 @@ class ControllerLayeringTest {
             .should().dependOnClassesThat(resideInAnyPackage("io.vertx..", "org.apache.kafka..", "io.memfleet..kafka..",
                     "io.memfleet.controller.http..").and(not(type(Partitions.class))))
             .because("decisions are tested without a broker or an event loop; I/O lives in http and kafka");
+
+    static final ArchRule GENERATES_NOTHING = noClasses().that().resideInAPackage("io.memfleet.controller..")
+            .should().dependOnClassesThat(resideInAnyPackage("io.memfleet.workload.kafka.."))
+            .because("generators are started by whoever composes the fleet (the command line), not by the controller");
+
+    @Test
+    void theControllerStartsNoGenerator() {
+        GENERATES_NOTHING.check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.memfleet.controller"));
+    }
 
     @Test
     void theControllersDecisionsKnowNeitherVertxNorKafka() {

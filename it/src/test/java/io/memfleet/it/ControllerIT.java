@@ -57,7 +57,8 @@ class ControllerIT extends EmbeddedBrokerTest {
     }
 
     private static ControllerRuntime controller(FleetHarness f) throws Exception {
-        return new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0).withGeneratorThreads(2),
+        f.startGenerator(2);
+        return new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0),
                 new PrintStream(System.err, true));
     }
 

@@ -106,12 +106,13 @@ class DashboardBrowserIT extends EmbeddedBrokerTest {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "chromium and chromium-driver are not installed (.ci/run installs them); skipping the browser test");
         String yaml = Files.readString(Path.of(System.getProperty("memfleet.examples", "../examples"), "quickstart.yaml"))
-                .replace("nodes: 24", "nodes: 6") + "\nspeed: 2\n";
+                .replace("nodes: 24", "nodes: 6") + "\nspeed: 1\n"; // live for 30 s: the live checks end before it does
         try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "browser", 3)) {
             AgentLoop agent = f.startAgent("browser-agent");
             assertTrue(agent.isRunning());
-            try (ControllerRuntime c = new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0)
-                    .withGeneratorThreads(1), new PrintStream(System.err, true))) {
+            f.startGenerator(1); // stopped with the harness
+            try (ControllerRuntime c = new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0),
+                    new PrintStream(System.err, true))) {
                 String api = "http://127.0.0.1:" + c.httpPort();
                 for (int i = 0; i < STATIC_NODES.size(); i++) {
                     f.send(STATIC_NODES.get(i), "node cpus=1 mem=256M seed=" + (i + 1), "mkdir /static", "spawn 100 /static",

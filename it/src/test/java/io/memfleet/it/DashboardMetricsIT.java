@@ -95,9 +95,10 @@ class DashboardMetricsIT extends EmbeddedBrokerTest {
                 .replace("nodes: 24", "nodes: 6") + "\nspeed: 5\n";
         try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "dash", 3)) {
             AgentLoop agent = f.startAgent("dash-agent");
+            f.startGenerator(1); // stopped with the harness
             try (AgentHttp agentHttp = new AgentHttp("127.0.0.1", 0, List.of(agent));
-                 ControllerRuntime c = new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0)
-                         .withGeneratorThreads(1), new PrintStream(System.err, true))) {
+                 ControllerRuntime c = new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0),
+                         new PrintStream(System.err, true))) {
                 HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + c.httpPort() + "/api/experiments?source=quickstart.yaml"))
                         .header("Authorization", "Bearer " + c.token()).header("Content-Type", "application/yaml")

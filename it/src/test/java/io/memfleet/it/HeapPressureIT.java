@@ -44,8 +44,8 @@ class HeapPressureIT extends EmbeddedBrokerTest {
     @Test
     void nodesGoUnderHeapPressureNotTheAgent() throws Exception {
         try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "heap", 1);
-             ControllerRuntime c = new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0)
-                     .withGeneratorThreads(1), new PrintStream(System.err, true))) {
+             ControllerRuntime c = f.withGenerator(new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0),
+                     new PrintStream(System.err, true)))) {
             Launcher.Child agent = Launcher.spawn(work.resolve("agent.log"), List.of("-Xmx384m", "-Xms384m"), "agent",
                     "--bootstrap", f.bootstrap(), "--topic-prefix", "heap", "--partitions", "1", "--client-id", "small-agent");
             try {

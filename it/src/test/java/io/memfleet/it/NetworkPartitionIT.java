@@ -77,8 +77,8 @@ class NetworkPartitionIT extends EmbeddedBrokerTest {
         Path socket = work.resolve("broker.sock");
         try (FleetHarness f = new FleetHarness(bootstrap, "part", 4);
              LoopRelay outside = LoopRelay.toTcp(socket, port);
-             ControllerRuntime c = new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0)
-                     .withGeneratorThreads(1), new PrintStream(System.err, true))) {
+             ControllerRuntime c = f.withGenerator(new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0),
+                     new PrintStream(System.err, true)))) {
             assertTrue(Files.exists(socket), "the broker's side of the relay: " + outside);
             mustIp("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
             List<String> inNs = List.of("ip", "netns", "exec", ns);

@@ -78,8 +78,9 @@ class PrometheusScrapeIT extends EmbeddedBrokerTest {
         try (FleetHarness f = new FleetHarness(broker.bootstrapServers(), "prom", 3)) {
             AgentLoop agent = f.startAgent("prom-agent");
             assertTrue(agent.isRunning());
+            f.startGenerator(1); // stopped with the harness
             try (ControllerRuntime c = new ControllerRuntime(ControllerConfig.of(f.bootstrap(), f.topics(), 0)
-                    .withGeneratorThreads(1).withMetrics(new FleetMetrics.Options(1000, 64, true)),
+                    .withMetrics(new FleetMetrics.Options(1000, 64, true)),
                     new PrintStream(System.err, true))) {
                 String config = "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
                         + "scrape_configs:\n  - job_name: memfleet-controller\n    static_configs:\n"

@@ -115,8 +115,8 @@ public final class ExperimentManager {
                 : CgroupFold.declared(t.spec.cgroups().stream().map(c -> c.getPath()).toList());
     }
 
-    public static boolean isFinal(ExperimentState s) {
-        return s == ExperimentState.DONE || s == ExperimentState.FAILED || s == ExperimentState.CANCELLED;
+    private static boolean isFinal(ExperimentState s) {
+        return io.memfleet.protocol.ExperimentStates.isFinal(s);
     }
 
     /** An Experiment record read back from the topic (at start-up): the state it says. */

@@ -1,5 +1,6 @@
 package io.memfleet.controller.http;
 
+import io.memfleet.protocol.ExperimentStates;
 import io.memfleet.common.CgroupFold;
 import io.memfleet.controller.experiment.ExperimentManager;
 import io.memfleet.controller.kafka.FleetFeed;
@@ -168,7 +169,7 @@ public final class ControllerVerticle extends VerticleBase {
         String exp = NodeIds.experimentOf(t.getNodeId());
         if (exp != null) {
             Experiment e = experiments.get(exp);
-            if (e != null && ExperimentManager.isFinal(e.getState())) {
+            if (e != null && ExperimentStates.isFinal(e.getState())) {
                 return; // an ended experiment's nodes are not tracked any more
             }
         }
@@ -201,7 +202,7 @@ public final class ControllerVerticle extends VerticleBase {
             experiments.series(e.getId()).forEach(publisher::series);
         }
         publisher.experiment(e);
-        if (ExperimentManager.isFinal(e.getState()) && !retained.contains(e.getId())) {
+        if (ExperimentStates.isFinal(e.getState()) && !retained.contains(e.getId())) {
             retained.ended(e.getId(), fleet, System.currentTimeMillis());
         }
     }

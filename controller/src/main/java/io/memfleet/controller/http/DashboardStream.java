@@ -1,5 +1,6 @@
 package io.memfleet.controller.http;
 
+import io.memfleet.protocol.ExperimentStates;
 import io.memfleet.controller.experiment.ExperimentManager;
 import io.memfleet.controller.model.FleetState;
 import io.memfleet.controller.model.RolloutStatus;
@@ -158,7 +159,7 @@ final class DashboardStream {
             msg.append(shared, 0, shared.length() - 1).append(",\"experiment\":")
                     .append(quoted, 1, quoted.length() - 1)
                     .append(",\"points\":").append(fresh.encode()).append(c.resync ? ",\"resync\":true" : "");
-            if (!c.summarySent && ExperimentManager.isFinal(selected.getState()) && selected.hasSummary()) {
+            if (!c.summarySent && ExperimentStates.isFinal(selected.getState()) && selected.hasSummary()) {
                 // its nodes are released at the end: the page keeps showing it from its summary, sent once
                 msg.append(",\"summary\":").append(Json.summary(selected.getSummary()).encode());
                 c.summarySent = true;

@@ -1,5 +1,6 @@
 package io.memfleet.controller.http;
 
+import io.memfleet.protocol.ExperimentStates;
 import io.memfleet.controller.experiment.ExperimentManager;
 import io.memfleet.protocol.NodeIds;
 import io.memfleet.proto.v1.Experiment;
@@ -32,7 +33,7 @@ final class ExperimentNodes {
         if (!prefix.isEmpty()) {
             for (Experiment e : experiments.all()) {
                 String nodes = e.getId() + "/";
-                if (!ExperimentManager.isFinal(e.getState()) && (nodes.startsWith(prefix) || prefix.startsWith(nodes))) {
+                if (!ExperimentStates.isFinal(e.getState()) && (nodes.startsWith(prefix) || prefix.startsWith(nodes))) {
                     return "prefix '" + prefix + "' selects nodes of experiment " + e.getId() + " (" + state(e)
                             + "): an experiment's nodes take configuration only from its file; stage the change as "
                             + "rollouts: in the experiment file";

@@ -1,5 +1,6 @@
 package io.memfleet.controller.remotewrite;
 
+import io.memfleet.protocol.ExperimentStates;
 import io.memfleet.controller.experiment.ExperimentManager;
 import io.memfleet.proto.remotewrite.WriteRequest;
 import io.memfleet.proto.v1.Experiment;
@@ -94,7 +95,7 @@ public final class RemoteWriter {
             if (sent.contains(e.getId()) || e.getState() == ExperimentState.ACCEPTED) {
                 continue;
             }
-            boolean ended = ExperimentManager.isFinal(e.getState());
+            boolean ended = ExperimentStates.isFinal(e.getState());
             batcher.offer(e.getId(), startMs(e), points(series.apply(e.getId())));
             if (ended) {
                 sent.add(e.getId()); // every point is in the chunks of an ended experiment

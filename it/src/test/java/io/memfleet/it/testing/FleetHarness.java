@@ -7,6 +7,8 @@ import io.memfleet.common.kafka.FleetTopics;
 import io.memfleet.common.kafka.KafkaClients;
 import io.memfleet.kernel.api.KernelConfig;
 import io.memfleet.protocol.WorkloadWriter;
+import io.memfleet.workload.kafka.GeneratorConfig;
+import io.memfleet.workload.kafka.RunningGenerator;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ public final class FleetHarness implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Map<String, Long> seq = new HashMap<>();
     private final List<Running> agents = new ArrayList<>();
+    private final List<RunningGenerator> generators = new ArrayList<>();
 
     private record Running(AgentLoop agent, Thread thread) { }
 
@@ -56,6 +59,21 @@ public final class FleetHarness implements AutoCloseable {
     public AgentConfig agentConfig(String clientId) {
         return new AgentConfig(bootstrap, topics, topics.agentGroup(), 1_000_000_000L, 200, KernelConfig.DEFAULT,
                 clientId);
+    }
+
+    /** A workload generator with {@code threads} threads in the fleet's generator group, stopped by {@link #close()}. */
+    public RunningGenerator startGenerator(int threads) {
+        RunningGenerator g = RunningGenerator.start(new GeneratorConfig(bootstrap, topics, topics.prefix() + "-generator-"
+                + generators.size(), threads, GeneratorConfig.DEFAULT_STEPS_PER_RECORD,
+                GeneratorConfig.DEFAULT_MAX_LAG_RECORDS), new PrintStream(System.err, true));
+        generators.add(g);
+        return g;
+    }
+
+    /** {@code controller}, with a one-thread generator started beside it as the command line does. */
+    public <T> T withGenerator(T controller) {
+        startGenerator(1);
+        return controller;
     }
 
     public AgentLoop startAgent(String clientId) {
@@ -163,6 +181,7 @@ public final class FleetHarness implements AutoCloseable {
     @Override
     public void close() {
         try {
+            generators.forEach(RunningGenerator::close);
             for (Running r : agents) {
                 r.agent.close();
                 r.thread.join(DEADLINE.toMillis());
