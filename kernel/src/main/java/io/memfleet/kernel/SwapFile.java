@@ -2,6 +2,7 @@ package io.memfleet.kernel;
 
 import io.memfleet.kernel.api.Errno;
 import io.memfleet.kernel.memcg.AnonRun;
+import io.memfleet.kernel.memcg.ChargeMode;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
@@ -100,7 +101,7 @@ final class SwapFile {
         if (!memcg.isRoot()) {
             pages = mc.stock().consumeUpTo(MemcgMoveCharge.SHELL_CPU, memcg, Math.min(swapped, mem.freePages()));
             if (pages == 0) {
-                ChargeResult c = mc.charger().tryCharge(null, MemcgMoveCharge.SHELL_CPU, memcg, 1, true, true, true,
+                ChargeResult c = mc.charger().tryCharge(null, MemcgMoveCharge.SHELL_CPU, memcg, 1, ChargeMode.EXACT,
                         OomKiller.GFP_KERNEL);
                 if (c != ChargeResult.OK) {
                     return false;

@@ -1,6 +1,7 @@
 package io.memfleet.kernel;
 
 import io.memfleet.kernel.image.StatItem;
+import io.memfleet.kernel.memcg.ChargeMode;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
@@ -142,7 +143,8 @@ final class UserMemory {
             } else {
                 granted = mc.stock().consumeUpTo(t.cpu(), cg, want);
                 if (granted == 0) {
-                    ChargeResult r = mc.charger().tryCharge(t, t.cpu(), cg, 1, true, true, exact, OomKiller.GFP_KERNEL);
+                    ChargeResult r = mc.charger().tryCharge(t, t.cpu(), cg, 1, ChargeMode.batchUnless(exact),
+                            OomKiller.GFP_KERNEL);
                     exact = false;
                     switch (r) {
                         case OK -> {

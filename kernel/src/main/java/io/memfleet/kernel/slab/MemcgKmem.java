@@ -1,6 +1,7 @@
 package io.memfleet.kernel.slab;
 
 import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.memcg.ChargeMode;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemCgroup;
@@ -228,7 +229,8 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         if (viaRes) {
             int cpu = current == null ? 0 : current.cpu();
             int gfp = OomKiller.GFP_KERNEL | (c.reclaimable() ? OomKiller.GFP_RECLAIMABLE : 0);
-            r = mc.charger().tryCharge(current, cpu, memcg, bytes / PhysMem.PAGE_SIZE, true, true, exact, gfp);
+            r = mc.charger().tryCharge(current, cpu, memcg, bytes / PhysMem.PAGE_SIZE,
+                    ChargeMode.batchUnless(exact), gfp);
             if (r == ChargeResult.NOMEM || r == ChargeResult.BLOCKED || r == ChargeResult.KILLED) {
                 return r;
             }
