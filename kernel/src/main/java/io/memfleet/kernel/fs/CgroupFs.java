@@ -39,9 +39,9 @@ public final class CgroupFs {
         }
         return switch (file) {
             case "tasks", "cgroup.procs" -> writeTasks(g, value);
-            case "memory.limit_in_bytes" -> writeLimit(g, value, 0);
-            case "memory.memsw.limit_in_bytes" -> writeLimit(g, value, 1);
-            case "memory.kmem.limit_in_bytes" -> writeLimit(g, value, 2);
+            case "memory.limit_in_bytes" -> writeLimit(g, value, LimitKind.MEM);
+            case "memory.memsw.limit_in_bytes" -> writeLimit(g, value, LimitKind.MEMSW);
+            case "memory.kmem.limit_in_bytes" -> writeLimit(g, value, LimitKind.KMEM);
             case "memory.kmem.tcp.limit_in_bytes" -> writeTcpLimit(g, value);
             case "memory.kmem.tcp.failcnt" -> g.isRoot() ? Errno.OK : trigger(g.tcp(), false);
             case "memory.kmem.tcp.max_usage_in_bytes" -> g.isRoot() ? Errno.OK : trigger(g.tcp(), true);
@@ -71,6 +71,9 @@ public final class CgroupFs {
         };
     }
 
+    /** The counter a limit file sets: MEMFILE_TYPE() of its cftype (_MEM, _MEMSWAP, _KMEM). */
+    private enum LimitKind { MEM, MEMSW, KMEM }
+
     private interface U64Writer {
         Errno write(long v);
     }
@@ -91,7 +94,7 @@ public final class CgroupFs {
     }
 
     // kernel: mm/memcontrol.c mem_cgroup_write() RES_LIMIT
-    private Errno writeLimit(MemCgroup g, String value, int type) {
+    private Errno writeLimit(MemCgroup g, String value, LimitKind kind) {
         if (g.isRoot()) {
             return Errno.EINVAL;
         }
@@ -99,10 +102,10 @@ public final class CgroupFs {
         if (v == null) {
             return Errno.EINVAL;
         }
-        return switch (type) {
-            case 0 -> mc.resizeLimit(g, v);
-            case 1 -> mc.resizeMemswLimit(g, v);
-            default -> mc.setKmemLimit(g, v);
+        return switch (kind) {
+            case MEM -> mc.resizeLimit(g, v);
+            case MEMSW -> mc.resizeMemswLimit(g, v);
+            case KMEM -> mc.setKmemLimit(g, v);
         };
     }
 
