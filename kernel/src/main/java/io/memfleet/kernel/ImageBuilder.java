@@ -8,6 +8,7 @@ import io.memfleet.kernel.image.MemInfoImage;
 import io.memfleet.kernel.image.NodeImage;
 import io.memfleet.kernel.image.StatItem;
 import io.memfleet.kernel.image.StatValues;
+import io.memfleet.kernel.memcg.HierarchicalLimits;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemcgDying;
@@ -67,14 +68,14 @@ final class ImageBuilder {
             pids.add(t.pid());
         }
         pids.sort(null);
-        long[] limits = g.hierarchicalLimits();
+        HierarchicalLimits limits = g.hierarchicalLimits();
         // kernel: net/ipv4/tcp_memcontrol.c tcp_read_stat()/tcp_read_usage(): the root reads the node's total
         CounterImage tcp = g.isRoot() ? new CounterImage(mc.sockMem().memoryAllocatedBytes(), 0, ResCounter.RESOURCE_MAX,
                 ResCounter.RESOURCE_MAX, 0) : counter(g.tcp());
         return new CgroupImage(g.id(), g.path(), counter(g.res()), counter(g.memsw()), counter(g.kmem()), tcp,
                 mc.usage(g, false), mc.usage(g, true), g.useHierarchy(), g.oomKillDisable(), g.independentKmemLimit(),
                 g.swappiness(), g.moveChargeAtImmigrate(), g.underOom(), pids, StatValues.of(g.statCopy()),
-                StatValues.of(g.totalStat()), limits[0], limits[1]);
+                StatValues.of(g.totalStat()), limits.memLimitBytes(), limits.memswLimitBytes());
     }
 
     List<CacheImage> caches() {
