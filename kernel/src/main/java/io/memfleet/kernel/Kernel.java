@@ -103,10 +103,6 @@ public final class Kernel {
         return clock.nowNs();
     }
 
-    public long commandsApplied() {
-        return commands;
-    }
-
     /** The first defect of the model this node ran into (a BUG line in its log), or null. */
     public String bug() {
         return bug;
