@@ -10,8 +10,14 @@ import io.memfleet.kernel.fs.CgroupFs;
 import io.memfleet.kernel.fs.FileResult;
 import io.memfleet.kernel.image.NodeImage;
 import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemcgCharger;
+import io.memfleet.kernel.memcg.MemcgEvents;
 import io.memfleet.kernel.memcg.MemcgMoveCharge;
+import io.memfleet.kernel.memcg.MemcgPages;
+import io.memfleet.kernel.memcg.MemcgReclaim;
+import io.memfleet.kernel.memcg.MemcgStock;
 import io.memfleet.kernel.memcg.MemcgThresholds;
+import io.memfleet.kernel.memcg.OomKiller;
 import io.memfleet.kernel.memcg.TaskTable;
 import io.memfleet.kernel.mm.Klog;
 import io.memfleet.kernel.mm.PhysMem;
@@ -46,6 +52,8 @@ public final class Kernel {
     private String bug;
     private final TaskTable tasks = new TaskTable();
     private final MemController mc;
+    private final MemcgEvents memcgEvents;
+    private final MemcgReclaim reclaim;
     private final SlabLayer slab;
     private final Vfs vfs;
     private final TaskOps ops;
@@ -64,18 +72,39 @@ public final class Kernel {
         this.events = new EventQueue(clock);
         this.mem = new PhysMem(shape.memBytes() >>> PhysMem.PAGE_SHIFT, shape.swapBytes() >>> PhysMem.PAGE_SHIFT);
         this.mc = new MemController(shape.cpus(), mem, klog, tasks::all, t -> ops().reap(t));
-        this.user = new UserMemory(mem, mc, tasks, klog, () -> slabLayer().unusedDentries());
-        this.slab = new SlabLayer(shape.cpus(), config, mem, mc, workqueue, events, user::ensureFreePages);
-        this.images = new ImageBuilder(mc, slab, mem);
-        this.vfs = new Vfs(mc, new CgroupFs(mc, tasks::get), new ProcFs(mc, slab, images, tasks::get), images);
-        this.ops = new TaskOps(shape.cpus(), clock, tasks, mc, user, slab, this::event);
-        this.swap = new SwapFile(mem, mc, user, tasks);
-        mc.thresholds().setListener((g, file, threshold) -> {
+        this.memcgEvents = mc.events();
+        this.reclaim = mc.reclaim();
+        MemcgStock stock = mc.stock();
+        MemcgCharger charger = mc.charger();
+        MemcgPages pages = mc.pages();
+        MemcgThresholds thresholds = mc.thresholds();
+        OomKiller oom = mc.oomKiller();
+        SteadyFaults.Node steady = new SteadyFaults.Node(mc, tasks, thresholds, stock, mem, klog,
+                () -> slabLayer().unusedDentries());
+        this.user = new UserMemory(mc.root(), stock, charger, reclaim, oom, pages, mc.shm(), steady);
+        this.slab = new SlabLayer(shape.cpus(), config, mem, charger, mc.oomWait(), mc.dying(), workqueue, events,
+                user::ensureFreePages);
+        if (config.kmemAccounting()) {
+            mc.setKmemHooks(slab.kmemHooks());
+        }
+        reclaim.setSlabShrinker(slab::shrinkSlab);
+        this.images = new ImageBuilder(mc, mc.dying(), mc.sockMem(), slab, mem);
+        this.vfs = new Vfs(mc, new CgroupFs(mc, thresholds, mc.sockMem(), tasks::get),
+                new ProcFs(mc, oom, pages, slab, images, tasks::get), images);
+        this.ops = new TaskOps(shape.cpus(), clock, tasks, mc, mc.oomWait(), memcgEvents, pages, mc.shm(), mc.sockMem(),
+                user, slab, this::event);
+        this.swap = new SwapFile(mem, mc, stock, charger, pages, mc.shm(), user, tasks);
+        listen(thresholds, oom);
+    }
+
+    /** Threshold and OOM notifications come back with the command's result; OOM kills also go to telemetry. */
+    private void listen(MemcgThresholds thresholds, OomKiller oom) {
+        thresholds.setListener((g, file, threshold) -> {
             String path = (g.isRoot() ? "" : g.path()) + "/" + file;
             return notification(file.equals(MemcgThresholds.OOM_CONTROL) ? new KernelEvent.OomNotify(clock.nowNs(), path)
                     : new KernelEvent.Threshold(clock.nowNs(), path, threshold));
         });
-        mc.oomKiller().setKillListener((victim, memcg, points) -> event(new KernelEvent.OomKill(clock.nowNs(),
+        oom.setKillListener((victim, memcg, points) -> event(new KernelEvent.OomKill(clock.nowNs(),
                 victim.pid(), victim.comm(), memcg == null ? null : memcg.path(), points)));
     }
 
@@ -116,7 +145,7 @@ public final class Kernel {
         if (!commandEvents.isEmpty()) {
             commandEvents.clear();
         }
-        mc.events().setCurrentCpu(MemcgMoveCharge.SHELL_CPU);
+        memcgEvents.setCurrentCpu(MemcgMoveCharge.SHELL_CPU);
         Result r;
         try {
             r = dispatch(c);
@@ -327,7 +356,7 @@ public final class Kernel {
      */
     void setFaultShortcuts(boolean on) {
         user.setShortcuts(on);
-        mc.reclaim().setScanCursor(on);
+        reclaim.setScanCursor(on);
         slab.setEagerReap(!on);
     }
 

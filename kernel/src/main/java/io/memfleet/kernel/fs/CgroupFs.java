@@ -5,6 +5,7 @@ import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemcgThresholds;
 import io.memfleet.kernel.memcg.ResCounter;
+import io.memfleet.kernel.memcg.SockMem;
 import io.memfleet.kernel.memcg.Task;
 import java.util.function.IntFunction;
 
@@ -22,10 +23,14 @@ public final class CgroupFs {
             "memory.kmem.tcp.limit_in_bytes", "cgroup.event_control");
 
     private final MemController mc;
+    private final MemcgThresholds thresholds;
+    private final SockMem sockMem;
     private final IntFunction<Task> taskLookup;
 
-    public CgroupFs(MemController mc, IntFunction<Task> taskLookup) {
+    public CgroupFs(MemController mc, MemcgThresholds thresholds, SockMem sockMem, IntFunction<Task> taskLookup) {
         this.mc = mc;
+        this.thresholds = thresholds;
+        this.sockMem = sockMem;
         this.taskLookup = taskLookup;
     }
 
@@ -115,7 +120,7 @@ public final class CgroupFs {
         if (v == null) {
             return Errno.EINVAL;
         }
-        return mc.sockMem().updateLimit(g, v);
+        return sockMem.updateLimit(g, v);
     }
 
     /**
@@ -145,11 +150,11 @@ public final class CgroupFs {
                 if (v == null) {
                     return Errno.EINVAL;
                 }
-                mc.thresholds().registerUsage(g, file.equals(MemcgThresholds.MEMSW_USAGE), v);
+                thresholds.registerUsage(g, file.equals(MemcgThresholds.MEMSW_USAGE), v);
                 return Errno.OK;
             }
             case MemcgThresholds.OOM_CONTROL -> {
-                mc.thresholds().registerOom(g);
+                thresholds.registerOom(g);
                 return Errno.OK;
             }
             default -> {
