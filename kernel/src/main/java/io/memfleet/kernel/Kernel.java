@@ -11,6 +11,7 @@ import io.memfleet.kernel.fs.FileResult;
 import io.memfleet.kernel.image.NodeImage;
 import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemcgCharger;
+import io.memfleet.kernel.memcg.MemcgDying;
 import io.memfleet.kernel.memcg.MemcgEvents;
 import io.memfleet.kernel.memcg.MemcgMoveCharge;
 import io.memfleet.kernel.memcg.MemcgPages;
@@ -18,6 +19,8 @@ import io.memfleet.kernel.memcg.MemcgReclaim;
 import io.memfleet.kernel.memcg.MemcgStock;
 import io.memfleet.kernel.memcg.MemcgThresholds;
 import io.memfleet.kernel.memcg.OomKiller;
+import io.memfleet.kernel.memcg.ShmPages;
+import io.memfleet.kernel.memcg.SockMem;
 import io.memfleet.kernel.memcg.TaskTable;
 import io.memfleet.kernel.mm.Klog;
 import io.memfleet.kernel.mm.PhysMem;
@@ -79,21 +82,24 @@ public final class Kernel {
         MemcgPages pages = mc.pages();
         MemcgThresholds thresholds = mc.thresholds();
         OomKiller oom = mc.oomKiller();
+        ShmPages shm = mc.shm();
+        SockMem sockMem = mc.sockMem();
+        MemcgDying dying = mc.dying();
         SteadyFaults.Node steady = new SteadyFaults.Node(mc, tasks, thresholds, stock, mem, klog,
                 () -> slabLayer().unusedDentries());
-        this.user = new UserMemory(mc.root(), stock, charger, reclaim, oom, pages, mc.shm(), steady);
-        this.slab = new SlabLayer(shape.cpus(), config, mem, charger, mc.oomWait(), mc.dying(), workqueue, events,
+        this.user = new UserMemory(mc.root(), stock, charger, reclaim, oom, pages, shm, steady);
+        this.slab = new SlabLayer(shape.cpus(), config, mem, charger, mc.oomWait(), dying, workqueue, events,
                 user::ensureFreePages);
         if (config.kmemAccounting()) {
             mc.setKmemHooks(slab.kmemHooks());
         }
         reclaim.setSlabShrinker(slab::shrinkSlab);
-        this.images = new ImageBuilder(mc, mc.dying(), mc.sockMem(), slab, mem);
-        this.vfs = new Vfs(mc, new CgroupFs(mc, thresholds, mc.sockMem(), tasks::get),
+        this.images = new ImageBuilder(mc, dying, sockMem, slab, mem);
+        this.vfs = new Vfs(mc, new CgroupFs(mc, thresholds, sockMem, tasks::get),
                 new ProcFs(mc, oom, pages, slab, images, tasks::get), images);
-        this.ops = new TaskOps(shape.cpus(), clock, tasks, mc, mc.oomWait(), memcgEvents, pages, mc.shm(), mc.sockMem(),
-                user, slab, this::event);
-        this.swap = new SwapFile(mem, mc, stock, charger, pages, mc.shm(), user, tasks);
+        this.ops = new TaskOps(shape.cpus(), clock, tasks, mc, mc.oomWait(), memcgEvents, pages, shm, sockMem, user, slab,
+                this::event);
+        this.swap = new SwapFile(mem, mc, stock, charger, pages, shm, user, tasks);
         listen(thresholds, oom);
     }
 
