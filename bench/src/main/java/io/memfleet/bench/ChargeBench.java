@@ -2,6 +2,7 @@ package io.memfleet.bench;
 
 import io.memfleet.kernel.Kernel;
 import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.memcg.ChargeMode;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemcgCharger;
@@ -49,7 +50,7 @@ public class ChargeBench {
     /** __mem_cgroup_try_charge of one page served by consume_stock; the page goes back to the stock. */
     @Benchmark
     public ChargeResult stockHitCharge() {
-        ChargeResult r = charger.tryCharge(task, 0, memcg, 1, true, true, false, 0xd0);
+        ChargeResult r = charger.tryCharge(task, 0, memcg, 1, ChargeMode.BATCH, 0xd0);
         stock.refillStock(0, memcg, 1);
         return r;
     }

@@ -8,10 +8,12 @@ import io.memfleet.kernel.image.MemInfoImage;
 import io.memfleet.kernel.image.NodeImage;
 import io.memfleet.kernel.image.StatItem;
 import io.memfleet.kernel.image.StatValues;
+import io.memfleet.kernel.memcg.HierarchicalLimits;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemcgDying;
 import io.memfleet.kernel.memcg.ResCounter;
+import io.memfleet.kernel.memcg.SockMem;
 import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.mm.PhysMem;
 import io.memfleet.kernel.slab.KmemCache;
@@ -22,11 +24,15 @@ import java.util.List;
 /** Reads the live kernel into immutable images: the only way state leaves the kernel. */
 final class ImageBuilder {
     private final MemController mc;
+    private final MemcgDying dying;
+    private final SockMem sockMem;
     private final SlabLayer slab;
     private final PhysMem mem;
 
-    ImageBuilder(MemController mc, SlabLayer slab, PhysMem mem) {
+    ImageBuilder(MemController mc, MemcgDying dying, SockMem sockMem, SlabLayer slab, PhysMem mem) {
         this.mc = mc;
+        this.dying = dying;
+        this.sockMem = sockMem;
         this.slab = slab;
         this.mem = mem;
     }
@@ -37,13 +43,13 @@ final class ImageBuilder {
             groups.add(cgroup(g));
         }
         List<CacheImage> caches = caches();
-        List<DyingCgroupImage> dying = new ArrayList<>(mc.dying().dying().size());
-        for (MemCgroup g : mc.dying().dying()) {
-            dying.add(new DyingCgroupImage(g.id(), g.path(), g.res().usage(), g.kmem().usage(), g.memsw().usage(),
+        List<DyingCgroupImage> dyingGroups = new ArrayList<>(dying.dying().size());
+        for (MemCgroup g : dying.dying()) {
+            dyingGroups.add(new DyingCgroupImage(g.id(), g.path(), g.res().usage(), g.kmem().usage(), g.memsw().usage(),
                     g.stat(StatItem.SWAP) * PhysMem.PAGE_SIZE, MemcgDying.pinnedBy(g)));
         }
-        return new NodeImage(nowNs, commands, meminfo(), groups, caches, tasks, dying, mc.dying().cssIdsInUse(),
-                mc.dying().mkdirEnospc(), pinnedKmemBytes());
+        return new NodeImage(nowNs, commands, meminfo(), groups, caches, tasks, dyingGroups, dying.cssIdsInUse(),
+                dying.mkdirEnospc(), pinnedKmemBytes());
     }
 
     /** Slab pages of dead caches, in bytes (see {@link NodeImage#pinnedKmemBytes()}). */
@@ -67,14 +73,14 @@ final class ImageBuilder {
             pids.add(t.pid());
         }
         pids.sort(null);
-        long[] limits = g.hierarchicalLimits();
+        HierarchicalLimits limits = g.hierarchicalLimits();
         // kernel: net/ipv4/tcp_memcontrol.c tcp_read_stat()/tcp_read_usage(): the root reads the node's total
-        CounterImage tcp = g.isRoot() ? new CounterImage(mc.sockMem().memoryAllocatedBytes(), 0, ResCounter.RESOURCE_MAX,
+        CounterImage tcp = g.isRoot() ? new CounterImage(sockMem.memoryAllocatedBytes(), 0, ResCounter.RESOURCE_MAX,
                 ResCounter.RESOURCE_MAX, 0) : counter(g.tcp());
         return new CgroupImage(g.id(), g.path(), counter(g.res()), counter(g.memsw()), counter(g.kmem()), tcp,
-                mc.usage(g, false), mc.usage(g, true), g.useHierarchy(), g.oomKillDisable(), g.independentKmemLimit(),
+                MemController.usage(g, false), MemController.usage(g, true), g.useHierarchy(), g.oomKillDisable(), g.independentKmemLimit(),
                 g.swappiness(), g.moveChargeAtImmigrate(), g.underOom(), pids, StatValues.of(g.statCopy()),
-                StatValues.of(g.totalStat()), limits[0], limits[1]);
+                StatValues.of(g.totalStat()), limits.memLimitBytes(), limits.memswLimitBytes());
     }
 
     List<CacheImage> caches() {

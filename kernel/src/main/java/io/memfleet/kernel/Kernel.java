@@ -10,8 +10,17 @@ import io.memfleet.kernel.fs.CgroupFs;
 import io.memfleet.kernel.fs.FileResult;
 import io.memfleet.kernel.image.NodeImage;
 import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemcgCharger;
+import io.memfleet.kernel.memcg.MemcgDying;
+import io.memfleet.kernel.memcg.MemcgEvents;
 import io.memfleet.kernel.memcg.MemcgMoveCharge;
+import io.memfleet.kernel.memcg.MemcgPages;
+import io.memfleet.kernel.memcg.MemcgReclaim;
+import io.memfleet.kernel.memcg.MemcgStock;
 import io.memfleet.kernel.memcg.MemcgThresholds;
+import io.memfleet.kernel.memcg.OomKiller;
+import io.memfleet.kernel.memcg.ShmPages;
+import io.memfleet.kernel.memcg.SockMem;
 import io.memfleet.kernel.memcg.TaskTable;
 import io.memfleet.kernel.mm.Klog;
 import io.memfleet.kernel.mm.PhysMem;
@@ -46,6 +55,8 @@ public final class Kernel {
     private String bug;
     private final TaskTable tasks = new TaskTable();
     private final MemController mc;
+    private final MemcgEvents memcgEvents;
+    private final MemcgReclaim reclaim;
     private final SlabLayer slab;
     private final Vfs vfs;
     private final TaskOps ops;
@@ -64,18 +75,42 @@ public final class Kernel {
         this.events = new EventQueue(clock);
         this.mem = new PhysMem(shape.memBytes() >>> PhysMem.PAGE_SHIFT, shape.swapBytes() >>> PhysMem.PAGE_SHIFT);
         this.mc = new MemController(shape.cpus(), mem, klog, tasks::all, t -> ops().reap(t));
-        this.user = new UserMemory(mem, mc, tasks, klog, () -> slabLayer().unusedDentries());
-        this.slab = new SlabLayer(shape.cpus(), config, mem, mc, workqueue, events, user::ensureFreePages);
-        this.images = new ImageBuilder(mc, slab, mem);
-        this.vfs = new Vfs(mc, new CgroupFs(mc, tasks::get), new ProcFs(mc, slab, images, tasks::get), images);
-        this.ops = new TaskOps(shape.cpus(), clock, tasks, mc, user, slab, this::event);
-        this.swap = new SwapFile(mem, mc, user, tasks);
-        mc.thresholds().setListener((g, file, threshold) -> {
+        this.memcgEvents = mc.events();
+        this.reclaim = mc.reclaim();
+        MemcgStock stock = mc.stock();
+        MemcgCharger charger = mc.charger();
+        MemcgPages pages = mc.pages();
+        MemcgThresholds thresholds = mc.thresholds();
+        OomKiller oom = mc.oomKiller();
+        ShmPages shm = mc.shm();
+        SockMem sockMem = mc.sockMem();
+        MemcgDying dying = mc.dying();
+        SteadyFaults.Node steady = new SteadyFaults.Node(mc, tasks, thresholds, stock, mem, klog,
+                () -> slabLayer().unusedDentries());
+        this.user = new UserMemory(mc.root(), stock, charger, reclaim, oom, pages, shm, steady);
+        this.slab = new SlabLayer(shape.cpus(), config, mem, charger, mc.oomWait(), dying, workqueue, events,
+                user::ensureFreePages);
+        if (config.kmemAccounting()) {
+            mc.setKmemHooks(slab.kmemHooks());
+        }
+        reclaim.setSlabShrinker(slab::shrinkSlab);
+        this.images = new ImageBuilder(mc, dying, sockMem, slab, mem);
+        this.vfs = new Vfs(mc, new CgroupFs(mc, thresholds, sockMem, tasks::get),
+                new ProcFs(mc, oom, pages, slab, images, tasks::get), images);
+        this.ops = new TaskOps(shape.cpus(), clock, tasks, mc, mc.oomWait(), memcgEvents, pages, shm, sockMem, user, slab,
+                this::event);
+        this.swap = new SwapFile(mem, mc, stock, charger, pages, shm, user, tasks);
+        listen(thresholds, oom);
+    }
+
+    /** Threshold and OOM notifications come back with the command's result; OOM kills also go to telemetry. */
+    private void listen(MemcgThresholds thresholds, OomKiller oom) {
+        thresholds.setListener((g, file, threshold) -> {
             String path = (g.isRoot() ? "" : g.path()) + "/" + file;
             return notification(file.equals(MemcgThresholds.OOM_CONTROL) ? new KernelEvent.OomNotify(clock.nowNs(), path)
                     : new KernelEvent.Threshold(clock.nowNs(), path, threshold));
         });
-        mc.oomKiller().setKillListener((victim, memcg, points) -> event(new KernelEvent.OomKill(clock.nowNs(),
+        oom.setKillListener((victim, memcg, points) -> event(new KernelEvent.OomKill(clock.nowNs(),
                 victim.pid(), victim.comm(), memcg == null ? null : memcg.path(), points)));
     }
 
@@ -103,10 +138,6 @@ public final class Kernel {
         return clock.nowNs();
     }
 
-    public long commandsApplied() {
-        return commands;
-    }
-
     /** The first defect of the model this node ran into (a BUG line in its log), or null. */
     public String bug() {
         return bug;
@@ -120,7 +151,7 @@ public final class Kernel {
         if (!commandEvents.isEmpty()) {
             commandEvents.clear();
         }
-        mc.events().setCurrentCpu(MemcgMoveCharge.SHELL_CPU);
+        memcgEvents.setCurrentCpu(MemcgMoveCharge.SHELL_CPU);
         Result r;
         try {
             r = dispatch(c);
@@ -331,7 +362,7 @@ public final class Kernel {
      */
     void setFaultShortcuts(boolean on) {
         user.setShortcuts(on);
-        mc.reclaim().setScanCursor(on);
+        reclaim.setScanCursor(on);
         slab.setEagerReap(!on);
     }
 

@@ -5,6 +5,7 @@ import io.memfleet.kernel.fs.FileResult;
 import io.memfleet.kernel.fs.Memparse;
 import io.memfleet.kernel.fs.ProcFiles;
 import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemcgPages;
 import io.memfleet.kernel.memcg.OomKiller;
 import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.slab.SlabLayer;
@@ -17,12 +18,17 @@ final class ProcFs {
     private static final String OOM_SCORE_ADJ = "oom_score_adj";
     private static final String OOM_SCORE = "oom_score";
     private final MemController mc;
+    private final OomKiller oom;
+    private final MemcgPages memcgPages;
     private final SlabLayer slab;
     private final ImageBuilder images;
     private final java.util.function.IntFunction<Task> tasks;
 
-    ProcFs(MemController mc, SlabLayer slab, ImageBuilder images, java.util.function.IntFunction<Task> tasks) {
+    ProcFs(MemController mc, OomKiller oom, MemcgPages memcgPages, SlabLayer slab, ImageBuilder images,
+           java.util.function.IntFunction<Task> tasks) {
         this.mc = mc;
+        this.oom = oom;
+        this.memcgPages = memcgPages;
         this.slab = slab;
         this.images = images;
         this.tasks = tasks;
@@ -74,7 +80,7 @@ final class ProcFs {
         }
         return switch (f.name()) {
             case OOM_SCORE_ADJ -> FileResult.text(f.task().oomScoreAdj() + "\n");
-            case OOM_SCORE -> FileResult.text(mc.oomKiller().procOomScore(f.task()) + "\n");
+            case OOM_SCORE -> FileResult.text(oom.procOomScore(f.task()) + "\n");
             default -> FileResult.of(Errno.ENOENT);
         };
     }
@@ -142,7 +148,7 @@ final class ProcFs {
             return Errno.EINVAL;
         }
         if ((v & 1) != 0) {
-            mc.pages().dropAllCache(mc.all());
+            memcgPages.dropAllCache(mc.all());
         }
         if ((v & 2) != 0) {
             slab.dropSlab();

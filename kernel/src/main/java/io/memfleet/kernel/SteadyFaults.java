@@ -3,6 +3,7 @@ package io.memfleet.kernel;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemcgClocks;
+import io.memfleet.kernel.memcg.MemcgStock;
 import io.memfleet.kernel.memcg.MemcgThresholds;
 import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.memcg.TaskTable;
@@ -38,10 +39,15 @@ final class SteadyFaults {
 
     private enum Phase { SEARCH, FIRST, SECOND, OFF }
 
-    private final MemController mc;
-    private final TaskTable tasks;
-    private final Klog klog;
-    private final LongSupplier unusedDentries;
+    /**
+     * What a watched stream reads and replays, the same for every stream of a node: the memory
+     * controller and the tasks for {@link MemcgClocks}, the thresholds whose signals a period
+     * sends, and what the cheap hash and the fingerprint look at.
+     */
+    record Node(MemController mc, TaskTable tasks, MemcgThresholds thresholds, MemcgStock stock, PhysMem mem,
+                Klog klog, LongSupplier unusedDentries) { }
+
+    private final Node node;
     private final Task task;
     private final long pages;
     /** Pages done at the last turn, and the most pages one turn of the periods being checked took. */
@@ -66,11 +72,8 @@ final class SteadyFaults {
     private final List<MemcgThresholds.Signal> signals = new ArrayList<>();
     private int firstSignals;
 
-    SteadyFaults(MemController mc, TaskTable tasks, Klog klog, LongSupplier unusedDentries, Task task, long pages) {
-        this.mc = mc;
-        this.tasks = tasks;
-        this.klog = klog;
-        this.unusedDentries = unusedDentries;
+    SteadyFaults(Node node, Task task, long pages) {
+        this.node = node;
         this.task = task;
         this.pages = pages;
     }
@@ -101,7 +104,7 @@ final class SteadyFaults {
     private long search(long h, long done, boolean exact) {
         lam++;
         if (h == tortoise) {
-            MemcgClocks now = MemcgClocks.read(mc, tasks);
+            MemcgClocks now = MemcgClocks.read(node.mc(), node.tasks());
             candidate = lam;
             hash0 = h;
             print0 = fingerprint(now, exact);
@@ -110,7 +113,7 @@ final class SteadyFaults {
             clocks[0] = now;
             doneAt[0] = done;
             signals.clear();
-            mc.thresholds().record(signals);
+            node.thresholds().record(signals);
             mostInATurn = 0;
             phase = Phase.FIRST;
         } else if (lam == power) {
@@ -130,7 +133,7 @@ final class SteadyFaults {
             }
             return done;
         }
-        MemcgClocks now = MemcgClocks.read(mc, tasks);
+        MemcgClocks now = MemcgClocks.read(node.mc(), node.tasks());
         if (!Arrays.equals(print0, fingerprint(now, exact))) {
             if (++prints > MAX_FINGERPRINTS) {
                 retry();
@@ -150,7 +153,7 @@ final class SteadyFaults {
         if (++turns < 2 * period) {
             return done;
         }
-        MemcgClocks now = MemcgClocks.read(mc, tasks);
+        MemcgClocks now = MemcgClocks.read(node.mc(), node.tasks());
         long step = done - doneAt[1];
         boolean same = step == doneAt[1] - doneAt[0] && step > 0 && Arrays.equals(print0, fingerprint(now, exact))
                 && now.repeats(clocks[0], clocks[1])
@@ -166,13 +169,13 @@ final class SteadyFaults {
             return done;
         }
         if (!once.isEmpty()) {
-            mc.thresholds().replay(once, periods);
+            node.thresholds().replay(once, periods);
         }
         return done + periods * step;
     }
 
     private void retry() {
-        mc.thresholds().record(null);
+        node.thresholds().record(null);
         clocks[0] = null;
         clocks[1] = null;
         print0 = null;
@@ -189,25 +192,27 @@ final class SteadyFaults {
     /** No more periods to find: the stream has ended, or its periods were skipped. */
     void stop() {
         if (phase != Phase.OFF) {
-            mc.thresholds().record(null);
+            node.thresholds().record(null);
             phase = Phase.OFF;
         }
     }
 
     /** {@code now}: the counters read this turn. */
     private byte[] fingerprint(MemcgClocks now, boolean exact) {
-        return now.fingerprint(klog.unread().size(), klog.dropped(), unusedDentries.getAsLong(), exact ? 1 : 0);
+        return now.fingerprint(node.klog().unread().size(), node.klog().dropped(), node.unusedDentries().getAsLong(),
+                exact ? 1 : 0);
     }
 
     /** What one turn of the loop changes: free pages, this CPU's stock, the task's groups and its newest run. */
     private long cheapHash(boolean exact) {
-        PhysMem mem = mc.mem();
+        PhysMem mem = node.mem();
+        MemcgStock stock = node.stock();
         int cpu = task.cpu();
-        MemCgroup cached = mc.stock().cached(cpu);
+        MemCgroup cached = stock.cached(cpu);
         long h = mix(exact ? 1 : 0, mem.freePages());
         h = mix(h, mem.cachePages());
         h = mix(h, cached == null ? 0 : cached.id());
-        h = mix(h, mc.stock().nrPages(cpu));
+        h = mix(h, stock.nrPages(cpu));
         for (MemCgroup g = task.memcg(); g != null; g = g.parent()) {
             h = mix(h, g.res().usage());
             h = mix(h, g.memsw().usage());

@@ -2,11 +2,16 @@ package io.memfleet.kernel;
 
 import io.memfleet.kernel.api.Errno;
 import io.memfleet.kernel.memcg.AnonRun;
+import io.memfleet.kernel.memcg.ChargeMode;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemcgCharger;
 import io.memfleet.kernel.memcg.MemcgMoveCharge;
+import io.memfleet.kernel.memcg.MemcgPages;
+import io.memfleet.kernel.memcg.MemcgStock;
 import io.memfleet.kernel.memcg.OomKiller;
+import io.memfleet.kernel.memcg.ShmPages;
 import io.memfleet.kernel.memcg.ShmRun;
 import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.memcg.TaskTable;
@@ -27,12 +32,21 @@ import java.util.function.LongConsumer;
 final class SwapFile {
     private final PhysMem mem;
     private final MemController mc;
+    private final MemcgStock stock;
+    private final MemcgCharger charger;
+    private final MemcgPages memcgPages;
+    private final ShmPages shm;
     private final UserMemory user;
     private final TaskTable tasks;
 
-    SwapFile(PhysMem mem, MemController mc, UserMemory user, TaskTable tasks) {
+    SwapFile(PhysMem mem, MemController mc, MemcgStock stock, MemcgCharger charger, MemcgPages memcgPages,
+             ShmPages shm, UserMemory user, TaskTable tasks) {
         this.mem = mem;
         this.mc = mc;
+        this.stock = stock;
+        this.charger = charger;
+        this.memcgPages = memcgPages;
+        this.shm = shm;
         this.user = user;
         this.tasks = tasks;
     }
@@ -52,8 +66,8 @@ final class SwapFile {
                 while (r.swapped > 0 && !t.exited()) {
                     boolean dying = r.memcg.isDying(); // charged to the owner's group, not to the removed one
                     MemCgroup memcg = dying ? t.memcg() : r.memcg;
-                    LongConsumer in = dying ? n -> into[0] = mc.pages().swapInForOwner(r, n, memcg, into[0])
-                            : n -> mc.pages().swapIn(r, n);
+                    LongConsumer in = dying ? n -> into[0] = memcgPages.swapInForOwner(r, n, memcg, into[0])
+                            : n -> memcgPages.swapIn(r, n);
                     if (!readBack(memcg, r.swapped, () -> t.exited() || r.swapped == 0, in)) {
                         if (t.exited()) {
                             break; // the OOM killer took the owner, and its swap with it
@@ -71,8 +85,8 @@ final class SwapFile {
                 while (r.swapped > 0) {
                     boolean dying = r.memcg.isDying(); // charged to the caller's (the shell's) group, the root
                     MemCgroup memcg = dying ? mc.root() : r.memcg;
-                    LongConsumer in = dying ? n -> into[0] = mc.shm().swapInForCaller(r, n, memcg, into[0])
-                            : n -> mc.shm().swapIn(r, n);
+                    LongConsumer in = dying ? n -> into[0] = shm.swapInForCaller(r, n, memcg, into[0])
+                            : n -> shm.swapIn(r, n);
                     if (!readBack(memcg, r.swapped, () -> r.swapped == 0, in)) {
                         if (r.swapped == 0) {
                             break;
@@ -98,16 +112,16 @@ final class SwapFile {
         }
         long pages = 1;
         if (!memcg.isRoot()) {
-            pages = mc.stock().consumeUpTo(MemcgMoveCharge.SHELL_CPU, memcg, Math.min(swapped, mem.freePages()));
+            pages = stock.consumeUpTo(MemcgMoveCharge.SHELL_CPU, memcg, Math.min(swapped, mem.freePages()));
             if (pages == 0) {
-                ChargeResult c = mc.charger().tryCharge(null, MemcgMoveCharge.SHELL_CPU, memcg, 1, true, true, true,
+                ChargeResult c = charger.tryCharge(null, MemcgMoveCharge.SHELL_CPU, memcg, 1, ChargeMode.EXACT,
                         OomKiller.GFP_KERNEL);
                 if (c != ChargeResult.OK) {
                     return false;
                 }
                 if (gone.getAsBoolean()) {
                     // kernel: mm/memcontrol.c mem_cgroup_cancel_charge_swapin(): the OOM killer took the page's owner
-                    mc.charger().cancelCharge(memcg, 1);
+                    charger.cancelCharge(memcg, 1);
                     return false;
                 }
                 pages = 1;

@@ -7,6 +7,11 @@ import io.memfleet.kernel.api.Result;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemcgEvents;
+import io.memfleet.kernel.memcg.MemcgOomWait;
+import io.memfleet.kernel.memcg.MemcgPages;
+import io.memfleet.kernel.memcg.ShmPages;
+import io.memfleet.kernel.memcg.SockMem;
 import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.memcg.TaskTable;
 import io.memfleet.kernel.mm.PhysMem;
@@ -33,18 +38,29 @@ final class TaskOps {
     private final SimClock clock;
     private final TaskTable tasks;
     private final MemController mc;
+    private final MemcgOomWait oomWait;
+    private final MemcgEvents memcgEvents;
+    private final MemcgPages memcgPages;
+    private final ShmPages shm;
+    private final SockMem sockMem;
     private final UserMemory user;
     private final SlabLayer slab;
     private final Consumer<KernelEvent> events;
     /** Operations of blocked tasks, the one that blocked first; looked up by task, never iterated. */
     private final Map<Task, ArrayDeque<PendingOp>> pending = new IdentityHashMap<>();
 
-    TaskOps(int cpus, SimClock clock, TaskTable tasks, MemController mc, UserMemory user, SlabLayer slab,
+    TaskOps(int cpus, SimClock clock, TaskTable tasks, MemController mc, MemcgOomWait oomWait, MemcgEvents memcgEvents,
+            MemcgPages memcgPages, ShmPages shm, SockMem sockMem, UserMemory user, SlabLayer slab,
             Consumer<KernelEvent> events) {
         this.cpus = cpus;
         this.clock = clock;
         this.tasks = tasks;
         this.mc = mc;
+        this.oomWait = oomWait;
+        this.memcgEvents = memcgEvents;
+        this.memcgPages = memcgPages;
+        this.shm = shm;
+        this.sockMem = sockMem;
         this.user = user;
         this.slab = slab;
         this.events = events;
@@ -110,7 +126,7 @@ final class TaskOps {
         t.sendSigkill();
         if (isBlocked(t)) {
             // kernel: mm/memcontrol.c mem_cgroup_handle_oom(): a fatal signal ends the killable sleep
-            mc.oomWait().cancel(t);
+            oomWait.cancel(t);
             pending.remove(t);
         }
         return Errno.OK;
@@ -123,13 +139,13 @@ final class TaskOps {
             return;
         }
         if (!t.memdie) {
-            mc.events().setCurrentCpu(t.cpu()); // do_exit() runs on the task's CPU; an OOM victim is reaped by its killer
+            memcgEvents.setCurrentCpu(t.cpu()); // do_exit() runs on the task's CPU; an OOM victim is reaped by its killer
         }
-        mc.oomWait().cancel(t);
+        oomWait.cancel(t);
         pending.remove(t);
-        mc.pages().exitMm(t);
-        mc.shm().detach(t);
-        mc.sockMem().close(t);
+        memcgPages.exitMm(t);
+        shm.detach(t);
+        sockMem.close(t);
         slab.exitTask(t);
         t.memcg().tasks().remove(t);
         t.markExited();
@@ -166,7 +182,7 @@ final class TaskOps {
         long pages = (Math.abs(m.bytes()) + PhysMem.PAGE_SIZE - 1) >>> PhysMem.PAGE_SHIFT;
         if (t == null && m.kind() == Command.MemKind.SHM && m.bytes() < 0) {
             // the segments an exited task left stay until released by its pid (they have no IPC_RMID yet)
-            return Result.of(mc.shm().releaseLeftover(m.pid(), mc.allWithDying(), pages) < 0 ? Errno.ESRCH : Errno.OK);
+            return Result.of(shm.releaseLeftover(m.pid(), mc.allWithDying(), pages) < 0 ? Errno.ESRCH : Errno.OK);
         }
         if (t == null) {
             return Result.of(Errno.ESRCH);
@@ -223,15 +239,15 @@ final class TaskOps {
 
     /** Runs one operation; when it blocks, its remainder is queued at the head of the task's ops. */
     private ChargeResult run(Task t, PendingOp op) {
-        mc.events().setCurrentCpu(t.cpu());
+        memcgEvents.setCurrentCpu(t.cpu());
         long amount = op.amount();
         if (amount < 0) {
             switch (op.kind()) {
-                case ANON, MLOCK -> mc.pages().unmapAnon(t, -amount);
-                case FILE -> mc.pages().truncate(t, -amount);
-                case TCP -> mc.sockMem().consume(t, -amount);
-                case MMAP -> mc.pages().unmapFile(t, -amount);
-                case SHM -> mc.shm().release(t, -amount, mc.allWithDying());
+                case ANON, MLOCK -> memcgPages.unmapAnon(t, -amount);
+                case FILE -> memcgPages.truncate(t, -amount);
+                case TCP -> sockMem.consume(t, -amount);
+                case MMAP -> memcgPages.unmapFile(t, -amount);
+                case SHM -> shm.release(t, -amount, mc.allWithDying());
                 case DENTRY -> slab.dentryFree(t, -amount);
                 case KMALLOC -> slab.kfree(t, op.size(), -amount);
             }
@@ -241,7 +257,7 @@ final class TaskOps {
         long done;
         switch (op.kind()) {
             case TCP -> {
-                result = mc.sockMem().receive(t, amount) ? ChargeResult.OK : ChargeResult.NOMEM;
+                result = sockMem.receive(t, amount) ? ChargeResult.OK : ChargeResult.NOMEM;
                 done = 0;
             }
             case DENTRY, KMALLOC -> {
@@ -266,8 +282,8 @@ final class TaskOps {
 
     /** Lets tasks woken from a memcg OOM wait retry what they were doing. */
     void runWoken() {
-        for (int round = 0; round < MAX_WAKE_ROUNDS && mc.oomWait().hasWoken(); round++) {
-            for (Task t : mc.oomWait().takeWoken()) {
+        for (int round = 0; round < MAX_WAKE_ROUNDS && oomWait.hasWoken(); round++) {
+            for (Task t : oomWait.takeWoken()) {
                 ArrayDeque<PendingOp> q = pending.remove(t);
                 while (q != null && !t.exited() && !q.isEmpty()) {
                     PendingOp op = q.pollFirst();

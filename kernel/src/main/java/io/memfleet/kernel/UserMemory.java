@@ -1,16 +1,17 @@
 package io.memfleet.kernel;
 
 import io.memfleet.kernel.image.StatItem;
+import io.memfleet.kernel.memcg.ChargeMode;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemCgroup;
-import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemcgCharger;
+import io.memfleet.kernel.memcg.MemcgPages;
 import io.memfleet.kernel.memcg.MemcgReclaim;
+import io.memfleet.kernel.memcg.MemcgStock;
 import io.memfleet.kernel.memcg.OomKiller;
+import io.memfleet.kernel.memcg.ShmPages;
 import io.memfleet.kernel.memcg.Task;
-import io.memfleet.kernel.memcg.TaskTable;
-import io.memfleet.kernel.mm.Klog;
 import io.memfleet.kernel.mm.PhysMem;
-import java.util.function.LongSupplier;
 
 /**
  * User page faults and page-cache reads, page by page as the kernel charges them: a free page
@@ -22,10 +23,14 @@ import java.util.function.LongSupplier;
  */
 final class UserMemory {
     private final PhysMem mem;
-    private final MemController mc;
-    private final TaskTable tasks;
-    private final Klog klog;
-    private final LongSupplier unusedDentries;
+    private final MemCgroup root;
+    private final MemcgStock stock;
+    private final MemcgCharger charger;
+    private final MemcgReclaim reclaim;
+    private final OomKiller oom;
+    private final MemcgPages memcgPages;
+    private final ShmPages shm;
+    private final SteadyFaults.Node steadyNode;
     /**
      * Whether a turn of the fault loop charges the run of exact charges the next turns would make,
      * and a repeating page-cache stream is skipped by whole periods (off: page by page and turn by
@@ -35,12 +40,17 @@ final class UserMemory {
     /** Turns of the fault loop run since boot: the work faults cost (a diagnostic, not kernel state). */
     private long turns;
 
-    UserMemory(PhysMem mem, MemController mc, TaskTable tasks, Klog klog, LongSupplier unusedDentries) {
-        this.mem = mem;
-        this.mc = mc;
-        this.tasks = tasks;
-        this.klog = klog;
-        this.unusedDentries = unusedDentries;
+    UserMemory(MemCgroup root, MemcgStock stock, MemcgCharger charger, MemcgReclaim reclaim, OomKiller oom,
+               MemcgPages memcgPages, ShmPages shm, SteadyFaults.Node steadyNode) {
+        this.mem = steadyNode.mem();
+        this.root = root;
+        this.stock = stock;
+        this.charger = charger;
+        this.reclaim = reclaim;
+        this.oom = oom;
+        this.memcgPages = memcgPages;
+        this.shm = shm;
+        this.steadyNode = steadyNode;
     }
 
     void setShortcuts(boolean on) {
@@ -61,10 +71,10 @@ final class UserMemory {
     // kernel: mm/page_alloc.c __alloc_pages_slowpath()
     ChargeResult ensureFreePage(Task current, int gfpMask) {
         while (mem.freePages() == 0) {
-            if (mc.reclaim().globalReclaim(MemcgReclaim.SWAP_CLUSTER_MAX, 0) > 0) {
+            if (reclaim.globalReclaim(MemcgReclaim.SWAP_CLUSTER_MAX, 0) > 0) {
                 continue;
             }
-            Task victim = mc.oomKiller().outOfMemory(current, gfpMask);
+            Task victim = oom.outOfMemory(current, gfpMask);
             if (victim == null) {
                 return ChargeResult.NOMEM;
             }
@@ -79,13 +89,13 @@ final class UserMemory {
     // kernel: mm/page_alloc.c __alloc_pages_slowpath() for a slab allocation
     ChargeResult ensureFreePages(Task current, long pages, int order) {
         while (mem.freePages() < pages) {
-            if (mc.reclaim().globalReclaim(Math.max(pages, MemcgReclaim.SWAP_CLUSTER_MAX), order) > 0) {
+            if (reclaim.globalReclaim(Math.max(pages, MemcgReclaim.SWAP_CLUSTER_MAX), order) > 0) {
                 continue;
             }
             if (order > 3) {
                 return ChargeResult.NOMEM;
             }
-            Task victim = mc.oomKiller().outOfMemory(current, OomKiller.GFP_KERNEL);
+            Task victim = oom.outOfMemory(current, OomKiller.GFP_KERNEL);
             if (victim == null) {
                 return ChargeResult.NOMEM;
             }
@@ -106,7 +116,7 @@ final class UserMemory {
         boolean anon = kind == PendingOp.Kind.ANON || kind == PendingOp.Kind.MLOCK;
         boolean pageCache = kind == PendingOp.Kind.FILE || kind == PendingOp.Kind.MMAP;
         SteadyFaults steady = shortcuts && pageCache && SteadyFaults.worthWatching(pages)
-                ? new SteadyFaults(mc, tasks, klog, unusedDentries, t, pages) : null;
+                ? new SteadyFaults(steadyNode, t, pages) : null;
         try {
             return faultIn(t, pages, kind, exactFirst, anon, steady);
         } finally {
@@ -137,21 +147,22 @@ final class UserMemory {
             long granted;
             boolean chargedEach = false;
             if (t.fatalSignalPending() || cg.isRoot()) {
-                target = mc.root();
+                target = root;
                 granted = want;
             } else {
-                granted = mc.stock().consumeUpTo(t.cpu(), cg, want);
+                granted = stock.consumeUpTo(t.cpu(), cg, want);
                 if (granted == 0) {
-                    ChargeResult r = mc.charger().tryCharge(t, t.cpu(), cg, 1, true, true, exact, OomKiller.GFP_KERNEL);
+                    ChargeResult r = charger.tryCharge(t, t.cpu(), cg, 1, ChargeMode.batchUnless(exact),
+                            OomKiller.GFP_KERNEL);
                     exact = false;
                     switch (r) {
                         case OK -> {
                             // the faults after it, while they would charge page by page without reclaim
-                            granted = 1 + (shortcuts ? mc.charger().chargeEach(t, t.cpu(), cg, want - 1) : 0);
+                            granted = 1 + (shortcuts ? charger.chargeEach(t, t.cpu(), cg, want - 1) : 0);
                             chargedEach = true;
                         }
                         case BYPASS -> {
-                            target = mc.root();
+                            target = root;
                             granted = 1;
                         }
                         default -> {
@@ -178,16 +189,16 @@ final class UserMemory {
         switch (kind) {
             case FILE -> {
                 mem.countPagesIn(n);
-                mc.pages().commitCache(t, target, n, chargedEach);
+                memcgPages.commitCache(t, target, n, chargedEach);
             }
             case MMAP -> {
                 t.memcg().addStat(StatItem.PGMAJFAULT, n); // filemap_fault() read the page: VM_FAULT_MAJOR
                 mem.countMajorFaults(n);
                 mem.countPagesIn(n);
-                mc.pages().commitMapped(t, target, n, chargedEach);
+                memcgPages.commitMapped(t, target, n, chargedEach);
             }
-            case SHM -> mc.shm().commit(t, target, n, chargedEach);
-            default -> mc.pages().commitAnon(t, target, n, kind == PendingOp.Kind.MLOCK, chargedEach);
+            case SHM -> shm.commit(t, target, n, chargedEach);
+            default -> memcgPages.commitAnon(t, target, n, kind == PendingOp.Kind.MLOCK, chargedEach);
         }
     }
 }

@@ -90,16 +90,6 @@ public final class Units {
         return v * mult;
     }
 
-    /** A SIZE token for {@code bytes}: the largest exact suffix (4096 is 4K, 1536 stays 1536). */
-    public static String formatSize(long bytes) {
-        for (int shift = 30; shift >= 10; shift -= 10) {
-            if (bytes != 0 && (bytes & ((1L << shift) - 1)) == 0) {
-                return (bytes >> shift) + (shift == 30 ? "G" : shift == 20 ? "M" : "K");
-            }
-        }
-        return Long.toString(bytes);
-    }
-
     /** A DURATION token for {@code ns}: the largest exact unit. */
     public static String formatDuration(long ns) {
         if (ns != 0 && ns % 60_000_000_000L == 0) {

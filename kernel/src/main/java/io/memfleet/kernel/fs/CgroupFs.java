@@ -5,6 +5,7 @@ import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemcgThresholds;
 import io.memfleet.kernel.memcg.ResCounter;
+import io.memfleet.kernel.memcg.SockMem;
 import io.memfleet.kernel.memcg.Task;
 import java.util.function.IntFunction;
 
@@ -22,10 +23,14 @@ public final class CgroupFs {
             "memory.kmem.tcp.limit_in_bytes", "cgroup.event_control");
 
     private final MemController mc;
+    private final MemcgThresholds thresholds;
+    private final SockMem sockMem;
     private final IntFunction<Task> taskLookup;
 
-    public CgroupFs(MemController mc, IntFunction<Task> taskLookup) {
+    public CgroupFs(MemController mc, MemcgThresholds thresholds, SockMem sockMem, IntFunction<Task> taskLookup) {
         this.mc = mc;
+        this.thresholds = thresholds;
+        this.sockMem = sockMem;
         this.taskLookup = taskLookup;
     }
 
@@ -39,9 +44,9 @@ public final class CgroupFs {
         }
         return switch (file) {
             case "tasks", "cgroup.procs" -> writeTasks(g, value);
-            case "memory.limit_in_bytes" -> writeLimit(g, value, 0);
-            case "memory.memsw.limit_in_bytes" -> writeLimit(g, value, 1);
-            case "memory.kmem.limit_in_bytes" -> writeLimit(g, value, 2);
+            case "memory.limit_in_bytes" -> writeLimit(g, value, LimitKind.MEM);
+            case "memory.memsw.limit_in_bytes" -> writeLimit(g, value, LimitKind.MEMSW);
+            case "memory.kmem.limit_in_bytes" -> writeLimit(g, value, LimitKind.KMEM);
             case "memory.kmem.tcp.limit_in_bytes" -> writeTcpLimit(g, value);
             case "memory.kmem.tcp.failcnt" -> g.isRoot() ? Errno.OK : trigger(g.tcp(), false);
             case "memory.kmem.tcp.max_usage_in_bytes" -> g.isRoot() ? Errno.OK : trigger(g.tcp(), true);
@@ -71,6 +76,9 @@ public final class CgroupFs {
         };
     }
 
+    /** The counter a limit file sets: MEMFILE_TYPE() of its cftype (_MEM, _MEMSWAP, _KMEM). */
+    private enum LimitKind { MEM, MEMSW, KMEM }
+
     private interface U64Writer {
         Errno write(long v);
     }
@@ -91,7 +99,7 @@ public final class CgroupFs {
     }
 
     // kernel: mm/memcontrol.c mem_cgroup_write() RES_LIMIT
-    private Errno writeLimit(MemCgroup g, String value, int type) {
+    private Errno writeLimit(MemCgroup g, String value, LimitKind kind) {
         if (g.isRoot()) {
             return Errno.EINVAL;
         }
@@ -99,10 +107,10 @@ public final class CgroupFs {
         if (v == null) {
             return Errno.EINVAL;
         }
-        return switch (type) {
-            case 0 -> mc.resizeLimit(g, v);
-            case 1 -> mc.resizeMemswLimit(g, v);
-            default -> mc.setKmemLimit(g, v);
+        return switch (kind) {
+            case MEM -> mc.resizeLimit(g, v);
+            case MEMSW -> mc.resizeMemswLimit(g, v);
+            case KMEM -> mc.setKmemLimit(g, v);
         };
     }
 
@@ -112,7 +120,7 @@ public final class CgroupFs {
         if (v == null) {
             return Errno.EINVAL;
         }
-        return mc.sockMem().updateLimit(g, v);
+        return sockMem.updateLimit(g, v);
     }
 
     /**
@@ -142,11 +150,11 @@ public final class CgroupFs {
                 if (v == null) {
                     return Errno.EINVAL;
                 }
-                mc.thresholds().registerUsage(g, file.equals(MemcgThresholds.MEMSW_USAGE), v);
+                thresholds.registerUsage(g, file.equals(MemcgThresholds.MEMSW_USAGE), v);
                 return Errno.OK;
             }
             case MemcgThresholds.OOM_CONTROL -> {
-                mc.thresholds().registerOom(g);
+                thresholds.registerOom(g);
                 return Errno.OK;
             }
             default -> {

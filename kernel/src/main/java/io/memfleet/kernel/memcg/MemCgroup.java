@@ -374,9 +374,9 @@ public final class MemCgroup {
         return res.parent() == null ? null : parent;
     }
 
-    /** The smallest limits over this group and its hierarchical ancestors (memory.stat hierarchical_*): res, memsw. */
+    /** The smallest limits over this group and its hierarchical ancestors (memory.stat hierarchical_*). */
     // kernel: mm/memcontrol.c memcg_get_hierarchical_limit()
-    public long[] hierarchicalLimits() {
+    public HierarchicalLimits hierarchicalLimits() {
         long min = res.limit();
         long minSw = memsw.limit();
         MemCgroup m = this;
@@ -385,7 +385,7 @@ public final class MemCgroup {
             min = Long.compareUnsigned(m.res.limit(), min) < 0 ? m.res.limit() : min;
             minSw = Long.compareUnsigned(m.memsw.limit(), minSw) < 0 ? m.memsw.limit() : minSw;
         }
-        return new long[] {min, minSw};
+        return new HierarchicalLimits(min, minSw);
     }
 
     @Override

@@ -12,7 +12,9 @@ import java.util.function.Supplier;
 /**
  * The memory controller of one node: the cgroup tree with css ids, and the operations behind its
  * control files and cgroupfs (mkdir, rmdir, attach, force_empty, limit resizing). Charging lives in
- * {@link MemcgCharger}, reclaim in {@link MemcgReclaim}, OOM in {@link OomKiller}.
+ * {@link MemcgCharger}, reclaim in {@link MemcgReclaim}, OOM in {@link OomKiller}. It builds those
+ * parts; the {@code Kernel} that wires the node takes them from it once and gives each class the
+ * parts it uses, so nothing reaches through the controller to them.
  */
 public final class MemController {
     /** css ids are 16-bit in 3.3; id 0 is never used. */
@@ -49,7 +51,7 @@ public final class MemController {
         this.root = new MemCgroup(1, "", null);
         addLive(root);
         this.stock = new MemcgStock(cpus);
-        this.thresholds = new MemcgThresholds(this);
+        this.thresholds = new MemcgThresholds();
         this.softLimit = new SoftLimitTree(mem);
         this.events = new MemcgEvents(cpus, thresholds, softLimit);
         this.pages = new MemcgPages(mem, oomWait, events, dying);
@@ -371,7 +373,7 @@ public final class MemController {
 
     /** usage_in_bytes (or memsw.usage_in_bytes): the counter, or for the root the summed statistics. */
     // kernel: mm/memcontrol.c mem_cgroup_usage()
-    public long usage(MemCgroup g, boolean swap) {
+    public static long usage(MemCgroup g, boolean swap) {
         if (!g.isRoot()) {
             return (swap ? g.memsw : g.res).usage();
         }

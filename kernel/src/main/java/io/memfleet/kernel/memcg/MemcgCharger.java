@@ -13,7 +13,7 @@ public final class MemcgCharger {
     static final int MEM_CGROUP_RECLAIM_RETRIES = 5;
     private static final long PAGE = PhysMem.PAGE_SIZE;
 
-    private enum DoCharge { OK, RETRY, NOMEM, WOULDBLOCK, OOM_FAILED, OOM_DIE, BLOCKED }
+    private enum DoCharge { OK, RETRY, NOMEM, OOM_FAILED, OOM_DIE, BLOCKED }
 
     private final MemcgStock stock;
     private final MemcgReclaim reclaim;
@@ -40,21 +40,19 @@ public final class MemcgCharger {
     /**
      * Charges {@code nrPages} to {@code memcg} for {@code current} (running on {@code cpu}).
      *
-     * @param mayOom    whether the OOM killer may run (false for kmem without __GFP_WAIT|__GFP_FS)
-     * @param mayWait   whether reclaim may run (__GFP_WAIT)
-     * @param exactSize start without the batch, as after an OOM retry
-     * @param gfpMask   the allocation's gfp flags, as the OOM report prints them
+     * @param mode    whether the OOM killer may run and whether to start with a batch
+     * @param gfpMask the allocation's gfp flags, as the OOM report prints them
      */
     // kernel: mm/memcontrol.c __mem_cgroup_try_charge()
-    public ChargeResult tryCharge(Task current, int cpu, MemCgroup memcg, long nrPages, boolean mayOom,
-                                  boolean mayWait, boolean exactSize, int gfpMask) {
+    public ChargeResult tryCharge(Task current, int cpu, MemCgroup memcg, long nrPages, ChargeMode mode,
+                                  int gfpMask) {
         if (current != null && current.fatalSignalPending()) {
             return ChargeResult.BYPASS;
         }
         if (memcg.isRoot()) {
             return ChargeResult.OK;
         }
-        long batch = exactSize ? nrPages : Math.max(CHARGE_BATCH, nrPages);
+        long batch = mode.exactSize ? nrPages : Math.max(CHARGE_BATCH, nrPages);
         int nrOomRetries = MEM_CGROUP_RECLAIM_RETRIES;
         while (true) {
             if (stock.consumeStock(cpu, memcg, nrPages)) {
@@ -66,19 +64,19 @@ public final class MemcgCharger {
                     return ChargeResult.BYPASS;
                 }
                 boolean oomCheck = false;
-                if (mayOom && nrOomRetries == 0) {
+                if (mode.mayOom && nrOomRetries == 0) {
                     oomCheck = true;
                     nrOomRetries = MEM_CGROUP_RECLAIM_RETRIES;
                 }
-                ret = doCharge(current, memcg, batch, nrPages, oomCheck, mayWait, gfpMask);
+                ret = doCharge(current, memcg, batch, nrPages, oomCheck, gfpMask);
                 switch (ret) {
                     case NOMEM -> {
-                        if (!mayOom) {
+                        if (!mode.mayOom) {
                             return ChargeResult.NOMEM;
                         }
                         nrOomRetries--;
                     }
-                    case WOULDBLOCK, OOM_FAILED -> {
+                    case OOM_FAILED -> {
                         return ChargeResult.NOMEM;
                     }
                     case OOM_DIE -> {
@@ -120,7 +118,7 @@ public final class MemcgCharger {
             if (res >= CHARGE_BATCH * PAGE && memsw >= CHARGE_BATCH * PAGE) {
                 break; // this page's batch would be taken: the usual charge takes it (and the run stays all exact)
             }
-            if (tryCharge(current, cpu, memcg, 1, true, true, false, OomKiller.GFP_KERNEL) != ChargeResult.OK) {
+            if (tryCharge(current, cpu, memcg, 1, ChargeMode.BATCH, OomKiller.GFP_KERNEL) != ChargeResult.OK) {
                 throw new IllegalStateException("a charge with room failed in " + memcg);
             }
             n++;
@@ -130,7 +128,7 @@ public final class MemcgCharger {
 
     // kernel: mm/memcontrol.c mem_cgroup_do_charge()
     private DoCharge doCharge(Task current, MemCgroup memcg, long csizePages, long minPages, boolean oomCheck,
-                              boolean mayWait, int gfpMask) {
+                              int gfpMask) {
         long bytes = csizePages * PAGE;
         int flags = 0;
         MemCgroup overLimit;
@@ -148,9 +146,6 @@ public final class MemcgCharger {
         }
         if (csizePages > minPages) {
             return DoCharge.RETRY;
-        }
-        if (!mayWait) {
-            return DoCharge.WOULDBLOCK;
         }
         long reclaimed = reclaim.reclaim(overLimit, flags);
         if (margin(overLimit) >= minPages) {

@@ -162,7 +162,7 @@ public final class MemcgMoveCharge {
         if (k > 0) {
             return k;
         }
-        ChargeResult r = charger.tryCharge(null, SHELL_CPU, memcg, 1, false, true, false, OomKiller.GFP_KERNEL);
+        ChargeResult r = charger.tryCharge(null, SHELL_CPU, memcg, 1, ChargeMode.BATCH_NO_OOM, OomKiller.GFP_KERNEL);
         return r == ChargeResult.OK ? 1 : 0;
     }
 

@@ -42,13 +42,11 @@ public final class MemcgThresholds {
         final List<Registration> events = new ArrayList<>();
     }
 
-    private final MemController mc;
     private Listener listener = (g, f, t) -> false;
     /** Where signals are also written while a caller records them (null: nowhere). */
     private List<Signal> recording;
 
-    MemcgThresholds(MemController mc) {
-        this.mc = mc;
+    MemcgThresholds() {
     }
 
     public void setListener(Listener listener) {
@@ -97,7 +95,7 @@ public final class MemcgThresholds {
         if (t.entries.length > 0) {
             check(g, swap, 0, 0);
         }
-        long usage = mc.usage(g, swap);
+        long usage = MemController.usage(g, swap);
         long[] e = java.util.Arrays.copyOf(t.entries, t.entries.length + 1);
         int at = e.length - 1;
         while (at > 0 && Long.compareUnsigned(e[at - 1], threshold) > 0) {
@@ -139,7 +137,7 @@ public final class MemcgThresholds {
         if (t == null || t.entries.length == 0) {
             return;
         }
-        long usage = mc.usage(g, swap) + (g.isRoot() ? pagesAhead : counterAhead) * PhysMem.PAGE_SIZE;
+        long usage = MemController.usage(g, swap) + (g.isRoot() ? pagesAhead : counterAhead) * PhysMem.PAGE_SIZE;
         String file = swap ? MEMSW_USAGE : USAGE;
         int i = t.current;
         for (; i >= 0 && Long.compareUnsigned(t.entries[i], usage) > 0; i--) {

@@ -1,9 +1,13 @@
 package io.memfleet.kernel.slab;
 
 import io.memfleet.kernel.api.KernelConfig;
+import io.memfleet.kernel.memcg.ChargeMode;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemController;
 import io.memfleet.kernel.memcg.MemCgroup;
+import io.memfleet.kernel.memcg.MemcgCharger;
+import io.memfleet.kernel.memcg.MemcgDying;
+import io.memfleet.kernel.memcg.MemcgOomWait;
 import io.memfleet.kernel.memcg.OomKiller;
 import io.memfleet.kernel.memcg.ResCounter;
 import io.memfleet.kernel.mm.PhysMem;
@@ -44,7 +48,9 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
 
     private final KernelConfig config;
     private final boolean accounting;
-    private final MemController mc;
+    private final MemcgCharger charger;
+    private final MemcgOomWait oomWait;
+    private final MemcgDying dying;
     private final Workqueue workqueue;
     private final SlabAllocator alloc;
     final List<CreateRequest> createQueue = new ArrayList<>();
@@ -52,10 +58,13 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
     private KmemCache[][] memcgCaches = new KmemCache[8][];
     private KmemCache createWorkCache;
 
-    MemcgKmem(KernelConfig config, MemController mc, Workqueue workqueue, SlabAllocator alloc) {
+    MemcgKmem(KernelConfig config, MemcgCharger charger, MemcgOomWait oomWait, MemcgDying dying, Workqueue workqueue,
+              SlabAllocator alloc) {
         this.config = config;
         this.accounting = config.kmemAccounting();
-        this.mc = mc;
+        this.charger = charger;
+        this.oomWait = oomWait;
+        this.dying = dying;
         this.workqueue = workqueue;
         this.alloc = alloc;
     }
@@ -228,7 +237,8 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
         if (viaRes) {
             int cpu = current == null ? 0 : current.cpu();
             int gfp = OomKiller.GFP_KERNEL | (c.reclaimable() ? OomKiller.GFP_RECLAIMABLE : 0);
-            r = mc.charger().tryCharge(current, cpu, memcg, bytes / PhysMem.PAGE_SIZE, true, true, exact, gfp);
+            r = charger.tryCharge(current, cpu, memcg, bytes / PhysMem.PAGE_SIZE,
+                    ChargeMode.batchUnless(exact), gfp);
             if (r == ChargeResult.NOMEM || r == ChargeResult.BLOCKED || r == ChargeResult.KILLED) {
                 return r;
             }
@@ -269,7 +279,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
             if (config.kmemMemswConsistent()) {
                 memcg.memsw().uncharge(bytes);
             }
-            mc.oomWait().recover(memcg);
+            oomWait.recover(memcg);
         }
     }
 
@@ -305,7 +315,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
     @Override
     public void sleepEnded(MemCgroup memcg) {
         memcg.pinBySlab(-1);
-        mc.dying().put(memcg);
+        dying.put(memcg);
     }
 
     /** The last reference of a dead cache is gone: destroy it from the workqueue. */
@@ -317,7 +327,7 @@ final class MemcgKmem implements SlabAllocator.PageCharge, MemController.KmemHoo
             MemCgroup owner = c.deadOwner;
             c.deadOwner = null; // its last slab page is gone: the cache no longer holds the group
             owner.pinBySlab(-1);
-            mc.dying().put(owner);
+            dying.put(owner);
         }
     }
 

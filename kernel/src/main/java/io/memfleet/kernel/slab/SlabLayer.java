@@ -5,6 +5,9 @@ import io.memfleet.kernel.image.CacheImage;
 import io.memfleet.kernel.memcg.MemCgroup;
 import io.memfleet.kernel.memcg.ChargeResult;
 import io.memfleet.kernel.memcg.MemController;
+import io.memfleet.kernel.memcg.MemcgCharger;
+import io.memfleet.kernel.memcg.MemcgDying;
+import io.memfleet.kernel.memcg.MemcgOomWait;
 import io.memfleet.kernel.memcg.Task;
 import io.memfleet.kernel.mm.PhysMem;
 import io.memfleet.kernel.sim.EventQueue;
@@ -38,13 +41,18 @@ public final class SlabLayer {
     final EventQueue events;
     final Workqueue workqueue;
 
-    public SlabLayer(int cpus, KernelConfig config, PhysMem mem, MemController mc, Workqueue workqueue,
-                     EventQueue events, SlabAllocator.PageSource pages) {
+    /**
+     * The slab layer of a node whose kmem charges go through {@code charger}; the caller installs
+     * {@link #kmemHooks()} in the memory controller (when kmem is accounted) and {@link #shrinkSlab}
+     * in its reclaim.
+     */
+    public SlabLayer(int cpus, KernelConfig config, PhysMem mem, MemcgCharger charger, MemcgOomWait oomWait,
+                     MemcgDying dying, Workqueue workqueue, EventQueue events, SlabAllocator.PageSource pages) {
         this.cpus = cpus;
         this.events = events;
         this.workqueue = workqueue;
         this.alloc = new SlabAllocator(cpus, events.clock(), mem, pages);
-        this.memcgKmem = new MemcgKmem(config, mc, workqueue, alloc);
+        this.memcgKmem = new MemcgKmem(config, charger, oomWait, dying, workqueue, alloc);
         alloc.setPageCharge(memcgKmem);
         List<SlabGeometry.Shape> shapes = SlabGeometry.generalCaches();
         KmemCache[] bySize = new KmemCache[shapes.size()];
@@ -56,15 +64,16 @@ public final class SlabLayer {
         alloc.setGeneralCaches(bySize);
         dentryCache = alloc.create(SlabGeometry.dentry(), id, null, null); // dcache_init(), after kmem_cache_init()
         memcgKmem.setCreateWorkCache(general.get(SlabGeometry.generalIndex(MemcgKmem.CREATE_WORK_SIZE)));
-        if (config.kmemAccounting()) {
-            mc.setKmemHooks(memcgKmem);
-        }
-        mc.reclaim().setSlabShrinker(this::shrinkSlab);
         for (int cpu = 0; cpu < cpus; cpu++) {
             scheduleReap(cpu, SimClock.NSEC_PER_SEC + events.clock().jiffiesToNs(3L * cpu));
         }
         alloc.reaps.setFirings(IdleReap.firings(events.clock(), events.pending(a -> a instanceof CacheReap)),
                 events.clock().hz());
+    }
+
+    /** What rmdir calls before it moves a group's pages to its parent (patch 03/13). */
+    public MemController.KmemHooks kmemHooks() {
+        return memcgKmem;
     }
 
     private void scheduleReap(int cpu, long atNs) {
@@ -248,7 +257,7 @@ public final class SlabLayer {
 
     /** shrink_slab under global pressure: frees unused dentries, oldest first; returns pages freed. */
     // kernel: mm/vmscan.c shrink_slab()
-    private long shrinkSlab(long targetPages) {
+    public long shrinkSlab(long targetPages) {
         long before = slabPages();
         long budget = targetPages * dentryCache.num;
         while (budget-- > 0 && !unusedDentries.isEmpty()) {
