@@ -49,10 +49,6 @@ public record ControllerConfig(String bootstrap, Topics topics, String httpHost,
         return new ControllerConfig(bootstrap, topics, httpHost, httpPort, metrics, n, clientId, token, remoteWrite);
     }
 
-    public ControllerConfig withToken(String t) {
-        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, metrics, generatorThreads, clientId, t, remoteWrite);
-    }
-
     public ControllerConfig withMetrics(FleetMetrics.Options options) {
         return new ControllerConfig(bootstrap, topics, httpHost, httpPort, options, generatorThreads, clientId, token, remoteWrite);
     }
