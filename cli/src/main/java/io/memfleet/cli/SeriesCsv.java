@@ -3,12 +3,12 @@ package io.memfleet.cli;
 import io.memfleet.proto.v1.SeriesPoint;
 import io.memfleet.proto.v1.StatSummary;
 import io.memfleet.report.Csv;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
  * {@code series.csv}: an experiment's time series, one row per (simulated time, cgroup), RFC 4180
@@ -35,14 +35,12 @@ final class SeriesCsv {
 
     /** {@code slabs.csv}: the slab points of the series (per root cache over the fleet). */
     static void writeSlabs(Path file, List<SeriesPoint> points) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(SLAB_HEADER);
-            w.write('\n');
+        try (CSVPrinter out = Csv.printer(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
+            out.printRecord((Object[]) SLAB_HEADER.split(","));
             for (SeriesPoint p : points) {
                 if (!p.getSlab().isEmpty()) {
-                    w.write(seconds(p.getSimTimeNs()) + "," + Csv.quoted(p.getSlab()) + "," + p.getSlabCaches() + ","
-                            + p.getLiveCaches() + "," + p.getDeadCaches() + "," + p.getSlabActiveObjs() + ","
-                            + p.getSlabPageBytes() + "\n");
+                    out.printRecord(seconds(p.getSimTimeNs()), p.getSlab(), p.getSlabCaches(), p.getLiveCaches(),
+                            p.getDeadCaches(), p.getSlabActiveObjs(), p.getSlabPageBytes());
                 }
             }
         }
@@ -53,48 +51,49 @@ final class SeriesCsv {
 
     static void write(Path file, List<SeriesPoint> points) throws IOException {
         boolean split = points.stream().anyMatch(p -> !p.getGroup().isEmpty());
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(HEADER);
-            w.write(split ? SPLIT_HEADER : "");
-            w.write('\n');
-            StringBuilder sb = new StringBuilder(256);
+        try (CSVPrinter out = Csv.printer(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
+            out.printRecord((Object[]) (split ? HEADER + SPLIT_HEADER : HEADER).split(","));
             for (SeriesPoint p : points) {
                 if (!p.getSlab().isEmpty()) {
                     continue; // in slabs.csv
                 }
-                sb.setLength(0);
-                sb.append(seconds(p.getSimTimeNs())).append(',').append(Csv.quoted(p.getCgroup())).append(',').append(p.getNodes());
-                append(sb, p.getUsageInBytes());
-                append(sb, p.getKmemUsageInBytes());
-                append(sb, p.getFailcnt());
-                sb.append(',').append(p.getOomKills()).append(',').append(p.getAllocFailures()).append(',')
-                        .append(p.getLiveCaches()).append(',').append(p.getDeadCaches());
-                appendDying(sb, p);
+                out.print(seconds(p.getSimTimeNs()));
+                out.print(p.getCgroup());
+                out.print(p.getNodes());
+                print(out, p.getUsageInBytes());
+                print(out, p.getKmemUsageInBytes());
+                print(out, p.getFailcnt());
+                out.print(p.getOomKills());
+                out.print(p.getAllocFailures());
+                out.print(p.getLiveCaches());
+                out.print(p.getDeadCaches());
+                printDying(out, p);
                 if (split) {
-                    sb.append(',').append(Csv.quoted(p.getRollout())).append(',')
-                            .append(p.getGroup().isEmpty() ? "all" : p.getGroup());
+                    out.print(p.getRollout());
+                    out.print(p.getGroup().isEmpty() ? "all" : p.getGroup());
                 }
-                w.write(sb.append('\n').toString());
+                out.println();
             }
         }
     }
 
     /** The dying groups under the row's cgroup, and on the root's rows the node totals (0 elsewhere). */
-    private static void appendDying(StringBuilder sb, SeriesPoint p) {
+    private static void printDying(CSVPrinter out, SeriesPoint p) throws IOException {
         StatSummary d = p.getDying();
         StatSummary m = p.getDyingMemcgs();
         StatSummary c = p.getCssIds();
-        sb.append(',').append(d.getP50()).append(',').append(d.getMax()).append(',').append(d.getSum())
-                .append(',').append(m.getP50()).append(',').append(m.getP99()).append(',').append(m.getMax())
-                .append(',').append(c.getP50()).append(',').append(c.getP99()).append(',').append(c.getMax())
-                .append(',').append(p.getPinnedKmemBytes().getP50()).append(',').append(p.getPinnedKmemBytes().getMax())
-                .append(',').append(p.getMkdirEnospc());
+        for (long v : new long[] {d.getP50(), d.getMax(), d.getSum(), m.getP50(), m.getP99(), m.getMax(),
+                c.getP50(), c.getP99(), c.getMax(), p.getPinnedKmemBytes().getP50(),
+                p.getPinnedKmemBytes().getMax(), p.getMkdirEnospc()}) {
+            out.print(v);
+        }
     }
 
-    private static void append(StringBuilder sb, StatSummary s) {
-        sb.append(',').append(Long.toUnsignedString(s.getMin())).append(',').append(Long.toUnsignedString(s.getP50()))
-                .append(',').append(Long.toUnsignedString(s.getP99())).append(',').append(Long.toUnsignedString(s.getMax()))
-                .append(',').append(Long.toUnsignedString(s.getSum()));
+    /** A statistic's min, p50, p99, max and sum, as unsigned numbers. */
+    private static void print(CSVPrinter out, StatSummary s) throws IOException {
+        for (long v : new long[] {s.getMin(), s.getP50(), s.getP99(), s.getMax(), s.getSum()}) {
+            out.print(Long.toUnsignedString(v));
+        }
     }
 
     /** Seconds with up to nine decimals, no trailing zeros: 1, 1.5, 0.000000001. */

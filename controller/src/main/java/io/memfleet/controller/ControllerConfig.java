@@ -44,10 +44,6 @@ public record ControllerConfig(String bootstrap, Topics topics, String httpHost,
         return new ControllerConfig(bootstrap, topics, host, httpPort, metrics, clientId, token, remoteWrite);
     }
 
-    public ControllerConfig withToken(String t) {
-        return new ControllerConfig(bootstrap, topics, httpHost, httpPort, metrics, clientId, t, remoteWrite);
-    }
-
     public ControllerConfig withMetrics(FleetMetrics.Options options) {
         return new ControllerConfig(bootstrap, topics, httpHost, httpPort, options, clientId, token, remoteWrite);
     }

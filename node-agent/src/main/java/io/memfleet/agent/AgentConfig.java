@@ -38,8 +38,4 @@ public record AgentConfig(String bootstrap, Topics topics, String groupId, long 
     public AgentConfig withClientId(String id) {
         return new AgentConfig(bootstrap, topics, groupId, telemetryIntervalNs, commitIntervalMs, kernel, id);
     }
-
-    public AgentConfig withCommitIntervalMs(long ms) {
-        return new AgentConfig(bootstrap, topics, groupId, telemetryIntervalNs, ms, kernel, clientId);
-    }
 }

@@ -1,10 +1,13 @@
 package io.memfleet.report;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.function.ToLongBiFunction;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Two or more results directories side by side: per cgroup and metric, each run's final or peak
@@ -129,26 +132,35 @@ public final class Comparison {
 
     /** compare.csv: one row per compared figure, values then changes against the first run. */
     public String csv() {
-        StringBuilder sb = new StringBuilder("cgroup,metric,unit");
-        for (int i = 0; i < runs.size(); i++) {
-            sb.append(',').append(Csv.quoted(runs.get(i).dir().getFileName().toString()));
-        }
-        for (int i = 1; i < runs.size(); i++) {
-            String n = runs.get(i).dir().getFileName().toString();
-            sb.append(',').append(Csv.quoted("change " + n)).append(',').append(Csv.quoted("change % " + n));
-        }
-        sb.append('\n');
-        for (Row r : rows) {
-            sb.append(Csv.quoted(r.cgroup())).append(',').append(Csv.quoted(r.metric())).append(',')
-                    .append(r.bytes() ? "bytes" : "count");
-            for (long v : r.values()) {
-                sb.append(',').append(v);
+        StringBuilder sb = new StringBuilder();
+        try (CSVPrinter out = Csv.printer(sb)) {
+            out.print("cgroup");
+            out.print("metric");
+            out.print("unit");
+            for (int i = 0; i < runs.size(); i++) {
+                out.print(runs.get(i).dir().getFileName().toString());
             }
-            for (int i = 1; i < r.values().length; i++) {
-                sb.append(',').append(r.values()[i] - r.values()[0]).append(',')
-                        .append(Units.percent(r.values()[0], r.values()[i]).replace("%", ""));
+            for (int i = 1; i < runs.size(); i++) {
+                String n = runs.get(i).dir().getFileName().toString();
+                out.print("change " + n);
+                out.print("change % " + n);
             }
-            sb.append('\n');
+            out.println();
+            for (Row r : rows) {
+                out.print(r.cgroup());
+                out.print(r.metric());
+                out.print(r.bytes() ? "bytes" : "count");
+                for (long v : r.values()) {
+                    out.print(v);
+                }
+                for (int i = 1; i < r.values().length; i++) {
+                    out.print(r.values()[i] - r.values()[0]);
+                    out.print(Units.percent(r.values()[0], r.values()[i]).replace("%", ""));
+                }
+                out.println();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not fail
         }
         return sb.toString();
     }

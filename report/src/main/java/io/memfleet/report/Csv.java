@@ -1,46 +1,35 @@
 package io.memfleet.report;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.io.IOException;
+import java.io.Reader;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
 
-/** RFC 4180 fields of one CSV line (quoted fields may hold commas and doubled quotes), and quoting for writers. */
+/**
+ * The one CSV dialect of the files memfleet writes and reads back ({@code series.csv},
+ * {@code slabs.csv}, {@code compare.csv}), through Apache Commons CSV: RFC 4180 with LF line ends,
+ * a field quoted only when it must be (a comma, a quote or a line break in it, or a leading or
+ * trailing character a reader could take for something else), blank lines skipped on reading.
+ * A field reads back as it was written, a line break inside it included.
+ */
 public final class Csv {
+    /** RFC 4180 with '\n' line ends; blank lines are skipped on reading. */
+    public static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
+            .setRecordSeparator('\n')
+            .setIgnoreEmptyLines(true)
+            .get();
+
     private Csv() {
     }
 
-    static List<String> fields(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder f = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    f.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    f.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                out.add(f.toString());
-                f.setLength(0);
-            } else {
-                f.append(c);
-            }
-        }
-        out.add(f.toString());
-        return out;
+    /** A printer of {@link #FORMAT} records onto {@code out}; closing it closes {@code out}. */
+    public static CSVPrinter printer(Appendable out) throws IOException {
+        return new CSVPrinter(out, FORMAT);
     }
 
-    /** A field quoted when it holds a comma, a quote or a line break (RFC 4180). */
-    public static String quoted(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
-            return s;
-        }
-        return '"' + s.replace("\"", "\"\"") + '"';
+    /** A parser of {@link #FORMAT} records from {@code in}; closing it closes {@code in}. */
+    public static CSVParser parser(Reader in) throws IOException {
+        return CSVParser.builder().setReader(in).setFormat(FORMAT).get();
     }
 }

@@ -1,14 +1,19 @@
 package io.memfleet.report;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.TreeSet;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * An experiment's time series as {@code series.csv} holds it: one row per (simulated time,
@@ -237,7 +242,7 @@ public final class SeriesTable {
 
     /** Reads a series file whose header starts with {@code key} (time, the row's name, a first statistic). */
     static SeriesTable read(Path file, String shown, List<String> key) throws IOException, ResultsDirException {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return read(r, shown, key);
         }
     }
@@ -245,20 +250,20 @@ public final class SeriesTable {
     /** A series file's text read without a file: series.csv's, or with {@code slabs} slabs.csv's. */
     public static SeriesTable parse(String text, String shown, boolean slabs) throws ResultsDirException {
         try {
-            return read(new BufferedReader(new java.io.StringReader(text)), shown, slabs ? SLAB_COLUMNS : KEY_COLUMNS);
+            return read(new StringReader(text), shown, slabs ? SLAB_COLUMNS : KEY_COLUMNS);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // a StringReader does not fail
+            throw new UncheckedIOException(e); // a StringReader does not fail
         }
     }
 
-    private static SeriesTable read(BufferedReader r, String shown, List<String> key) throws IOException,
+    private static SeriesTable read(Reader r, String shown, List<String> key) throws IOException,
             ResultsDirException {
-        try (r) {
-            String header = r.readLine();
-            if (header == null) {
+        try (CSVParser csv = Csv.parser(r)) {
+            Iterator<CSVRecord> records = csv.iterator();
+            if (!hasNext(records, shown, 0)) {
                 throw new ResultsDirException(shown + ":1: empty file; expected the series header");
             }
-            List<String> columns = Csv.fields(header);
+            List<String> columns = records.next().toList();
             if (columns.size() < 4 || !columns.subList(0, 3).equals(key)) {
                 throw new ResultsDirException(shown + ":1: not a memfleet series (the header must start with "
                         + String.join(",", key) + ")");
@@ -272,13 +277,9 @@ public final class SeriesTable {
             List<String> groups = new ArrayList<>();
             List<long[]> values = new ArrayList<>();
             int stats = columns.size() - 2 - (split ? 2 : 0);
-            int lineNo = 1;
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                lineNo++;
-                if (line.isEmpty()) {
-                    continue;
-                }
-                List<String> f = Csv.fields(line);
+            while (hasNext(records, shown, csv.getCurrentLineNumber())) {
+                CSVRecord f = records.next();
+                long lineNo = csv.getCurrentLineNumber(); // the record's last line
                 if (f.size() != columns.size()) {
                     throw new ResultsDirException(shown + ":" + lineNo + ": expected " + columns.size() + " fields, found "
                             + f.size());
@@ -305,6 +306,15 @@ public final class SeriesTable {
             return new SeriesTable(columns, times.stream().mapToDouble(Double::doubleValue).toArray(),
                     cgroups.toArray(new String[0]), values.toArray(new long[0][]),
                     split ? rollouts.toArray(new String[0]) : null, split ? groups.toArray(new String[0]) : null);
+        }
+    }
+
+    /** Whether another record follows; a malformed one is an error at the line after {@code lineNo}. */
+    private static boolean hasNext(Iterator<CSVRecord> records, String shown, long lineNo) throws ResultsDirException {
+        try {
+            return records.hasNext();
+        } catch (UncheckedIOException e) {
+            throw new ResultsDirException(shown + ":" + (lineNo + 1) + ": not CSV: " + e.getCause().getMessage());
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.memfleet.controller.experiment;
 
 import io.memfleet.common.CgroupFold;
-import io.memfleet.common.kafka.Partitions;
 import io.memfleet.controller.model.FleetSeries;
 import io.memfleet.controller.model.FleetState;
 import io.memfleet.protocol.NodeIds;
@@ -371,10 +370,5 @@ public final class ExperimentManager {
             return t.seriesChunks;
         }
         return chunks(id, t.series.points());
-    }
-
-    /** The workload partition a node of an experiment lives in (as the generators place it). */
-    public int partitionOf(String experimentId, int index) {
-        return Partitions.of(NodeIds.nodeId(experimentId, index), partitions);
     }
 }

@@ -33,8 +33,6 @@ public final class ControllerLease implements Runnable, AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private boolean held;
-    /** Times the lease was lost since it was first held. */
-    private long losses;
 
     public ControllerLease(String bootstrap, Topics topics, String clientId, PrintStream log) {
         this.topic = topics.experiments();
@@ -91,9 +89,6 @@ public final class ControllerLease implements Runnable, AutoCloseable {
     }
 
     private synchronized void set(boolean now) {
-        if (held && !now) {
-            losses++;
-        }
         held = now;
         notifyAll();
     }
@@ -113,20 +108,6 @@ public final class ControllerLease implements Runnable, AutoCloseable {
             wait(Math.max(1, left / 1_000_000));
         }
         return held;
-    }
-
-    /** Waits until the lease held now is lost (or this lease is closed), or {@code timeout} passes; true when lost. */
-    public synchronized boolean awaitLost(Duration timeout) throws InterruptedException {
-        long before = losses;
-        long end = System.nanoTime() + timeout.toNanos();
-        while (held && losses == before && running) {
-            long left = end - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
-        return true;
     }
 
     /** Leaves the group: a standby takes the lease at once, without waiting for the session to time out. */

@@ -57,10 +57,6 @@ public final class Outbox {
         return deadLettered;
     }
 
-    public long telemetrySamples() {
-        return telemetry;
-    }
-
     void countApplied() {
         if (!discard) {
             applied++;

@@ -90,11 +90,6 @@ public final class GeneratorLoop implements Runnable, AutoCloseable {
         return !stopped;
     }
 
-    /** Partitions this generator owns now. */
-    public int ownedPartitions() {
-        return owned.size();
-    }
-
     @Override
     public void run() {
         try {
