@@ -27,15 +27,15 @@ public final class NodeStream {
     private boolean released;
 
     public NodeStream(ExperimentSpec spec, String nodeId, int index) {
-        this(spec, nodeId, index, new RolloutPlan(spec));
+        this(spec, nodeId, index, new RolloutPlan(spec), NodeWorkload.Setup.of(spec));
     }
 
-    /** A node of an experiment whose rollouts' plan the caller shares between its nodes. */
-    public NodeStream(ExperimentSpec spec, String nodeId, int index, RolloutPlan rollouts) {
+    /** A node of an experiment whose rollouts' plan and setup the caller shares between its nodes. */
+    public NodeStream(ExperimentSpec spec, String nodeId, int index, RolloutPlan rollouts, NodeWorkload.Setup setup) {
         this.spec = spec;
         this.nodeId = nodeId;
         this.index = index;
-        this.workload = new NodeWorkload(spec, index);
+        this.workload = new NodeWorkload(spec, index, setup);
         this.rollouts = rollouts;
         boolean touched = false;
         for (int r = 0; r < rollouts.rollouts().size(); r++) {

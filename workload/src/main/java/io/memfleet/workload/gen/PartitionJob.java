@@ -53,10 +53,11 @@ public final class PartitionJob {
         this.partition = partition;
         this.rollouts = new RolloutPlan(spec);
         this.verdicts = verdicts;
+        NodeWorkload.Setup setup = NodeWorkload.Setup.of(spec);
         for (int i = 0; i < spec.nodes(); i++) {
             String id = NodeIds.nodeId(experimentId, i);
             if (Partitions.of(id, partitions) == partition) {
-                nodes.add(new NodeStream(spec, id, i, rollouts));
+                nodes.add(new NodeStream(spec, id, i, rollouts, setup));
             }
         }
         if (resume != null && resume.getStepsDone() > 0) {
