@@ -110,45 +110,68 @@ final class PrometheusRange {
      * in the server's own words where it gave them.
      */
     static void merge(int status, String body, Result into) {
-        JsonObject json;
+        Object doc;
         try {
-            json = new JsonObject(body);
-        } catch (DecodeException | ClassCastException e) {
+            doc = io.vertx.core.json.Json.decodeValue(body);
+        } catch (DecodeException e) {
+            doc = null;
+        }
+        if (!(doc instanceof JsonObject json)) {
             throw new UserError("not an answer of the Prometheus API (HTTP " + status + "): is --url the server's base "
                     + "URL, such as http://127.0.0.1:9090? " + snippet(body), 2);
         }
-        if (!"success".equals(json.getString("status"))) {
-            String why = json.getString("errorType", "error") + ": " + json.getString("error", snippet(body));
+        if (!"success".equals(json.getValue("status"))) {
+            String why = text(json.getValue("errorType"), "error") + ": " + text(json.getValue("error"), snippet(body));
             throw new UserError(status == 400 || status == 422 ? "Prometheus refused the query (" + why + ")"
                     : "Prometheus answered HTTP " + status + " (" + why + ")", 2);
         }
-        try {
-            mergeMatrix(json, into);
-        } catch (ClassCastException | IndexOutOfBoundsException | NumberFormatException | NullPointerException e) {
-            throw new UserError("not an answer of the Prometheus API (a malformed series: " + e.getMessage() + "): "
-                    + snippet(body), 2);
-        }
+        mergeMatrix(json, into, body);
     }
 
-    private static void mergeMatrix(JsonObject json, Result into) {
-        JsonObject data = json.getJsonObject("data", new JsonObject());
-        if (!"matrix".equals(data.getString("resultType"))) {
-            throw new UserError("the query gives a " + data.getString("resultType") + ", not series over time", 2);
+    private static String text(Object v, String orElse) {
+        return v == null ? orElse : String.valueOf(v);
+    }
+
+    /** A part of the answer that is not what the API documents, said with the answer's start. */
+    private static UserError malformed(String what, String body) {
+        return new UserError("not an answer of the Prometheus API (a malformed series: " + what + "): " + snippet(body), 2);
+    }
+
+    private static void mergeMatrix(JsonObject json, Result into, String body) {
+        if (!(json.getValue("data", new JsonObject()) instanceof JsonObject data)) {
+            throw malformed("data is no object", body);
         }
-        for (Object o : data.getJsonArray("result", new JsonArray())) {
-            JsonObject r = (JsonObject) o;
+        if (!"matrix".equals(data.getValue("resultType"))) {
+            throw new UserError("the query gives a " + data.getValue("resultType") + ", not series over time", 2);
+        }
+        if (!(data.getValue("result", new JsonArray()) instanceof JsonArray result)) {
+            throw malformed("data.result is no list", body);
+        }
+        for (Object o : result) {
+            if (!(o instanceof JsonObject r) || !(r.getValue("metric", new JsonObject()) instanceof JsonObject metric)
+                    || !(r.getValue("values", new JsonArray()) instanceof JsonArray values)) {
+                throw malformed("a result is not {metric: {...}, values: [...]}", body);
+            }
             Map<String, String> labels = new TreeMap<>();
-            r.getJsonObject("metric", new JsonObject()).forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
+            metric.forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
             Series s = into.series.computeIfAbsent(new Series(labels, List.of()).text(),
                     k -> new Series(labels, new ArrayList<>()));
-            for (Object p : r.getJsonArray("values", new JsonArray())) {
-                JsonArray pair = (JsonArray) p;
+            for (Object p : values) {
+                if (!(p instanceof JsonArray pair) || pair.size() < 2 || pair.getValue(0) == null) {
+                    throw malformed("a value is not [time, \"value\"]", body);
+                }
                 String value = String.valueOf(pair.getValue(1));
                 if (!finite(value)) {
                     into.notFinite++;
                     continue;
                 }
-                s.samples().add(new String[] {new BigDecimal(String.valueOf(pair.getValue(0))).toPlainString(), value});
+                BigDecimal time;
+                try {
+                    time = new BigDecimal(String.valueOf(pair.getValue(0)));
+                } catch (NumberFormatException e) {
+                    throw malformed("a time is not a number: " + pair.getValue(0), body);
+                }
+                s.samples().add(new String[] {time.toPlainString(), value});
             }
         }
     }

@@ -279,18 +279,11 @@ public final class ControllerVerticle extends VerticleBase {
         try {
             // generations only grow, also across controller restarts: agents apply a rollout id's newer ones
             generation = Math.max(generation + 1, System.currentTimeMillis());
-            ro = Json.parseRollout(ctx.body().asJsonObject(), generation);
+            ro = RolloutRequest.parse(ctx.body().asString(), generation);
             RolloutStatus prev = fleet.rollouts().get(ro.getRolloutId());
             ro = ro.toBuilder().setRevision(prev == null ? 1 : prev.rollout().getRevision() + 1).build();
-        } catch (IllegalArgumentException e) {
+        } catch (RolloutRequest.Invalid e) {
             error(ctx, 400, e.getMessage());
-            return;
-        } catch (ClassCastException e) {
-            error(ctx, 400, "a field has the wrong type: rollout_id is a string, selector an object, cgroups a list of "
-                    + "objects");
-            return;
-        } catch (DecodeException | NullPointerException e) {
-            error(ctx, 400, "the body must be a JSON object: {\"rollout_id\": ..., \"cgroups\": [...]}");
             return;
         }
         String refused = ExperimentNodes.refusal(ro.getSelector(), experiments);
@@ -383,9 +376,12 @@ public final class ControllerVerticle extends VerticleBase {
 
     private void handleDashboard(RoutingContext ctx) {
         try (InputStream in = ControllerVerticle.class.getResourceAsStream("/dashboard.html")) {
+            if (in == null) {
+                throw new IOException("no /dashboard.html on the class path");
+            }
             ctx.response().putHeader("content-type", "text/html; charset=utf-8")
                     .end(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException | NullPointerException e) {
+        } catch (IOException e) {
             ctx.response().setStatusCode(500).putHeader("content-type", "text/plain").end("dashboard missing");
         }
     }
