@@ -80,7 +80,7 @@ final class CgroupMetrics {
                 }
                 long kills = 0;
                 for (CgroupSample g : row.getValue()) {
-                    kills += fleet.cgroupEvents(t.getNodeId(), g.getPath())[0];
+                    kills += fleet.cgroupOomKills(t.getNodeId(), g.getPath());
                 }
                 oom.add(kills, "node", t.getNodeId(), cgroupLabel, row.getKey());
             });

@@ -31,11 +31,11 @@ final class CgroupRows {
     }
 
     /** {@code events}: per node, per cgroup path, OOM kills, allocation failures and the first of each's time. */
-    static List<CgroupAggregate> aggregate(Collection<NodeTelemetry> samples, Map<String, Map<String, long[]>> events,
+    static List<CgroupAggregate> aggregate(Collection<NodeTelemetry> samples, Map<String, Map<String, EventTally>> events,
                                            CgroupFold fold) {
         Map<String, Map<String, long[]>> byRow = new TreeMap<>();
         Map<String, long[]> caches = new HashMap<>();
-        Map<String, long[]> rowEvents = new HashMap<>();
+        Map<String, EventTally> rowEvents = new HashMap<>();
         for (NodeTelemetry t : samples) {
             for (CgroupSample g : t.getCgroupsList()) {
                 long[] v = byRow.computeIfAbsent(fold.fold(g.getPath()), k -> new LinkedHashMap<>())
@@ -54,39 +54,22 @@ final class CgroupRows {
                     caches.computeIfAbsent(fold.fold(c.getMemcgPath()), k -> new long[2])[0]++;
                 }
             }
-            Map<String, long[]> perRow = new HashMap<>();
-            events.getOrDefault(t.getNodeId(), Map.of()).forEach((p, v) -> {
-                long[] r = perRow.computeIfAbsent(fold.fold(p), k -> noEvents());
-                r[0] += v[0];
-                r[1] += v[1];
-                r[2] = Math.min(r[2], v[2]);
-                r[3] = Math.min(r[3], v[3]);
-            });
-            perRow.forEach((row, v) -> {
-                long[] acc = rowEvents.computeIfAbsent(row, k -> noEvents());
-                acc[0] += v[0];
-                acc[1] += v[1];
-                acc[2] = Math.min(acc[2], v[2]);
-                acc[3] = Math.min(acc[3], v[3]);
-                acc[4] += v[0] > 0 ? 1 : 0;
-                acc[5] += v[1] > 0 ? 1 : 0;
-            });
+            Map<String, EventTally> perRow = new HashMap<>();
+            events.getOrDefault(t.getNodeId(), Map.of()).forEach((p, v) ->
+                    perRow.computeIfAbsent(fold.fold(p), k -> new EventTally()).add(v));
+            perRow.forEach((row, v) -> rowEvents.computeIfAbsent(row, k -> new EventTally()).addNode(v));
         }
         List<CgroupAggregate> out = new ArrayList<>();
         for (Map.Entry<String, Map<String, long[]>> e : byRow.entrySet()) {
             Collection<long[]> nodes = e.getValue().values();
-            long[] ev = rowEvents.getOrDefault(e.getKey(), noEvents());
+            EventTally ev = rowEvents.getOrDefault(e.getKey(), new EventTally());
             long[] cc = caches.getOrDefault(e.getKey(), new long[2]);
             CgroupAggregate.Limits limits = new CgroupAggregate.Limits(stats(nodes, 3), stats(nodes, 4), stats(nodes, 5));
             out.add(new CgroupAggregate(e.getKey(), nodes.size(), stats(nodes, 0), stats(nodes, 1), stats(nodes, 2),
-                    ev[0], ev[1], cc[0], cc[1], new CgroupAggregate.Events(ev[4], ev[5], ev[2], ev[3]), limits));
+                    ev.oomKills, ev.allocFailures, cc[0], cc[1], new CgroupAggregate.Events(ev.oomNodes, ev.allocFailureNodes,
+                    ev.firstOomKillNs, ev.firstAllocFailureNs), limits));
         }
         return out;
-    }
-
-    /** OOM kills, allocation failures, the first of each's time, and (over nodes) the nodes with any of each. */
-    private static long[] noEvents() {
-        return new long[] {0, 0, CgroupAggregate.NEVER, CgroupAggregate.NEVER, 0, 0};
     }
 
     private static Stats stats(Collection<long[]> nodes, int column) {

@@ -26,7 +26,7 @@ import java.util.TreeMap;
  */
 public final class FleetState {
     private final Map<String, NodeTelemetry> latest = new TreeMap<>();
-    private final Map<String, Map<String, long[]>> eventsByNodeCgroup = new HashMap<>();
+    private final Map<String, Map<String, EventTally>> eventsByNodeCgroup = new HashMap<>();
     private final Map<String, RolloutStatus> rollouts = new LinkedHashMap<>();
     private final Map<String, List<ConfigAck>> earlyAcks = new HashMap<>();
     private long telemetryRecords;
@@ -47,17 +47,14 @@ public final class FleetState {
             t = t.toBuilder().clearFiles().build();
         }
         latest.put(t.getNodeId(), t);
-        Map<String, long[]> byCgroup = eventsByNodeCgroup.computeIfAbsent(t.getNodeId(), k -> new HashMap<>());
+        Map<String, EventTally> byCgroup = eventsByNodeCgroup.computeIfAbsent(t.getNodeId(), k -> new HashMap<>());
         for (KernelEvent e : t.getEventsList()) {
             if (e.hasOomKill()) {
                 String path = e.getOomKill().getMemcgPath().isEmpty() ? "/" : e.getOomKill().getMemcgPath();
-                long[] v = byCgroup.computeIfAbsent(path, k -> newEvents());
-                v[0]++;
-                v[2] = Math.min(v[2], e.getSimTimeNs());
+                byCgroup.computeIfAbsent(path, k -> new EventTally()).oomKill(e.getSimTimeNs());
             } else if (e.hasAllocFailure()) {
-                long[] v = byCgroup.computeIfAbsent(e.getAllocFailure().getCgroupPath(), k -> newEvents());
-                v[1]++;
-                v[3] = Math.min(v[3], e.getSimTimeNs());
+                byCgroup.computeIfAbsent(e.getAllocFailure().getCgroupPath(), k -> new EventTally())
+                        .allocFailure(e.getSimTimeNs());
             }
         }
         for (RolloutStatus r : rollouts.values()) {
@@ -66,11 +63,6 @@ public final class FleetState {
             }
         }
         return true;
-    }
-
-    /** A node's tally for one cgroup: OOM kills, allocation failures, the first of each's simulated time. */
-    private static long[] newEvents() {
-        return new long[] {0, 0, CgroupAggregate.NEVER, CgroupAggregate.NEVER};
     }
 
     /** Drops every node of an experiment (it has ended; its summary keeps what matters). */
@@ -88,7 +80,7 @@ public final class FleetState {
         FleetState out = new FleetState();
         for (NodeTelemetry t : nodes(experimentId)) {
             out.latest.put(t.getNodeId(), t);
-            Map<String, long[]> events = eventsByNodeCgroup.get(t.getNodeId());
+            Map<String, EventTally> events = eventsByNodeCgroup.get(t.getNodeId());
             if (events != null) {
                 out.eventsByNodeCgroup.put(t.getNodeId(), events);
             }
@@ -183,16 +175,16 @@ public final class FleetState {
 
     public long oomKills(String node) {
         long n = 0;
-        for (long[] v : eventsByNodeCgroup.getOrDefault(node, Map.of()).values()) {
-            n += v[0];
+        for (EventTally v : eventsByNodeCgroup.getOrDefault(node, Map.of()).values()) {
+            n += v.oomKills;
         }
         return n;
     }
 
-    /** OOM kills and allocation failures charged to a cgroup path on one node. */
-    public long[] cgroupEvents(String node, String path) {
-        long[] v = eventsByNodeCgroup.getOrDefault(node, Map.of()).get(path);
-        return v == null ? newEvents() : v;
+    /** OOM kills charged to a cgroup path on one node. */
+    public long cgroupOomKills(String node, String path) {
+        EventTally v = eventsByNodeCgroup.getOrDefault(node, Map.of()).get(path);
+        return v == null ? 0 : v.oomKills;
     }
 
     /** Per-cgroup-path aggregates over every node, sorted by path. */
