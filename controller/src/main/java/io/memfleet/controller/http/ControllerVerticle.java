@@ -1,21 +1,16 @@
 package io.memfleet.controller.http;
 
-import io.memfleet.protocol.ExperimentStates;
 import io.memfleet.common.CgroupFold;
 import io.memfleet.controller.experiment.ExperimentManager;
-import io.memfleet.controller.kafka.FleetFeed;
+import io.memfleet.controller.experiment.FleetCore;
 import io.memfleet.controller.model.FleetState;
 import io.memfleet.controller.model.FleetMetrics;
 import io.memfleet.controller.model.RetainedExperiments;
 import io.memfleet.controller.model.RolloutStatus;
 import io.memfleet.proto.v1.ConfigRollout;
-import io.memfleet.proto.v1.DeadLetter;
 import io.memfleet.proto.v1.Experiment;
-import io.memfleet.proto.v1.ExperimentRequest;
-import io.memfleet.proto.v1.GenerationProgress;
 import io.memfleet.proto.v1.NodeTelemetry;
 import io.memfleet.proto.v1.Submission;
-import io.memfleet.protocol.NodeIds;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.vertx.core.Future;
@@ -23,7 +18,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -61,11 +55,13 @@ public final class ControllerVerticle extends VerticleBase {
     private final int port;
     private final Publisher publisher;
     private final FleetMetrics.Options metrics;
+    /** The decisions; its fleet, experiments and retained ended experiments are read here, changed only there. */
+    private final FleetCore core;
     /** Ended experiments whose final series stay on /metrics for a while. */
     private final RetainedExperiments retained;
     private final ApiGuard guard;
     private final ExpositionFormats formats = ExpositionFormats.init();
-    private final FleetState fleet = new FleetState();
+    private final FleetState fleet;
     private final ExperimentManager experiments;
     private final ServerMetrics serverMetrics = new ServerMetrics();
     private DashboardStream stream;
@@ -77,9 +73,11 @@ public final class ControllerVerticle extends VerticleBase {
         this.host = host;
         this.port = port;
         this.publisher = publisher;
+        this.core = new FleetCore(experiments, metrics.keepFinishedMs());
         this.experiments = experiments;
+        this.fleet = core.fleet();
         this.metrics = metrics;
-        this.retained = new RetainedExperiments(metrics.keepFinishedMs());
+        this.retained = core.retained();
         this.guard = new ApiGuard(token);
     }
 
@@ -126,7 +124,7 @@ public final class ControllerVerticle extends VerticleBase {
         r.get("/api/stream").handler(stream::handleStream);
         r.get("/api/distribution").handler(stream::handleDistribution);
         r.get("/assets/:file").handler(Assets::handle);
-        vertx.setPeriodic(250, id -> experiments.tick(fleet).forEach(this::write));
+        vertx.setPeriodic(250, id -> core.tick(System.currentTimeMillis()).forEach(this::publish));
         // a bounded socket send buffer: a client that does not read holds at most that much in the kernel
         // before its write queue fills, and the dashboard stream skips and then drops it
         return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(ApiGuard.IDLE_TIMEOUT_S)
@@ -138,25 +136,12 @@ public final class ControllerVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    /** Applies a feed batch on this verticle's context; completes once applied. */
-    public CompletableFuture<Void> accept(FleetFeed.Batch b) {
+    /** Applies a feed batch on this verticle's context (the core decides, this publishes); completes once applied. */
+    public CompletableFuture<Void> accept(FleetCore.Batch b) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.runOnContext(v -> {
             try {
-                b.rollouts().forEach(fleet::onRollout);
-                for (NodeTelemetry t : b.telemetry()) {
-                    telemetry(t);
-                }
-                b.acks().forEach(fleet::onAck);
-                for (GenerationProgress g : b.progress()) {
-                    experiments.onProgress(g).forEach(this::write);
-                }
-                for (DeadLetter d : b.deadLetters()) {
-                    experiments.onDeadLetter(FleetFeed.deadLetterNode(d), d.getReason()).forEach(this::write);
-                }
-                for (ExperimentRequest q : b.requests()) {
-                    request(q);
-                }
+                core.apply(b, System.currentTimeMillis()).forEach(this::publish);
                 done.complete(null);
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
@@ -165,46 +150,14 @@ public final class ControllerVerticle extends VerticleBase {
         return done;
     }
 
-    private void telemetry(NodeTelemetry t) {
-        String exp = NodeIds.experimentOf(t.getNodeId());
-        if (exp != null) {
-            Experiment e = experiments.get(exp);
-            if (e != null && ExperimentStates.isFinal(e.getState())) {
-                return; // an ended experiment's nodes are not tracked any more
-            }
-        }
-        if (fleet.onTelemetry(t)) {
-            experiments.onTelemetry(t, fleet).forEach(this::write);
-        }
-    }
-
-    private void request(ExperimentRequest q) {
-        if (q.hasSubmit()) {
-            ExperimentManager.Submitted s = experiments.submit(q.getSubmit(), q.getRequestId(), fleet.nodeHeapBudget());
-            if (s.experiment() != null) {
-                write(s.experiment());
-            } else {
-                // the answer to an invalid request: a failed experiment that names why
-                write(Experiment.newBuilder().setId("rejected-" + q.getRequestId()).setRequestId(q.getRequestId())
-                        .setState(io.memfleet.proto.v1.ExperimentState.FAILED).setReason(s.invalid().getMessage())
-                        .setSubmission(q.getSubmit()).setVersion(1).build());
-            }
-        } else if (!q.getCancel().isEmpty()) {
-            Experiment e = experiments.cancel(q.getCancel(), "cancelled by " + q.getRequestedBy());
-            if (e != null) {
-                write(e);
-            }
-        }
+    /** Publishes a decision: a DONE experiment's series first, then its record. */
+    private void publish(FleetCore.Write w) {
+        w.series().forEach(publisher::series);
+        publisher.experiment(w.experiment());
     }
 
     private void write(Experiment e) {
-        if (e.getState() == io.memfleet.proto.v1.ExperimentState.DONE) {
-            experiments.series(e.getId()).forEach(publisher::series);
-        }
-        publisher.experiment(e);
-        if (ExperimentStates.isFinal(e.getState()) && !retained.contains(e.getId())) {
-            retained.ended(e.getId(), fleet, System.currentTimeMillis());
-        }
+        publish(core.written(e, System.currentTimeMillis()));
     }
 
     /** Runs {@code f} on this verticle's event loop (where the state lives). */

@@ -3,6 +3,7 @@ package io.memfleet.controller.kafka;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.memfleet.common.Topics;
 import io.memfleet.common.kafka.KafkaClients;
+import io.memfleet.controller.experiment.FleetCore.Batch;
 import io.memfleet.proto.v1.ConfigAck;
 import io.memfleet.proto.v1.ConfigRollout;
 import io.memfleet.proto.v1.DeadLetter;
@@ -10,7 +11,6 @@ import io.memfleet.proto.v1.ExperimentRequest;
 import io.memfleet.proto.v1.GenerationProgress;
 import io.memfleet.proto.v1.NodeTelemetry;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,15 +32,6 @@ import org.apache.kafka.common.errors.WakeupException;
  * them. An unreadable record is reported with its topic, partition and offset and skipped.
  */
 public final class FleetFeed implements Runnable, AutoCloseable {
-    /** One poll's worth of decoded records. */
-    public record Batch(List<ConfigRollout> rollouts, List<NodeTelemetry> telemetry, List<ConfigAck> acks,
-                        List<GenerationProgress> progress, List<DeadLetter> deadLetters, List<ExperimentRequest> requests) {
-        boolean isEmpty() {
-            return rollouts.isEmpty() && telemetry.isEmpty() && acks.isEmpty() && progress.isEmpty()
-                    && deadLetters.isEmpty() && requests.isEmpty();
-        }
-    }
-
     private final KafkaConsumer<String, byte[]> reports;
     private final KafkaConsumer<String, byte[]> requests;
     private final Topics topics;
@@ -73,8 +64,7 @@ public final class FleetFeed implements Runnable, AutoCloseable {
             reports.seekToBeginning(tps);
             requests.subscribe(List.of(topics.experimentRequests()));
             while (running) {
-                Batch b = new Batch(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                        new ArrayList<>(), new ArrayList<>());
+                Batch b = Batch.empty();
                 for (ConsumerRecord<String, byte[]> r : reports.poll(Duration.ofMillis(100))) {
                     decode(r, b);
                 }
@@ -130,11 +120,6 @@ public final class FleetFeed implements Runnable, AutoCloseable {
             log.println("memfleet controller: skipping an unreadable record at " + r.topic() + "-" + r.partition() + "@"
                     + r.offset() + " (key " + r.key() + "): " + e.getMessage());
         }
-    }
-
-    /** The node a dead letter is about: its key, when the record had one. */
-    public static String deadLetterNode(DeadLetter d) {
-        return d.getKey().isEmpty() ? null : d.getKey().toString(StandardCharsets.UTF_8);
     }
 
     @Override
