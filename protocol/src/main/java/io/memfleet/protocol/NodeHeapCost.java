@@ -22,6 +22,8 @@ public final class NodeHeapCost {
     public static final long MAX_OBJECTS_PER_PAGE = 112;
     /** What a hosted node holds besides its slab objects: its kernel's tables, its agent's buffers. */
     public static final long BASE_BYTES = 128L << 10;
+    /** What an agent keeps for itself: its Kafka clients' fetch and send buffers, its own tables. */
+    public static final long AGENT_RESERVE_BYTES = 128L << 20;
 
     private NodeHeapCost() {
     }
@@ -35,9 +37,6 @@ public final class NodeHeapCost {
     public static long estimate(long slabObjects) {
         return BASE_BYTES + slabObjects * HEAP_PER_OBJECT;
     }
-
-    /** What an agent keeps for itself: its Kafka clients' fetch and send buffers, its own tables. */
-    public static final long AGENT_RESERVE_BYTES = 128L << 20;
 
     /** The heap an agent's nodes may take together (and one node at most): 3/4 of what its heap leaves them. */
     public static long nodesBudget(long maxHeap) {

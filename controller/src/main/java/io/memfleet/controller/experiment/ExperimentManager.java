@@ -3,6 +3,7 @@ package io.memfleet.controller.experiment;
 import io.memfleet.common.CgroupFold;
 import io.memfleet.controller.model.FleetSeries;
 import io.memfleet.controller.model.FleetState;
+import io.memfleet.protocol.ExperimentStates;
 import io.memfleet.protocol.NodeIds;
 import io.memfleet.proto.v1.Experiment;
 import io.memfleet.proto.v1.ExperimentSeries;
@@ -114,10 +115,6 @@ public final class ExperimentManager {
                 : CgroupFold.declared(t.spec.cgroups().stream().map(c -> c.getPath()).toList());
     }
 
-    private static boolean isFinal(ExperimentState s) {
-        return io.memfleet.protocol.ExperimentStates.isFinal(s);
-    }
-
     /** An Experiment record read back from the topic (at start-up): the state it says. */
     public void replay(Experiment e) {
         Tracked t = experiments.computeIfAbsent(e.getId(), k -> new Tracked());
@@ -125,7 +122,7 @@ public final class ExperimentManager {
         if (!e.getRequestId().isEmpty()) {
             byRequest.put(e.getRequestId(), e.getId());
         }
-        if (t.spec == null && !isFinal(e.getState())) {
+        if (t.spec == null && !ExperimentStates.isFinal(e.getState())) {
             try {
                 t.spec = ExperimentParser.parse(e.getSubmission());
             } catch (ExperimentException ex) {
@@ -178,7 +175,7 @@ public final class ExperimentManager {
     /** Cancels a running experiment; null when there is no such experiment or it has ended. */
     public Experiment cancel(String id, String why) {
         Tracked t = experiments.get(id);
-        if (t == null || isFinal(t.record.getState())) {
+        if (t == null || ExperimentStates.isFinal(t.record.getState())) {
             return null;
         }
         return change(t, ExperimentState.CANCELLED, why);
@@ -201,7 +198,7 @@ public final class ExperimentManager {
     public List<Experiment> onProgress(GenerationProgress g) {
         Tracked t = experiments.get(g.getExperimentId());
         List<Experiment> out = new ArrayList<>();
-        if (t == null || isFinal(t.record.getState())) {
+        if (t == null || ExperimentStates.isFinal(t.record.getState())) {
             return out;
         }
         t.progress.put(g.getPartition(), g);
@@ -229,7 +226,7 @@ public final class ExperimentManager {
         List<Experiment> out = new ArrayList<>();
         String id = NodeIds.experimentOf(n.getNodeId());
         Tracked t = id == null ? null : experiments.get(id);
-        if (t == null || isFinal(t.record.getState())) {
+        if (t == null || ExperimentStates.isFinal(t.record.getState())) {
             return out;
         }
         t.progressChanged = true;
@@ -267,7 +264,7 @@ public final class ExperimentManager {
         List<Experiment> out = new ArrayList<>();
         String id = nodeId == null ? null : NodeIds.experimentOf(nodeId);
         Tracked t = id == null ? null : experiments.get(id);
-        if (t != null && !isFinal(t.record.getState())) {
+        if (t != null && !ExperimentStates.isFinal(t.record.getState())) {
             String prefix = "node " + nodeId + ": "; // a reason that names its node already is not prefixed twice
             out.add(change(t, ExperimentState.FAILED, reason.startsWith(prefix) ? reason : prefix + reason));
         }
@@ -283,7 +280,8 @@ public final class ExperimentManager {
         long now = clockMs.getAsLong();
         List<Experiment> out = new ArrayList<>();
         for (Tracked t : experiments.values()) {
-            if (t.progressChanged && !isFinal(t.record.getState()) && now - t.lastWrittenMs >= PROGRESS_EVERY_MS) {
+            if (t.progressChanged && !ExperimentStates.isFinal(t.record.getState())
+                    && now - t.lastWrittenMs >= PROGRESS_EVERY_MS) {
                 Progress p = progress(t, fleet);
                 t.record = t.record.toBuilder().setProgress(p).setUpdatedAtMs(now)
                         .setVersion(t.record.getVersion() + 1).build();
@@ -366,7 +364,7 @@ public final class ExperimentManager {
         if (t == null) {
             return List.of();
         }
-        if (!t.seriesChunks.isEmpty() || isFinal(t.record.getState()) || t.series == null) {
+        if (!t.seriesChunks.isEmpty() || ExperimentStates.isFinal(t.record.getState()) || t.series == null) {
             return t.seriesChunks;
         }
         return chunks(id, t.series.points());

@@ -1,11 +1,14 @@
 package io.memfleet.agent.kafka;
 
+import io.memfleet.protocol.NodeHeapCost;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The process's heap, watched two ways so that a node goes before the heap runs out and takes the
@@ -51,22 +54,23 @@ final class HeapWatch {
     }
 
     /** What each agent loop's nodes hold by their own estimate, summed over the process by {@link #overBudget}. */
-    private final java.util.Map<Object, Long> estimates = new java.util.HashMap<>();
-    /** The loop that must shed a node when it next looks (another loop took the agent over budget), or null. */
+    private final Map<Object, Long> estimates = new HashMap<>();
+    /** The loop that must shed a node when it next looks (the heaviest, once the agent is over budget), or null. */
     private volatile Object owedBy;
     private String owedWhy;
 
     /**
-     * Why one of {@code loop}'s nodes must go now, or null: the estimates of every loop's nodes
-     * exceed 3/4 of what the heap leaves them and {@code loop} holds the most of them (so one node goes at a time).
+     * Records what {@code loop}'s nodes hold; once the estimates of every loop's nodes exceed 3/4 of
+     * what the heap leaves them, the loop holding the most of them owes a node (so one goes at a
+     * time). Why one of {@code loop}'s own nodes must go now, or null.
      */
     synchronized String overBudget(Object loop, long estimate) {
         estimates.put(loop, estimate);
-        long budget = io.memfleet.protocol.NodeHeapCost.nodesBudget(Runtime.getRuntime().maxMemory());
+        long budget = NodeHeapCost.nodesBudget(Runtime.getRuntime().maxMemory());
         long sum = 0;
-        long most = 0;
-        Object heaviest = null;
-        for (java.util.Map.Entry<Object, Long> e : estimates.entrySet()) {
+        long most = estimate;
+        Object heaviest = loop; // among equals, the loop that asks
+        for (Map.Entry<Object, Long> e : estimates.entrySet()) {
             sum += e.getValue();
             if (e.getValue() > most) {
                 most = e.getValue();
@@ -77,15 +81,10 @@ final class HeapWatch {
             owedBy = null;
             return null;
         }
-        String why = String.format(Locale.ROOT, "the agent's nodes hold about %d MiB of its heap, more than the %d MiB (3/4 "
+        owedWhy = String.format(Locale.ROOT, "the agent's nodes hold about %d MiB of its heap, more than the %d MiB (3/4 "
                 + "of its heap less 128 MiB) they may take", sum >> 20, budget >> 20);
-        if (estimate < most) { // the heaviest loop sheds when it next looks, even if its own nodes stay as they are
-            owedBy = heaviest;
-            owedWhy = why;
-            return null;
-        }
-        owedBy = null;
-        return why;
+        owedBy = heaviest;
+        return owed(loop);
     }
 
     /** Why one of {@code loop}'s nodes must go, when another loop's growth took the agent over budget; else null. */

@@ -68,6 +68,16 @@ sealed interface WorkloadModel permits WorkloadModel.AnonGrower, WorkloadModel.D
         }
     }
 
+    /**
+     * Of what task {@code t} holds after allocating {@code allocated} more, how many it frees: about
+     * {@code frees}, drawn after the allocation, never more than it holds; {@code held} follows.
+     */
+    private static long freed(Node node, long[] held, int t, long allocated, long frees) {
+        long f = Math.min(held[t] + allocated, node.jitter(frees));
+        held[t] += allocated - f;
+        return f;
+    }
+
     /** Anonymous memory that only grows, by about {@code grow_per_step} a task. */
     final class AnonGrower implements WorkloadModel {
         private final Node node;
@@ -110,8 +120,7 @@ sealed interface WorkloadModel permits WorkloadModel.AnonGrower, WorkloadModel.D
         public void step(long step, Consumer<Command> out) {
             for (int t = 0; t < held.length; t++) {
                 long a = node.jitter(perStep);
-                long f = Math.min(held[t] + a, node.jitter(frees));
-                held[t] += a - f;
+                long f = freed(node, held, t, a, frees);
                 out.accept(new Command.Dentry(pid(w, t), a));
                 out.accept(new Command.Dentry(pid(w, t), -f));
             }
@@ -140,8 +149,7 @@ sealed interface WorkloadModel permits WorkloadModel.AnonGrower, WorkloadModel.D
         public void step(long step, Consumer<Command> out) {
             for (int t = 0; t < held.length; t++) {
                 long a = node.jitter(allocs);
-                long f = Math.min(held[t] + a, node.jitter(frees));
-                held[t] += a - f;
+                long f = freed(node, held, t, a, frees);
                 out.accept(new Command.Kmalloc(pid(w, t), size, a));
                 out.accept(new Command.Kmalloc(pid(w, t), size, -f));
             }
